@@ -1,0 +1,42 @@
+"""The tutor's system instruction, opening trigger and function tools, built from text files.
+
+No Django and no google-genai here: `tutor.live` and the consumer pass plain values in and get
+plain strings and dicts out.
+"""
+
+from __future__ import annotations
+
+from tutor.prompts.builder import (
+    CEFR_LEVELS,
+    CORRECTION_STYLES,
+    CorrectionStyle,
+    LearnerBrief,
+    TopicBrief,
+    build_system_instruction,
+    opener_text,
+)
+from tutor.prompts.languages import (
+    LANGUAGES,
+    LanguageInfo,
+    get_language,
+    speech_language_code,
+    voice_for,
+)
+from tutor.prompts.tools import CORRECTION_KINDS, TOOL_DECLARATIONS
+
+__all__ = [
+    "CEFR_LEVELS",
+    "CORRECTION_KINDS",
+    "CORRECTION_STYLES",
+    "LANGUAGES",
+    "TOOL_DECLARATIONS",
+    "CorrectionStyle",
+    "LanguageInfo",
+    "LearnerBrief",
+    "TopicBrief",
+    "build_system_instruction",
+    "get_language",
+    "opener_text",
+    "speech_language_code",
+    "voice_for",
+]
