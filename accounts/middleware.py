@@ -1,0 +1,28 @@
+"""Send signed-in users who have not chosen their languages yet to onboarding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+# Paths a not-yet-onboarded user may still reach (sign out, static files, the API of a page).
+_EXEMPT_PREFIXES = ("/accounts/", "/welcome/", "/static/", "/admin/", "/ws/", "/healthz")
+
+
+class OnboardingMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.onboarded
+            and request.method == "GET"
+            and not request.path.startswith(_EXEMPT_PREFIXES)
+        ):
+            return redirect("accounts:onboarding")
+        return self.get_response(request)

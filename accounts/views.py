@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.choices import CAN_DO
+from accounts.forms import DeleteAccountForm, ProfileForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save(commit=False)
+        user.onboarded = True
+        user.save()
+        messages.success(request, "You're all set. Pick a topic and start talking!")
+        return redirect("lessons:home")
+    return render(request, "accounts/onboarding.html", {"form": form, "can_do": CAN_DO})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        # Conversations, turns, corrections, phrases and memberships go with it (CASCADE).
+        user.delete()
+        messages.success(request, "Your account and all of its data have been deleted.")
+        return redirect("landing")
+    return render(request, "accounts/delete.html", {"form": form})

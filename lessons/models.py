@@ -1,0 +1,368 @@
+"""The domain: topics, classrooms, assignments, conversations and what was said in them."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import TARGET_LANGUAGES, CorrectionStyle, Level
+from lessons.querysets import ConversationQuerySet, PhraseQuerySet, TopicQuerySet
+
+# Join codes avoid look-alike characters (0/O, 1/I/L) so they can be read aloud in class.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+class Topic(models.Model):
+    """A conversation topic or role-play: built in (author empty) or written by a teacher."""
+
+    slug = models.SlugField(max_length=80)
+    language = models.CharField(max_length=8, choices=TARGET_LANGUAGES)
+    title = models.CharField(max_length=120)
+    level_min = models.CharField(max_length=2, choices=Level.choices, default=Level.A1)
+    level_max = models.CharField(max_length=2, choices=Level.choices, default=Level.C2)
+    scenario = models.TextField()
+    tutor_role = models.CharField(max_length=200)
+    learner_goal = models.CharField(max_length=300, blank=True)
+    target_phrases = models.JSONField(default=list, blank=True)
+    grammar_focus = models.CharField(max_length=200, blank=True)
+    opener = models.CharField(max_length=300, blank=True)
+    # Blank: the learner's own preference; set by a teacher to override it for a role-play.
+    correction_style = models.CharField(max_length=10, choices=CorrectionStyle.choices, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="authored_topics",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[TopicQuerySet] = TopicQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["language", "level_min", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "slug"],
+                condition=Q(author__isnull=True),
+                name="topic_builtin_slug_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "language", "slug"],
+                condition=Q(author__isnull=False),
+                name="topic_authored_slug_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(level_min__in=Level.values) & Q(level_max__in=Level.values),
+                name="topic_levels_valid",
+            ),
+            # CEFR codes sort alphabetically in level order (A1 < A2 < B1 ... < C2).
+            models.CheckConstraint(
+                condition=Q(level_min__lte=F("level_max")), name="topic_level_range_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_language_display()}, {self.level_range})"
+
+    @property
+    def level_range(self) -> str:
+        if self.level_min == self.level_max:
+            return self.level_min
+        return f"{self.level_min}–{self.level_max}"
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.author_id is None
+
+
+class Classroom(models.Model):
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classrooms_taught"
+    )
+    name = models.CharField(max_length=120)
+    language = models.CharField(max_length=8, choices=TARGET_LANGUAGES)
+    level_min = models.CharField(max_length=2, choices=Level.choices, default=Level.A1)
+    level_max = models.CharField(max_length=2, choices=Level.choices, default=Level.C2)
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    learners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="classrooms"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level_min__lte=F("level_max")), name="classroom_level_range_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE)
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "learner"], name="membership_unique")
+        ]
+
+
+class Assignment(models.Model):
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="assignments")
+    instructions = models.TextField(blank=True)
+    starts_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    min_speaking_minutes = models.PositiveSmallIntegerField(default=5)
+    correction_style = models.CharField(max_length=10, choices=CorrectionStyle.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__gt=F("starts_at")), name="assignment_due_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic.title} · {self.classroom.name}"
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "In progress"
+        ENDED = "ended", "Ended"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Null for an anonymous trial, which belongs to a browser session until sign-up.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="conversations",
+    )
+    trial_session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    trial_ip = models.GenericIPAddressField(null=True, blank=True)
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations",
+    )
+    language = models.CharField(max_length=8, choices=TARGET_LANGUAGES)
+    level = models.CharField(max_length=2, choices=Level.choices)
+    correction_style = models.CharField(
+        max_length=10, choices=CorrectionStyle.choices, default=CorrectionStyle.RECAST
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    end_reason = models.CharField(max_length=40, blank=True)
+    model = models.CharField(max_length=80, blank=True)
+    voice = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The trial clock starts at the first audio the server receives, never at page load.
+    first_audio_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reconnect_count = models.PositiveIntegerField(default=0)
+    learner_seconds = models.FloatField(default=0.0)
+    tutor_seconds = models.FloatField(default=0.0)
+    degraded = models.BooleanField(default=False)
+    latency_p50_ms = models.PositiveIntegerField(null=True, blank=True)
+    latency_p95_ms = models.PositiveIntegerField(null=True, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    response_tokens = models.PositiveIntegerField(default=0)
+    total_tokens = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[ConversationQuerySet] = ConversationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["learner", "-started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(learner__isnull=False) | ~Q(trial_session_key=""),
+                name="conversation_has_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="conversation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_language_display()} conversation {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tutor:conversation", args=[self.pk])
+
+    @property
+    def is_trial(self) -> bool:
+        return self.learner_id is None
+
+    @property
+    def duration_seconds(self) -> float:
+        end = self.ended_at or timezone.now()
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+class Turn(models.Model):
+    class Speaker(models.TextChoices):
+        LEARNER = "learner", "Learner"
+        TUTOR = "tutor", "Tutor"
+
+    class Source(models.TextChoices):
+        SPEECH = "speech", "Speech"
+        TYPED = "typed", "Typed"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
+    ordinal = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=8, choices=Speaker.choices)
+    text = models.TextField()
+    started_ms = models.PositiveIntegerField(default=0)
+    ended_ms = models.PositiveIntegerField(default=0)
+    interrupted = models.BooleanField(default=False)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.SPEECH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["conversation", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "ordinal"], name="turn_ordinal_unique"),
+            models.CheckConstraint(
+                condition=Q(ended_ms__gte=F("started_ms")), name="turn_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ordinal}. {self.speaker}: {self.text[:40]}"
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        GRAMMAR = "grammar", "Grammar"
+        VOCABULARY = "vocabulary", "Vocabulary"
+        PRONUNCIATION = "pronunciation", "Pronunciation"
+        REGISTER = "register", "Register"
+
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="corrections")
+    original = models.TextField()
+    corrected = models.TextField()
+    explanation = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GRAMMAR)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["turn", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.original} → {self.corrected}"
+
+
+class Phrase(models.Model):
+    """A card in the learner's deck, scheduled with FSRS (state mirrors `fsrs.Card`)."""
+
+    class State(models.IntegerChoices):
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phrases"
+    )
+    language = models.CharField(max_length=8, choices=TARGET_LANGUAGES)
+    text = models.CharField(max_length=300)
+    translation = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="phrases"
+    )
+    source_correction = models.OneToOneField(
+        Correction, null=True, blank=True, on_delete=models.SET_NULL, related_name="phrase"
+    )
+    source_turn = models.ForeignKey(
+        Turn, null=True, blank=True, on_delete=models.SET_NULL, related_name="phrases"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # FSRS scheduling state.
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True, default=0)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(default=timezone.now, db_index=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[PhraseQuerySet] = PhraseQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "language", "text"], name="phrase_unique_per_learner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Review(models.Model):
+    """One grade given to a phrase card (the FSRS review log)."""
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
+    phrase = models.ForeignKey(Phrase, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+
+
+class Comment(models.Model):
+    """A teacher's note on a learner's conversation, shown to the learner on the review page."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    text = models.TextField(max_length=2000)
+    turn = models.ForeignKey(Turn, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]

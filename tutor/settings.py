@@ -1,0 +1,193 @@
+"""Tertulia settings: one file, read from the environment (see README "Configuration")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from tutor.env import envbool, envint, envlist, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(envstr("TERTULIA_DATA_DIR", str(BASE_DIR / ".data")))
+
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = envsecret("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG and envbool("TERTULIA_REQUIRE_SECRET", False):
+        raise ImproperlyConfigured("SECRET_KEY must be set in production")
+    # Development and tests only: a fixed, obviously-insecure key. Production sets SECRET_KEY.
+    SECRET_KEY = "django-insecure-tertulia-development-key-change-me"  # noqa: S105
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "allauth",
+    "allauth.account",
+    "accounts",
+    "lessons",
+    "tutor",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.OnboardingMiddleware",
+]
+
+ROOT_URLCONF = "tutor.urls"
+ASGI_APPLICATION = "tutor.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tutor.context_processors.site",
+            ],
+        },
+    },
+]
+
+# PostgreSQL only: DATABASE_URL, else the embedded server under .data/ (zero configuration).
+_database_url = envstr("DATABASE_URL")
+if not _database_url:
+    from tutor.embedded_db import embedded_database_url
+
+    _database_url = embedded_database_url(DATA_DIR)
+DATABASES = {
+    "default": dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Tertulia needs PostgreSQL: DATABASE_URL must be postgres://...")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+REDIS_URL = envstr("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-allauth: email is the login; verification mails go to the console in development.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = envstr("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+LOGIN_REDIRECT_URL = "lessons:home"
+LOGIN_URL = "account_login"
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Tertulia <noreply@localhost>")
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = envstr("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or envbool("TERTULIA_TESTING", False)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or envbool("TERTULIA_TESTING", False)
+
+# Gemini. The key stays on the server: never in a template, a frame or a log line.
+GEMINI_API_KEY = envsecret("GEMINI_API_KEY")
+GEMINI_LIVE_MODEL = envstr("GEMINI_LIVE_MODEL", "gemini-3.8-live")
+GEMINI_TEXT_MODEL = envstr("GEMINI_TEXT_MODEL", "gemini-3.5-flash")
+GOOGLE_GEMINI_BASE_URL = envstr("GOOGLE_GEMINI_BASE_URL")
+# The emulator's CA when GOOGLE_GEMINI_BASE_URL points at it (SSL_CERT_FILE also works).
+GEMINI_CA_FILE = envstr("GEMINI_CA_FILE") or envstr("SSL_CERT_FILE")
+# The offline demo tutor is in use whenever no real key is configured.
+DEMO_TUTOR = not GEMINI_API_KEY
+
+# Conversations and the anonymous trial (seconds, counts).
+TRIAL_SECONDS = envint("TRIAL_SECONDS", 60, minimum=1)
+TRIALS_PER_SESSION = envint("TRIALS_PER_SESSION", 1, minimum=1)
+TRIALS_PER_IP = envint("TRIALS_PER_IP", 5, minimum=1)
+TRIAL_WINDOW_SECONDS = envint("TRIAL_WINDOW_SECONDS", 24 * 3600, minimum=60)
+RECONNECT_GRACE_SECONDS = envint("RECONNECT_GRACE_SECONDS", 20, minimum=0)
+CONVERSATION_MAX_SECONDS = envint("CONVERSATION_MAX_SECONDS", 30 * 60, minimum=60)
+CONVERSATION_STARTS_PER_HOUR = envint("CONVERSATION_STARTS_PER_HOUR", 30, minimum=1)
+MAX_INBOUND_BYTES_PER_SECOND = envint("MAX_INBOUND_BYTES_PER_SECOND", 256_000, minimum=8_000)
+
+# Production hardening (DEBUG off). TERTULIA_INSECURE_HTTP=1 serves plain http locally.
+if not DEBUG and not envbool("TERTULIA_INSECURE_HTTP", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Django 5.2 has no CSP middleware; ours sets one strict policy (no inline script).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' blob:; connect-src 'self' ws: wss:; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+MIDDLEWARE.insert(1, "tutor.middleware.ContentSecurityPolicyMiddleware")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
