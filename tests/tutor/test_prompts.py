@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
+from accounts.choices import NATIVE_LANGUAGES
 from tutor.prompts import (
     CEFR_LEVELS,
     CORRECTION_STYLES,
@@ -257,6 +258,14 @@ def test_every_combination_fills_every_placeholder(level: str, style: str, code:
 def test_it_rejects_unknown_learner_values(field: str, value: str) -> None:
     with pytest.raises(ValueError, match=value):
         build_system_instruction(learner=dataclasses.replace(ALICE, **{field: value}), topic=None)
+
+
+@pytest.mark.parametrize("code", [code for code, _ in NATIVE_LANGUAGES])
+def test_every_native_language_a_learner_can_choose_is_named_in_the_prompt(code: str) -> None:
+    text = build_system_instruction(
+        learner=dataclasses.replace(ALICE, native_language=code), topic=None
+    )
+    assert f"Their native language is {dict(NATIVE_LANGUAGES)[code]} and" in text
 
 
 def test_it_rejects_an_unknown_native_language() -> None:

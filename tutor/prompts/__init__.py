@@ -17,8 +17,10 @@ from tutor.prompts.builder import (
 )
 from tutor.prompts.languages import (
     LANGUAGES,
+    OTHER_NATIVE_LANGUAGES,
     LanguageInfo,
     get_language,
+    native_language_name,
     speech_language_code,
     voice_for,
 )
@@ -29,6 +31,7 @@ __all__ = [
     "CORRECTION_KINDS",
     "CORRECTION_STYLES",
     "LANGUAGES",
+    "OTHER_NATIVE_LANGUAGES",
     "TOOL_DECLARATIONS",
     "CorrectionStyle",
     "LanguageInfo",
@@ -36,6 +39,7 @@ __all__ = [
     "TopicBrief",
     "build_system_instruction",
     "get_language",
+    "native_language_name",
     "opener_text",
     "speech_language_code",
     "voice_for",

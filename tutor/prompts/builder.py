@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from tutor.prompts.languages import get_language
+from tutor.prompts.languages import get_language, native_language_name
 from tutor.prompts.templates import free_talk_subjects, render
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -24,7 +24,7 @@ FIELD_LIMIT = 1000
 class LearnerBrief:
     display_name: str
     target_language: str  # ISO 639-1 code, a key of LANGUAGES
-    native_language: str  # ISO 639-1 code, a key of LANGUAGES
+    native_language: str  # ISO 639-1 code, in LANGUAGES or OTHER_NATIVE_LANGUAGES
     level: str  # one of CEFR_LEVELS
     correction_style: CorrectionStyle
 
@@ -72,7 +72,7 @@ def _context(learner: LearnerBrief, topic: TopicBrief | None) -> dict[str, str]:
     context = {
         "learner_name": _one_line(learner.display_name, NAME_LIMIT) or "the learner",
         "target_language": target.name,
-        "native_language": get_language(learner.native_language).name,
+        "native_language": native_language_name(learner.native_language),
         "level": level,
         "style": style,
         "backchannels": _spoken_list(f'"{word}"' for word in target.backchannels),

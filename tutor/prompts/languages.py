@@ -87,6 +87,21 @@ LANGUAGES: dict[str, LanguageInfo] = {
     )
 }
 
+# Languages a learner may speak natively but not study here: the prompt only needs their name.
+# Keep in step with accounts.choices.NATIVE_LANGUAGES (a test checks).
+OTHER_NATIVE_LANGUAGES: dict[str, str] = {
+    "ar": "Arabic",
+    "hi": "Hindi",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ru": "Russian",
+    "sv": "Swedish",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "zh": "Chinese",
+}
+
 
 def get_language(code: str) -> LanguageInfo:
     """The language for an ISO 639-1 code; ValueError for a language we do not support."""
@@ -104,3 +119,14 @@ def voice_for(language: str) -> str:
 
 def speech_language_code(language: str) -> str:
     return get_language(language).speech_code
+
+
+def native_language_name(code: str) -> str:
+    """English name of a learner's native language; ValueError for one we do not know."""
+    if code in LANGUAGES:
+        return LANGUAGES[code].name
+    try:
+        return OTHER_NATIVE_LANGUAGES[code]
+    except KeyError:
+        known = sorted([*LANGUAGES, *OTHER_NATIVE_LANGUAGES])
+        raise ValueError(f"unknown native language {code!r}; expected one of {known}") from None
