@@ -124,6 +124,9 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["classroom", "learner"], name="membership_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.learner} in {self.classroom}"
+
 
 class Assignment(models.Model):
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
@@ -352,6 +355,9 @@ class Review(models.Model):
     class Meta:
         ordering = ["-reviewed_at"]
 
+    def __str__(self) -> str:
+        return f"{self.phrase} graded {self.get_rating_display()}"
+
 
 class Comment(models.Model):
     """A teacher's note on a learner's conversation, shown to the learner on the review page."""
@@ -366,3 +372,6 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.conversation_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -13,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("TERTULIA_DATA_DIR", str(BASE_DIR / ".data")))
 
 DEBUG = envbool("DEBUG", False)
+# Under pytest: plain static storage (no manifest to build) and plain http for the test servers.
+TESTING = envbool("TERTULIA_TESTING", "pytest" in sys.modules)
 SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG and envbool("TERTULIA_REQUIRE_SECRET", False):
@@ -33,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "channels",
     "allauth",
     "allauth.account",
@@ -72,6 +76,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widget templates (e.g. the CEFR level picker) live in templates/ like every other template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # PostgreSQL only: DATABASE_URL, else the embedded server under .data/ (zero configuration).
 _database_url = envstr("DATABASE_URL")
@@ -135,12 +142,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or envbool("TERTULIA_TESTING", False)
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or envbool("TERTULIA_TESTING", False)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # Gemini. The key stays on the server: never in a template, a frame or a log line.
 GEMINI_API_KEY = envsecret("GEMINI_API_KEY")
@@ -163,7 +170,7 @@ CONVERSATION_STARTS_PER_HOUR = envint("CONVERSATION_STARTS_PER_HOUR", 30, minimu
 MAX_INBOUND_BYTES_PER_SECOND = envint("MAX_INBOUND_BYTES_PER_SECOND", 256_000, minimum=8_000)
 
 # Production hardening (DEBUG off). TERTULIA_INSECURE_HTTP=1 serves plain http locally.
-if not DEBUG and not envbool("TERTULIA_INSECURE_HTTP", False):
+if not DEBUG and not TESTING and not envbool("TERTULIA_INSECURE_HTTP", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True

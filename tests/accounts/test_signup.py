@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from tests.base import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_signs_up_by_email_and_sends_onboarding(client: Client) -> None:
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "dana@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "display_name": "Dana",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:onboarding")
+    user = User.objects.get(email="dana@example.org")
+    assert user.display_name == "Dana"
+    assert not user.onboarded
+    # Verification goes to the console backend in development (locmem under tests).
+    assert any("dana@example.org" in m.to for m in mail.outbox)
+
+
+def test_it_sends_a_new_user_to_onboarding_until_done(client: Client) -> None:
+    User.objects.create_user(email="erin@example.org", password=PASSWORD)
+    client.login(email="erin@example.org", password=PASSWORD)
+    response = client.get(reverse("lessons:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:onboarding")
+
+
+def test_onboarding_saves_languages_level_and_style(client: Client) -> None:
+    User.objects.create_user(email="erin@example.org", password=PASSWORD)
+    client.login(email="erin@example.org", password=PASSWORD)
+    page = client.get(reverse("accounts:onboarding"))
+    assert "I can say hello, introduce myself" in page.content.decode()  # can-do statements
+    response = client.post(
+        reverse("accounts:onboarding"),
+        {
+            "display_name": "Erin",
+            "native_language": "de",
+            "target_language": "fr",
+            "level": "B1",
+            "correction_style": "explain",
+            "role": "learner",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="erin@example.org")
+    assert (user.native_language, user.target_language, user.level) == ("de", "fr", "B1")
+    assert user.correction_style == "explain"
+    assert user.onboarded
+    assert client.get(reverse("lessons:home")).status_code == 200
+
+
+def test_onboarding_refuses_learning_your_own_language(client: Client) -> None:
+    User.objects.create_user(email="erin@example.org", password=PASSWORD)
+    client.login(email="erin@example.org", password=PASSWORD)
+    response = client.post(
+        reverse("accounts:onboarding"),
+        {
+            "display_name": "Erin",
+            "native_language": "fr",
+            "target_language": "fr",
+            "level": "B1",
+            "correction_style": "recast",
+            "role": "learner",
+        },
+    )
+    assert response.status_code == 200
+    assert "You already speak French" in response.content.decode()
+    assert not User.objects.get(email="erin@example.org").onboarded
+
+
+def test_it_logs_in_with_email(client: Client) -> None:
+    User.objects.create_user(email="erin@example.org", password=PASSWORD, onboarded=True)
+    response = client.post(
+        reverse("account_login"), {"login": "erin@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("lessons:home")).status_code == 200

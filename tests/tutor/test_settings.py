@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tutor.env import envbool, envint, envlist, envsecret
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_envbool_fails_loudly_on_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLAG", "yes")
+    assert envbool("FLAG", False) is True
+    monkeypatch.setenv("FLAG", "perhaps")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be a boolean"):
+        envbool("FLAG", False)
+
+
+def test_envint_checks_type_and_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIAL_SECONDS", "sixty")
+    with pytest.raises(ImproperlyConfigured, match="TRIAL_SECONDS must be an integer"):
+        envint("TRIAL_SECONDS", 60)
+    monkeypatch.setenv("TRIAL_SECONDS", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        envint("TRIAL_SECONDS", 60, minimum=1)
+    monkeypatch.setenv("TRIAL_SECONDS", "90")
+    assert envint("TRIAL_SECONDS", 60, minimum=1) == 90
+
+
+def test_envlist_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLOWED_HOSTS", " a.example , b.example,,")
+    assert envlist("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_envsecret_reads_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secret = tmp_path / "key"
+    secret.write_text("s3cr3t\n")
+    monkeypatch.setenv("GEMINI_API_KEY_FILE", str(secret))
+    assert envsecret("GEMINI_API_KEY") == "s3cr3t"
+
+
+def _manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DEBUG"))}
+    base.update(env)
+    return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_non_postgres_database_url_is_refused() -> None:
+    result = _manage(["check"], {"DATABASE_URL": "sqlite:///x.db"})
+    assert result.returncode != 0
+    assert "Tertulia needs PostgreSQL" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    result = _manage(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        {
+            "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+            "DEBUG": "0",
+            "TERTULIA_TESTING": "0",
+            "SECRET_KEY": "x" * 64 + "-production-like-secret-key-with-entropy-1234567890",
+            "ALLOWED_HOSTS": "tertulia.example.org",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_embedded_postgres_starts_when_no_database_url_is_set(tmp_path: Path) -> None:
+    """The zero-configuration promise: no DATABASE_URL → pgserver under the data dir."""
+    env = {"TERTULIA_DATA_DIR": str(tmp_path)}
+    try:
+        migrate = _manage(["migrate", "--no-input"], env)
+        assert migrate.returncode == 0, migrate.stderr
+        loaded = _manage(["load_topics"], env)
+        assert loaded.returncode == 0, loaded.stderr
+        assert "created" in loaded.stdout
+        assert (tmp_path / "pg" / "PG_VERSION").exists()
+    finally:
+        subprocess.run(  # noqa: S603 (stop the server we started)
+            [
+                sys.executable,
+                "-c",
+                "import sys, pgserver; "
+                "pgserver.get_server(sys.argv[1], cleanup_mode='stop').cleanup()",
+                str(tmp_path / "pg"),
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
