@@ -199,6 +199,8 @@ class Conversation(models.Model):
     prompt_tokens = models.PositiveIntegerField(default=0)
     response_tokens = models.PositiveIntegerField(default=0)
     total_tokens = models.PositiveIntegerField(default=0)
+    # Phrases the tutor noted during an anonymous trial, carded when the trial is attached.
+    trial_phrases = models.JSONField(default=list, blank=True)
 
     objects: ClassVar[ConversationQuerySet] = ConversationQuerySet.as_manager()  # type: ignore[assignment]
 
