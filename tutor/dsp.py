@@ -1,0 +1,282 @@
+"""Audio conversions for the live pipeline: pure numpy + soxr + PyAV, no Django.
+
+Bytes are always little-endian. "PCM16" means int16 samples, "f32" float32 samples in [-1, 1].
+The browser sends mono or interleaved stereo at its own rate (8-96 kHz); Gemini wants 16 kHz mono
+PCM16 and answers with 24 kHz mono PCM16. Each conversation owns one `InputResampler` per
+direction (soxr keeps filter history across chunks) and, for Opus on the wire, one codec state
+per direction.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from fractions import Fraction
+from typing import Literal
+
+import av
+import av.error
+import numpy as np
+import soxr
+
+if sys.byteorder != "little":  # np.frombuffer views below assume the wire order is native
+    raise ImportError("tutor.dsp needs a little-endian CPU")
+
+Fmt = Literal["f32", "s16"]
+Quality = Literal["QQ", "LQ", "MQ", "HQ", "VHQ"]
+MIN_RATE, MAX_RATE = 8_000, 96_000
+OPUS_RATES = (8_000, 12_000, 16_000, 24_000, 48_000)
+OPUS_FRAME_MS = (10, 20, 40, 60)
+_DTYPES = {"f32": np.dtype(np.float32), "s16": np.dtype(np.int16)}
+# 0-d arrays: numpy resolves them faster than Python scalars, which matters every 20 ms.
+_SCALE, _LO, _HI = (np.array(v, np.float32) for v in (32768.0, -32768.0, 32767.0))
+
+
+class AudioFormatError(ValueError):
+    """Audio that does not match what was declared; the message is safe to show the client."""
+
+
+def check_rate(rate: int, what: str = "sample rate") -> int:
+    """Return `rate` (Hz) if it is an int within 8000-96000, else raise AudioFormatError."""
+    if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
+        raise AudioFormatError(
+            f"{what} must be an integer from {MIN_RATE} to {MAX_RATE} Hz, got {rate!r}"
+        )
+    return rate
+
+
+def _check_fmt(fmt: str, channels: int) -> None:
+    if fmt not in _DTYPES:
+        raise AudioFormatError(f"audio format must be 'f32' or 's16', got {fmt!r}")
+    if isinstance(channels, bool) or channels not in (1, 2):
+        raise AudioFormatError(f"channels must be 1 or 2, got {channels!r}")
+
+
+def _check_length(data: bytes, fmt: str, channels: int) -> None:
+    frame = _DTYPES[fmt].itemsize * channels
+    if len(data) % frame:
+        raise AudioFormatError(
+            f"got {len(data)} bytes of {fmt} {'stereo' if channels == 2 else 'mono'} audio; "
+            f"the length must be a multiple of {frame} bytes"
+        )
+
+
+def _check_finite(x: np.ndarray) -> None:
+    """Reject NaN/inf in float32 samples. The dot product is the cheap test (~0.3 µs for
+    20 ms): it is non-finite iff a sample is, or a sample is beyond ~1e19 (absurd anyway)."""
+    if math.isfinite(x.dot(x)):
+        return
+    bad = int(np.count_nonzero(~np.isfinite(x)))
+    if bad:
+        raise AudioFormatError(f"f32 audio contains {bad} NaN or infinite samples")
+    raise AudioFormatError(
+        "f32 audio samples must lie roughly within [-1, 1] (wrong byte order or format?)"
+    )
+
+
+def pcm16_to_float32(b: bytes) -> np.ndarray:
+    """Little-endian PCM16 bytes (any rate, channels interleaved) as a new float32 array in
+    [-1, 1), same rate and layout: x / 32768."""
+    _check_length(b, "s16", 1)
+    return np.frombuffer(b, np.int16).astype(np.float32) / _SCALE
+
+
+def _to_pcm16_inplace(y: np.ndarray) -> bytes:
+    """float32 samples (overwritten: scaled, rounded, clipped) as PCM16 bytes."""
+    np.multiply(y, _SCALE, out=y)
+    np.rint(y, out=y)
+    np.minimum(y, _HI, out=y)
+    np.maximum(y, _LO, out=y)
+    return y.astype(np.int16).tobytes()
+
+
+def float32_to_pcm16(x: np.ndarray) -> bytes:
+    """float32 samples in [-1, 1] (any rate and layout) as little-endian PCM16 bytes, same
+    rate and layout: round(x * 32768), clipped to the int16 range. `x` is not modified."""
+    y = np.array(x, dtype=np.float32).reshape(-1)
+    _check_finite(y)
+    return _to_pcm16_inplace(y)
+
+
+def rms(pcm16: bytes) -> float:
+    """RMS of PCM16 bytes (any rate, mono) as a fraction of full scale, 0..1. A full-scale
+    square wave is 1.0, a full-scale sine 0.707; empty input is 0.0."""
+    _check_length(pcm16, "s16", 1)
+    x = np.frombuffer(pcm16, np.int16).astype(np.float64)
+    return math.sqrt(x.dot(x) / len(x)) / 32768.0 if len(x) else 0.0
+
+
+def rms_dbfs(pcm16: bytes) -> float:
+    """RMS of PCM16 bytes (any rate, mono) in dB relative to full scale; -inf for silence."""
+    level = rms(pcm16)
+    return 20.0 * math.log10(level) if level > 0 else -math.inf
+
+
+def is_silence(pcm16: bytes, threshold_dbfs: float = -50.0) -> bool:
+    """True when PCM16 bytes (any rate, mono) have an RMS level below `threshold_dbfs`."""
+    return rms_dbfs(pcm16) < threshold_dbfs
+
+
+class InputResampler:
+    """Streaming converter: `fmt` little-endian audio at `in_rate` Hz, mono or interleaved
+    stereo, to mono PCM16 at `out_rate` Hz. One per direction per conversation.
+
+    s16 input runs through soxr's int16 path (no float conversion on our side; libsoxr adds
+    ~-96 dBFS TPDF dither). f32 input is resampled as float32 and converted after, on the
+    3x fewer output samples. Stereo is averaged to mono before resampling (linear, so the
+    same as after, at half the cost).
+    """
+
+    def __init__(
+        self,
+        *,
+        in_rate: int,
+        fmt: Fmt,
+        channels: int = 1,
+        out_rate: int = 16_000,
+        quality: Quality = "HQ",
+    ) -> None:
+        self.in_rate = check_rate(in_rate)
+        self.out_rate = check_rate(out_rate, "output sample rate")
+        _check_fmt(fmt, channels)
+        self.fmt, self.channels = fmt, channels
+        self._dtype = _DTYPES[fmt]
+        self._float = fmt == "f32"
+        self._frame_bytes = self._dtype.itemsize * channels
+        self._stream = soxr.ResampleStream(in_rate, out_rate, 1, dtype=self._dtype, quality=quality)
+
+    def check_rate(self, rate: int) -> None:
+        """Raise AudioFormatError if the client now declares a different rate (Hz)."""
+        if rate != self.in_rate:
+            raise AudioFormatError(
+                f"sample rate changed mid-stream from {self.in_rate} to {rate!r} Hz; "
+                "start a new conversation"
+            )
+
+    def check_format(self, *, in_rate: int, fmt: str, channels: int = 1) -> None:
+        """Raise AudioFormatError if a re-declared format differs from this stream's."""
+        self.check_rate(in_rate)
+        if (fmt, channels) != (self.fmt, self.channels):
+            raise AudioFormatError(
+                f"audio format changed mid-stream from {self.fmt}/{self.channels} ch "
+                f"to {fmt}/{channels} ch; start a new conversation"
+            )
+
+    def process(self, data: bytes) -> bytes:
+        """`fmt` bytes at `in_rate` Hz, `channels` interleaved -> mono PCM16 bytes at
+        `out_rate` Hz. Output lags input by the filter delay; `flush` returns the rest."""
+        if len(data) % self._frame_bytes:
+            _check_length(data, self.fmt, self.channels)
+        if not data:
+            return b""
+        x = np.frombuffer(data, self._dtype)
+        if self._float:
+            _check_finite(x)
+        # soxr works on (frames, channels); handing it that shape skips its own reshapes.
+        x = x[:, None] if self.channels == 1 else self._downmix(x.reshape(-1, 2))
+        return self._out(self._stream.resample_chunk(x)[:, 0])
+
+    def flush(self) -> bytes:
+        """The last mono PCM16 samples at `out_rate` Hz held in the filter; then the
+        resampler starts afresh, ready for a new stream at the same format."""
+        tail = self._stream.resample_chunk(np.empty((0, 1), self._dtype), last=True)
+        self._stream.clear()
+        return self._out(tail[:, 0])
+
+    def _downmix(self, x: np.ndarray) -> np.ndarray:
+        """(frames, 2) -> (frames, 1), the mean of both channels."""
+        if self._float:
+            mono = x[:, :1] + x[:, 1:]
+            mono *= 0.5
+            return mono
+        both = np.add(x[:, :1], x[:, 1:], dtype=np.int32)
+        both >>= 1  # floor((l + r) / 2) always fits int16
+        return both.astype(np.int16)
+
+    def _out(self, y: np.ndarray) -> bytes:
+        return _to_pcm16_inplace(y) if self._float else y.tobytes()
+
+
+class OpusEncoder:
+    """Mono PCM16 at `rate` Hz -> raw Opus packets (no Ogg, no OpusHead), one per `frame_ms`,
+    as WebCodecs `AudioDecoder({codec: "opus", sampleRate, numberOfChannels: 1})` takes them."""
+
+    def __init__(self, *, rate: int = 24_000, bitrate: int = 24_000, frame_ms: int = 20) -> None:
+        if rate not in OPUS_RATES:
+            raise AudioFormatError(f"Opus rate must be one of {OPUS_RATES} Hz, got {rate!r}")
+        if frame_ms not in OPUS_FRAME_MS:
+            raise AudioFormatError(
+                f"Opus frame must be one of {OPUS_FRAME_MS} ms, got {frame_ms!r}"
+            )
+        if not 6_000 <= bitrate <= 510_000:
+            raise AudioFormatError(f"Opus bitrate must be 6000-510000 bit/s, got {bitrate!r}")
+        self.rate = rate
+        self._frame_samples = rate * frame_ms // 1000
+        self._pending = bytearray()
+        self._pts = 0
+        self._ctx = av.CodecContext.create("libopus", "w")
+        self._ctx.sample_rate, self._ctx.layout, self._ctx.format = rate, "mono", "s16"
+        self._ctx.bit_rate, self._ctx.time_base = bitrate, Fraction(1, rate)
+        self._ctx.options = {"frame_duration": str(frame_ms), "application": "voip"}
+        self._ctx.open()
+
+    def encode(self, pcm16: bytes) -> list[bytes]:
+        """Mono PCM16 bytes at `rate` Hz -> the Opus packets completed so far; a partial
+        frame waits for the next call (or `flush`)."""
+        _check_length(pcm16, "s16", 1)
+        self._pending += pcm16
+        frame_bytes = 2 * self._frame_samples
+        whole = len(self._pending) - len(self._pending) % frame_bytes
+        packets = [
+            p
+            for start in range(0, whole, frame_bytes)
+            for p in self._encode(self._pending[start : start + frame_bytes])
+        ]
+        del self._pending[:whole]
+        return packets
+
+    def flush(self) -> list[bytes]:
+        """Pad the partial frame with silence and drain the encoder's look-ahead; the
+        encoder is finished afterwards."""
+        packets = []
+        if self._pending:
+            self._pending += bytes(2 * self._frame_samples - len(self._pending))
+            packets = self._encode(self._pending)
+            self._pending.clear()
+        return packets + [bytes(p) for p in self._ctx.encode(None)]
+
+    def _encode(self, frame_bytes: bytes | bytearray) -> list[bytes]:
+        samples = np.frombuffer(frame_bytes, np.int16).reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
+        frame.sample_rate, frame.pts = self.rate, self._pts
+        self._pts += self._frame_samples
+        return [bytes(p) for p in self._ctx.encode(frame)]
+
+
+class OpusDecoder:
+    """Raw Opus packets (as WebCodecs `AudioEncoder` emits them) -> mono PCM16 at `rate` Hz.
+    Stereo packets are downmixed by libopus."""
+
+    def __init__(self, *, rate: int = 48_000) -> None:
+        if rate not in OPUS_RATES:
+            raise AudioFormatError(f"Opus rate must be one of {OPUS_RATES} Hz, got {rate!r}")
+        self.rate = rate
+        self._ctx = av.CodecContext.create("libopus", "r")
+        self._ctx.sample_rate, self._ctx.layout = rate, "mono"
+
+    def decode(self, packet: bytes) -> bytes:
+        """One raw Opus packet -> mono PCM16 bytes at `rate` Hz (one packet's duration)."""
+        if not packet:  # an empty packet would tell FFmpeg "end of stream" and end the decoder
+            raise AudioFormatError("empty Opus packet")
+        try:
+            frames = self._ctx.decode(av.Packet(packet))
+        except av.error.InvalidDataError as e:
+            raise AudioFormatError(f"invalid Opus packet ({len(packet)} bytes)") from e
+        return b"".join(self._pcm16(f) for f in frames)
+
+    @staticmethod
+    def _pcm16(frame: av.AudioFrame) -> bytes:
+        samples = frame.to_ndarray()
+        if samples.dtype == np.int16:
+            return samples.tobytes()
+        return _to_pcm16_inplace(samples.astype(np.float32).reshape(-1))
