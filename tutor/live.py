@@ -223,16 +223,17 @@ class LiveTutor:
         self._ready.set()
 
     async def _flush_pending(self, session: AsyncSession) -> None:
-        # Loop until empty: send_audio() keeps buffering while `_session` is still None.
-        while self._audio:
-            chunk = self._audio.popleft()
-            self._audio_bytes -= len(chunk)
-            await session.send_realtime_input(audio=_audio_blob(chunk))
-        if self._end_pending:
-            self._end_pending = False
-            await session.send_realtime_input(audio_stream_end=True)
-        while self._texts:
-            await session.send_realtime_input(text=self._texts.pop(0))
+        # Loop until all is empty: send_* keep queueing while `_session` is still None.
+        while self._audio or self._end_pending or self._texts:
+            if self._audio:
+                chunk = self._audio.popleft()
+                self._audio_bytes -= len(chunk)
+                await session.send_realtime_input(audio=_audio_blob(chunk))
+            elif self._end_pending:
+                self._end_pending = False
+                await session.send_realtime_input(audio_stream_end=True)
+            else:
+                await session.send_realtime_input(text=self._texts.pop(0))
 
     async def _receive(self, session: AsyncSession) -> None:
         # receive() stops after each turnComplete (§4.3), hence the outer loop. The timeout is
