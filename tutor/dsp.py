@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import sys
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import av
 import av.error
@@ -27,7 +27,7 @@ Quality = Literal["QQ", "LQ", "MQ", "HQ", "VHQ"]
 MIN_RATE, MAX_RATE = 8_000, 96_000
 OPUS_RATES = (8_000, 12_000, 16_000, 24_000, 48_000)
 OPUS_FRAME_MS = (10, 20, 40, 60)
-_DTYPES = {"f32": np.dtype(np.float32), "s16": np.dtype(np.int16)}
+_DTYPES: dict[str, np.dtype[Any]] = {"f32": np.dtype(np.float32), "s16": np.dtype(np.int16)}
 # 0-d arrays: numpy resolves them faster than Python scalars, which matters every 20 ms.
 _SCALE, _LO, _HI = (np.array(v, np.float32) for v in (32768.0, -32768.0, 32767.0))
 
@@ -258,25 +258,28 @@ class OpusDecoder:
     Stereo packets are downmixed by libopus."""
 
     def __init__(self, *, rate: int = 48_000) -> None:
-        if rate not in OPUS_RATES:
-            raise AudioFormatError(f"Opus rate must be one of {OPUS_RATES} Hz, got {rate!r}")
-        self.rate = rate
+        self.rate = check_rate(rate, "Opus output rate")
         self._ctx = av.CodecContext.create("libopus", "r")
-        self._ctx.sample_rate, self._ctx.layout = rate, "mono"
+        self._ctx.layout = "mono"
+        # FFmpeg's libopus decoder always outputs 48 kHz (as WebCodecs does), so other rates
+        # go through soxr, which delays them by its filter: `flush` returns the tail.
+        self._resampler = None
+        if rate != 48_000:
+            self._resampler = InputResampler(in_rate=48_000, fmt="s16", out_rate=rate)
 
     def decode(self, packet: bytes) -> bytes:
-        """One raw Opus packet -> mono PCM16 bytes at `rate` Hz (one packet's duration)."""
+        """One raw Opus packet -> mono PCM16 bytes at `rate` Hz (one packet's duration at
+        48 kHz; at other rates a little less at first, the resampler's delay)."""
         if not packet:  # an empty packet would tell FFmpeg "end of stream" and end the decoder
             raise AudioFormatError("empty Opus packet")
         try:
             frames = self._ctx.decode(av.Packet(packet))
         except av.error.InvalidDataError as e:
             raise AudioFormatError(f"invalid Opus packet ({len(packet)} bytes)") from e
-        return b"".join(self._pcm16(f) for f in frames)
+        # libopusdec gives s16 unless asked for flt; packed mono, so the bytes are the PCM.
+        pcm = b"".join(f.to_ndarray().tobytes() for f in frames)
+        return self._resampler.process(pcm) if self._resampler else pcm
 
-    @staticmethod
-    def _pcm16(frame: av.AudioFrame) -> bytes:
-        samples = frame.to_ndarray()
-        if samples.dtype == np.int16:
-            return samples.tobytes()
-        return _to_pcm16_inplace(samples.astype(np.float32).reshape(-1))
+    def flush(self) -> bytes:
+        """The PCM16 still held by the resampler (nothing at 48 kHz); call once at the end."""
+        return self._resampler.flush() if self._resampler else b""
