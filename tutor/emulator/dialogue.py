@@ -1,0 +1,169 @@
+"""The demo tutor's conversation state and what it says next.
+
+Pure functions over `DialogueState`; no I/O. The Live session and the text fallback both use
+them, so a typed turn gets the same correction over either path.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from tutor.emulator.scripts import LANGUAGES, Band, Script, Step, load
+
+_BAND = re.compile(r"\b([ABC])[12]\b")
+_TOPIC = re.compile(r"^\s*(?:topic|scenario|theme)\s*[:\uff1a]\s*(.+?)\s*$", re.I | re.M)
+_CODE = re.compile(r"\b(?:target[ _]language|language)\s*[:=]\s*([a-z]{2})\b", re.I)
+_BEFORE = r"(?:learn(?:s|ing)?|practi[cs](?:e|es|ing)|target language(?: is)?:?|teach(?:ing)?)\s+"
+_AFTER = r"\s+(?:tutor|teacher|lesson|conversation|practice)"
+_NATIVE = r"(?:native|first|mother)(?: language| tongue)?(?: is)?:?\s+"
+# Everything before the tutor's closing question, so a topic line can go in front of it.
+_LAST_QUESTION = re.compile(r"^(.*[.!\u3002\uff01])\s*([^.!\u3002\uff01]+[?\uff1f])\s*$", re.S)
+
+
+@dataclass
+class DialogueState:
+    lang: str
+    band: str
+    topic: str | None = None
+    step: int = 0  # counts scripted learner turns; the script cycles
+    greeted: bool = False
+    followups: int = 0
+    history: list[list[str]] = field(default_factory=list)  # [speaker, text] pairs
+
+    def snapshot(self) -> DialogueState:
+        return copy.deepcopy(self)
+
+
+@dataclass(frozen=True, slots=True)
+class TurnPlan:
+    heard: str | None  # what the emulator claims the learner said (inputTranscription)
+    correction: dict[str, str] | None  # note_correction args
+    phrase: dict[str, str] | None  # note_phrase args
+    reply: str  # the tutor's words (outputTranscription)
+    say: str  # what the TTS reads (kana for Japanese)
+
+
+def new_state(language_code: str | None, instruction: str) -> DialogueState:
+    return DialogueState(
+        lang=detect_language(language_code, instruction),
+        band=detect_band(instruction),
+        topic=detect_topic(instruction),
+    )
+
+
+def detect_language(language_code: str | None, instruction: str) -> str:
+    """ISO 639-1 code of the target language: from speechConfig.language_code ("es-ES"),
+    else from the system instruction ("You are a Spanish tutor…"), else English."""
+    code = (language_code or "").split("-")[0].lower()
+    if code in LANGUAGES:
+        return code
+    if (match := _CODE.search(instruction)) and match.group(1).lower() in LANGUAGES:
+        return match.group(1).lower()
+    text = instruction.lower()
+    for cue in (lambda n: _BEFORE + n + r"\b", lambda n: r"\b" + n + _AFTER):
+        if found := _first_mention(text, cue):
+            return found
+    native = _first_mention(text, lambda n: _NATIVE + n + r"\b")
+    mentioned = _first_mention(text, lambda n: r"\b" + n + r"\b", skip={native, "en"})
+    return mentioned or "en"
+
+
+def _first_mention(text: str, pattern: object, skip: set[str | None] | None = None) -> str | None:
+    best: tuple[int, str] | None = None
+    for lang in LANGUAGES:
+        if skip and lang in skip:
+            continue
+        for name in load(lang).names:
+            match = re.search(pattern(re.escape(name)), text)  # type: ignore[operator]
+            if match and (best is None or match.start() < best[0]):
+                best = (match.start(), lang)
+    return best[1] if best else None
+
+
+def detect_band(instruction: str) -> str:
+    match = _BAND.search(instruction)
+    return match.group(1) if match else "A"
+
+
+def detect_topic(instruction: str) -> str | None:
+    match = _TOPIC.search(instruction)
+    return match.group(1).rstrip(".")[:80] if match else None
+
+
+def plan_greeting(state: DialogueState) -> TurnPlan:
+    script, band = _script(state)
+    reply = _with_topic(band.greeting, script.topic_line, state.topic)
+    say = _with_topic(band.greeting_say or band.greeting, script.topic_line, state.topic)
+    state.greeted = True
+    state.history.append(["tutor", reply])
+    return TurnPlan(None, None, None, reply, say)
+
+
+def plan_spoken(state: DialogueState) -> TurnPlan:
+    """The next scripted step: the emulator cannot recognise speech, so it pretends the
+    learner said the script's line (with its deliberate error)."""
+    steps = _script(state)[1].steps
+    step = steps[state.step % len(steps)]
+    state.step += 1
+    return _step_plan(state, step, step.learner)
+
+
+def plan_typed(state: DialogueState, text: str) -> TurnPlan:
+    """React to real typed text: correct it if it contains one of the script's errors."""
+    script, band = _script(state)
+    count = len(band.steps)
+    for offset in range(count):
+        step = band.steps[(state.step + offset) % count]
+        if step.corrected(text) is not None:
+            state.step += offset + 1
+            return _step_plan(state, step, text)
+    reply = script.followups[state.followups % len(script.followups)]
+    state.followups += 1
+    state.history += [["learner", text], ["tutor", reply]]
+    return TurnPlan(text, None, None, reply, reply)
+
+
+def text_reply(state: DialogueState, user_texts: list[str]) -> str:
+    """A whole reply for the text fallback: replay the user's messages, recast the last one.
+    A first message in parentheses is the bridge's join trigger and gets the greeting."""
+    plan: TurnPlan | None = None
+    for i, text in enumerate(user_texts):
+        if i == 0 and (not text.strip() or text.lstrip().startswith("(")):
+            plan = plan_greeting(state)
+        else:
+            state.greeted = True
+            plan = plan_typed(state, text)
+    if plan is None:
+        plan = plan_greeting(state)
+    if plan.correction is None:
+        return plan.reply
+    corrected = plan.correction["corrected"].rstrip(".!?\u3002\uff01\uff1f")
+    recast = _script(state)[0].recast.format(corrected=corrected)
+    return recast + plan.reply
+
+
+def _step_plan(state: DialogueState, step: Step, heard: str) -> TurnPlan:
+    correction = {
+        "original": heard,
+        "corrected": step.corrected(heard) or heard,
+        "explanation": step.explanation,
+        "kind": step.kind,
+    }
+    phrase = {"text": step.phrase[0], "translation": step.phrase[1]} if step.phrase else None
+    state.history += [["learner", heard], ["tutor", step.reply]]
+    return TurnPlan(heard, correction, phrase, step.reply, step.reply_say or step.reply)
+
+
+def _script(state: DialogueState) -> tuple[Script, Band]:
+    script = load(state.lang)
+    return script, script.bands[state.band]
+
+
+def _with_topic(greeting: str, topic_line: str, topic: str | None) -> str:
+    match = _LAST_QUESTION.match(greeting)
+    if not topic or not match:
+        return greeting
+    joiner = "" if " " not in greeting else " "
+    return joiner.join([match.group(1), topic_line.format(topic=topic), match.group(2)])

@@ -1,0 +1,193 @@
+"""One Live WebSocket connection: setup, the read loop, faults and closing.
+
+The connection's handler task reads client frames (`inbound.Inbound`); model turns run one at
+a time in a conductor task (`turns.Conductor`), so a barge-in is an event the reader sets
+while a turn is in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import struct
+from collections.abc import Coroutine
+from typing import Any, Protocol
+
+from aiohttp import WSMsgType, web
+
+from tutor.emulator import wire
+from tutor.emulator.dialogue import DialogueState, new_state
+from tutor.emulator.inbound import Inbound
+from tutor.emulator.records import Fault, SessionRecord
+from tutor.emulator.setup import (
+    BAD_HANDLE,
+    INVALID_ARGUMENT,
+    LiveConfig,
+    ProtocolError,
+    parse_setup,
+)
+from tutor.emulator.turns import Conductor, SessionOver
+
+log = logging.getLogger(__name__)
+
+DEADLINE = "Deadline expired before operation could complete."
+GOAWAY_GRACE = 1.0  # seconds from goAway to the 1011 close, unless the fault sets `delay`
+INTERNAL = "Internal error encountered."
+
+
+class Hub(Protocol):
+    """What a session needs from the emulator that owns it."""
+
+    handles: dict[str, DialogueState]
+    pace: float
+    silence_ms: int
+
+
+class LiveSession:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        request: web.Request,
+        record: SessionRecord,
+        fault: Fault | None,
+        hub: Hub,
+        api_key: str | None,
+    ) -> None:
+        self.ws, self.request, self.record, self.fault, self.hub = ws, request, record, fault, hub
+        self.api_key = api_key
+        self._send_lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def run(self) -> None:
+        try:
+            await self._run()
+        except ProtocolError as exc:
+            await self.close(exc.code, exc.reason)
+        except SessionOver:
+            pass
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+            if self.record.close_code is None:
+                self.record.close_code = self.ws.close_code or 1006
+
+    async def _run(self) -> None:
+        message = await self._receive()
+        if message is None:
+            return
+        config = parse_setup(message, self.api_key, self.record.api_version or "v1beta")
+        state = self._initial_state(config)
+        self.record.model, self.record.language, self.record.band = (
+            config.model,
+            state.lang,
+            state.band,
+        )
+        if self.fault and self.fault.kind == "no_setup":
+            while await self._receive() is not None:
+                pass  # never answer; the SDK's connect() waits forever
+            return
+        if self.fault and self.fault.kind == "slow_setup":
+            await asyncio.sleep(self.fault.delay)
+        await self.send({"setupComplete": {}})
+        conductor = Conductor(self, config, state, self.hub.handles, self.hub.pace)
+        if config.resumption:
+            await conductor.issue_handle()
+        self.spawn(self._conduct(conductor))
+        await self.between_turns(0)
+        inbound = Inbound(config, conductor, self.hub.silence_ms)
+        while (message := await self._receive()) is not None:
+            inbound.handle(message)
+
+    def _initial_state(self, config: LiveConfig) -> DialogueState:
+        handle = config.resume_handle
+        if handle is None:
+            return new_state(config.language_code, config.instruction)
+        if handle not in self.hub.handles:
+            raise ProtocolError(1008, BAD_HANDLE)
+        self.record.resumed_from = handle
+        return self.hub.handles[handle].snapshot()
+
+    async def _receive(self) -> dict[str, Any] | None:
+        """The next client frame as a normalised dict, or None once the client has gone."""
+        msg = await self.ws.receive()
+        if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+            return None
+        try:
+            return wire.parse_frame(msg.data)
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            raise ProtocolError(1007, INVALID_ARGUMENT) from exc
+
+    async def _conduct(self, conductor: Conductor) -> None:
+        try:
+            await conductor.run()
+        except Exception:
+            log.exception("emulator turn failed")
+            await self.close(1011, INTERNAL)
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # Used by the conductor (turns.Link).
+
+    async def send(self, message: dict[str, Any]) -> None:
+        if self.ws.closed:
+            raise SessionOver
+        async with self._send_lock:  # one frame at a time from reader, conductor and timers
+            try:
+                await self.ws.send_bytes(wire.encode(message))
+            except (ConnectionError, RuntimeError) as exc:
+                raise SessionOver from exc
+
+    async def between_turns(self, completed: int) -> None:
+        fault = self.fault
+        if fault and not fault.mid_turn and fault.after_turns == completed:
+            await self.fire()
+
+    def mid_turn_due(self, completed: int) -> bool:
+        fault = self.fault
+        return bool(fault and fault.mid_turn and fault.after_turns == completed)
+
+    async def fire(self) -> None:
+        """Apply this connection's goaway / close / abort fault now (once)."""
+        fault, self.fault = self.fault, None
+        if fault is None or fault.kind not in ("goaway", "close", "abort"):
+            return
+        if fault.kind == "goaway":
+            grace = fault.delay or GOAWAY_GRACE
+            await self.send({"goAway": {"timeLeft": f"{grace:g}s"}})
+            self.spawn(self._close_later(grace, 1011, DEADLINE))
+            return
+        if fault.kind == "close":
+            await self.close(fault.code, fault.reason)
+        else:
+            self.abort()
+        raise SessionOver
+
+    async def _close_later(self, delay: float, code: int, reason: str) -> None:
+        await asyncio.sleep(delay)
+        await self.close(code, reason)
+
+    async def close(self, code: int, reason: str) -> None:
+        if self.ws.closed:
+            return
+        self.record.close_code, self.record.close_reason = code, reason
+        # Close reasons are limited to 123 bytes; cut on a character boundary.
+        message = reason.encode()[:123].decode(errors="ignore").encode()
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await self.ws.close(code=code, message=message)
+
+    def abort(self) -> None:
+        """Drop the TCP connection with a reset and no close frame: the client sees 1006."""
+        self.record.close_code, self.record.close_reason = 1006, "abort"
+        transport = self.request.transport
+        if transport is None:
+            return
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()

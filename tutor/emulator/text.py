@@ -1,0 +1,94 @@
+"""The text fallback: `POST /{version}/models/{model}:generateContent` in the REST shape.
+
+Stateless: the reply is worked out by replaying the request's user messages through the same
+dialogue functions the Live session uses, so a recognisable error gets a gentle recast.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from aiohttp import web
+
+from tutor.emulator import wire
+from tutor.emulator.dialogue import new_state, text_reply
+from tutor.emulator.setup import INVALID_KEYS, instruction_text
+
+# The real REST API's errors (google.rpc.Status in an "error" object).
+MISSING_KEY = (
+    403,
+    "PERMISSION_DENIED",
+    "Method doesn't allow unregistered callers (callers without established identity). "
+    "Please use API Key or other form of API consumer identity to call this API.",
+)
+BAD_KEY = (400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.")
+
+
+def error(status: int, code: str, message: str) -> web.Response:
+    body = {"error": {"code": status, "message": message, "status": code}}
+    return web.json_response(body, status=status)
+
+
+async def generate_content(
+    request: web.Request, key: str | None, version: str, model: str, stream: bool
+) -> web.StreamResponse:
+    if not key:
+        return error(*MISSING_KEY)
+    if key in INVALID_KEYS:
+        return error(*BAD_KEY)
+    if not model.startswith("gemini-"):
+        message = (
+            f"models/{model} is not found for API version {version}, or is not supported "
+            "for generateContent. Call ListModels to see the list of available models and "
+            "their supported methods."
+        )
+        return error(404, "NOT_FOUND", message)
+    try:
+        body = wire.normalise(await request.json())
+    except (ValueError, UnicodeDecodeError):
+        return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+    if not isinstance(body, dict):
+        return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+    reply = _reply(body)
+    payload = _response(model, reply, len(json.dumps(body)) // 4)
+    if not stream:
+        return web.json_response(payload)
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    await response.prepare(request)
+    await response.write(f"data: {json.dumps(payload, ensure_ascii=False)}\r\n\r\n".encode())
+    await response.write_eof()
+    return response
+
+
+def _reply(body: dict[str, Any]) -> str:
+    instruction = instruction_text(body.get("systemInstruction"))
+    user_texts = [
+        "".join(
+            p["text"] for p in content.get("parts") or [] if isinstance(p, dict) and "text" in p
+        )
+        for content in body.get("contents") or []
+        if isinstance(content, dict) and content.get("role", "user") == "user"
+    ]
+    return text_reply(new_state(None, instruction), user_texts)
+
+
+def _response(model: str, reply: str, prompt_tokens: int) -> dict[str, Any]:
+    reply_tokens = max(1, len(reply) // 4)
+    return {
+        "candidates": [
+            {
+                "content": {"role": "model", "parts": [{"text": reply}]},
+                "finishReason": "STOP",
+                "index": 0,
+            }
+        ],
+        "usageMetadata": {
+            "promptTokenCount": prompt_tokens,
+            "candidatesTokenCount": reply_tokens,
+            "totalTokenCount": prompt_tokens + reply_tokens,
+        },
+        "modelVersion": model,
+        "responseId": secrets.token_urlsafe(12),
+    }

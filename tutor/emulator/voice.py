@@ -1,0 +1,112 @@
+"""Text to speech for the emulator: libespeak-ng (from the espeakng-loader wheel) via ctypes.
+
+Synthesis runs in memory with AUDIO_OUTPUT_SYNCHRONOUS and a callback that collects int16
+samples at espeak's native rate (22,050 Hz), then soxr resamples to the rate the caller asks for.
+If the library cannot be loaded the emulator still works: it speaks a tone pattern instead and
+logs one warning.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import logging
+import threading
+
+import numpy as np
+import soxr
+
+log = logging.getLogger(__name__)
+
+VOICES = {"es": "es", "fr": "fr", "de": "de", "it": "it", "pt": "pt", "ja": "ja", "en": "en"}
+AUDIO_OUTPUT_SYNCHRONOUS = 2
+ESPEAK_RATE = 1  # espeak_PARAMETER espeakRATE, words per minute
+ESPEAK_CHARS_UTF8 = 1
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
+
+
+class _Espeak:
+    """The process-wide espeak-ng engine. It has global state, so every call holds `lock`."""
+
+    def __init__(self) -> None:
+        import espeakng_loader  # here, not at module top: a broken wheel means tones, not a crash
+
+        self.lock = threading.Lock()
+        self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        self.lib.espeak_Synth.argtypes = [
+            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+        ]  # fmt: skip
+        path = espeakng_loader.get_data_path().encode()
+        self.rate = self.lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, path, 0)
+        if self.rate <= 0:
+            raise OSError(f"espeak_Initialize failed ({self.rate})")
+        self._chunks: list[bytes] = []
+        self._callback = _CALLBACK(self._collect)  # keep a reference: C holds the pointer
+        self.lib.espeak_SetSynthCallback(self._callback)
+
+    def _collect(self, wav: ctypes.Array[ctypes.c_short], count: int, _events: int) -> int:
+        if count > 0:
+            self._chunks.append(ctypes.string_at(wav, count * 2))
+        return 0  # 0 = keep synthesising
+
+    def synth(self, text: str, voice: str, wpm: int) -> bytes:
+        """Return int16 mono PCM at `self.rate` Hz."""
+        with self.lock:
+            self._chunks = []
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise OSError(f"espeak has no voice {voice!r}")
+            self.lib.espeak_SetParameter(ESPEAK_RATE, wpm, 0)
+            data = text.encode()
+            status = self.lib.espeak_Synth(
+                data, len(data) + 1, 0, 0, 0, ESPEAK_CHARS_UTF8, None, None
+            )
+            if status != 0:
+                raise OSError(f"espeak_Synth failed ({status})")
+            return b"".join(self._chunks)
+
+
+@functools.cache
+def _engine() -> _Espeak | None:
+    try:
+        return _Espeak()
+    except (OSError, ImportError, RuntimeError, AttributeError) as exc:
+        log.warning("espeak-ng unavailable (%s); the emulator will speak in tones", exc)
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def synthesize(text: str, lang: str, sample_rate: int = 24000, wpm: int = 160) -> bytes:
+    """Speak `text` in language `lang` (an ISO 639-1 code). Returns int16 mono PCM bytes at
+    `sample_rate` Hz. Falls back to a tone pattern (one beep per word) if espeak fails."""
+    engine = _engine()
+    if engine is not None:
+        try:
+            pcm = engine.synth(text, VOICES.get(lang, "en"), wpm)
+            return _resample(pcm, engine.rate, sample_rate)
+        except OSError as exc:
+            _warn_once(str(exc))
+    return tone_pattern(len(text.split()) or 1, sample_rate)
+
+
+def _resample(pcm: bytes, rate_in: int, rate_out: int) -> bytes:
+    samples = np.frombuffer(pcm, dtype=np.int16)
+    if rate_in == rate_out or samples.size == 0:
+        return samples.tobytes()
+    return soxr.resample(samples, rate_in, rate_out).astype(np.int16).tobytes()
+
+
+def tone_pattern(beeps: int, sample_rate: int) -> bytes:
+    """int16 mono PCM: `beeps` 440 Hz beeps of 220 ms, each followed by 80 ms of silence."""
+    t = np.arange(int(0.22 * sample_rate)) / sample_rate
+    fade = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.01)  # 10 ms ramps, no clicks
+    beep = (0.3 * 32767 * np.sin(2 * np.pi * 440 * t) * fade).astype(np.int16)
+    gap = np.zeros(int(0.08 * sample_rate), dtype=np.int16)
+    return np.tile(np.concatenate([beep, gap]), beeps).tobytes()
+
+
+@functools.cache
+def _warn_once(message: str) -> None:
+    log.warning("espeak-ng synthesis failed (%s); speaking in tones", message)
