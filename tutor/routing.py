@@ -1,7 +1,11 @@
-"""WebSocket routes (the conversation consumer is added with the conversation server)."""
+"""WebSocket routes."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from tutor.consumers import ConversationConsumer
+
+websocket_urlpatterns = [
+    path("ws/conversations/<uuid:pk>/", ConversationConsumer.as_asgi()),
+]

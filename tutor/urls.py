@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("lessons.urls")),
+    path("", include("tutor.conversation_urls")),
     path("learn/", include("lessons.learner_urls")),
     path("teach/", include("lessons.teacher_urls")),
     path("admin/", admin.site.urls),

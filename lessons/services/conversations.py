@@ -1,0 +1,296 @@
+"""Starting, recording and finishing conversations. Every write a conversation makes goes here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lessons.models import Assignment, Conversation, Correction, Phrase, Topic, Turn
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+CORRECTION_KINDS = {choice.value for choice in Correction.Kind}
+TEXT_LIMIT = 4000  # characters kept per turn; a transcript line longer than this is noise
+
+
+class LimitExceeded(Exception):
+    """A start refused by an abuse limit; `str(exc)` is shown to the user."""
+
+
+@dataclass(frozen=True)
+class FinishStats:
+    learner_seconds: float = 0.0
+    tutor_seconds: float = 0.0
+    reconnects: int = 0
+    prompt_tokens: int = 0
+    response_tokens: int = 0
+    total_tokens: int = 0
+    latency_p50_ms: int | None = None
+    latency_p95_ms: int | None = None
+    degraded: bool = False
+
+
+def trial_refusal(*, session_key: str, ip: str | None) -> str | None:
+    """Why a new anonymous trial is refused, or None. Counted over TRIAL_WINDOW_SECONDS."""
+    since = timezone.now() - timedelta(seconds=settings.TRIAL_WINDOW_SECONDS)
+    recent = Conversation.objects.trials_since(since)
+    if session_key and recent.filter(trial_session_key=session_key).count() >= (
+        settings.TRIALS_PER_SESSION
+    ):
+        return "You've used your free minute. Sign up (it's free) to keep talking."
+    if ip and recent.filter(trial_ip=ip).count() >= settings.TRIALS_PER_IP:
+        return "Too many free trials from your network today. Sign up (it's free) to keep talking."
+    return None
+
+
+def _check_start_rate(learner: User) -> None:
+    since = timezone.now() - timedelta(hours=1)
+    started = Conversation.objects.filter(learner=learner, started_at__gte=since).count()
+    if started >= settings.CONVERSATION_STARTS_PER_HOUR:
+        raise LimitExceeded(
+            "You've started a lot of conversations in the last hour. "
+            "Take a short break and try again soon."
+        )
+
+
+def conversation_start(
+    *,
+    learner: User | None,
+    topic: Topic | None = None,
+    assignment: Assignment | None = None,
+    session_key: str = "",
+    ip: str | None = None,
+    language: str | None = None,
+    level: str | None = None,
+) -> Conversation:
+    """A new conversation for a learner, or an anonymous trial tied to `session_key`."""
+    if assignment is not None:
+        topic = assignment.topic
+    if learner is None:
+        if not session_key:
+            raise LimitExceeded("Your browser must accept cookies to try Tertulia.")
+        refusal = trial_refusal(session_key=session_key, ip=ip)
+        if refusal:
+            raise LimitExceeded(refusal)
+    else:
+        _check_start_rate(learner)
+    style = (assignment.correction_style if assignment else "") or (
+        topic.correction_style if topic else ""
+    )
+    conversation = Conversation(
+        learner=learner,
+        trial_session_key="" if learner else session_key,
+        trial_ip=None if learner else ip,
+        topic=topic,
+        assignment=assignment,
+        language=topic.language
+        if topic
+        else (language or getattr(learner, "target_language", "es")),
+        level=level or (learner.level if learner else (topic.level_min if topic else "A1")),
+        correction_style=style or (learner.correction_style if learner else "recast"),
+    )
+    conversation.full_clean()
+    conversation.save()
+    return conversation
+
+
+def conversation_set_upstream(*, conversation_id: UUID, model: str, voice: str) -> None:
+    Conversation.objects.filter(pk=conversation_id).update(model=model, voice=voice)
+
+
+def conversation_mark_first_activity(*, conversation_id: UUID) -> Conversation:
+    """Start the trial clock at the first audio (or typed message) the server receives. Only
+    the first call sets it: reconnects and other processes see the same start."""
+    now = timezone.now()
+    Conversation.objects.filter(pk=conversation_id, first_audio_at__isnull=True).update(
+        first_audio_at=now
+    )
+    return Conversation.objects.get(pk=conversation_id)
+
+
+@transaction.atomic
+def conversation_record_turn(
+    *,
+    conversation_id: UUID,
+    speaker: str,
+    text: str,
+    started_ms: int = 0,
+    ended_ms: int = 0,
+    interrupted: bool = False,
+    source: str = Turn.Source.SPEECH,
+) -> Turn:
+    """Append a turn with the next ordinal. The row lock on the conversation serialises writers
+    (a browser reconnect may briefly give one conversation two writers)."""
+    Conversation.objects.select_for_update().only("pk").get(pk=conversation_id)
+    last = Turn.objects.filter(conversation_id=conversation_id).aggregate(m=Max("ordinal"))["m"]
+    started_ms = max(0, int(started_ms))
+    turn = Turn(
+        conversation_id=conversation_id,
+        ordinal=0 if last is None else last + 1,
+        speaker=speaker,
+        text=text.strip()[:TEXT_LIMIT],
+        started_ms=started_ms,
+        ended_ms=max(started_ms, int(ended_ms)),
+        interrupted=interrupted,
+        source=source,
+    )
+    turn.full_clean(exclude=["conversation"])
+    turn.save()
+    return turn
+
+
+def _clip(text: str, limit: int) -> str:
+    return " ".join(str(text).split())[:limit]
+
+
+def conversation_record_correction(
+    *, turn_id: int, original: str, corrected: str, explanation: str, kind: str
+) -> Correction:
+    """A correction of a learner turn, and the review card it becomes."""
+    turn = Turn.objects.select_related("conversation").get(pk=turn_id)
+    correction = Correction.objects.create(
+        turn=turn,
+        original=_clip(original, 500),
+        corrected=_clip(corrected, 500),
+        explanation=_clip(explanation, 1000),
+        kind=kind if kind in CORRECTION_KINDS else Correction.Kind.GRAMMAR,
+    )
+    learner_id = turn.conversation.learner_id
+    if learner_id and correction.corrected:
+        _card(
+            learner_id=learner_id,
+            language=turn.conversation.language,
+            text=correction.corrected[:300],
+            defaults={
+                "translation": "",
+                "note": correction.explanation,
+                "conversation_id": turn.conversation_id,
+                "source_correction": correction,
+                "source_turn": turn,
+            },
+        )
+    return correction
+
+
+def conversation_record_phrase(
+    *, conversation_id: UUID, text: str, translation: str, turn_id: int | None = None
+) -> Phrase | None:
+    """A useful phrase the tutor noted. Trial phrases wait until the trial is attached."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    text = _clip(text, 300)
+    if not text:
+        return None
+    if conversation.learner_id is None:
+        # A trial has no deck yet: keep the phrase on the conversation until sign-up.
+        Conversation.objects.filter(pk=conversation_id).update(
+            trial_phrases=conversation.trial_phrases
+            + [{"text": text, "translation": _clip(translation, 300)}]
+        )
+        return None
+    return _card(
+        learner_id=conversation.learner_id,
+        language=conversation.language,
+        text=text,
+        defaults={
+            "translation": _clip(translation, 300),
+            "conversation_id": conversation.pk,
+            "source_turn_id": turn_id,
+        },
+    )
+
+
+def _card(*, learner_id: int, language: str, text: str, defaults: dict[str, object]) -> Phrase:
+    """get_or_create on the unique (learner, language, text), safe against a concurrent insert."""
+    try:
+        with transaction.atomic():
+            phrase, _ = Phrase.objects.get_or_create(
+                learner_id=learner_id, language=language, text=text, defaults=defaults
+            )
+    except IntegrityError:
+        phrase = Phrase.objects.get(learner_id=learner_id, language=language, text=text)
+    return phrase
+
+
+def conversation_finish(
+    *, conversation_id: UUID, reason: str, stats: FinishStats | None = None, failed: bool = False
+) -> Conversation:
+    """End a conversation once; later calls only add statistics that grew."""
+    stats = stats or FinishStats()
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+        if conversation.status == Conversation.Status.ACTIVE:
+            conversation.status = (
+                Conversation.Status.FAILED if failed else Conversation.Status.ENDED
+            )
+            conversation.ended_at = timezone.now()
+            conversation.end_reason = reason[:40]
+        conversation.learner_seconds = max(conversation.learner_seconds, stats.learner_seconds)
+        conversation.tutor_seconds = max(conversation.tutor_seconds, stats.tutor_seconds)
+        conversation.reconnect_count = max(conversation.reconnect_count, stats.reconnects)
+        conversation.prompt_tokens = max(conversation.prompt_tokens, stats.prompt_tokens)
+        conversation.response_tokens = max(conversation.response_tokens, stats.response_tokens)
+        conversation.total_tokens = max(conversation.total_tokens, stats.total_tokens)
+        if stats.latency_p50_ms is not None:
+            conversation.latency_p50_ms = stats.latency_p50_ms
+            conversation.latency_p95_ms = stats.latency_p95_ms
+        conversation.degraded = conversation.degraded or stats.degraded
+        conversation.save()
+    return conversation
+
+
+def conversation_history(*, conversation_id: UUID, limit: int = 60) -> list[tuple[str, str]]:
+    """The last `limit` turns as (speaker, text), oldest first: context for the text fallback."""
+    rows = list(
+        Turn.objects.filter(conversation_id=conversation_id)
+        .order_by("-ordinal")
+        .values_list("speaker", "text")[:limit]
+    )
+    return rows[::-1]
+
+
+@transaction.atomic
+def conversation_attach_trials(*, user: User, conversation_ids: list[str]) -> int:
+    """After sign-up, give the new account the trial conversations its browser held, and turn
+    their corrections into review cards."""
+    trials = list(
+        Conversation.objects.select_for_update().filter(
+            pk__in=conversation_ids, learner__isnull=True
+        )
+    )
+    for conversation in trials:
+        conversation.learner = user
+        conversation.trial_session_key = ""
+        pending, conversation.trial_phrases = conversation.trial_phrases, []
+        conversation.save(update_fields=["learner", "trial_session_key", "trial_phrases"])
+        for item in pending:
+            _card(
+                learner_id=user.pk,
+                language=conversation.language,
+                text=str(item.get("text", ""))[:300],
+                defaults={"translation": item.get("translation", ""), "conversation": conversation},
+            )
+        corrections = Correction.objects.filter(turn__conversation=conversation).select_related(
+            "turn"
+        )
+        for correction in corrections:
+            if correction.corrected:
+                _card(
+                    learner_id=user.pk,
+                    language=conversation.language,
+                    text=correction.corrected[:300],
+                    defaults={
+                        "note": correction.explanation,
+                        "conversation_id": conversation.pk,
+                        "source_correction": correction,
+                        "source_turn": correction.turn,
+                    },
+                )
+    return len(trials)

@@ -1,0 +1,200 @@
+"""The conversation WebSocket: authenticate, validate frames, delegate to the runtime.
+
+Close codes are in `tutor.protocol` (4400 bad frame, 4401 not signed in, 4403 not yours,
+4408 trial over, 4409 opened in another tab, 4410 ended, 4413 too large, 4429 too many,
+4502 tutor unavailable). We accept the socket before refusing so the browser receives the
+code: a refusal during the handshake reaches the page as a bare 1006.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+from uuid import UUID
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from lessons.models import Conversation
+from lessons.services.live_updates import publish_activity
+from tutor import protocol, upstream
+from tutor.access import refusal
+from tutor.dsp import AudioFormatError, InputResampler
+from tutor.live import LiveTutor
+from tutor.protocol import FrameError
+from tutor.runtime import REGISTRY, ConversationRuntime
+
+logger = logging.getLogger(__name__)
+CLOSE_REPLACED = 4409
+_CREATING: dict[UUID, asyncio.Lock] = {}
+
+
+@database_sync_to_async
+def _load(pk: UUID) -> tuple[Conversation | None, bool]:
+    """The conversation and whether it already has turns (then the tutor must not greet)."""
+    conversation = (
+        Conversation.objects.select_related("learner", "topic", "assignment").filter(pk=pk).first()
+    )
+    has_turns = conversation is not None and conversation.turns.exists()
+    return conversation, has_turns
+
+
+class ConversationConsumer(AsyncWebsocketConsumer):
+    runtime: ConversationRuntime | None = None
+    start_info: protocol.Start | None = None
+    resampler: InputResampler | None = None
+
+    async def connect(self) -> None:
+        pk = self.scope["url_route"]["kwargs"]["pk"]
+        conversation, has_turns = await _load(pk)
+        await self.accept()
+        code = refusal(conversation, self.scope)
+        if code is not None:
+            await self.close(code)
+            return
+        assert conversation is not None
+        self.conversation = conversation
+        self.bytes_in = protocol.ByteRate(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
+        self.runtime = await self._runtime(conversation, greet=not has_turns)
+        if self.runtime.trial and self.runtime.trial_seconds_left() == 0:
+            await self.send_event({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
+            await self.close(protocol.CLOSE_TRIAL_OVER)
+            self.runtime = None
+
+    async def _runtime(self, conversation: Conversation, *, greet: bool) -> ConversationRuntime:
+        lock = _CREATING.setdefault(conversation.pk, asyncio.Lock())
+        async with lock:
+            runtime = REGISTRY.get(conversation.pk)
+            if runtime is not None and not runtime.ended:
+                if runtime.sink is not None and runtime.sink is not self:
+                    await runtime.sink.close_with(CLOSE_REPLACED)
+                runtime.attach(self)
+                return runtime
+            runtime = self._new_runtime(conversation, greet=greet)
+            REGISTRY[conversation.pk] = runtime
+            runtime.attach(self)
+        _CREATING.pop(conversation.pk, None)
+        return runtime
+
+    def _new_runtime(self, conversation: Conversation, *, greet: bool) -> ConversationRuntime:
+        tutor = LiveTutor(upstream.client(), upstream.live_settings(conversation, greet=greet))
+        return ConversationRuntime(
+            conversation_id=conversation.pk,
+            started_at=conversation.started_at,
+            trial=conversation.is_trial,
+            first_activity_at=conversation.first_audio_at,
+            tutor=tutor,
+            assignment_id=conversation.assignment_id,
+            on_activity=self._publisher(conversation),
+        )
+
+    @staticmethod
+    def _publisher(conversation: Conversation) -> Any:
+        if conversation.assignment_id is None or conversation.learner is None:
+            return None
+        assignment_id, learner = conversation.assignment_id, conversation.learner
+
+        async def publish(kind: str, seconds: float) -> None:
+            await publish_activity(
+                assignment_id=assignment_id,
+                learner_id=learner.pk,
+                learner_name=learner.name,
+                kind=kind,  # type: ignore[arg-type]
+                speaking_seconds=seconds,
+            )
+
+        return publish
+
+    async def disconnect(self, code: int) -> None:
+        if self.runtime is not None:
+            self.runtime.detach(self)
+
+    # -- Sink, for the runtime ----------------------------------------------------------
+
+    async def send_event(self, payload: dict[str, Any]) -> None:
+        await self.send(text_data=_json(payload))
+
+    async def send_audio(self, pcm: bytes) -> None:
+        await self.send(bytes_data=pcm)
+
+    async def close_with(self, code: int) -> None:
+        if self.runtime is not None:
+            self.runtime.detach(self)
+            self.runtime = None
+        await self.close(code)
+
+    # -- frames from the browser --------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.runtime is None:
+            return
+        size = len(bytes_data or b"") + len(text_data or "")
+        try:
+            if not self.bytes_in.allow(size):
+                raise FrameError(protocol.CLOSE_TOO_MANY, "sending too fast")
+            if bytes_data is not None:
+                await self._audio(bytes_data)
+            elif text_data is not None:
+                await self._control(protocol.parse_text_frame(text_data))
+        except FrameError as exc:
+            await self._refuse(exc.code, str(exc))
+        except AudioFormatError as exc:
+            await self._refuse(protocol.CLOSE_BAD_FRAME, str(exc))
+
+    async def _refuse(self, code: int, message: str) -> None:
+        await self.send_event({"type": "error", "code": "bad_frame", "message": message})
+        await self.close_with(code)
+
+    async def _audio(self, data: bytes) -> None:
+        protocol.check_audio_frame(self.start_info, data)
+        assert self.resampler is not None and self.runtime is not None
+        pcm = self.resampler.process(data)
+        if pcm:
+            await self.runtime.learner_audio(pcm)
+
+    async def _control(self, message: dict[str, Any]) -> None:
+        assert self.runtime is not None
+        kind = message["type"]
+        if kind == "start":
+            await self._start(protocol.parse_start(message))
+        elif kind == "text":
+            await self.runtime.learner_text(message["text"].strip())
+        elif kind == "pause":
+            await self.runtime.end_audio()
+        elif kind == "end":
+            await self.runtime.finish("learner_ended", close_code=1000)
+        else:
+            await self.send_event({"type": "pong"})
+
+    async def _start(self, start: protocol.Start) -> None:
+        assert self.runtime is not None
+        if self.resampler is not None:
+            # A second start may only repeat the format: a rate change mid-stream is refused.
+            self.resampler.check_format(
+                in_rate=start.sample_rate, fmt=start.format, channels=start.channels
+            )
+        else:
+            self.resampler = InputResampler(
+                in_rate=start.sample_rate, fmt=start.format, channels=start.channels
+            )
+        self.start_info = start
+        runtime = self.runtime
+        await self.send_event(
+            {
+                "type": "ready",
+                "conversation": str(runtime.id),
+                "trial": runtime.trial,
+                "trialSecondsLeft": runtime.trial_seconds_left(),
+                "demo": settings.DEMO_TUTOR,
+                "outputRate": 24000,
+            }
+        )
+        await runtime.start()
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,135 @@
+"""The browser ⇄ server protocol of /ws/conversations/<uuid>/: frame validation and close codes.
+
+Close codes mirror HTTP statuses in the 4000 range (DESIGN.md, "Browser ⇄ server protocol"):
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+
+CLOSE_BAD_FRAME = 4400  # malformed JSON, unknown type, audio before start, misaligned audio
+CLOSE_NOT_SIGNED_IN = 4401  # the conversation needs a signed-in owner (or the trial's browser)
+CLOSE_NOT_YOURS = 4403  # someone else's conversation
+CLOSE_TRIAL_OVER = 4408  # the anonymous trial (or the maximum length) is used up
+CLOSE_GONE = 4410  # the conversation has ended; start a new one
+CLOSE_TOO_LARGE = 4413  # a frame over the size limit
+CLOSE_TOO_MANY = 4429  # inbound bytes per second over the limit
+CLOSE_UPSTREAM = 4502  # the tutor (Gemini Live) is unavailable
+
+MAX_TEXT_FRAME = 4096  # bytes of JSON
+MAX_TYPED_CHARS = 1000
+MAX_AUDIO_MS = 120  # the page sends 20–40 ms; 100 ms is the documented ceiling, plus slack
+
+START_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "start"},
+        "sampleRate": {"type": "integer", "minimum": 8000, "maximum": 96000},
+        "format": {"enum": ["f32", "s16"]},
+        "channels": {"enum": [1, 2]},
+    },
+    "required": ["type", "sampleRate", "format"],
+    "additionalProperties": False,
+}
+TEXT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "text"},
+        "text": {"type": "string", "minLength": 1, "maxLength": MAX_TYPED_CHARS},
+    },
+    "required": ["type", "text"],
+    "additionalProperties": False,
+}
+SIMPLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"type": {"enum": ["end", "pause", "ping"]}},
+    "required": ["type"],
+    "additionalProperties": False,
+}
+_VALIDATORS = {
+    "start": Draft202012Validator(START_SCHEMA),
+    "text": Draft202012Validator(TEXT_SCHEMA),
+    "end": Draft202012Validator(SIMPLE_SCHEMA),
+    "pause": Draft202012Validator(SIMPLE_SCHEMA),
+    "ping": Draft202012Validator(SIMPLE_SCHEMA),
+}
+
+
+class FrameError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Start:
+    sample_rate: int
+    format: Literal["f32", "s16"]
+    channels: int
+
+    @property
+    def bytes_per_frame(self) -> int:
+        return (4 if self.format == "f32" else 2) * self.channels
+
+    @property
+    def max_frame_bytes(self) -> int:
+        return self.sample_rate * MAX_AUDIO_MS // 1000 * self.bytes_per_frame
+
+
+def parse_text_frame(raw: str) -> dict[str, Any]:
+    """A validated control message, or FrameError(4400/4413)."""
+    if len(raw) > MAX_TEXT_FRAME:
+        raise FrameError(CLOSE_TOO_LARGE, "control message too large")
+    try:
+        message = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise FrameError(CLOSE_BAD_FRAME, "control messages must be JSON") from None
+    kind = message.get("type") if isinstance(message, dict) else None
+    validator = _VALIDATORS.get(kind) if isinstance(kind, str) else None
+    if validator is None:
+        raise FrameError(CLOSE_BAD_FRAME, "unknown message type")
+    error = next(iter(validator.iter_errors(message)), None)
+    if error is not None:
+        raise FrameError(CLOSE_BAD_FRAME, f"invalid {kind} message: {error.message[:120]}")
+    if kind == "text" and not message["text"].strip():
+        raise FrameError(CLOSE_BAD_FRAME, "empty text message")
+    return message
+
+
+def parse_start(message: dict[str, Any]) -> Start:
+    return Start(
+        sample_rate=message["sampleRate"],
+        format=message["format"],
+        channels=message.get("channels", 1),
+    )
+
+
+def check_audio_frame(start: Start | None, data: bytes) -> None:
+    if start is None:
+        raise FrameError(CLOSE_BAD_FRAME, "audio before start")
+    if len(data) > start.max_frame_bytes:
+        raise FrameError(CLOSE_TOO_LARGE, f"audio frames may hold at most {MAX_AUDIO_MS} ms")
+    if not data or len(data) % start.bytes_per_frame:
+        raise FrameError(CLOSE_BAD_FRAME, "audio frame length does not match its format")
+
+
+class ByteRate:
+    """A token bucket over inbound bytes: `rate` bytes per second, bursts up to 2 s worth."""
+
+    def __init__(self, rate: int, clock: Any) -> None:
+        self.rate = rate
+        self.capacity = rate * 2
+        self.tokens = float(self.capacity)
+        self.clock = clock
+        self.stamp = clock()
+
+    def allow(self, size: int) -> bool:
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        self.tokens -= size
+        return self.tokens >= 0

@@ -1,0 +1,362 @@
+"""One open conversation in this process: its Live session, trial clock and persistence.
+
+A runtime outlives the browser's WebSocket: when the socket drops it waits
+RECONNECT_GRACE_SECONDS for the page to come back (to the same process) before it finishes the
+conversation. The consumer attaches a `Sink`; events arriving while no sink is attached are
+still persisted, and tutor audio is dropped (the learner is not there to hear it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+from lessons.services import conversations as services
+from tutor import events as ev
+from tutor.dsp import is_silence
+from tutor.live import LiveTutor
+from tutor.stats import SpeechStats
+from tutor.writer import Writer
+
+logger = logging.getLogger(__name__)
+
+TUTOR_BYTES_PER_SECOND = 48_000  # 24 kHz PCM16 mono
+LEARNER_BYTES_PER_SECOND = 32_000  # 16 kHz PCM16 mono
+
+
+class Sink(Protocol):
+    async def send_event(self, payload: dict[str, Any]) -> None: ...
+    async def send_audio(self, pcm: bytes) -> None: ...
+    async def close_with(self, code: int) -> None: ...
+
+
+class ConversationRuntime:
+    def __init__(
+        self,
+        *,
+        conversation_id: UUID,
+        started_at: datetime,
+        trial: bool,
+        first_activity_at: datetime | None,
+        tutor: LiveTutor,
+        assignment_id: int | None = None,
+        on_activity: Callable[[str, float], Awaitable[None]] | None = None,
+    ) -> None:
+        self.id = conversation_id
+        self.trial = trial
+        self.tutor = tutor
+        self.writer = Writer()
+        self.stats = SpeechStats()
+        self.sink: Sink | None = None
+        self.ended = False
+        self.assignment_id = assignment_id
+        self._on_activity = on_activity
+        self._started_at = started_at
+        self._first_activity_at = first_activity_at
+        self._t0 = time.monotonic()
+        self._offset_ms = max(0.0, (timezone.now() - started_at).total_seconds() * 1000)
+        self._turn_seq = 0
+        self._last_learner_seq: int | None = None
+        self._turn_ids: dict[int, int] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._pump: asyncio.Task[None] | None = None
+        self._grace: asyncio.Task[None] | None = None
+        self._limit: asyncio.Task[None] | None = None
+        self._finishing = asyncio.Lock()
+        self._started = False
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect the tutor once; later calls (a reconnected page) do nothing."""
+        if self._started:
+            return
+        self._started = True
+        await self.tutor.start()
+        self._pump = asyncio.create_task(self._run_pump(), name=f"pump-{self.id}")
+        self._schedule_limits()
+
+    def attach(self, sink: Sink) -> None:
+        if self._grace is not None:
+            self._grace.cancel()
+            self._grace = None
+        self.sink = sink
+
+    def detach(self, sink: Sink) -> None:
+        """The browser left; keep the Live session for the grace period."""
+        if self.sink is not sink:
+            return
+        self.sink = None
+        if not self.ended:
+            self._grace = asyncio.create_task(self._grace_then_finish(), name=f"grace-{self.id}")
+
+    async def _grace_then_finish(self) -> None:
+        await asyncio.sleep(settings.RECONNECT_GRACE_SECONDS)
+        await self.finish("disconnected")
+
+    def trial_seconds_left(self) -> float | None:
+        if not self.trial:
+            return None
+        if self._first_activity_at is None:
+            return float(settings.TRIAL_SECONDS)
+        used = (timezone.now() - self._first_activity_at).total_seconds()
+        return max(0.0, settings.TRIAL_SECONDS - used)
+
+    # -- input from the browser ---------------------------------------------------------
+
+    async def learner_audio(self, pcm16_16k: bytes) -> None:
+        if self.ended:
+            return
+        if self._first_activity_at is None:
+            await self._mark_first_activity()
+        if not is_silence(pcm16_16k, threshold_dbfs=-45.0):
+            self.stats.learner_audio(len(pcm16_16k) / LEARNER_BYTES_PER_SECOND)
+        await self.tutor.send_audio(pcm16_16k)
+
+    async def learner_text(self, text: str) -> None:
+        """A typed message in voice mode: it is its own learner turn."""
+        if self.ended:
+            return
+        if self._first_activity_at is None:
+            await self._mark_first_activity()
+        now = time.monotonic()
+        final = ev.Transcript("learner", text, final=True, started_at=now, ended_at=now)
+        await self._final_transcript(final, source="typed")
+        await self.tutor.send_text(text)
+
+    async def end_audio(self) -> None:
+        if not self.ended:
+            await self.tutor.end_audio()
+
+    async def _mark_first_activity(self) -> None:
+        conversation = await database_sync_to_async(services.conversation_mark_first_activity)(
+            conversation_id=self.id
+        )
+        self._first_activity_at = conversation.first_audio_at
+        self._schedule_limits()
+
+    def _schedule_limits(self) -> None:
+        """The trial deadline (from the first activity) or the maximum conversation length."""
+        if self._limit is not None:
+            self._limit.cancel()
+        if self.trial and self._first_activity_at is not None:
+            left = self.trial_seconds_left() or 0.0
+            self._limit = asyncio.create_task(self._expire(left, "trial_over"))
+        elif not self.trial:
+            elapsed = (timezone.now() - self._started_at).total_seconds()
+            left = max(0.0, settings.CONVERSATION_MAX_SECONDS - elapsed)
+            self._limit = asyncio.create_task(self._expire(left, "time_limit"))
+
+    async def _expire(self, delay: float, reason: str) -> None:
+        await asyncio.sleep(delay)
+        if reason == "trial_over":
+            await self._send({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
+            await self.finish(reason, close_code=4408)
+        else:
+            await self._send(
+                {
+                    "type": "error",
+                    "code": "time_limit",
+                    "message": "That's the longest a conversation can run. "
+                    "Start a new one to keep practising.",
+                }
+            )
+            await self.finish(reason, close_code=4408)
+
+    # -- events from the tutor ----------------------------------------------------------
+
+    async def _run_pump(self) -> None:
+        try:
+            async for event in self.tutor.events():
+                await self._handle(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("conversation %s: event pump failed", self.id)
+            self._spawn(self.finish("server_error", close_code=4502, failed=True))
+
+    async def _handle(self, event: ev.Event) -> None:
+        match event:
+            case ev.TutorAudio(pcm=pcm):
+                self.stats.tutor_audio(len(pcm) / TUTOR_BYTES_PER_SECOND)
+                if self.sink is not None:
+                    await self.sink.send_audio(pcm)
+            case ev.Transcript(final=False, speaker=speaker, text=text):
+                await self._send(
+                    {"type": "transcript", "speaker": speaker, "text": text, "final": False}
+                )
+            case ev.Transcript():
+                await self._final_transcript(event, source="speech")
+            case ev.SpeechEnded(at=at):
+                self.stats.speech_ended(at)
+                await self._activity("listening")
+            case ev.CorrectionNoted():
+                await self._correction(event)
+            case ev.PhraseNoted(text=text, translation=translation):
+                self._persist(
+                    services.conversation_record_phrase,
+                    conversation_id=self.id,
+                    text=text,
+                    translation=translation,
+                )
+                await self._send({"type": "phrase", "text": text, "translation": translation})
+            case ev.Interrupted():
+                await self._send({"type": "interrupted"})
+            case ev.TurnComplete(interrupted=interrupted):
+                await self._send({"type": "turn_complete", "interrupted": interrupted})
+            case ev.Reconnecting(attempt=attempt):
+                await self._send({"type": "reconnecting", "attempt": attempt})
+            case ev.Resumed(reconnects=reconnects):
+                self.stats.reconnects = reconnects
+                await self._send({"type": "resumed"})
+            case ev.Usage():
+                self.stats.usage(event.prompt_tokens, event.response_tokens, event.total_tokens)
+            case ev.Error(code=code, message=message, fatal=fatal):
+                await self._send({"type": "error", "code": code, "message": message})
+                if fatal:
+                    self._spawn(self.finish(code, close_code=4502, failed=True))
+
+    async def _final_transcript(self, event: ev.Transcript, *, source: str) -> None:
+        text = event.text.strip()
+        if not text:
+            return
+        seq = self._turn_seq
+        self._turn_seq += 1
+        if event.speaker == "learner":
+            self._last_learner_seq = seq
+            self.stats.learner_turn(text)
+        started_ms, ended_ms = self._offsets(event)
+        self._persist(
+            self._record_turn,
+            seq=seq,
+            speaker=event.speaker,
+            text=text,
+            started_ms=started_ms,
+            ended_ms=ended_ms,
+            interrupted=event.interrupted,
+            source=source,
+        )
+        await self._send(
+            {
+                "type": "transcript",
+                "speaker": event.speaker,
+                "text": text,
+                "final": True,
+                "turn": seq,
+                "interrupted": event.interrupted,
+                "source": source,
+            }
+        )
+        await self._activity("turn")
+
+    def _offsets(self, event: ev.Transcript) -> tuple[int, int]:
+        def offset(at: float | None) -> int:
+            at = time.monotonic() if at is None else at
+            return int(self._offset_ms + max(0.0, at - self._t0) * 1000)
+
+        return offset(event.started_at), offset(event.ended_at)
+
+    # Corrections refer to the learner turn they follow by local sequence number; the writer
+    # runs jobs in order, so the turn row (and its id here) exists when the correction is written.
+    def _record_turn(self, *, seq: int, **fields: Any) -> None:
+        turn = services.conversation_record_turn(conversation_id=self.id, **fields)
+        self._turn_ids[seq] = turn.pk
+
+    async def _correction(self, event: ev.CorrectionNoted) -> None:
+        seq = self._last_learner_seq
+        if seq is None:
+            logger.info("conversation %s: correction before any learner turn ignored", self.id)
+            return
+        self._persist(
+            self._record_correction,
+            seq=seq,
+            original=event.original,
+            corrected=event.corrected,
+            explanation=event.explanation,
+            kind=event.kind,
+        )
+        await self._send(
+            {
+                "type": "correction",
+                "turn": seq,
+                "original": event.original,
+                "corrected": event.corrected,
+                "explanation": event.explanation,
+                "kind": event.kind,
+            }
+        )
+
+    def _record_correction(self, *, seq: int, **fields: Any) -> None:
+        turn_id = self._turn_ids.get(seq)
+        if turn_id is not None:
+            services.conversation_record_correction(turn_id=turn_id, **fields)
+
+    def _persist(self, func: Callable[..., Any], **kwargs: Any) -> None:
+        async def job() -> None:
+            await database_sync_to_async(func)(**kwargs)
+
+        self.writer.submit(job)
+
+    async def _activity(self, kind: str) -> None:
+        if self._on_activity is not None:
+            await self._on_activity(kind, self.stats.learner_seconds)
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        if self.sink is not None:
+            try:
+                await self.sink.send_event(payload)
+            except Exception:  # the browser went away mid-send; the runtime carries on
+                logger.info("conversation %s: could not send %s", self.id, payload.get("type"))
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- the end ------------------------------------------------------------------------
+
+    async def finish(
+        self, reason: str, *, close_code: int | None = None, failed: bool = False
+    ) -> None:
+        """End the conversation once: stop the tutor, write everything, tell the browser."""
+        async with self._finishing:
+            if self.ended:
+                return
+            self.ended = True
+            current = asyncio.current_task()
+            for task in (self._grace, self._limit):
+                if task is not None and task is not current:
+                    task.cancel()
+            await self.tutor.close()
+            if self._pump is not None and self._pump is not current:
+                self._pump.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._pump
+            await self.writer.drain()
+            stats = self.stats.finish_stats(
+                reconnects=self.tutor.reconnects, degraded=self.writer.degraded
+            )
+            with contextlib.suppress(Exception):
+                await database_sync_to_async(services.conversation_finish)(
+                    conversation_id=self.id, reason=reason, stats=stats, failed=failed
+                )
+            await self.writer.close()
+            await self._activity("ended")
+            await self._send({"type": "ended", "reason": reason})
+            sink, self.sink = self.sink, None
+            if sink is not None and close_code is not None:
+                await sink.close_with(close_code)
+            REGISTRY.pop(self.id, None)
+
+
+REGISTRY: dict[UUID, ConversationRuntime] = {}
