@@ -56,7 +56,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if code is not None:
             await self.close(code)
             return
-        assert conversation is not None
+        if conversation is None:  # refusal() already closed for a missing conversation
+            return
         self.conversation = conversation
         self.bytes_in = protocol.ByteRate(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
         self.runtime = await self._runtime(conversation, greet=not has_turns)
@@ -151,13 +152,15 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def _audio(self, data: bytes) -> None:
         protocol.check_audio_frame(self.start_info, data)
-        assert self.resampler is not None and self.runtime is not None
+        if self.resampler is None or self.runtime is None:
+            return
         pcm = self.resampler.process(data)
         if pcm:
             await self.runtime.learner_audio(pcm)
 
     async def _control(self, message: dict[str, Any]) -> None:
-        assert self.runtime is not None
+        if self.runtime is None:
+            return
         kind = message["type"]
         if kind == "start":
             await self._start(protocol.parse_start(message))
@@ -171,7 +174,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             await self.send_event({"type": "pong"})
 
     async def _start(self, start: protocol.Start) -> None:
-        assert self.runtime is not None
+        if self.runtime is None:
+            return
         if self.resampler is not None:
             # A second start may only repeat the format: a rate change mid-stream is refused.
             self.resampler.check_format(

@@ -24,7 +24,8 @@ from tutor.prompts import (
 )
 
 # The emulator accepts any key but "invalid-key"; this one marks demo traffic in its records.
-DEMO_KEY = "offline-demo"  # noqa: S105 (not a secret: the local emulator's placeholder)
+# Not a secret: the local emulator's placeholder key.
+DEMO_KEY = "offline-demo"
 
 
 @cache

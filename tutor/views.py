@@ -201,8 +201,8 @@ def _load_for_text(pk: UUID) -> Conversation | None:
 
 def _trial_used_up(conversation: Conversation) -> bool:
     fresh = services.conversation_mark_first_activity(conversation_id=conversation.pk)
-    assert fresh.first_audio_at is not None
-    used = (timezone.now() - fresh.first_audio_at).total_seconds()
+    started = fresh.first_audio_at or timezone.now()
+    used = (timezone.now() - started).total_seconds()
     if used >= settings.TRIAL_SECONDS:
         services.conversation_finish(conversation_id=conversation.pk, reason="trial_over")
         return True

@@ -57,10 +57,10 @@ class Writer:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="conversation-writer")
 
-    async def drain(self, timeout: float = 30.0) -> bool:
-        """Wait until every submitted write is done (or given up). False on timeout."""
+    async def drain(self, within: float = 30.0) -> bool:
+        """Wait until every submitted write is done (or given up). False after `within` s."""
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within):
                 await self._idle.wait()
         except TimeoutError:
             return False

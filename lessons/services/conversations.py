@@ -191,8 +191,10 @@ def conversation_record_phrase(
     if conversation.learner_id is None:
         # A trial has no deck yet: keep the phrase on the conversation until sign-up.
         Conversation.objects.filter(pk=conversation_id).update(
-            trial_phrases=conversation.trial_phrases
-            + [{"text": text, "translation": _clip(translation, 300)}]
+            trial_phrases=[
+                *conversation.trial_phrases,
+                {"text": text, "translation": _clip(translation, 300)},
+            ]
         )
         return None
     return _card(
