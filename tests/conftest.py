@@ -1,33 +1,40 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
-from tests.base import Personas, make_personas
+if TYPE_CHECKING:
+    from tests.base import Personas
+
+# Django-dependent imports live inside the fixtures so Django-free test files still run
+# with `-p no:django`.
 
 
 @pytest.fixture
 def personas(db: None) -> Personas:
+    from tests.base import make_personas
+
     return make_personas()
 
 
 @pytest.fixture
-def alice(personas: Personas):  # type: ignore[no-untyped-def]
+def alice(personas: Personas) -> Any:
     return personas.alice
 
 
 @pytest.fixture
-def bob(personas: Personas):  # type: ignore[no-untyped-def]
+def bob(personas: Personas) -> Any:
     return personas.bob
 
 
 @pytest.fixture
-def charlie(personas: Personas):  # type: ignore[no-untyped-def]
+def charlie(personas: Personas) -> Any:
     return personas.charlie
 
 
 @pytest.fixture
 def topics(db: None) -> None:
-    # Imported here so Django-free test files still run with `-p no:django`.
     from lessons.topic_library import load_builtin_topics
 
     load_builtin_topics()
