@@ -2,9 +2,9 @@
 
 Bytes are always little-endian. "PCM16" means int16 samples, "f32" float32 samples in [-1, 1].
 The browser sends mono or interleaved stereo at its own rate (8-96 kHz); Gemini wants 16 kHz mono
-PCM16 and answers with 24 kHz mono PCM16. Each conversation owns one `InputResampler` per
-direction (soxr keeps filter history across chunks) and, for Opus on the wire, one codec state
-per direction.
+PCM16 and answers with 24 kHz mono PCM16. Each conversation owns its own `InputResampler`
+(soxr keeps filter history across chunks) and, for Opus on the wire, one codec state per
+direction; none of them may be shared between conversations.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class InputResampler:
 
     s16 input runs through soxr's int16 path (no float conversion on our side; libsoxr adds
     ~-96 dBFS TPDF dither). f32 input is resampled as float32 and converted after, on the
-    3x fewer output samples. Stereo is averaged to mono before resampling (linear, so the
+    output samples (3x fewer from 48 kHz). Stereo is averaged to mono before resampling (linear, so the
     same as after, at half the cost).
     """
 
@@ -164,7 +164,8 @@ class InputResampler:
 
     def process(self, data: bytes) -> bytes:
         """`fmt` bytes at `in_rate` Hz, `channels` interleaved -> mono PCM16 bytes at
-        `out_rate` Hz. Output lags input by the filter delay; `flush` returns the rest."""
+        `out_rate` Hz. soxr emits in blocks (HQ: ~30 ms from 44.1/48 kHz, ~100 ms from
+        8 kHz), so a call may return b"" and the next one more; `flush` returns the rest."""
         if len(data) % self._frame_bytes:
             _check_length(data, self.fmt, self.channels)
         if not data:

