@@ -123,8 +123,8 @@ class InputResampler:
 
     s16 input runs through soxr's int16 path (no float conversion on our side; libsoxr adds
     ~-96 dBFS TPDF dither). f32 input is resampled as float32 and converted after, on the
-    output samples (3x fewer from 48 kHz). Stereo is averaged to mono before resampling (linear, so the
-    same as after, at half the cost).
+    output samples (3x fewer from 48 kHz). Stereo is averaged to mono before resampling
+    (linear, so the same as after, at half the cost).
     """
 
     def __init__(
