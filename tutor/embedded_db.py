@@ -12,6 +12,7 @@ from pathlib import Path
 
 
 def embedded_database_url(data_dir: Path) -> str:
+    data_dir.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         # pgserver asks platformdirs for XDG_RUNTIME_DIR, which is often unset on servers.
         warnings.simplefilter("ignore")
