@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from tutor.emulator.scripts import LANGUAGES, Band, Script, Step, load
 
 _BAND = re.compile(r"\b([ABC])[12]\b")
-_TOPIC = re.compile(r"^\s*(?:topic|scenario|theme)\s*[:\uff1a]\s*(.+?)\s*$", re.I | re.M)
+# tutor.prompts writes: This is a role-play on the topic "Ordering at a café".
+_TOPIC = re.compile(r'\btopic "([^"\n]+)"|^\s*(?:topic|theme)\s*[:\uff1a]\s*(.+?)\s*$', re.I | re.M)
 _CODE = re.compile(r"\b(?:target[ _]language|language)\s*[:=]\s*([a-z]{2})\b", re.I)
 _BEFORE = r"(?:learn(?:s|ing)?|practi[cs](?:e|es|ing)|target language(?: is)?:?|teach(?:ing)?)\s+"
 _AFTER = r"\s+(?:tutor|teacher|lesson|conversation|practice)"
@@ -89,7 +90,7 @@ def detect_band(instruction: str) -> str:
 
 def detect_topic(instruction: str) -> str | None:
     match = _TOPIC.search(instruction)
-    return match.group(1).rstrip(".")[:80] if match else None
+    return (match.group(1) or match.group(2)).rstrip(".")[:80] if match else None
 
 
 def plan_greeting(state: DialogueState) -> TurnPlan:

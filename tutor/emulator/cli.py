@@ -1,0 +1,51 @@
+"""Run the emulator in the foreground: `python -m tutor.emulator` and `manage.py live_emulator`.
+
+Prints exactly the two environment lines a client needs, then serves until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from tutor.emulator.server import Emulator
+
+# Kept across restarts so clients that trust the CA keep working.
+DEFAULT_WORKDIR = Path(__file__).resolve().parents[2] / ".data" / "emulator"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--pace", type=float, default=1.0, help="1 = real-time tutor audio, 0 = as fast as possible"
+    )
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="CA and cert files")
+
+
+async def serve(host: str, port: int, pace: float, workdir: Path, out: TextIO) -> None:
+    emulator = Emulator(host=host, port=port, pace=pace, workdir=workdir)
+    await emulator.start()
+    try:
+        out.write(f"GOOGLE_GEMINI_BASE_URL={emulator.base_url}\nSSL_CERT_FILE={emulator.ca_file}\n")
+        out.flush()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        await emulator.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tutor.emulator", description=__doc__)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    asyncio.run(serve(args.host, args.port, args.pace, args.workdir, sys.stdout))
