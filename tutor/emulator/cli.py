@@ -11,9 +11,17 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 
 from tutor.emulator.server import Emulator
+
+
+class Output(Protocol):
+    """sys.stdout or Django's OutputWrapper."""
+
+    def write(self, text: str, /) -> object: ...
+    def flush(self) -> object: ...
+
 
 # Kept across restarts so clients that trust the CA keep working.
 DEFAULT_WORKDIR = Path(__file__).resolve().parents[2] / ".data" / "emulator"
@@ -28,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="CA and cert files")
 
 
-async def serve(host: str, port: int, pace: float, workdir: Path, out: TextIO) -> None:
+async def serve(host: str, port: int, pace: float, workdir: Path, out: Output) -> None:
     emulator = Emulator(host=host, port=port, pace=pace, workdir=workdir)
     await emulator.start()
     try:

@@ -10,6 +10,7 @@ Fault queues it; GET /_emulator/sessions lists the SessionRecords; GET /_emulato
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import logging
 import re
@@ -36,6 +37,7 @@ LIVE_PATH = re.compile(
 REST_PATH = re.compile(
     r"^/+(v1|v1beta|v1alpha)/models/([^/:]+):(generateContent|streamGenerateContent)$"
 )
+SHUTDOWN = "The emulator is shutting down."
 CONTROL_PATH = re.compile(r"^/+_emulator/(faults|sessions|health)$")
 
 
@@ -54,6 +56,7 @@ class Emulator:
         self.sessions: list[SessionRecord] = []
         self.handles: dict[str, DialogueState] = {}
         self._faults: collections.deque[Fault] = collections.deque()
+        self._open: set[LiveSession] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.ca_file = ""
@@ -67,9 +70,10 @@ class Emulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         # No access log: request lines can carry ?key=… and keys must never be logged.
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=server_context(files))
+        context = server_context(files)
+        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=context)
         await site.start()
         self.port = self._runner.addresses[0][1]
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -78,6 +82,8 @@ class Emulator:
         log.info("Gemini Live emulator on %s", self.base_url)
 
     async def stop(self) -> None:
+        # Close live sockets first: aiohttp would otherwise wait for their handlers to end.
+        await asyncio.gather(*(s.close(1001, SHUTDOWN) for s in list(self._open)))
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -117,11 +123,17 @@ class Emulator:
         self.sessions.append(record)
         if fault and fault.kind == "reject":
             return text.error(fault.status, "PERMISSION_DENIED", "Rejected by an injected fault.")
-        ws = web.WebSocketResponse(max_msg_size=0, compress=True, autoping=True)
+        # max_msg_size=0: inbound frames of any size; timeout: wait for the close reply.
+        ws = web.WebSocketResponse(max_msg_size=0, compress=True, autoping=True, timeout=5)
         if not ws.can_prepare(request).ok:
             return text.error(400, "INVALID_ARGUMENT", "Expected a WebSocket upgrade.")
         await ws.prepare(request)
-        await LiveSession(ws, request, record, fault, self, key).run()
+        session = LiveSession(ws, request, record, fault, self, key)
+        self._open.add(session)
+        try:
+            await session.run()
+        finally:
+            self._open.discard(session)
         return ws
 
     async def _control(self, request: web.Request, name: str) -> web.Response:

@@ -89,3 +89,11 @@ async def test_the_control_api_refuses_a_malformed_fault(
     async with http(emulator) as session, session.post("/_emulator/faults", json=fault) as response:
         assert response.status == 400
     assert not emulator._faults
+
+
+async def test_stopping_closes_open_sessions_with_1001(emulator: Emulator) -> None:
+    async with make_client(emulator).aio.live.connect(model=MODEL, config=live_config()) as s:
+        await emulator.stop()
+        with pytest.raises(genai.errors.APIError) as caught:
+            await next_turn(s)
+    assert caught.value.code == 1001

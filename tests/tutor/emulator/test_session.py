@@ -198,3 +198,18 @@ async def test_faults_apply_one_per_connection_in_order(emulator: Emulator) -> N
         (1008, "second"),
     ]
     assert [r.fault for r in emulator.sessions] == ["close", "close", None]
+
+
+async def test_a_mid_turn_go_away_lets_the_turn_finish_before_the_close(
+    emulator: Emulator,
+) -> None:
+    emulator.inject(Fault("goaway", mid_turn=True, delay=0.5))
+    async with make_client(emulator).aio.live.connect(model=MODEL, config=live_config()) as s:
+        await s.send_realtime_input(text=OPENER)
+        turn = await next_turn(s)
+        with pytest.raises(errors.APIError) as caught:
+            await next_turn(s)
+    notice = next(i for i, m in enumerate(turn.messages) if m.go_away)
+    assert turn.messages[notice - 1].data and turn.messages[notice + 1].data
+    assert turn.kinds()[-2:] == ["generation", "turn"]
+    assert caught.value.code == 1011

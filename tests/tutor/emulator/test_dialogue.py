@@ -1,0 +1,96 @@
+"""Conversation state and what the demo tutor says next (tutor/emulator/dialogue.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tutor.emulator.dialogue import (
+    detect_band,
+    detect_language,
+    detect_topic,
+    new_state,
+    plan_greeting,
+    plan_spoken,
+    plan_typed,
+    text_reply,
+)
+from tutor.emulator.scripts import load
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+
+
+@pytest.mark.parametrize(
+    ("code", "instruction", "lang"),
+    [
+        ("fr-FR", "You are a Spanish tutor.", "fr"),
+        (
+            "",
+            "You are a warm, patient German conversation tutor. Their native language is English.",
+            "de",
+        ),
+        (None, "You are an English tutor. Their native language is Italian.", "en"),
+        (None, "The learner's native language is English. Help them practise Portuguese.", "pt"),
+        (None, "Target language: ja", "ja"),
+        (None, "Just chat.", "en"),
+    ],
+)
+def test_it_finds_the_target_language(code: str | None, instruction: str, lang: str) -> None:
+    assert detect_language(code, instruction) == lang
+
+
+def test_it_reads_the_project_prompt() -> None:
+    state = new_state(None, (GOLDEN / "B2.txt").read_text())
+    assert (state.lang, state.band, state.topic) == ("es", "B", "Ordering at a café")
+
+
+def test_level_and_topic_have_defaults() -> None:
+    assert detect_band("no level here") == "A"
+    assert detect_band("CEFR C1") == "C"
+    assert detect_topic("Topic: Travel plans.") == "Travel plans"
+    assert detect_topic("free conversation") is None
+
+
+def test_the_greeting_names_the_topic_before_its_question() -> None:
+    state = new_state("es-ES", 'Level A1. This is a role-play on the topic "El mercado".')
+    plan = plan_greeting(state)
+    assert plan.reply.endswith("Hoy hablamos de: El mercado. ¿Cómo estás hoy?")
+    assert state.greeted and plan.heard is None and plan.correction is None
+
+
+def test_spoken_turns_walk_the_script_and_wrap_around() -> None:
+    state = new_state("es-ES", "A1")
+    plan_greeting(state)
+    steps = load("es").bands["A"].steps
+    heard = [plan_spoken(state).heard for _ in range(len(steps) + 1)]
+    assert heard == [s.learner for s in steps] + [steps[0].learner]
+
+
+def test_typed_text_with_a_later_steps_error_jumps_to_that_step() -> None:
+    state = new_state("es-ES", "A1")
+    plan = plan_typed(state, "Me encanta escuchar a la música.")
+    assert plan.correction == {
+        "original": "Me encanta escuchar a la música.",
+        "corrected": "Me encanta escuchar música.",
+        "explanation": load("es").bands["A"].steps[1].explanation,
+        "kind": "grammar",
+    }
+    assert plan_spoken(state).heard == load("es").bands["A"].steps[2].learner
+
+
+def test_a_snapshot_is_independent_of_later_turns() -> None:
+    state = new_state("de-DE", "B1")
+    saved = state.snapshot()
+    plan_greeting(state)
+    plan_spoken(state)
+    assert (saved.step, saved.greeted, saved.history) == (0, False, [])
+
+
+def test_the_text_reply_recasts_the_last_message_only() -> None:
+    state = new_state(None, "German conversation tutor, CEFR A2")
+    reply = text_reply(state, ["(joined)", "Ich komme von Spanien.", "Das ist alles."])
+    assert reply == load("de").followups[0]
+    state = new_state(None, "German conversation tutor, CEFR A2")
+    reply = text_reply(state, ["(joined)", "Ich komme von Spanien."])
+    assert reply.startswith("Kleiner Tipp: Man sagt „Ich komme aus Spanien“. ")
