@@ -74,31 +74,33 @@ class LiveSession:
                 self.record.close_code = self.ws.close_code or 1006
 
     async def _run(self) -> None:
-        message = await self._receive()
-        if message is None:
+        setup = await self._receive()
+        if setup is None:
             return
-        config = parse_setup(message, self.api_key, self.record.api_version or "v1beta")
+        config = parse_setup(setup, self.api_key, self.record.api_version or "v1beta")
         state = self._initial_state(config)
-        self.record.model, self.record.language, self.record.band = (
-            config.model,
-            state.lang,
-            state.band,
-        )
+        self.record.model, self.record.language = config.model, state.lang
+        self.record.band = state.band
         if self.fault and self.fault.kind == "no_setup":
             while await self._receive() is not None:
-                pass  # never answer; the SDK's connect() waits forever
+                pass  # never answer: the SDK's connect() waits for ever
             return
         if self.fault and self.fault.kind == "slow_setup":
             await asyncio.sleep(self.fault.delay)
+        conductor = await self._open(config, state)
+        inbound = Inbound(config, conductor, self.hub.silence_ms)
+        while (message := await self._receive()) is not None:
+            inbound.handle(message)
+
+    async def _open(self, config: LiveConfig, state: DialogueState) -> Conductor:
+        """Send setupComplete (always the first server frame, §0.8) and start taking turns."""
         await self.send({"setupComplete": {}})
         conductor = Conductor(self, config, state, self.hub.handles, self.hub.pace)
         if config.resumption:
             await conductor.issue_handle()
         self.spawn(self._conduct(conductor))
         await self.between_turns(0)
-        inbound = Inbound(config, conductor, self.hub.silence_ms)
-        while (message := await self._receive()) is not None:
-            inbound.handle(message)
+        return conductor
 
     def _initial_state(self, config: LiveConfig) -> DialogueState:
         handle = config.resume_handle

@@ -35,16 +35,44 @@ async def test_the_sdk_trusts_the_emulator_through_ssl_cert_file(
     assert emulator.sessions[0].path.startswith("//ws/")
 
 
+def raw(emu: Emulator, version: str = "v1beta", query: str = "") -> websockets.connect:
+    """A plain websockets client with the x-goog-api-key header unless `query` carries one."""
+    path = f"/ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent"
+    url = emu.base_url.replace("https", "wss") + path + query
+    headers = {} if query else {"x-goog-api-key": "test-key"}
+    context = ssl.create_default_context(cafile=emu.ca_file)
+    return websockets.connect(url, ssl=context, additional_headers=headers)
+
+
+SETUP = json.dumps({"setup": {"model": f"models/{MODEL}"}})
+
+
 async def test_a_key_in_the_query_string_is_accepted(emulator: Emulator) -> None:
-    url = emulator.base_url.replace("https", "wss") + (
-        "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContent?key=k1"
-    )
-    context = ssl.create_default_context(cafile=emulator.ca_file)
-    async with websockets.connect(url, ssl=context) as ws:
-        await ws.send(json.dumps({"setup": {"model": f"models/{MODEL}"}}))
+    async with raw(emulator, "v1alpha", "?key=k1") as ws:
+        await ws.send(SETUP)
         assert json.loads(await ws.recv()) == {"setupComplete": {}}
     record = emulator.sessions[0]
     assert (record.api_version, record.key_present) == ("v1alpha", True)
+
+
+async def test_a_first_message_other_than_setup_closes_with_1007(emulator: Emulator) -> None:
+    async with raw(emulator) as ws:
+        await ws.send(json.dumps({"realtime_input": {"text": "hola"}}))
+        with pytest.raises(websockets.ConnectionClosedError):
+            await ws.recv()
+    assert ws.close_code == 1007
+
+
+async def test_it_answers_pings_and_takes_inbound_frames_over_1_mib(emulator: Emulator) -> None:
+    async with raw(emulator) as ws:
+        await ws.send(SETUP)
+        await ws.recv()
+        await (await ws.ping())
+        big = {"realtime_input": {"audio": {"data": "A" * (3 << 20), "mime_type": "audio/pcm"}}}
+        await ws.send(json.dumps(big))
+        await ws.send(json.dumps({"realtime_input": {"text": "(joined)"}}))
+        assert "serverContent" in json.loads(await ws.recv())
+    assert emulator.sessions[0].audio_bytes_in == (3 << 20) * 3 // 4  # 4 base64 chars: 3 bytes
 
 
 @pytest.mark.filterwarnings("ignore:The SDK's ephemeral token support is experimental")
