@@ -16,6 +16,7 @@ class Command(BaseCommand):
     help = (
         "Serve the offline Gemini Live emulator; prints GOOGLE_GEMINI_BASE_URL and SSL_CERT_FILE."
     )
+    requires_system_checks: list[str] = []  # needs neither models nor the database
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         add_arguments(parser)
