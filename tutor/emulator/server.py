@@ -52,7 +52,8 @@ class Emulator:
         silence_ms: int = 600,
     ) -> None:
         self.host, self.port, self.pace, self.silence_ms = host, port, pace, silence_ms
-        self._workdir, self._tempdir = workdir, None if workdir else tempfile.mkdtemp()
+        self._workdir = workdir
+        self._tempdir: str | None = None  # made in start() when no workdir is given
         self.sessions: list[SessionRecord] = []
         self.handles: dict[str, DialogueState] = {}
         self._faults: collections.deque[Fault] = collections.deque()
@@ -66,7 +67,9 @@ class Emulator:
         self._faults.extend(faults)
 
     async def start(self) -> None:
-        files = ensure_certs(Path(self._workdir or self._tempdir or "."))
+        if self._workdir is None:
+            self._tempdir = tempfile.mkdtemp(prefix="gemini-emulator-")
+        files = ensure_certs(self._workdir or Path(self._tempdir or "."))
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         # No access log: request lines can carry ?key=… and keys must never be logged.
@@ -89,6 +92,7 @@ class Emulator:
             self._runner = None
         if self._tempdir:
             shutil.rmtree(self._tempdir, ignore_errors=True)
+            self._tempdir = None
 
     async def __aenter__(self) -> Emulator:
         await self.start()
