@@ -1,0 +1,294 @@
+"""Figures for the learner's history, review and progress pages, computed by PostgreSQL.
+
+Speaking time is the seconds the conversation service recorded at finish; a conversation that
+has none (cut off before finishing) falls back to the sum of its turns' timings. Words are
+whitespace-separated tokens, except in Japanese, which has no spaces: there a "word" is a
+character, so its words per minute read as characters per minute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length, Replace, TruncDate
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from accounts.choices import LEVEL_ORDER
+from lessons.models import Conversation, Correction, Phrase, Turn
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+LEARNER = Turn.Speaker.LEARNER
+TUTOR = Turn.Speaker.TUTOR
+
+
+class RegexpCount(Length):
+    """regexp_count(text, pattern): PostgreSQL 15+."""
+
+    function = "regexp_count"
+    arity = 2
+    lookup_name = None  # type: ignore[assignment]
+
+
+def word_count_sql(language: Any, text: str = "text") -> Case:
+    """Words in a turn's text as SQL; `language` is the conversation's language expression."""
+    characters = Length(Replace(F(text), Value(" "), Value("")))
+    return Case(
+        When(Exact(language, Value("ja")), then=characters),
+        default=RegexpCount(F(text), Value(r"\S+")),
+        output_field=IntegerField(),
+    )
+
+
+def word_count(text: str, language: str) -> int:
+    """The Python twin of `word_count_sql`, for figures computed from loaded turns."""
+    return len(text.replace(" ", "")) if language == "ja" else len(text.split())
+
+
+def _turn_total(expression: Any, speaker: str) -> Coalesce:
+    rows = (
+        Turn.objects.filter(conversation=OuterRef("pk"), speaker=speaker)
+        .order_by()
+        .values("conversation_id")
+        .annotate(total=Sum(expression))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows), 0, output_field=IntegerField())
+
+
+def _spoken_seconds(recorded: str, speaker: str) -> Case:
+    turn_ms = _turn_total(F("ended_ms") - F("started_ms"), speaker)
+    return Case(
+        When(**{f"{recorded}__gt": 0}, then=F(recorded)),
+        default=turn_ms / 1000.0,
+        output_field=FloatField(),
+    )
+
+
+def with_figures(conversations: QuerySet[Any]) -> QuerySet[Any]:
+    """Annotate learner_words, learner_spoken, tutor_spoken (seconds) and correction_count."""
+    corrections = (
+        Correction.objects.filter(turn__conversation=OuterRef("pk"))
+        .order_by()
+        .values("turn__conversation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return conversations.annotate(
+        learner_words=_turn_total(word_count_sql(OuterRef("language")), LEARNER),
+        learner_spoken=_spoken_seconds("learner_seconds", LEARNER),
+        tutor_spoken=_spoken_seconds("tutor_seconds", TUTOR),
+        correction_count=Coalesce(Subquery(corrections), 0),
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one conversation (or a period) amounts to. Seconds are speaking time."""
+
+    minutes: float
+    learner_words: int
+    learner_seconds: float
+    tutor_seconds: float
+    corrections: int
+
+    @property
+    def talk_share(self) -> float | None:
+        """The learner's share of the speaking time, 0..1; None if nobody spoke."""
+        total = self.learner_seconds + self.tutor_seconds
+        return self.learner_seconds / total if total > 0 else None
+
+    @property
+    def talk_percent(self) -> int | None:
+        share = self.talk_share
+        return None if share is None else round(share * 100)
+
+    @property
+    def words_per_minute(self) -> float | None:
+        if self.learner_seconds <= 0:
+            return None
+        return self.learner_words / (self.learner_seconds / 60)
+
+    @property
+    def corrections_per_100_words(self) -> float | None:
+        return 100 * self.corrections / self.learner_words if self.learner_words else None
+
+
+def figures_of(conversation: Any) -> Figures:
+    """Figures of a conversation annotated by `with_figures`."""
+    return Figures(
+        minutes=conversation.duration_seconds / 60,
+        learner_words=conversation.learner_words,
+        learner_seconds=conversation.learner_spoken,
+        tutor_seconds=conversation.tutor_spoken,
+        corrections=conversation.correction_count,
+    )
+
+
+def corrections_by_kind(corrections: list[Correction]) -> list[tuple[str, int]]:
+    """[(kind label, count)] in the model's order of kinds, kinds with none left out."""
+    counts = {kind: 0 for kind in Correction.Kind}
+    for correction in corrections:
+        counts[Correction.Kind(correction.kind)] += 1
+    return [(kind.label, n) for kind, n in counts.items() if n]
+
+
+# Progress over time. Days are in the site's time zone (settings.TIME_ZONE); weeks start Monday.
+
+DAYS_SHOWN = 30
+WEEKS_SHOWN = 12
+
+
+@dataclass
+class Period:
+    """Sums over the conversations started in a day or a week."""
+
+    start: date
+    conversations: int = 0
+    learner_words: int = 0
+    learner_seconds: float = 0.0
+    tutor_seconds: float = 0.0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: Period) -> None:
+        self.conversations += other.conversations
+        self.learner_words += other.learner_words
+        self.learner_seconds += other.learner_seconds
+        self.tutor_seconds += other.tutor_seconds
+        for kind, n in other.kinds.items():
+            self.kinds[kind] = self.kinds.get(kind, 0) + n
+
+    @property
+    def figures(self) -> Figures:
+        return Figures(
+            minutes=self.learner_seconds / 60,
+            learner_words=self.learner_words,
+            learner_seconds=self.learner_seconds,
+            tutor_seconds=self.tutor_seconds,
+            corrections=sum(self.kinds.values()),
+        )
+
+    def per_100_words(self, kind: str) -> float | None:
+        if not self.learner_words:
+            return None
+        return 100 * self.kinds.get(kind, 0) / self.learner_words
+
+
+@dataclass(frozen=True)
+class Progress:
+    days: list[Period]  # the last DAYS_SHOWN days, oldest first, empty days included
+    weeks: list[Period]  # the last WEEKS_SHOWN weeks, oldest first
+    streak: int  # consecutive days with speech, up to today (or yesterday, today still open)
+    practised_today: bool
+    totals: Period
+    phrases: dict[str, int]  # total, learned, due
+    levels: list[tuple[str, int, int]]  # (CEFR level, topics covered, conversations)
+
+
+def _daily(user: User) -> dict[date, Period]:
+    """One Period per day that has a conversation, over the learner's whole history."""
+    tz = timezone.get_current_timezone()
+    rows = (
+        with_figures(Conversation.objects.owned_by(user))
+        .annotate(day=TruncDate("started_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(
+            n=Count("pk"),
+            words=Sum("learner_words"),
+            learner=Sum("learner_spoken"),
+            tutor=Sum("tutor_spoken"),
+        )
+    )
+    days = {
+        row["day"]: Period(row["day"], row["n"], row["words"], row["learner"], row["tutor"])
+        for row in rows
+    }
+    kinds = (
+        Correction.objects.filter(turn__conversation__learner=user)
+        .annotate(day=TruncDate("turn__conversation__started_at", tzinfo=tz))
+        .order_by()
+        .values_list("day", "kind")
+        .annotate(n=Count("pk"))
+    )
+    for day, kind, n in kinds:
+        days.setdefault(day, Period(day)).kinds[kind] = n
+    return days
+
+
+def _streak(active: set[date], today: date) -> int:
+    day = today if today in active else today - timedelta(days=1)
+    streak = 0
+    while day in active:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def _weeks(days: dict[date, Period], today: date) -> list[Period]:
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - timedelta(weeks=n) for n in range(WEEKS_SHOWN)]
+    weeks = {start: Period(start) for start in starts}
+    for day, period in days.items():
+        week = weeks.get(day - timedelta(days=day.weekday()))
+        if week is not None:
+            week.add(period)
+    return sorted(weeks.values(), key=lambda week: week.start)
+
+
+def _phrases(user: User) -> dict[str, int]:
+    now = timezone.now()
+    return Phrase.objects.filter(learner=user).aggregate(
+        total=Count("pk"),
+        learned=Count("pk", filter=Q(state=Phrase.State.REVIEW)),
+        due=Count("pk", filter=Q(due__lte=now)),
+    )
+
+
+def _levels(user: User) -> list[tuple[str, int, int]]:
+    rows = (
+        Conversation.objects.owned_by(user)
+        .order_by()
+        .values_list("level")
+        .annotate(topics=Count("topic", distinct=True), conversations=Count("pk"))
+    )
+    found = {level: (topics, n) for level, topics, n in rows}
+    return [(level, *found.get(level, (0, 0))) for level in LEVEL_ORDER]
+
+
+def progress_for(user: User) -> Progress:
+    """Everything the progress page draws: four queries whatever the history's length."""
+    today = timezone.localdate()
+    days = _daily(user)
+    shown = [today - timedelta(days=n) for n in range(DAYS_SHOWN - 1, -1, -1)]
+    totals = Period(today)
+    for period in days.values():
+        totals.add(period)
+    spoken = {day for day, period in days.items() if period.learner_words or period.learner_seconds}
+    return Progress(
+        days=[days.get(day, Period(day)) for day in shown],
+        weeks=_weeks(days, today),
+        streak=_streak(spoken, today),
+        practised_today=today in spoken,
+        totals=totals,
+        phrases=_phrases(user),
+        levels=_levels(user),
+    )

@@ -1,0 +1,50 @@
+// The daily card review, by keyboard: Space or Enter shows the answer, 1–4 grade it.
+// Without this file the page still works: <details> reveals, the grades are submit buttons.
+(() => {
+  "use strict";
+  const deck = document.querySelector("[data-deck]");
+  if (!deck) return;
+  const reveal = deck.querySelector("[data-reveal]");
+  const live = deck.querySelector("[data-live]");
+  const form = deck.querySelector(".grade-form");
+  let submitted = false;
+
+  function announceAnswer() {
+    const answer = deck.querySelector("[data-answer] .better, [data-answer] .flash-answer-text");
+    const explanation = deck.querySelector("[data-answer] .explanation");
+    const parts = [answer, explanation].filter(Boolean).map((el) => el.textContent.trim());
+    live.textContent = parts.length ? "Answer: " + parts.join(". ") : "";
+  }
+
+  function grade(rating) {
+    const button = form.querySelector(`button[name="rating"][value="${rating}"]`);
+    if (button && !submitted) form.requestSubmit(button);
+  }
+
+  reveal.addEventListener("toggle", () => {
+    if (!reveal.open) return;
+    announceAnswer();
+    // Good is the usual answer; focusing it makes Space / Enter a second time mean "Good".
+    form.querySelector("[data-default]").focus();
+  });
+
+  form.addEventListener("submit", (event) => {
+    if (submitted) event.preventDefault(); // one grade per card, even on a double press
+    submitted = true;
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target instanceof Element ? event.target : document.body;
+    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    if ((event.key === " " || event.key === "Enter") && !reveal.open) {
+      // A focused link, button or the <summary> itself already reacts to these keys.
+      if (target.closest("a, button, summary")) return;
+      event.preventDefault();
+      reveal.open = true;
+    } else if (/^[1-4]$/.test(event.key) && reveal.open) {
+      event.preventDefault();
+      grade(event.key);
+    }
+  });
+})();
