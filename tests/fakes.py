@@ -14,6 +14,7 @@ session (connect waits for the gate first).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,35 @@ from typing import Any
 from google.genai import errors, types
 from websockets.exceptions import ConnectionClosedError
 from websockets.frames import Close
+
+from tutor.events import Event, SpeechEnded, Transcript
+
+# The two tools as tutor.prompts declares them: plain JSON-schema dicts.
+TOOLS: list[dict[str, Any]] = [
+    {
+        "name": "note_correction",
+        "description": "Record one learner error.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "original": {"type": "string"},
+                "corrected": {"type": "string"},
+                "explanation": {"type": "string"},
+                "kind": {"type": "string", "enum": ["grammar", "vocabulary"]},
+            },
+            "required": ["original", "corrected", "explanation", "kind"],
+        },
+    },
+    {
+        "name": "note_phrase",
+        "description": "Save a useful phrase.",
+        "parameters": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "translation": {"type": "string"}},
+            "required": ["text", "translation"],
+        },
+    },
+]
 
 
 @dataclass
@@ -224,3 +254,32 @@ def closed(code: int, reason: str = "") -> errors.APIError:
 def send_closed(code: int = 1011) -> ConnectionClosedError:
     """What websockets raises from send_*() once the server closed."""
     return ConnectionClosedError(Close(code, "gone"), None)
+
+
+# -- reading events ---------------------------------------------------------------------------
+
+
+def strip_times(events: list[Event]) -> list[Event]:
+    """Monotonic stamps differ per run; compare everything else."""
+    out: list[Event] = []
+    for event in events:
+        if isinstance(event, Transcript):
+            event = dataclasses.replace(event, started_at=None, ended_at=None)
+        if isinstance(event, SpeechEnded):
+            event = SpeechEnded()
+        out.append(event)
+    return out
+
+
+async def until(stream: AsyncIterator[Event], kind: type, count: int = 1) -> list[Event]:
+    """Events up to and including the `count`-th of `kind`, or to the end of the stream.
+    The timeout only guards against a hung test; nothing here measures time."""
+    out: list[Event] = []
+    async with asyncio.timeout(5):
+        async for event in stream:
+            out.append(event)
+            if isinstance(event, kind):
+                count -= 1
+                if count == 0:
+                    break
+    return out

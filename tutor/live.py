@@ -213,11 +213,11 @@ class LiveTutor:
         if self._connected_once:
             self.reconnects += 1
             self._emit(Resumed(reconnects=self.reconnects))
+        self._connected_once = True
         # The opener makes the tutor speak first. A resumed session already heard it, and once
         # a turn is done a greeting would be a re-greeting, even on a fresh session.
         if fresh and not self._greeted and self.settings.opener:
             await session.send_realtime_input(text=self.settings.opener)
-        self._connected_once = True
         await self._flush_pending(session)
         self._session = session
         self._ready.set()

@@ -132,8 +132,10 @@ def classify(exc: BaseException, secret: str | None = None) -> Failure:
         return _classify_close(exc.code, reason)
     if isinstance(exc, InvalidStatus):
         return _classify_http(exc.response.status_code, "")
-    if isinstance(exc, ConnectionClosed):
-        return Failure(False, "connection_closed", "the connection closed")
+    if isinstance(exc, ConnectionClosed):  # from a send: the close frame tells why
+        if exc.rcvd is not None:
+            return _classify_close(exc.rcvd.code, _scrub(exc.rcvd.reason, secret))
+        return Failure(False, "close_1006", "abnormal closure")  # as receive() reports it
     if isinstance(exc, TimeoutError):
         return Failure(False, "timeout", "no reply from Gemini in time")
     if isinstance(exc, OSError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,6 +14,7 @@ from websockets.http11 import Response
 
 from tests.fakes import (
     NEVER_READY,
+    TOOLS,
     FakeLiveClient,
     FakeLiveSession,
     Gate,
@@ -28,8 +28,10 @@ from tests.fakes import (
     interrupted,
     said,
     send_closed,
+    strip_times,
     tool_call,
     turn_complete,
+    until,
 )
 from tutor.events import (
     CorrectionNoted,
@@ -47,31 +49,6 @@ from tutor.events import (
 )
 from tutor.live import LiveSettings, LiveTutor, TutorUnavailable, generate_text_reply
 
-TOOLS: list[dict[str, Any]] = [
-    {
-        "name": "note_correction",
-        "description": "Record one learner error.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "original": {"type": "string"},
-                "corrected": {"type": "string"},
-                "explanation": {"type": "string"},
-                "kind": {"type": "string", "enum": ["grammar", "vocabulary"]},
-            },
-            "required": ["original", "corrected", "explanation", "kind"],
-        },
-    },
-    {
-        "name": "note_phrase",
-        "description": "Save a useful phrase.",
-        "parameters": {
-            "type": "object",
-            "properties": {"text": {"type": "string"}, "translation": {"type": "string"}},
-            "required": ["text", "translation"],
-        },
-    },
-]
 SETTINGS = LiveSettings(
     model="gemini-3.8-live",
     system_instruction="Eres un tutor de español.",
@@ -96,32 +73,6 @@ def learner(text: str, **kw: Any) -> Transcript:
 
 def tutor_said(text: str) -> Transcript:
     return Transcript(speaker="tutor", text=text, final=False)
-
-
-def strip_times(events: list[Event]) -> list[Event]:
-    """Monotonic stamps differ per run; compare everything else."""
-    out: list[Event] = []
-    for event in events:
-        if isinstance(event, Transcript):
-            event = dataclasses.replace(event, started_at=None, ended_at=None)
-        if isinstance(event, SpeechEnded):
-            event = SpeechEnded()
-        out.append(event)
-    return out
-
-
-async def until(stream: AsyncIterator[Event], kind: type, count: int = 1) -> list[Event]:
-    """Events up to and including the `count`-th of `kind`, or to the end of the stream.
-    The timeout only guards against a hung test; nothing here measures time."""
-    out: list[Event] = []
-    async with asyncio.timeout(5):
-        async for event in stream:
-            out.append(event)
-            if isinstance(event, kind):
-                count -= 1
-                if count == 0:
-                    break
-    return out
 
 
 async def started(

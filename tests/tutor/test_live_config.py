@@ -6,6 +6,7 @@ import pytest
 from google.genai import errors, types
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
+from websockets.frames import Close
 from websockets.http11 import Response
 
 from tutor.live_config import LiveSettings, classify, connect_config, make_client
@@ -38,7 +39,10 @@ def test_a_resumed_connection_asks_for_its_handle_and_no_tools_means_none() -> N
          "upstream_quota"),
         (InvalidStatus(Response(404, "Not Found", Headers())), True, "upstream_config"),
         (InvalidStatus(Response(502, "Bad Gateway", Headers())), False, "http_502"),
-        (ConnectionClosedError(None, None), False, "connection_closed"),
+        (ConnectionClosedError(None, None), False, "close_1006"),
+        (ConnectionClosedError(Close(1011, "Internal"), None), False, "close_1011"),
+        (ConnectionClosedError(Close(1007, "media_chunks is deprecated"), None), True,
+         "upstream_config"),
         (TimeoutError(), False, "timeout"),
         (ConnectionRefusedError(), False, "network"),
     ],
