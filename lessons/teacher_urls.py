@@ -1,6 +1,40 @@
+"""The teacher area under /teach/, and joining a classroom (/teach/join/<code>/)."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from lessons.teacher_views import assignments, classrooms, joining, review, topics
 
 app_name = "teach"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", classrooms.dashboard, name="dashboard"),
+    path("classrooms/new/", classrooms.classroom_new, name="classroom_new"),
+    path("classrooms/<int:pk>/", classrooms.classroom_detail, name="classroom"),
+    path("classrooms/<int:pk>/rotate-code/", classrooms.classroom_rotate, name="rotate_code"),
+    path(
+        "classrooms/<int:pk>/learners/<int:learner_pk>/",
+        classrooms.learner_progress,
+        name="learner",
+    ),
+    path(
+        "classrooms/<int:pk>/learners/<int:learner_pk>/remove/",
+        classrooms.learner_remove,
+        name="remove_learner",
+    ),
+    path("classrooms/<int:pk>/assign/", assignments.assignment_new, name="assignment_new"),
+    path("classrooms/<int:pk>/leave/", joining.leave, name="leave"),
+    path("assignments/<int:pk>/", assignments.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/edit/", assignments.assignment_edit, name="assignment_edit"),
+    path("assignments/<int:pk>/results.csv", assignments.assignment_csv, name="assignment_csv"),
+    path("review/", review.queue, name="review"),
+    path("conversations/<uuid:pk>/", review.transcript, name="transcript"),
+    path("topics/", topics.topic_list, name="topics"),
+    path("topics/new/", topics.topic_new, name="topic_new"),
+    path("topics/<int:pk>/edit/", topics.topic_edit, name="topic_edit"),
+    path("topics/<int:pk>/delete/", topics.topic_delete, name="topic_delete"),
+    path("topics/export/", topics.topic_export, name="topic_export"),
+    path("topics/import/", topics.topic_import, name="topic_import"),
+    path("join/", joining.join_by_code, name="join_code"),
+    path("join/<str:code>/", joining.join, name="join"),
+]

@@ -1,4 +1,9 @@
-"""Live activity of learners in an assignment, broadcast to its teacher's dashboard."""
+"""Tell a teacher's open assignment page what its learners are doing, through the channel layer.
+
+The conversation consumer calls `publish_activity`; `tutor.consumers_teacher.TeacherLiveConsumer`
+relays each message to the teacher's browser. A broken channel layer (Redis down) is logged and
+swallowed: a learner's conversation must never fail because nobody could be told about it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,14 @@ import logging
 from typing import Literal
 
 from channels.layers import get_channel_layer
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 Activity = Literal["started", "speaking", "listening", "turn", "ended"]
+ACTIVITIES: tuple[Activity, ...] = ("started", "speaking", "listening", "turn", "ended")
+# The consumer method that receives these messages (channels maps "." to "_").
+MESSAGE_TYPE = "assignment.activity"
 
 
 def group_name(assignment_id: int) -> str:
@@ -24,20 +33,24 @@ async def publish_activity(
     kind: Activity,
     speaking_seconds: float = 0.0,
 ) -> None:
-    """Tell the assignment's live view what a learner is doing. Never raises: a channel-layer
-    outage (Redis down) must not break the conversation itself."""
+    """`speaking_seconds` is the learner's own speaking time in the current conversation."""
+    if kind not in ACTIVITIES:
+        logger.warning("unknown activity %r for assignment %s", kind, assignment_id)
+        return
+    payload = {
+        "type": "activity",
+        "kind": kind,
+        "learner_id": learner_id,
+        "learner_name": learner_name,
+        "speaking_seconds": round(float(speaking_seconds), 1),
+        "at": timezone.now().isoformat(),
+    }
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {
-        "type": "assignment.activity",
-        "learner_id": learner_id,
-        "learner_name": learner_name,
-        "kind": kind,
-        "speaking_seconds": round(speaking_seconds, 1),
-    }
     try:
-        await layer.group_send(group_name(assignment_id), message)
-    except Exception:
-        logger.warning("could not publish activity for assignment %s", assignment_id,
-                       exc_info=True)
+        await layer.group_send(
+            group_name(assignment_id), {"type": MESSAGE_TYPE, "payload": payload}
+        )
+    except Exception:  # any layer failure (Redis down, timeouts) must not end a conversation
+        logger.warning("live update for assignment %s not sent", assignment_id, exc_info=True)

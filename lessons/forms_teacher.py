@@ -1,0 +1,243 @@
+"""Forms for the teacher area and for joining a classroom."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.choices import CorrectionStyle
+from lessons.models import Assignment, Classroom, Topic, Turn
+from lessons.services.classrooms import assignable_topics, normalise_join_code
+from lessons.topic_io import MAX_BYTES
+from lessons.topic_rules import (
+    MAX_PHRASES,
+    SCENARIO_MAX_LENGTH,
+    check_levels,
+    clean_phrases,
+    unique_slug,
+)
+
+STYLE_CHOICES = [("", "Leave it to each learner's own setting"), *CorrectionStyle.choices]
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+DATETIME_ATTRS = {"type": "datetime-local"}
+
+
+class LevelRangeMixin:
+    """Lowest level must not be above the highest."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        if data.get("level_min") and data.get("level_max"):
+            try:
+                check_levels(data["level_min"], data["level_max"])
+            except ValidationError as error:
+                self.add_error("level_max", error)  # type: ignore[attr-defined]
+        return data
+
+
+class ClassroomForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Classroom
+        fields = ["name", "language", "level_min", "level_max"]
+        labels = {
+            "name": "Classroom name",
+            "language": "Language taught",
+            "level_min": "Lowest level",
+            "level_max": "Highest level",
+        }
+        help_texts = {"name": "As your learners know it, e.g. “Spanish 2B”."}
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=20,
+        help_text="Eight letters and digits from your teacher, e.g. K7PM-Q2XR.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_code(self) -> str:
+        return normalise_join_code(self.cleaned_data["code"])
+
+
+class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
+    scenario = forms.CharField(
+        max_length=SCENARIO_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Where we are and what is happening, as the learner experiences it.",
+    )
+    phrases = forms.CharField(
+        label="Target phrases",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"One per line, 1 to {MAX_PHRASES}. The tutor creates moments to use them; "
+        "the evidence table shows who said them.",
+    )
+
+    class Meta:
+        model = Topic
+        fields = [
+            "title",
+            "language",
+            "level_min",
+            "level_max",
+            "scenario",
+            "tutor_role",
+            "learner_goal",
+            "grammar_focus",
+            "opener",
+            "correction_style",
+        ]
+        labels = {
+            "level_min": "Lowest level",
+            "level_max": "Highest level",
+            "tutor_role": "The tutor plays",
+            "learner_goal": "The learner's goal",
+            "opener": "Suggested first line (optional)",
+            "grammar_focus": "Grammar focus (optional)",
+            "correction_style": "How the tutor corrects in this role-play",
+        }
+        help_texts = {
+            "tutor_role": "e.g. “a waiter in a busy café in Madrid”.",
+            "learner_goal": "e.g. “order a drink and a snack, then ask for the bill”.",
+            "grammar_focus": "e.g. “polite requests with quisiera / me gustaría”.",
+            "opener": "In the target language; the tutor may say it to start.",
+        }
+        widgets = {
+            "correction_style": forms.RadioSelect(choices=STYLE_CHOICES),
+        }
+
+    def __init__(self, *args: Any, author: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.author = author
+        self.fields["learner_goal"].required = True
+        self.fields["correction_style"].choices = STYLE_CHOICES
+        if self.instance.pk and not self.is_bound:
+            self.initial["phrases"] = "\n".join(self.instance.target_phrases)
+
+    def clean_phrases(self) -> list[str]:
+        return clean_phrases(self.cleaned_data["phrases"].splitlines())
+
+    def save(self, commit: bool = True) -> Topic:
+        topic: Topic = super().save(commit=False)
+        topic.author = self.author
+        topic.target_phrases = self.cleaned_data["phrases"]
+        if not topic.slug or "title" in self.changed_data or "language" in self.changed_data:
+            topic.slug = unique_slug(
+                author=self.author, language=topic.language, title=topic.title, exclude_pk=topic.pk
+            )
+        if commit:
+            topic.save()
+        return topic
+
+
+class TopicChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Topic) -> str:
+        origin = "built-in" if obj.is_builtin else "yours"
+        return f"{obj.title} · {obj.level_range} · {origin}"
+
+
+class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
+    topic = TopicChoiceField(queryset=Topic.objects.none(), label="Topic or role-play")
+    min_speaking_minutes = forms.IntegerField(
+        label="Minimum speaking time (minutes)",
+        min_value=1,
+        max_value=120,
+        initial=5,
+        help_text="The learner's own speaking time, added up over attempts.",
+    )
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "topic",
+            "starts_at",
+            "due_at",
+            "min_speaking_minutes",
+            "correction_style",
+            "instructions",
+        ]
+        labels = {
+            "starts_at": "Opens",
+            "due_at": "Due",
+            "correction_style": "How the tutor corrects",
+            "instructions": "Instructions for learners (optional)",
+        }
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                format=DATETIME_FORMAT, attrs={"type": "datetime-local"}
+            ),
+            "due_at": forms.DateTimeInput(format=DATETIME_FORMAT, attrs={"type": "datetime-local"}),
+            "correction_style": forms.RadioSelect(choices=STYLE_CHOICES),
+            "instructions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, classroom: Classroom, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.classroom = classroom
+        field = self.fields["topic"]
+        field.queryset = assignable_topics(  # type: ignore[attr-defined]
+            teacher=classroom.teacher, language=classroom.language
+        )
+        self.fields["correction_style"].choices = STYLE_CHOICES  # type: ignore[attr-defined]
+        if not self.is_bound and not self.instance.pk:
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial.setdefault("starts_at", now)
+            self.initial.setdefault("due_at", now + timedelta(days=7))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, due = data.get("starts_at"), data.get("due_at")
+        if starts and due and due <= starts:
+            self.add_error("due_at", "The due date must come after the opening date.")
+        elif due and not self.instance.pk and due <= timezone.now():
+            self.add_error("due_at", "The due date must be in the future.")
+        return data
+
+    def save(self, commit: bool = True) -> Assignment:
+        assignment: Assignment = super().save(commit=False)
+        assignment.classroom = self.classroom
+        if commit:
+            assignment.save()
+        return assignment
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Your comment",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The learner sees it on their review of this conversation.",
+    )
+    turn = forms.TypedChoiceField(
+        label="About", required=False, coerce=int, empty_value=None, choices=[]
+    )
+
+    def __init__(self, *args: Any, turns: list[Turn], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.turns = {turn.pk: turn for turn in turns}
+        self.fields["turn"].choices = [  # type: ignore[attr-defined]
+            ("", "The whole conversation"),
+            *((turn.pk, f"Turn {turn.ordinal + 1}: {turn.text[:60]}") for turn in turns),
+        ]
+
+    def clean_turn(self) -> Turn | None:
+        pk = self.cleaned_data.get("turn")
+        return self.turns.get(pk) if pk is not None else None
+
+
+class TopicImportForm(forms.Form):
+    file = forms.FileField(
+        label="Topics file (.json)",
+        help_text="A file exported from Tertulia. Imported topics become yours.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError(f"The file is larger than {MAX_BYTES // 1024} KB.")
+        return upload

@@ -1,0 +1,150 @@
+"""Classrooms and assignments: creating, joining, leaving, assigning; what a learner has open."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lessons.models import (
+    JOIN_CODE_ALPHABET,
+    Assignment,
+    Classroom,
+    Membership,
+    Topic,
+    new_join_code,
+)
+from lessons.services.status import EMPTY, Progress, conversation_totals, progress_of
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Overdue work stays on the learner's home page this long, marked late.
+LATE_GRACE = timedelta(days=14)
+_CODE_NOISE = re.compile(r"[\s-]+")
+
+
+def normalise_join_code(code: str) -> str:
+    """What a learner typed or read aloud → the stored form ("abcd-efgh " → "ABCDEFGH")."""
+    return _CODE_NOISE.sub("", code).upper()
+
+
+def classroom_create(
+    *, teacher: User, name: str, language: str, level_min: str, level_max: str
+) -> Classroom:
+    classroom = Classroom(
+        teacher=teacher, name=name, language=language, level_min=level_min, level_max=level_max
+    )
+    classroom.full_clean()
+    classroom.save()
+    return classroom
+
+
+def classroom_rotate_code(*, classroom: Classroom) -> str:
+    """A fresh join code; the old one and its link stop working at once."""
+    for _ in range(5):
+        classroom.join_code = new_join_code()
+        try:
+            with transaction.atomic():
+                classroom.save(update_fields=["join_code"])
+        except IntegrityError:  # 31^8 codes: a collision is rare, but retry rather than fail
+            continue
+        return classroom.join_code
+    raise RuntimeError("could not find a free join code")
+
+
+def classroom_by_code(code: str) -> Classroom | None:
+    code = normalise_join_code(code)
+    if not code or set(code) - set(JOIN_CODE_ALPHABET):
+        return None
+    return Classroom.objects.select_related("teacher").filter(join_code=code).first()
+
+
+def classroom_join(*, learner: User, classroom: Classroom) -> bool:
+    """Add the learner; False if they were already a member. A teacher cannot join their own."""
+    if classroom.teacher_id == learner.pk:
+        raise ValidationError("You teach this classroom, so you cannot join it as a learner.")
+    _, created = Membership.objects.get_or_create(classroom=classroom, learner=learner)
+    return created
+
+
+def classroom_remove_learner(*, classroom: Classroom, learner: User) -> bool:
+    """Take the learner out; the teacher then no longer sees their conversations."""
+    deleted, _ = Membership.objects.filter(classroom=classroom, learner=learner).delete()
+    return deleted > 0
+
+
+def assignable_topics(*, teacher: User, language: str) -> QuerySet[Topic]:
+    """Built-in topics and the teacher's own, in the classroom's language."""
+    return Topic.objects.filter(
+        Q(author__isnull=True) | Q(author=teacher), language=language
+    ).order_by("level_min", "title")
+
+
+def assignment_create(
+    *,
+    classroom: Classroom,
+    topic: Topic,
+    due_at: datetime,
+    starts_at: datetime | None = None,
+    min_speaking_minutes: int = 5,
+    correction_style: str = "",
+    instructions: str = "",
+) -> Assignment:
+    if not assignable_topics(teacher=classroom.teacher, language=classroom.language).filter(
+        pk=topic.pk
+    ):
+        raise ValidationError({"topic": "Pick a topic in the classroom's language."})
+    assignment = Assignment(
+        classroom=classroom,
+        topic=topic,
+        starts_at=starts_at or timezone.now(),
+        due_at=due_at,
+        min_speaking_minutes=min_speaking_minutes,
+        correction_style=correction_style,
+        instructions=instructions,
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@dataclass(frozen=True)
+class OpenAssignment:
+    """One assignment as its learner sees it on the home page."""
+
+    assignment: Assignment
+    progress: Progress
+
+    @property
+    def progress_percent(self) -> int:
+        needed = max(1, self.assignment.min_speaking_minutes * 60)
+        return min(100, round(100 * self.progress.seconds / needed))
+
+
+def open_assignments_for(user: User, *, now: datetime | None = None) -> list[OpenAssignment]:
+    """The learner's started assignments with something left to do (overdue ones for a while).
+
+    Two queries whatever the number of classrooms; only the learner's own conversations are read.
+    """
+    now = now or timezone.now()
+    assignments = list(
+        Assignment.objects.filter(
+            classroom__learners=user, starts_at__lte=now, due_at__gt=now - LATE_GRACE
+        )
+        .select_related("topic", "classroom")
+        .order_by("due_at")
+    )
+    totals = conversation_totals(assignments, learners=[user.pk])
+    items = []
+    for assignment in assignments:
+        progress = progress_of(assignment, totals.get((assignment.pk, user.pk), EMPTY), now=now)
+        if progress.is_open:
+            items.append(OpenAssignment(assignment, progress))
+    return items

@@ -1,0 +1,216 @@
+"""Evidence of practice per assignment: status, speaking time, attempts, target phrases each
+learner actually said (with the turns that prove it) and corrections by kind.
+
+Phrase matching is in `lessons.services.phrase_match` (normalisation and the tolerance rule are
+documented there). Everything here reads a fixed number of queries whatever the class size.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Count
+from django.utils import timezone
+
+from lessons.models import Assignment, Conversation, Correction, Membership, Turn
+from lessons.services.phrase_match import PhraseMatcher, normalise, phrase_used
+from lessons.services.status import EMPTY, Progress, Status, conversation_totals, progress_of
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+__all__ = [
+    "AssignmentEvidence",
+    "LearnerEvidence",
+    "TurnRef",
+    "assignment_evidence",
+    "correction_counts",
+    "normalise",
+    "phrase_hits",
+    "phrase_used",
+    "phrases_by_turn",
+]
+
+KINDS = Correction.Kind.choices
+
+
+@dataclass(frozen=True)
+class TurnRef:
+    """A learner turn that shows a phrase in use (link: the transcript, anchor turn-<ordinal>)."""
+
+    conversation_id: uuid.UUID
+    ordinal: int
+    text: str
+    assignment_id: int
+
+
+@dataclass(frozen=True)
+class Attempt:
+    conversation_id: uuid.UUID
+    started_at: datetime
+    seconds: float
+    active: bool
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60
+
+
+@dataclass
+class LearnerEvidence:
+    learner: User
+    progress: Progress
+    last_started: datetime | None
+    phrases: list[tuple[str, list[TurnRef]]]
+    corrections: dict[str, int]
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def corrections_by_kind(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) in the fixed order of Correction.Kind."""
+        return [(kind, label, self.corrections.get(kind, 0)) for kind, label in KINDS]
+
+    @property
+    def is_active(self) -> bool:
+        return any(attempt.active for attempt in self.attempts)
+
+    @property
+    def finished_seconds(self) -> float:
+        """Speaking time of attempts no longer running (the live view adds the running ones)."""
+        return sum(attempt.seconds for attempt in self.attempts if not attempt.active)
+
+    @property
+    def phrases_used(self) -> int:
+        return sum(1 for _, refs in self.phrases if refs)
+
+    @property
+    def corrections_total(self) -> int:
+        return sum(self.corrections.values())
+
+
+@dataclass
+class AssignmentEvidence:
+    assignment: Assignment
+    rows: list[LearnerEvidence]
+    phrases: list[str] = field(default_factory=list)
+    kinds: list[tuple[str, str]] = field(default_factory=lambda: list(KINDS))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Status.values, 0)
+        for row in self.rows:
+            counts[row.progress.status] += 1
+        return counts
+
+
+def assignment_evidence(
+    assignment: Assignment, *, now: datetime | None = None, learner: User | None = None
+) -> AssignmentEvidence:
+    """One row per current member of the classroom (or just `learner`), in name order."""
+    now = now or timezone.now()
+    members = Membership.objects.filter(classroom_id=assignment.classroom_id)
+    if learner is not None:
+        members = members.filter(learner=learner)
+    learners = [m.learner for m in members.select_related("learner").order_by("learner__email")]
+    learners.sort(key=lambda user: user.name.casefold())
+    ids = [user.pk for user in learners]
+    totals = conversation_totals([assignment.pk], learners=ids)
+    phrases = list(assignment.topic.target_phrases)
+    hits = phrase_hits(phrases, learner_turns([assignment.pk], ids))
+    corrections = correction_counts([assignment.pk], ids)
+    attempts = _attempts(assignment, ids)
+    rows = []
+    for user in learners:
+        total = totals.get((assignment.pk, user.pk), EMPTY)
+        found = hits.get(user.pk, {})
+        rows.append(
+            LearnerEvidence(
+                learner=user,
+                progress=progress_of(assignment, total, now=now),
+                last_started=total.last_started,
+                phrases=[(phrase, found.get(phrase, [])) for phrase in phrases],
+                corrections=corrections.get(user.pk, dict.fromkeys(Correction.Kind.values, 0)),
+                attempts=attempts.get(user.pk, []),
+            )
+        )
+    return AssignmentEvidence(assignment, rows, phrases)
+
+
+def _attempts(assignment: Assignment, learners: list[int]) -> dict[int, list[Attempt]]:
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    rows = (
+        Conversation.objects.filter(assignment=assignment, learner__in=learners)
+        .order_by("started_at")
+        .values_list("learner_id", "id", "started_at", "learner_seconds", "status")
+    )
+    for learner, pk, started_at, seconds, status in rows:
+        attempts[learner].append(Attempt(pk, started_at, seconds, status == "active"))
+    return attempts
+
+
+def learner_turns(assignments: Iterable[int], learners: list[int]) -> list[tuple[int, TurnRef]]:
+    """(learner id, turn) for every learner turn in these assignments' conversations."""
+    rows = (
+        Turn.objects.filter(
+            conversation__assignment__in=list(assignments),
+            conversation__learner__in=learners,
+            speaker=Turn.Speaker.LEARNER,
+        )
+        .order_by("conversation__started_at", "ordinal")
+        .values_list(
+            "conversation__learner_id",
+            "conversation_id",
+            "ordinal",
+            "text",
+            "conversation__assignment_id",
+        )
+    )
+    return [(learner, TurnRef(*turn)) for learner, *turn in rows]
+
+
+def phrase_hits(
+    phrases: list[str], turns: list[tuple[int, TurnRef]]
+) -> dict[int, dict[str, list[TurnRef]]]:
+    """{learner id: {phrase: turns that use it}}; only the learner's own turns are searched."""
+    matchers = [PhraseMatcher(phrase) for phrase in phrases]
+    hits: dict[int, dict[str, list[TurnRef]]] = defaultdict(lambda: defaultdict(list))
+    for learner, turn in turns:
+        for matcher in matchers:
+            if matcher.matches(turn.text):
+                hits[learner][matcher.phrase].append(turn)
+    return hits
+
+
+def phrases_by_turn(phrases: list[str], turns: Iterable[Turn]) -> dict[int, list[str]]:
+    """{turn ordinal: the target phrases used in it}, for marking up one transcript."""
+    matchers = [PhraseMatcher(phrase) for phrase in phrases]
+    used: dict[int, list[str]] = {}
+    for turn in turns:
+        found = [m.phrase for m in matchers if m.matches(turn.text)]
+        if found:
+            used[turn.ordinal] = found
+    return used
+
+
+def correction_counts(assignments: Iterable[int], learners: list[int]) -> dict[int, dict[str, int]]:
+    """{learner id: {kind: count}} over these assignments' conversations, every kind present."""
+    rows = (
+        Correction.objects.filter(
+            turn__conversation__assignment__in=list(assignments),
+            turn__conversation__learner__in=learners,
+        )
+        .values("turn__conversation__learner_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(Correction.Kind.values, 0)
+    )
+    for row in rows:
+        counts[row["turn__conversation__learner_id"]][row["kind"]] = row["n"]
+    return counts

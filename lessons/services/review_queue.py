@@ -1,0 +1,113 @@
+"""Conversations worth a teacher's look: very short, mostly in the native language, or the same
+kind of error again and again. A conversation leaves the queue once its teacher comments on it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Exists, OuterRef
+
+from accounts.choices import LANGUAGE_NAMES
+from lessons.models import Comment, Conversation, Correction, Membership, Turn
+from lessons.services.language_guess import native_share
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SHORT_SECONDS = 60  # less learner speech than this …
+MIN_LEARNER_TURNS = 3  # … or fewer turns than this is "very short"
+NATIVE_SHARE = 0.5  # at least this share of classified words in the native language
+REPEATED_KIND = 3  # the same correction kind at least this many times
+CANDIDATES = 200  # the most recent finished conversations examined
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str  # short | native | repeated
+    label: str
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    conversation: Conversation
+    flags: list[Flag]
+    reviewed: bool
+
+
+def review_queue(teacher: User, *, include_reviewed: bool = False) -> list[ReviewItem]:
+    """Flagged finished conversations from the teacher's assignments, newest first.
+
+    Only conversations of current members count; three queries whatever their number.
+    """
+    conversations = _candidates(teacher, include_reviewed)
+    ids = [c.pk for c in conversations]
+    turns: dict[object, list[str]] = defaultdict(list)
+    for conversation_id, text in Turn.objects.filter(
+        conversation__in=ids, speaker=Turn.Speaker.LEARNER
+    ).values_list("conversation_id", "text"):
+        turns[conversation_id].append(text)
+    kinds: dict[object, Counter[str]] = defaultdict(Counter)
+    for row in (
+        Correction.objects.filter(turn__conversation__in=ids)
+        .values("turn__conversation_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        kinds[row["turn__conversation_id"]][row["kind"]] = row["n"]
+    items = []
+    for conversation in conversations:
+        flags = flags_for(conversation, turns[conversation.pk], kinds[conversation.pk])
+        if flags:
+            items.append(ReviewItem(conversation, flags, conversation.reviewed))
+    return items
+
+
+def _candidates(teacher: User, include_reviewed: bool) -> list[Conversation]:
+    member = Membership.objects.filter(
+        classroom=OuterRef("assignment__classroom"), learner=OuterRef("learner")
+    )
+    reviewed = Comment.objects.filter(conversation=OuterRef("pk"), author=teacher)
+    queryset = (
+        Conversation.objects.filter(assignment__classroom__teacher=teacher, learner__isnull=False)
+        .exclude(status=Conversation.Status.ACTIVE)
+        .filter(Exists(member))
+        .annotate(reviewed=Exists(reviewed))
+        .select_related("learner", "assignment__topic", "assignment__classroom")
+        .order_by("-started_at")
+    )
+    if not include_reviewed:
+        queryset = queryset.filter(reviewed=False)
+    return list(queryset[:CANDIDATES])
+
+
+def flags_for(conversation: Conversation, texts: list[str], kinds: Counter[str]) -> list[Flag]:
+    flags = []
+    if conversation.learner_seconds < SHORT_SECONDS or len(texts) < MIN_LEARNER_TURNS:
+        minutes = conversation.learner_seconds / 60
+        flags.append(Flag("short", f"Very short: {minutes:.1f} min, {len(texts)} turns"))
+    native = conversation.learner.native_language
+    share = native_share(texts, native=native, target=conversation.language)
+    if share is not None and share >= NATIVE_SHARE:
+        language = LANGUAGE_NAMES.get(native, native)
+        flags.append(Flag("native", f"Mostly in {language} ({share:.0%})"))
+    if kinds:
+        kind, count = kinds.most_common(1)[0]
+        if count >= REPEATED_KIND:
+            label = Correction.Kind(kind).label
+            flags.append(Flag("repeated", f"{label} corrected {count} times"))
+    return flags
+
+
+def comment_add(
+    *, conversation: Conversation, author: User, text: str, turn: Turn | None = None
+) -> Comment:
+    """A teacher's note to the learner; it also takes the conversation off the review queue."""
+    if turn is not None and turn.conversation_id != conversation.pk:
+        raise ValueError("the turn belongs to another conversation")
+    comment = Comment(conversation=conversation, author=author, text=text, turn=turn)
+    comment.full_clean()
+    comment.save()
+    return comment

@@ -1,0 +1,122 @@
+"""Assigning a topic to a classroom, and the evidence of who did what (page, live view, CSV)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from lessons.forms_teacher import AssignmentForm
+from lessons.services.evidence import AssignmentEvidence, assignment_evidence
+from lessons.services.status import Status
+from lessons.teacher_views.access import own_assignment, own_classroom, teacher_required
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    classroom = own_classroom(request, pk)
+    initial = {"topic": request.GET["topic"]} if request.GET.get("topic", "").isdigit() else {}
+    form = AssignmentForm(request.POST or None, classroom=classroom, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        assignment = form.save()
+        messages.success(request, f"Assigned “{assignment.topic.title}” to {classroom.name}.")
+        return redirect("teach:assignment", pk=assignment.pk)
+    context = {"form": form, "classroom": classroom}
+    return render(request, "lessons/teacher/assignment_form.html", context)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = own_assignment(request, pk)
+    form = AssignmentForm(request.POST or None, instance=assignment, classroom=assignment.classroom)
+    if assignment.conversations.exists():
+        # Evidence is matched against the topic's phrases: the topic stays once work exists.
+        form.fields["topic"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Assignment saved.")
+        return redirect("teach:assignment", pk=assignment.pk)
+    context = {"form": form, "classroom": assignment.classroom, "assignment": assignment}
+    return render(request, "lessons/teacher/assignment_form.html", context)
+
+
+@teacher_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = own_assignment(request, pk)
+    evidence = assignment_evidence(assignment)
+    counts = evidence.counts
+    active = [row.learner.pk for row in evidence.rows if row.is_active]
+    live = {
+        "url": f"/ws/assignments/{assignment.pk}/live/",
+        "minSeconds": assignment.min_speaking_minutes * 60,
+        "dueAt": assignment.due_at.isoformat(),
+        "active": active,
+    }
+    context = {
+        "evidence": evidence,
+        "assignment": assignment,
+        "status_counts": [(value, label, counts[value]) for value, label in Status.choices],
+        "live": live,
+        "active": active,
+    }
+    return render(request, "lessons/teacher/assignment.html", context)
+
+
+@teacher_required
+def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = own_assignment(request, pk)
+    evidence = assignment_evidence(assignment)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{assignment.classroom.name}-{assignment.topic.title}"[:80]
+    response["Content-Disposition"] = f'attachment; filename="{_safe_filename(name)}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the accents as UTF-8
+    write_csv(response, evidence)
+    return response
+
+
+def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
+    writer = csv.writer(out)
+    header = [
+        "learner",
+        "email",
+        "status",
+        "speaking_minutes",
+        "attempts",
+        "last_attempt",
+        "phrases_used",
+        *(f"phrase: {phrase}" for phrase in evidence.phrases),
+        *(f"corrections: {label.lower()}" for _, label in evidence.kinds),
+    ]
+    writer.writerow([_cell(value) for value in header])
+    for row in evidence.rows:
+        last = row.last_started
+        cells = [
+            row.learner.name,
+            row.learner.email,
+            row.progress.status.label,
+            f"{row.progress.minutes:.1f}",
+            row.progress.attempts,
+            timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
+            f"{row.phrases_used}/{len(evidence.phrases)}",
+            *("yes" if refs else "no" for _, refs in row.phrases),
+            *(row.corrections[kind] for kind, _ in evidence.kinds),
+        ]
+        writer.writerow([_cell(value) for value in cells])
+
+
+def _cell(value: object) -> object:
+    """Text starting with = + - @ would run as a formula in a spreadsheet: quote it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _safe_filename(name: str) -> str:
+    cleaned = "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "-" for c in name)
+    return cleaned.strip("-") or "results"

@@ -1,0 +1,78 @@
+"""The teacher's start page, classrooms, their learners and each learner's term."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lessons.forms_teacher import ClassroomForm
+from lessons.services.classrooms import (
+    classroom_create,
+    classroom_remove_learner,
+    classroom_rotate_code,
+)
+from lessons.services.dashboards import classroom_overview, teacher_overview
+from lessons.services.review_queue import review_queue
+from lessons.services.trends import learner_trends
+from lessons.teacher_views.access import member_of, own_classroom, teacher_required
+
+
+@teacher_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = {
+        "overview": teacher_overview(request.user),
+        "review_count": len(review_queue(request.user)),
+    }
+    return render(request, "lessons/teacher/dashboard.html", context)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def classroom_new(request: HttpRequest) -> HttpResponse:
+    form = ClassroomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        classroom = classroom_create(teacher=request.user, **form.cleaned_data)
+        messages.success(request, f"“{classroom.name}” is ready. Share the join code or link.")
+        return redirect("teach:classroom", pk=classroom.pk)
+    return render(request, "lessons/teacher/classroom_form.html", {"form": form})
+
+
+@teacher_required
+def classroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    classroom = own_classroom(request, pk)
+    join_url = request.build_absolute_uri(reverse("teach:join", args=[classroom.join_code]))
+    context = {"overview": classroom_overview(classroom), "join_url": join_url}
+    return render(request, "lessons/teacher/classroom.html", context)
+
+
+@teacher_required
+@require_POST
+def classroom_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    classroom = own_classroom(request, pk)
+    code = classroom_rotate_code(classroom=classroom)
+    messages.success(request, f"New join code: {code}. The old code and link no longer work.")
+    return redirect("teach:classroom", pk=classroom.pk)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def learner_remove(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
+    classroom = own_classroom(request, pk)
+    learner = member_of(classroom, learner_pk)
+    if request.method == "POST":
+        classroom_remove_learner(classroom=classroom, learner=learner)
+        messages.success(request, f"{learner.name} is no longer in {classroom.name}.")
+        return redirect("teach:classroom", pk=classroom.pk)
+    context = {"classroom": classroom, "learner": learner}
+    return render(request, "lessons/teacher/learner_remove.html", context)
+
+
+@teacher_required
+def learner_progress(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
+    classroom = own_classroom(request, pk)
+    learner = member_of(classroom, learner_pk)
+    context = {"trends": learner_trends(classroom, learner)}
+    return render(request, "lessons/teacher/learner.html", context)

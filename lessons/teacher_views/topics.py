@@ -1,0 +1,116 @@
+"""Topic authoring: the teacher's own topics and role-plays, and sharing them as JSON files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lessons.forms_teacher import TopicForm, TopicImportForm
+from lessons.models import Topic
+from lessons.teacher_views.access import teacher_required
+from lessons.topic_io import export_json, import_json
+
+# Fields copied when a teacher starts from a built-in topic.
+COPIED = ("language", "level_min", "level_max", "scenario", "tutor_role", "learner_goal")
+
+
+@teacher_required
+def topic_list(request: HttpRequest) -> HttpResponse:
+    topics = (
+        Topic.objects.filter(author=request.user)
+        .annotate(assignment_count=Count("assignments"))
+        .order_by("language", "title")
+    )
+    builtin = Topic.objects.builtin().order_by("language", "level_min", "title")
+    context = {"topics": topics, "builtin": builtin, "import_form": TopicImportForm()}
+    return render(request, "lessons/teacher/topics.html", context)
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def topic_new(request: HttpRequest) -> HttpResponse:
+    form = TopicForm(request.POST or None, author=request.user, initial=_copy_initial(request))
+    if request.method == "POST" and form.is_valid():
+        topic = form.save()
+        messages.success(request, f"Saved “{topic.title}”. You can assign it to a classroom now.")
+        return redirect("teach:topics")
+    return render(request, "lessons/teacher/topic_form.html", {"form": form})
+
+
+def _copy_initial(request: HttpRequest) -> dict[str, object]:
+    """?from=<built-in topic id> starts a new topic as a copy of it."""
+    source = request.GET.get("from", "")
+    topic = Topic.objects.builtin().filter(pk=source).first() if source.isdigit() else None
+    if topic is None:
+        return {"language": request.user.target_language}  # type: ignore[union-attr]
+    initial: dict[str, object] = {name: getattr(topic, name) for name in COPIED}
+    initial.update(
+        title=f"{topic.title} (my version)",
+        grammar_focus=topic.grammar_focus,
+        opener=topic.opener,
+        phrases="\n".join(topic.target_phrases),
+    )
+    return initial
+
+
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(Topic, pk=pk, author=request.user)
+    form = TopicForm(request.POST or None, instance=topic, author=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved “{topic.title}”.")
+        return redirect("teach:topics")
+    return render(request, "lessons/teacher/topic_form.html", {"form": form, "topic": topic})
+
+
+@teacher_required
+@require_POST
+def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(Topic, pk=pk, author=request.user)
+    if topic.assignments.exists():
+        messages.error(request, f"“{topic.title}” is assigned to a classroom, so it stays.")
+    else:
+        topic.delete()
+        messages.success(request, f"Deleted “{topic.title}”.")
+    return redirect("teach:topics")
+
+
+@teacher_required
+def topic_export(request: HttpRequest) -> HttpResponse:
+    """All the teacher's topics, or only those ticked (?topic=<id>&topic=<id>)."""
+    topics = Topic.objects.filter(author=request.user).order_by("language", "title")
+    chosen = [pk for pk in request.GET.getlist("topic") if pk.isdigit()]
+    if chosen:
+        topics = topics.filter(pk__in=chosen)
+    response = HttpResponse(export_json(topics), content_type="application/json; charset=utf-8")
+    filename = f"tertulia-topics-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@teacher_required
+@require_POST
+def topic_import(request: HttpRequest) -> HttpResponse:
+    form = TopicImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = import_json(form.cleaned_data["file"].read(), author=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            count = len(result.created)
+            skipped = f" ({result.skipped} you already had)" if result.skipped else ""
+            messages.success(request, f"Imported {count} topic{pluralize(count)}{skipped}.")
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect("teach:topics")

@@ -1,0 +1,129 @@
+// Live view of one assignment for its teacher: who is in a conversation now, and the evidence
+// table's status, speaking time and attempt counts, updated from /ws/assignments/<pk>/live/.
+(() => {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("live-config").textContent);
+  const panel = document.getElementById("live-panel");
+  const list = panel.querySelector("[data-speaking-now]");
+  const empty = list.querySelector("[data-empty]");
+  const state = panel.querySelector("[data-live-state]");
+  const tbody = document.querySelector(".evidence-table tbody");
+  const due = new Date(config.dueAt);
+  const needed = Math.max(1, config.minSeconds);
+  const LABELS = { not_started: "Not started", in_progress: "In progress", done: "Done", late: "Late" };
+  const DOING = { speaking: "speaking", listening: "listening", turn: "talking", started: "starting" };
+  const FINAL_CODES = new Set([4401, 4403]);
+
+  // Learner id -> seconds spoken so far in the conversation running now.
+  const running = new Map(config.active.map((id) => [String(id), null]));
+  let retryDelay = 1000;
+
+  function rowOf(id) {
+    return tbody ? tbody.querySelector(`tr[data-learner="${CSS.escape(id)}"]`) : null;
+  }
+
+  function setState(text, on) {
+    state.textContent = text;
+    panel.classList.toggle("live-on", on);
+  }
+
+  function chipOf(id) {
+    return list.querySelector(`li[data-learner="${CSS.escape(id)}"]`);
+  }
+
+  function showSpeaker(id, name, kind) {
+    let chip = chipOf(id);
+    if (!chip) {
+      chip = document.createElement("li");
+      chip.dataset.learner = id;
+      list.insertBefore(chip, empty);
+    }
+    chip.textContent = `${name} · ${DOING[kind] || "talking"}`;
+    chip.classList.toggle("is-speaking", kind === "speaking");
+    empty.hidden = true;
+  }
+
+  function hideSpeaker(id) {
+    const chip = chipOf(id);
+    if (chip) chip.remove();
+    empty.hidden = list.querySelectorAll("li[data-learner]").length > 0;
+  }
+
+  function statusFor(seconds, attempts) {
+    if (new Date() >= due) return null; // past due: the server's verdict stands
+    if (seconds >= needed) return "done";
+    return attempts > 0 ? "in_progress" : "not_started";
+  }
+
+  function updateRow(id, liveSeconds, ended, isNew) {
+    const row = rowOf(id);
+    if (!row) return;
+    const finished = parseFloat(row.dataset.finishedSeconds) || 0;
+    const attempts = (parseInt(row.dataset.attempts, 10) || 0) + (isNew ? 1 : 0);
+    const total = finished + liveSeconds;
+    row.dataset.attempts = String(attempts);
+    if (ended) row.dataset.finishedSeconds = String(total);
+    row.classList.toggle("is-live", !ended);
+    row.querySelector('[data-cell="minutes"]').textContent = `${(total / 60).toFixed(1)} min`;
+    row.querySelector('[data-cell="attempts"]').textContent = String(attempts);
+    const status = statusFor(total, attempts);
+    if (status && status !== row.dataset.status && row.dataset.status !== "done") {
+      row.dataset.status = status;
+      const badge = document.createElement("span");
+      badge.className = `status status-${status}`;
+      badge.textContent = LABELS[status];
+      row.querySelector('[data-cell="status"]').replaceChildren(badge);
+      recount();
+    }
+  }
+
+  function recount() {
+    const counts = { not_started: 0, in_progress: 0, done: 0, late: 0 };
+    tbody.querySelectorAll("tr[data-status]").forEach((row) => { counts[row.dataset.status] += 1; });
+    document.querySelectorAll("[data-count]").forEach((el) => {
+      el.textContent = String(counts[el.dataset.count] || 0);
+    });
+  }
+
+  function onActivity(message) {
+    const id = String(message.learner_id);
+    const seconds = Number(message.speaking_seconds) || 0;
+    if (message.kind === "ended") {
+      if (!running.has(id)) return;
+      running.delete(id);
+      hideSpeaker(id);
+      updateRow(id, seconds, true, false);
+      return;
+    }
+    const isNew = !running.has(id); // first news of a conversation started after page load
+    running.set(id, seconds);
+    showSpeaker(id, message.learner_name, message.kind);
+    updateRow(id, seconds, false, isNew);
+  }
+
+  function connect() {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${window.location.host}${config.url}`);
+    socket.addEventListener("open", () => {
+      retryDelay = 1000;
+      setState("live", true);
+    });
+    socket.addEventListener("message", (event) => {
+      let message;
+      try { message = JSON.parse(event.data); } catch { return; }
+      if (message.type === "activity") onActivity(message);
+    });
+    socket.addEventListener("close", (event) => {
+      if (FINAL_CODES.has(event.code)) {
+        setState("not available", false);
+        return;
+      }
+      setState("reconnecting…", false);
+      window.setTimeout(connect, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
+    });
+  }
+
+  connect();
+})();
