@@ -12,6 +12,7 @@ HTTP_STATUS = {
     protocol.CLOSE_NOT_SIGNED_IN: 401,
     protocol.CLOSE_NOT_YOURS: 404,  # not 403: do not confirm that someone else's exists
     protocol.CLOSE_GONE: 410,
+    protocol.CLOSE_TRIAL_OVER: 403,
 }
 
 
@@ -29,6 +30,9 @@ def refusal(conversation: Conversation | None, scope: dict[str, Any]) -> int | N
     elif session is None or str(conversation.pk) not in session.get(TRIAL_SESSION_KEY, []):
         return protocol.CLOSE_NOT_YOURS
     if conversation.status != Conversation.Status.ACTIVE:
+        # An expired trial stays "trial over" however often the page reconnects.
+        if conversation.end_reason == "trial_over":
+            return protocol.CLOSE_TRIAL_OVER
         return protocol.CLOSE_GONE
     return None
 
@@ -36,4 +40,4 @@ def refusal(conversation: Conversation | None, scope: dict[str, Any]) -> int | N
 def owns(conversation: Conversation, scope: dict[str, Any]) -> bool:
     """Ownership alone (for reading an ended conversation)."""
     code = refusal(conversation, scope)
-    return code is None or code == protocol.CLOSE_GONE
+    return code in (None, protocol.CLOSE_GONE, protocol.CLOSE_TRIAL_OVER)

@@ -1,0 +1,117 @@
+"""Conversation fixtures: the emulator behind the real SDK, and a WebSocket client for it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.test import override_settings
+
+from tutor import upstream
+from tutor.emulator import Emulator
+from tutor.emulator.voice import synthesize
+from tutor.routing import websocket_urlpatterns
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    async with Emulator(pace=0, silence_ms=300) as emu:
+        with override_settings(
+            GOOGLE_GEMINI_BASE_URL=emu.base_url, GEMINI_CA_FILE=emu.ca_file, GEMINI_API_KEY=""
+        ):
+            upstream.client.cache_clear()
+            yield emu
+    upstream.client.cache_clear()
+
+
+def spanish_48k(text: str = "Yo soy cansado hoy", silence_s: float = 0.8) -> bytes:
+    """Real synthesized Spanish at 48 kHz PCM16 mono, then silence so the VAD ends the turn."""
+    speech = np.frombuffer(synthesize(text, "es", sample_rate=48000), np.int16)
+    return np.concatenate([speech, np.zeros(int(48000 * silence_s), np.int16)]).tobytes()
+
+
+class Client:
+    """A browser stand-in on the conversation socket: collects JSON events and audio bytes."""
+
+    def __init__(self, conversation_id: Any, *, user: Any = None, session: Any = None) -> None:
+        app = URLRouter(websocket_urlpatterns)
+        self.ws = WebsocketCommunicator(app, f"/ws/conversations/{conversation_id}/")
+        self.ws.scope["user"] = user if user is not None else _anonymous()
+        self.ws.scope["session"] = session if session is not None else {}
+        self.events: list[dict[str, Any]] = []
+        self.audio = bytearray()
+        self.close_code: int | None = None
+
+    async def connect(self) -> None:
+        connected, _ = await self.ws.connect(timeout=10)
+        assert connected
+
+    async def send(self, **message: Any) -> None:
+        await self.ws.send_to(text_data=json.dumps(message))
+
+    async def start(self, rate: int = 48000, fmt: str = "s16") -> None:
+        await self.send(type="start", sampleRate=rate, format=fmt)
+
+    async def speak(self, pcm: bytes, *, rate: int = 48000, frame_ms: int = 20) -> None:
+        step = rate * frame_ms // 1000 * 2
+        for i in range(0, len(pcm) - step + 1, step):
+            await self.ws.send_to(bytes_data=pcm[i : i + step])
+            await asyncio.sleep(0)  # let the consumer and the bridge run, as a real stream would
+
+    async def until(self, match: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict:
+        """Read frames until an event matches; returns it. Fails on close or timeout."""
+        for event in self.events:
+            if match(event):
+                return event
+        async with asyncio.timeout(timeout):
+            while True:
+                output = await self.ws.receive_output(timeout)
+                if output["type"] == "websocket.close":
+                    self.close_code = output.get("code")
+                    raise AssertionError(f"closed with {self.close_code}; saw {self.kinds()}")
+                if output.get("bytes") is not None:
+                    self.audio.extend(output["bytes"])
+                    continue
+                event = json.loads(output["text"])
+                self.events.append(event)
+                if match(event):
+                    return event
+
+    async def closed(self, timeout: float = 15) -> int | None:
+        """Read until the server closes; returns the close code."""
+        async with asyncio.timeout(timeout):
+            while True:
+                output = await self.ws.receive_output(timeout)
+                if output["type"] == "websocket.close":
+                    self.close_code = output.get("code")
+                    return self.close_code
+                if output.get("text"):
+                    self.events.append(json.loads(output["text"]))
+                elif output.get("bytes"):
+                    self.audio.extend(output["bytes"])
+
+    def kinds(self) -> list[str]:
+        return [e["type"] for e in self.events]
+
+    async def disconnect(self) -> None:
+        await self.ws.disconnect()
+
+
+def _anonymous() -> Any:
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+def final(speaker: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda e: e["type"] == "transcript" and e["final"] and e["speaker"] == speaker
+
+
+def kind(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda e: e["type"] == name
