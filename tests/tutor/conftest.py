@@ -64,14 +64,14 @@ class Client:
             await self.ws.send_to(bytes_data=pcm[i : i + step])
             await asyncio.sleep(0)  # let the consumer and the bridge run, as a real stream would
 
-    async def until(self, match: Callable[[dict[str, Any]], bool], timeout: float = 15) -> dict:
+    async def until(self, match: Callable[[dict[str, Any]], bool], within: float = 15) -> dict:
         """Read frames until an event matches; returns it. Fails on close or timeout."""
         for event in self.events:
             if match(event):
                 return event
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while True:
-                output = await self.ws.receive_output(timeout)
+                output = await self.ws.receive_output(within)
                 if output["type"] == "websocket.close":
                     self.close_code = output.get("code")
                     raise AssertionError(f"closed with {self.close_code}; saw {self.kinds()}")
@@ -83,11 +83,11 @@ class Client:
                 if match(event):
                     return event
 
-    async def closed(self, timeout: float = 15) -> int | None:
+    async def closed(self, within: float = 15) -> int | None:
         """Read until the server closes; returns the close code."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while True:
-                output = await self.ws.receive_output(timeout)
+                output = await self.ws.receive_output(within)
                 if output["type"] == "websocket.close":
                     self.close_code = output.get("code")
                     return self.close_code

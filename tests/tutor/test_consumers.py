@@ -223,7 +223,7 @@ async def test_the_trial_ends_once_even_across_reconnects(emulator: Emulator) ->
     await client.start()
     await client.until(kind("ready"))
     await client.speak(spanish_48k(silence_s=0.2)[: 48000 * 2 * 1])  # one second of audio
-    assert await client.closed(timeout=10) == 4408
+    assert await client.closed(within=10) == 4408
     assert client.kinds().count("trial_ended") == 1
     again = Client(trial.pk, session=session)
     await again.connect()
@@ -288,9 +288,9 @@ async def test_an_upstream_failure_keeps_every_earlier_turn(
     await client.until(final("tutor"))
     await client.send(type="text", text="Yo soy cansado hoy")
     await client.until(kind("reconnecting"))
-    error = await client.until(kind("error"), timeout=60)
+    error = await client.until(kind("error"), within=60)
     assert error["code"] == "upstream_unavailable"
-    assert await client.closed(timeout=30) == 4502
+    assert await client.closed(within=30) == 4502
     done = await _refresh(conversation)
     assert (done.status, done.end_reason) == ("failed", "upstream_unavailable")
     assert [t[1] for t in await _turns(conversation)] == ["tutor", "learner"]

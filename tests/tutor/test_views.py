@@ -1,0 +1,195 @@
+"""Starting conversations over HTTP, the trial, the page, and the typed fallback."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from accounts.models import User
+from lessons.models import Conversation, Phrase, Topic, Turn
+from tests.base import PASSWORD
+from tutor.emulator import Emulator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _topic() -> Topic:
+    return Topic.objects.create(
+        slug="cafe",
+        language="es",
+        title="En el café",
+        scenario="Un café en Madrid.",
+        tutor_role="camarero",
+        level_min="A1",
+        level_max="A2",
+        target_phrases=["¿Cuánto es?"],
+    )
+
+
+def test_a_learner_starts_a_topic_and_lands_on_its_page(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    topic = _topic()
+    response = client.post(reverse("tutor:start"), {"topic": topic.pk})
+    conversation = Conversation.objects.get(learner=alice)
+    assert response["Location"] == conversation.get_absolute_url()
+    page = client.get(conversation.get_absolute_url())
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "En el café" in body and "conversation-config" in body
+    assert "Offline demo tutor" in body
+
+
+def test_free_talk_needs_no_topic(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    client.post(reverse("tutor:start"))
+    assert Conversation.objects.get(learner=alice).topic is None
+
+
+def test_starting_needs_sign_in_and_post(client: Client, alice: User) -> None:
+    assert client.post(reverse("tutor:start"))["Location"].startswith(reverse("account_login"))
+    client.force_login(alice)
+    assert client.get(reverse("tutor:start")).status_code == 405
+
+
+def test_charlie_cannot_open_alices_conversation(
+    client: Client, alice: User, charlie: User
+) -> None:
+    conversation = Conversation.objects.create(learner=alice, language="es", level="A2")
+    client.force_login(charlie)
+    assert client.get(conversation.get_absolute_url()).status_code == 404
+    assert client.post(reverse("tutor:end", args=[conversation.pk])).status_code == 404
+    reply = client.post(reverse("tutor:message", args=[conversation.pk]), {"text": "hola"})
+    assert reply.status_code == 404
+    assert not Turn.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_for_a_learners_page(
+    client: Client, alice: User
+) -> None:
+    conversation = Conversation.objects.create(learner=alice, language="es", level="A2")
+    response = client.get(conversation.get_absolute_url())
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_visitor_gets_one_trial_then_is_asked_to_sign_up(client: Client) -> None:
+    response = client.post(reverse("tutor:trial"), {"language": "fr"})
+    trial = Conversation.objects.get()
+    assert response["Location"] == trial.get_absolute_url()
+    assert trial.is_trial and trial.language == "fr"
+    assert client.get(trial.get_absolute_url()).status_code == 200
+    again = client.post(reverse("tutor:trial"), {"language": "fr"}, follow=True)
+    assert again.redirect_chain[-1][0] == reverse("account_signup")
+    assert "used your free minute" in again.content.decode()
+    assert Conversation.objects.count() == 1
+
+
+def test_another_browser_cannot_open_my_trial(client: Client) -> None:
+    client.post(reverse("tutor:trial"))
+    trial = Conversation.objects.get()
+    assert Client().get(trial.get_absolute_url()).status_code == 404
+
+
+def test_signing_up_after_the_trial_keeps_it(client: Client) -> None:
+    client.post(reverse("tutor:trial"), {"language": "es"})
+    trial = Conversation.objects.get()
+    turn = Turn.objects.create(
+        conversation=trial, ordinal=0, speaker="learner", text="Yo soy cansado"
+    )
+    trial.turns.first().corrections.create(
+        original="soy", corrected="Estoy cansado", kind="grammar"
+    )
+    client.post(reverse("tutor:end", args=[trial.pk]))
+    client.post(
+        reverse("account_signup"),
+        {"email": "dana@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    dana = User.objects.get(email="dana@example.org")
+    trial.refresh_from_db()
+    assert trial.learner == dana
+    assert Phrase.objects.get(learner=dana).source_turn == turn
+
+
+def test_ending_sends_a_learner_to_the_review(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    conversation = Conversation.objects.create(learner=alice, language="es", level="A2")
+    response = client.post(reverse("tutor:end", args=[conversation.pk]))
+    conversation.refresh_from_db()
+    assert conversation.status == "ended"
+    assert str(conversation.pk) in response["Location"]
+    # An ended conversation's page leads to the same place.
+    assert client.get(conversation.get_absolute_url())["Location"] == response["Location"]
+
+
+@pytest.mark.asyncio
+async def test_the_typed_fallback_answers_and_stores_typed_turns(
+    emulator: Emulator, alice: User, async_client
+) -> None:
+    from channels.db import database_sync_to_async
+
+    conversation = await database_sync_to_async(Conversation.objects.create)(
+        learner=alice, language="es", level="A2"
+    )
+    await async_client.aforce_login(alice)
+    url = reverse("tutor:message", args=[conversation.pk])
+    response = await async_client.post(
+        url, {"text": "Yo soy cansado hoy"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["learner"] == {"turn": 0, "text": "Yo soy cansado hoy"}
+    assert data["tutor"]["turn"] == 1 and data["tutor"]["text"]
+    rows = await database_sync_to_async(
+        lambda: list(
+            Turn.objects.filter(conversation=conversation).values_list("speaker", "source")
+        )
+    )()
+    assert rows == [("learner", "typed"), ("tutor", "typed")]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("text", ["", "   ", "x" * 1001])
+async def test_the_typed_fallback_refuses_empty_or_huge_messages(
+    alice: User, async_client, text: str
+) -> None:
+    from channels.db import database_sync_to_async
+
+    conversation = await database_sync_to_async(Conversation.objects.create)(
+        learner=alice, language="es", level="A2"
+    )
+    await async_client.aforce_login(alice)
+    response = await async_client.post(
+        reverse("tutor:message", args=[conversation.pk]),
+        {"text": text},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not await database_sync_to_async(Turn.objects.exists)()
+
+
+@pytest.mark.asyncio
+@override_settings(GOOGLE_GEMINI_BASE_URL="https://127.0.0.1:9", GEMINI_CA_FILE="")
+async def test_the_typed_fallback_says_when_the_tutor_is_unavailable(
+    alice: User, async_client
+) -> None:
+    from channels.db import database_sync_to_async
+
+    from tutor import upstream
+
+    upstream.client.cache_clear()
+    try:
+        conversation = await database_sync_to_async(Conversation.objects.create)(
+            learner=alice, language="es", level="A2"
+        )
+        await async_client.aforce_login(alice)
+        response = await async_client.post(
+            reverse("tutor:message", args=[conversation.pk]),
+            {"text": "hola"},
+            content_type="application/json",
+        )
+    finally:
+        upstream.client.cache_clear()
+    assert response.status_code == 503
+    assert response.json()["message"]
+    # The learner's message is kept even though the tutor could not answer.
+    assert await database_sync_to_async(Turn.objects.filter(speaker="learner").count)() == 1
