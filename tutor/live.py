@@ -125,7 +125,9 @@ class LiveTutor:
             self._buffer_audio(pcm16_16k)
 
     async def send_text(self, text: str) -> None:
-        """A typed learner message (realtime text, so it works on every Live model)."""
+        """A typed learner message (realtime text, so it works on every Live model). The
+        consumer records it as the learner's line; an echoed transcription is not re-emitted."""
+        self._turn.typed(text)
         session = self._session
         if session is None:
             self._texts.append(text)

@@ -8,7 +8,9 @@ Pure Python (no google-genai, no I/O), so the ordering rules are easy to read an
 - so the final learner line always precedes the CorrectionNoted events of the same exchange;
 - tutor fragments become one final tutor Transcript at turnComplete (interrupted if a barge-in
   happened), then TurnComplete;
-- after a barge-in, learner words belong to the NEW utterance: they wait for the next answer.
+- after a barge-in, learner words belong to the NEW utterance: they wait for the next answer;
+- typed text is the consumer's to record: an input transcription that merely repeats it (the
+  emulator sends one) is swallowed rather than becoming a second learner line.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class TurnAssembler:
         self._learner: list[str] = []
         self._learner_started: float | None = None
         self._learner_ended: float | None = None
+        self._echo = ""  # normalised typed text whose transcription is not a new line
+        self._echoed: list[str] = []
         self._new_tutor_turn()
 
     def _new_tutor_turn(self) -> None:
@@ -53,7 +57,20 @@ class TurnAssembler:
         """True while the learner has words pending or the tutor is answering."""
         return self.tutor_active or bool(self._learner)
 
+    def typed(self, text: str) -> None:
+        self._echo, self._echoed = _normal(text), []
+
     def learner_fragment(self, text: str) -> None:
+        if self._echo:
+            heard = _normal(join_fragments([*self._echoed, text]))
+            if self._echo.startswith(heard):
+                self._echoed.append(text)
+                if heard == self._echo:
+                    self._echo, self._echoed = "", []
+                return
+            held, self._echo, self._echoed = self._echoed, "", []
+            for fragment in held:  # not an echo after all: nothing is lost
+                self.learner_fragment(fragment)
         now = time.monotonic()
         if self._learner_started is None:
             self._learner_started = now
@@ -143,6 +160,10 @@ def join_fragments(fragments: list[str]) -> str:
             out += " "
         out += fragment
     return " ".join(out.split())
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _needs_space(before: str, after: str) -> bool:

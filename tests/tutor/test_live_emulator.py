@@ -126,6 +126,8 @@ async def test_typed_text_gets_a_corrected_reply(emulator: Emulator) -> None:
     await tutor.send_text(STEP.learner)
     events = await until(stream, TurnComplete)
     assert any(isinstance(e, CorrectionNoted) for e in events)
+    # The consumer records typed text itself; the emulator's echo is not a second line.
+    assert not [e for e in events if isinstance(e, Transcript) and e.speaker == "learner"]
     assert finals(events, "tutor") == [STEP.reply]
     await tutor.close()
 

@@ -61,3 +61,29 @@ def test_a_cut_turn_without_tutor_output_emits_no_turn_complete() -> None:
     ]
     assert not turns.in_turn
     assert not any(isinstance(e, TurnComplete) for e in events)
+
+
+def finals_and_partials(events: list[Event]) -> list[tuple[str, bool]]:
+    return [(e.text, e.final) for e in events if isinstance(e, Transcript)]
+
+
+def test_a_transcription_that_repeats_typed_text_is_not_a_second_learner_line() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Yo soy  cansado.")
+    for fragment in ("Yo", " soy", " cansado."):
+        turns.learner_fragment(fragment)
+    turns.learner_fragment("Y tú?")
+    turns.tutor_answering()
+    assert finals_and_partials(events) == [("Y tú?", False), ("Y tú?", True)]
+
+
+def test_speech_that_only_starts_like_the_typed_text_is_kept_whole() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Yo soy cansado.")
+    for fragment in ("Yo", " soy", " feliz"):
+        turns.learner_fragment(fragment)
+    turns.tutor_answering()
+    assert finals_and_partials(events)[-1] == ("Yo soy feliz", True)
+    assert len(events) == 5  # three partials, the final line, SpeechEnded
