@@ -57,9 +57,10 @@ class LiveTutor:
 
     - `start()` connects (retrying transient failures) and returns once the session is up or
       has failed; a failure is reported as one `Error` event, after which `events()` ends.
-    - Reconnects resume with the newest resumption handle, so the tutor does not greet again;
-      the opener is sent once per conversation. goAway between turns reconnects at once; in a
-      turn, the turn may finish if it can before the deadline minus `go_away_margin`.
+    - Reconnects resume with the newest resumption handle, so the tutor does not greet again:
+      the opener goes only to a fresh session (no handle) before any turn has completed.
+      goAway between turns reconnects at once; in a turn, the turn may finish if it can before
+      the deadline minus `go_away_margin`, else it is cut (final lines marked interrupted).
     - Transient failures (1011, 1006, timeouts) retry with capped exponential backoff, at most
       `max_retries` times in a row (the count resets when a turn completes); then one
       `Error("upstream_unavailable")`. Key, config and quota failures are one `Error`, no retry.
