@@ -7,12 +7,16 @@ logged or put in an event. With no key, the offline demo tutor (the local emulat
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from google import genai
 
 from lessons.models import Conversation
 from tutor.live_config import LiveSettings, make_client
+
+if TYPE_CHECKING:  # only tutor.live and tutor.live_config import google-genai at run time
+    from google import genai
+
 from tutor.prompts import (
     TOOL_DECLARATIONS,
     LearnerBrief,
