@@ -39,6 +39,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         base = options["url"].rstrip("/")
+        if not base.startswith(("http://", "https://")):
+            raise CommandError("--url must be an http:// or https:// address")
         conversation_id, cookies = start_trial(base)
         self.stdout.write(f"trial conversation {conversation_id}")
         events = asyncio.run(talk(base, conversation_id, cookies, options["sentence"], self.log))
@@ -75,7 +77,9 @@ def start_trial(base: str) -> tuple[str, CookieJar]:
     data = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": match.group(1), "language": "es"}
     ).encode()
-    request = urllib.request.Request(f"{base}/try/", data=data, headers={"Referer": f"{base}/"})
+    request = urllib.request.Request(  # noqa: S310 (scheme checked in handle())
+        f"{base}/try/", data=data, headers={"Referer": f"{base}/"}
+    )
     response = opener.open(request)
     found = re.search(r"/conversations/([0-9a-f-]{36})/", response.geturl())
     if not found:
