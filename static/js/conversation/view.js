@@ -1,0 +1,261 @@
+// What the learner sees: the transcript with live captions that settle into turns, correction
+// cards beside the turn they refer to, the phrases and target-phrase panels, and notices.
+
+import { containsPhrase, joinFragment, wordDiff } from "./text.js";
+
+const KIND_LABELS = {
+  grammar: "Grammar",
+  vocabulary: "Vocabulary",
+  pronunciation: "Pronunciation",
+  register: "Register",
+};
+const NEAR_BOTTOM_PX = 80;
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export class Transcript {
+  constructor(list, { language, correctionStyle, announcer, empty, onCaption }) {
+    this.list = list;
+    this.onCaption = onCaption || (() => {});
+    this.language = language;
+    this.style = correctionStyle;
+    this.announcer = announcer;
+    this.empty = empty;
+    this.drafts = { learner: null, tutor: null };
+    this.pendingCorrections = new Map(); // turn -> [correction] that arrived before the turn
+  }
+
+  turnElement(speaker, text, { source = "speech", draft = false } = {}) {
+    const item = el("li", `turn turn-${speaker}${draft ? " turn-draft" : ""}`);
+    item.dataset.speaker = speaker;
+    const who = el("p", "turn-who", speaker === "tutor" ? "Tutor" : "You");
+    if (source === "typed") who.append(" ", el("span", "turn-typed", "typed"));
+    const body = el("p", "turn-text", text);
+    body.lang = this.language;
+    item.append(who, body);
+    if (draft) item.setAttribute("aria-hidden", "true"); // announced once it settles
+    return item;
+  }
+
+  // A non-final fragment: append to the speaker's live caption.
+  fragment(speaker, text) {
+    let draft = this.drafts[speaker];
+    if (!draft) {
+      draft = this.drafts[speaker] = this.turnElement(speaker, "", { draft: true });
+      this.insert(draft);
+    }
+    const body = draft.querySelector(".turn-text");
+    body.textContent = joinFragment(body.textContent, text);
+    this.onCaption(speaker, body.textContent, false);
+    this.scroll();
+  }
+
+  // A final turn: the speaker's caption settles (or a new turn appears) with its sequence number.
+  final({ speaker, text, turn, interrupted, source }) {
+    // A typed line settles its pending bubble; a spoken one, the speaker's live caption.
+    let item = source === "typed" ? this.findPendingTyped(speaker, text) : this.drafts[speaker];
+    if (source !== "typed" || item === this.drafts[speaker]) this.drafts[speaker] = null;
+    if (item) {
+      item.querySelector(".turn-text").textContent = text;
+      item.classList.remove("turn-draft", "turn-pending");
+      item.removeAttribute("aria-hidden");
+      if (source === "typed" && !item.querySelector(".turn-typed")) {
+        item.querySelector(".turn-who").append(" ", el("span", "turn-typed", "typed"));
+      }
+    } else {
+      item = this.turnElement(speaker, text, { source });
+      this.insert(item);
+    }
+    if (turn !== undefined && turn !== null) item.dataset.turn = String(turn);
+    item.classList.toggle("turn-interrupted", Boolean(interrupted));
+    this.announce(`${speaker === "tutor" ? "Tutor" : "You"}: ${text}`);
+    this.onCaption(speaker, text, true);
+    for (const correction of this.pendingCorrections.get(String(turn)) || []) {
+      this.attach(item, correction);
+    }
+    this.pendingCorrections.delete(String(turn));
+    this.scroll();
+    return item;
+  }
+
+  dropDraft(speaker) {
+    if (this.drafts[speaker]) this.drafts[speaker].remove();
+    this.drafts[speaker] = null;
+  }
+
+  // A typed line shown at once, settled when the server (or the HTTP reply) confirms it.
+  pending(speaker, text) {
+    const item = this.turnElement(speaker, text, { source: "typed" });
+    item.classList.add("turn-pending");
+    this.insert(item);
+    this.scroll(true);
+    return item;
+  }
+
+  findPendingTyped(speaker, text) {
+    return [...this.list.querySelectorAll(`.turn-pending[data-speaker="${speaker}"]`)].find(
+      (item) => item.querySelector(".turn-text").textContent === text,
+    );
+  }
+
+  // Spoken learner lines go before the tutor's live caption: Gemini may finish the learner's
+  // transcription after the tutor has started answering. Typed lines are in order already.
+  insert(item) {
+    const tutorDraft = this.drafts.tutor;
+    const spoken = !item.classList.contains("turn-pending");
+    if (spoken && item.dataset.speaker === "learner" && tutorDraft && tutorDraft !== item) {
+      this.list.insertBefore(item, tutorDraft);
+    } else {
+      this.list.append(item);
+    }
+    if (this.empty) this.empty.hidden = true;
+  }
+
+  correction(correction) {
+    const item = this.list.querySelector(`.turn-learner[data-turn="${correction.turn}"]`);
+    if (item) {
+      this.attach(item, correction);
+      this.scroll();
+      return;
+    }
+    const key = String(correction.turn);
+    this.pendingCorrections.set(key, [...(this.pendingCorrections.get(key) || []), correction]);
+  }
+
+  attach(item, correction) {
+    item.append(this.card(correction));
+    this.announce(`Correction: ${correction.corrected}. ${correction.explanation || ""}`);
+  }
+
+  card({ original, corrected, explanation, kind }) {
+    const label = KIND_LABELS[kind] || "Correction";
+    const diff = el("p", "correction-diff");
+    diff.lang = this.language;
+    wordDiff(original, corrected).forEach(({ op, text }, index) => {
+      if (index) diff.append(" ");
+      if (op === "same") diff.append(text);
+      else diff.append(el(op, "", text));
+    });
+    const why = explanation ? el("p", "correction-why", explanation) : null;
+    if (this.style === "none") {
+      // The learner asked not to be corrected while talking: the note waits, folded.
+      const card = el("details", `correction correction-${kind} correction-later`);
+      const summary = el("summary", "", `Noted for later · ${label}`);
+      card.append(summary, diff);
+      if (why) card.append(why);
+      return card;
+    }
+    const card = el("aside", `correction correction-${kind}`);
+    card.setAttribute("aria-label", `${label} correction`);
+    card.append(el("p", "correction-kind", label), diff);
+    if (why && this.style === "explain") card.append(why);
+    else if (why) {
+      const more = el("details", "correction-more");
+      more.append(el("summary", "", "Why?"), why);
+      card.append(more);
+    }
+    return card;
+  }
+
+  announce(text) {
+    if (!this.announcer) return;
+    this.announcer.append(el("p", "", text));
+    while (this.announcer.childElementCount > 6) this.announcer.firstElementChild.remove();
+  }
+
+  finals() {
+    return [...this.list.querySelectorAll(".turn:not(.turn-draft):not(.turn-pending)")].map(
+      (item) => ({
+        speaker: item.dataset.speaker,
+        text: item.querySelector(".turn-text").textContent,
+        turn: item.dataset.turn === undefined ? null : Number(item.dataset.turn),
+      }),
+    );
+  }
+
+  scroll(force = false) {
+    const box = this.list.parentElement;
+    const gap = box.scrollHeight - box.scrollTop - box.clientHeight;
+    if (force || gap < NEAR_BOTTOM_PX + 200) box.scrollTop = box.scrollHeight;
+  }
+}
+
+export class Targets {
+  constructor(list, counter) {
+    this.items = list ? [...list.querySelectorAll(".target")] : [];
+    this.counter = counter;
+  }
+
+  check(said) {
+    for (const item of this.items) {
+      if (item.classList.contains("used") || !containsPhrase(said, item.dataset.phrase)) continue;
+      item.classList.add("used");
+      item.querySelector(".target-state").textContent = " — used";
+    }
+    const used = this.items.filter((item) => item.classList.contains("used")).length;
+    if (this.counter) this.counter.textContent = `${used} of ${this.items.length}`;
+    return used;
+  }
+}
+
+export class Phrases {
+  constructor(list, counter, empty, language) {
+    Object.assign(this, { list, counter, empty, language });
+    this.seen = new Set();
+  }
+
+  add({ text, translation }) {
+    if (this.seen.has(text)) return;
+    this.seen.add(text);
+    const item = el("li", "phrase");
+    const said = el("span", "phrase-text", text);
+    said.lang = this.language;
+    item.append(said);
+    if (translation) item.append(el("span", "phrase-translation", translation));
+    this.list.prepend(item);
+    this.counter.textContent = String(this.seen.size);
+    this.empty.hidden = true;
+  }
+}
+
+// One notice at a time, with its way on: [{label, href} | {label, onClick, primary}].
+export class Notice {
+  constructor(box) {
+    this.box = box;
+    this.text = box.querySelector("#notice-text");
+    this.actions = box.querySelector("#notice-actions");
+    this.key = null;
+  }
+
+  show(key, tone, message, actions = []) {
+    this.key = key;
+    this.box.hidden = false;
+    this.box.dataset.tone = tone;
+    this.box.dataset.key = key;
+    this.text.textContent = message;
+    this.actions.replaceChildren(
+      ...actions.map((action) => {
+        const primary = action.primary ? "" : " button-secondary";
+        const node = el(action.href ? "a" : "button", `button button-small${primary}`, action.label);
+        if (action.href) node.href = action.href;
+        else {
+          node.type = "button";
+          node.addEventListener("click", action.onClick);
+        }
+        return node;
+      }),
+    );
+  }
+
+  clear(key) {
+    if (key && key !== this.key) return;
+    this.key = null;
+    this.box.hidden = true;
+    delete this.box.dataset.key;
+  }
+}

@@ -1,0 +1,252 @@
+"""The browser-test harness: Debian's Chromium (Playwright) against Daphne, the Live emulator
+and the pytest test database.
+
+Daphne runs in a subprocess (WebSockets need an ASGI server) with DATABASE_URL pointed at the
+test database pytest-django created, so tests write with `transactional_db` (committed, visible
+to the server) and the flush after each test cleans up. The emulator runs in another
+subprocess at real-time pace, so barge-in has a tutor turn to interrupt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+import wave
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+from django.db import connection
+from django.test import Client
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+
+from tutor.emulator.voice import synthesize
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+TRIAL_SECONDS = 12
+MIC_RATE = 48000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+]
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    user = quote(db.get("USER") or "")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    host = quote(db.get("HOST") or "127.0.0.1", safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'])}"
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The env lines a Live client needs (GOOGLE_GEMINI_BASE_URL, SSL_CERT_FILE)."""
+    workdir = tmp_path_factory.mktemp("emulator")
+    log = (workdir / "emulator.log").open("w")
+    command = [sys.executable, "-m", "tutor.emulator", "--port", "0", "--workdir", str(workdir)]
+    proc = subprocess.Popen(  # noqa: S603 (our own module, fixed arguments)
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(2)]
+        env = dict(line.split("=", 1) for line in lines if "=" in line)
+        if set(env) != {"GOOGLE_GEMINI_BASE_URL", "SSL_CERT_FILE"}:
+            pytest.fail(f"the emulator did not start: {lines}")
+        yield env
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+class EmulatorControl:
+    """The emulator's control API: inject faults, read what each Live session saw."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.base = env["GOOGLE_GEMINI_BASE_URL"]
+        self.tls = ssl.create_default_context(cafile=env["SSL_CERT_FILE"])
+
+    def _call(self, path: str, payload: dict[str, Any] | None = None) -> Any:
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(  # noqa: S310 (https to the local emulator only)
+            self.base + path, data=data, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, context=self.tls, timeout=10) as response:  # noqa: S310
+            return json.load(response)
+
+    def inject(self, **fault: Any) -> None:
+        self._call("/_emulator/faults", fault)
+
+    def sessions(self) -> list[dict[str, Any]]:
+        return list(self._call("/_emulator/sessions"))
+
+
+@pytest.fixture(scope="session")
+def emulator_control(emulator: dict[str, str]) -> EmulatorControl:
+    return EmulatorControl(emulator)
+
+
+@pytest.fixture(scope="session")
+def server(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    emulator: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """Daphne serving the site on a free port, against the test database and the emulator."""
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if key != "GEMINI_API_KEY"}
+    env.update(emulator)
+    env.update(
+        DATABASE_URL=_database_url(),
+        TERTULIA_TESTING="1",
+        TRIAL_SECONDS=str(TRIAL_SECONDS),
+        DJANGO_SETTINGS_MODULE="tutor.settings",
+    )
+    log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    log = log_path.open("w")
+    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+    proc = subprocess.Popen(  # noqa: S603 (daphne from our venv, fixed arguments)
+        [*command, "tutor.asgi:application"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url + "/healthz", proc, log_path)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+        with django_db_blocker.unblock():
+            _close_other_sessions()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(log_path, ARTIFACTS / "daphne.log")
+
+
+def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    for _ in range(200):
+        if proc.poll() is not None:
+            pytest.fail(f"daphne exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 (local)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"daphne did not answer {url}")
+
+
+def _close_other_sessions() -> None:
+    """Let pytest-django drop the test database: end the sessions still open on it (the
+    server's, which PostgreSQL notices a moment after it exits, and any a test opened from
+    Playwright's greenlet, which Django's own teardown cannot see)."""
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            cursor.execute(f"SELECT count(*) {others}")
+            if cursor.fetchone()[0] == 0:
+                return
+            cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def launch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Browser]]:
+    """Start Chromium with a fake microphone playing `wav` once (or none: no permission).
+
+    Function-scoped, so Playwright stops before the database flush that ends each test.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    # Playwright's sync API keeps an event loop running on this thread; Django would refuse
+    # the ORM calls a test makes between browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+
+        def start(wav: Path | None = None, *, allow_mic: bool = True) -> Browser:
+            args = list(CHROMIUM_ARGS)
+            if allow_mic:
+                args.append("--use-fake-ui-for-media-stream")
+            if wav is not None:
+                # %noloop: say it once, then exact zeros (a looping file keeps talking).
+                args.append(f"--use-file-for-fake-audio-capture={wav}%noloop")
+            return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+
+        yield start
+
+
+@pytest.fixture(scope="session")
+def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, float], Path]:
+    """A 48 kHz mono WAV: `lead` seconds of silence, `text` spoken in Spanish, 3 s of silence."""
+    folder = tmp_path_factory.mktemp("speech")
+
+    def make(text: str, lead: float) -> Path:
+        speech = np.frombuffer(synthesize(text, "es", MIC_RATE, 150), dtype=np.int16)
+        silence = np.zeros(int(lead * MIC_RATE), dtype=np.int16)
+        tail = np.zeros(3 * MIC_RATE, dtype=np.int16)
+        path = folder / f"speech-{len(list(folder.iterdir()))}.wav"
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(MIC_RATE)
+            out.writeframes(np.concatenate([silence, speech, tail]).tobytes())
+        return path
+
+    return make
+
+
+def signed_in_page(browser: Browser, base_url: str, user: Any) -> Page:
+    """A page whose browser holds `user`'s session cookie (no login form round trip)."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=DESKTOP)
+    cookie = client.cookies["sessionid"]
+    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": base_url}])
+    return context.new_page()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the page at desktop and phone sizes under test-artifacts/e2e/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size or DESKTOP
+    page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def debug_state(page: Page) -> dict[str, Any]:
+    """window.tertulia, the page's own account of what it did (read, never driven)."""
+    state: dict[str, Any] = page.evaluate(
+        "() => ({...window.tertulia, transcript: window.tertulia.transcript()})"
+    )
+    return state

@@ -1,0 +1,221 @@
+"""The conversation page in Chromium: voice in and out, captions, corrections, the states a
+learner can hit. Live server, the emulator and PostgreSQL; see conftest.py for the harness.
+
+The demo tutor cannot recognise speech: whatever the fake microphone says, it "hears" its
+script's next line (with a deliberate mistake), which is what these tests compare against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from lessons.models import Conversation, Topic, Turn
+from lessons.services.conversations import conversation_start
+from tests.e2e.conftest import (
+    DESKTOP,
+    TRIAL_SECONDS,
+    EmulatorControl,
+    debug_state,
+    screenshot,
+    signed_in_page,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SENTENCE = "Hoy estoy muy cansado, trabajé mucho en la oficina."
+LEAD = 2.5  # seconds of silence before the fake microphone speaks: the tutor is greeting
+WAIT_MS = 30_000  # an upper bound for a whole spoken exchange at real-time pace
+BLOCK_WEBSOCKETS = """
+window.WebSocket = class {
+  constructor() { throw new DOMException("WebSockets are blocked here", "SecurityError"); }
+};
+"""
+
+
+@pytest.fixture
+def topic() -> Topic:
+    return Topic.objects.create(
+        slug="un-dia-largo",
+        language="es",
+        title="Un día largo",
+        scenario="You meet a friend after a long day at work and tell them how you feel.",
+        tutor_role="a friendly colleague",
+        learner_goal="Say how you feel and why.",
+        target_phrases=["trabajé mucho", "descansar", "el fin de semana"],
+    )
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _captions(page: Page, speaker: str) -> list[str]:
+    return [_normal(c["text"]) for c in debug_state(page)["captions"] if c["speaker"] == speaker]
+
+
+def _wait_for_reply_to_learner(page: Page) -> None:
+    """Until the tutor's answer to the learner has settled (its final transcript arrived)."""
+    page.wait_for_function(
+        """() => {
+          const lines = window.tertulia.captions;
+          const learner = lines.findIndex((c) => c.speaker === "learner");
+          return learner >= 0 && lines.slice(learner).some((c) => c.speaker === "tutor");
+        }""",
+        timeout=WAIT_MS,
+    )
+
+
+def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
+    server: str,
+    launch: Callable[..., Browser],
+    speech_wav: Callable[[str, float], Path],
+    emulator_control: EmulatorControl,
+) -> None:
+    page = launch(speech_wav(SENTENCE, LEAD)).new_page(viewport=DESKTOP)
+    page.goto(server + "/")
+    page.click("#try-free")
+    expect(page.locator("#talk-label")).to_have_text("Start talking")
+    screenshot(page, "01-before-start")
+
+    page.click("#talk-button")
+    learner = page.locator(".turn-learner[data-turn]").first
+    expect(learner).to_be_visible(timeout=WAIT_MS)
+    heard = [line for s in emulator_control.sessions() for line in s["learner_turns"]]
+    assert _normal(learner.locator(".turn-text").inner_text()) in map(_normal, heard)
+    card = learner.locator(".correction")
+    expect(card.locator("del")).to_have_text("soy")
+    expect(card.locator("ins")).to_have_text("estoy")
+    expect(page.locator("#phrases .phrase-text")).to_have_text(["estar cansado"])
+    # At least half a second of the tutor's voice left the playback worklet.
+    page.wait_for_function("window.tertulia.playedSamples > 12000", timeout=WAIT_MS)
+    state = debug_state(page)
+    assert state["capturedFrames"] > 0
+    assert state["mic"] == "on"
+    screenshot(page, "02-trial-captioned-and-corrected")
+
+    invite = page.locator("#invite")
+    expect(invite).to_be_visible(timeout=(TRIAL_SECONDS + 15) * 1000)
+    expect(invite).to_be_focused()
+    signup = invite.get_by_role("link", name="Create a free account")
+    expect(signup).to_have_attribute("href", "/accounts/signup/")
+    assert debug_state(page)["state"] == "trial-over"
+    expect(page.locator("#typed")).to_be_disabled()
+    screenshot(page, "03-trial-over")
+
+
+def test_a_learner_loses_no_caption_when_the_upstream_says_goaway(
+    server: str,
+    launch: Callable[..., Browser],
+    speech_wav: Callable[[str, float], Path],
+    emulator_control: EmulatorControl,
+    alice: Any,
+    topic: Topic,
+) -> None:
+    conversation = conversation_start(learner=alice, topic=topic)
+    # The learner's voice interrupts the greeting; the goAway follows that turn at once, so
+    # the rest of the sentence crosses the reconnection.
+    emulator_control.inject(kind="goaway", after_turns=1)
+    page = signed_in_page(launch(speech_wav(SENTENCE, LEAD)), server, alice)
+    page.goto(server + conversation.get_absolute_url())
+    page.click("#talk-button")
+    _wait_for_reply_to_learner(page)
+
+    state = debug_state(page)
+    assert {"reconnecting", "resumed"} <= set(state["events"])
+    sessions = emulator_control.sessions()
+    first = max(i for i, s in enumerate(sessions) if s["fault"] == "goaway")
+    ours = sessions[first:]
+    assert ours[1]["resumed_from"] in ours[0]["handles_issued"]
+    said = [_normal(t) for s in ours for t in s["learner_turns"]]
+    answered = [_normal(t) for s in ours for t in s["tutor_turns"]]
+    assert _captions(page, "learner") == said
+    assert _captions(page, "tutor") == answered
+    shown = [_normal(line["text"]) for line in state["transcript"]]
+    assert shown == [_normal(c["text"]) for c in state["captions"]]
+    expect(page.locator(".target.used")).to_have_text(["trabajé mucho — used"])
+    expect(page.locator("#targets-count")).to_have_text("1 of 3")
+    screenshot(page, "04-after-goaway")
+
+
+def test_speaking_over_the_tutor_flushes_its_audio_at_once(
+    server: str,
+    launch: Callable[..., Browser],
+    speech_wav: Callable[[str, float], Path],
+    alice: Any,
+) -> None:
+    conversation = conversation_start(learner=alice)
+    page = signed_in_page(launch(speech_wav(SENTENCE, LEAD)), server, alice)
+    page.goto(server + conversation.get_absolute_url())
+    page.click("#talk-button")
+    # The flush, then the reply to the learner starting to play.
+    page.wait_for_function(
+        """() => {
+          const log = window.tertulia.playback;
+          const flushed = log.findIndex((r) => r.type === "flushed");
+          return flushed >= 0 && log.slice(flushed).some((r) => r.type === "started");
+        }""",
+        timeout=WAIT_MS,
+    )
+    state = debug_state(page)
+    log = state["playback"]
+    flushed = next(i for i, r in enumerate(log) if r["type"] == "flushed")
+    restarted = next(r for r in log[flushed:] if r["type"] == "started")
+    assert log[flushed]["buffered"] == 0
+    # Not one sample of the interrupted greeting played between the flush and the reply.
+    assert restarted["played"] == log[flushed]["played"]
+    assert state["events"].count("interrupted") == 1
+    greeting = page.locator(".turn-tutor").first
+    expect(greeting).to_have_class("turn turn-tutor turn-interrupted")
+
+
+def test_typing_carries_on_over_http_when_websockets_are_blocked(
+    server: str, launch: Callable[..., Browser], alice: Any, topic: Topic
+) -> None:
+    conversation = conversation_start(learner=alice, topic=topic)
+    page = signed_in_page(launch(), server, alice)
+    page.add_init_script(BLOCK_WEBSOCKETS)
+    page.goto(server + conversation.get_absolute_url())
+    page.fill("#typed", "Hoy trabaje mucho y quiero descansar")
+    page.press("#typed", "Enter")
+
+    expect(page.locator("#notice")).to_contain_text("switched to text")
+    reply = page.locator(".turn-tutor:not(.turn-draft):not(.turn-pending)")
+    expect(reply).to_have_count(1, timeout=WAIT_MS)
+    assert debug_state(page)["mode"] == "text"
+    # Accent-blind: "trabaje" ticks "trabajé mucho".
+    expect(page.locator(".target.used")).to_have_count(2)
+    turns = Turn.objects.filter(conversation=conversation).order_by("ordinal")
+    assert [(t.speaker, t.source) for t in turns] == [("learner", "typed"), ("tutor", "typed")]
+    assert turns[1].text == _normal(reply.locator(".turn-text").inner_text())
+    screenshot(page, "05-text-mode")
+
+
+def test_without_microphone_permission_the_page_says_so_and_typing_still_works(
+    server: str, launch: Callable[..., Browser], alice: Any
+) -> None:
+    conversation = conversation_start(learner=alice)
+    page = signed_in_page(launch(allow_mic=False), server, alice)
+    page.goto(server + conversation.get_absolute_url())
+    page.locator("#talk-button").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#notice")).to_contain_text("Microphone access is blocked")
+    expect(page.locator("#talk-label")).to_have_text("Turn on microphone")
+    page.wait_for_function("window.tertulia.state === 'live'", timeout=WAIT_MS)
+    page.locator("#typed").focus()
+    page.keyboard.type("Me gusta escuchar a la música.")
+    page.keyboard.press("Enter")
+
+    typed = page.locator(".turn-learner[data-turn]")
+    expect(typed.locator(".turn-typed")).to_have_text("typed")
+    expect(typed.locator(".correction del")).to_have_text("a la", timeout=WAIT_MS)
+    state = debug_state(page)
+    assert state["mic"] == "denied"
+    assert state["capturedFrames"] == 0
+    assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.ACTIVE
+    screenshot(page, "06-microphone-blocked")
