@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Assignment, Classroom, Conversation, Correction, Membership, Topic, Turn
+
+
+@pytest.fixture
+def fast_passwords(settings: Any) -> None:
+    """Hash persona passwords cheaply: these tests check access, not password storage."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 CAFE_PHRASES = ["la cuenta, por favor", "quisiera un café", "¿cuánto cuesta?"]
 

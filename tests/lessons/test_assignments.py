@@ -16,9 +16,14 @@ from django.utils import timezone
 from lessons.models import Assignment, Conversation
 from lessons.services.classrooms import open_assignments_for
 from tests.base import Personas
-from tests.lessons.teaching import make_assignment, make_conversation, make_topic
+from tests.lessons.teaching import (
+    fast_passwords,  # noqa: F401 (a fixture, used by name)
+    make_assignment,
+    make_conversation,
+    make_topic,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -16,9 +16,14 @@ from lessons.services.classrooms import (
     normalise_join_code,
 )
 from tests.base import Personas, make_user
-from tests.lessons.teaching import add_learners, make_assignment, make_conversation
+from tests.lessons.teaching import (
+    add_learners,
+    fast_passwords,  # noqa: F401 (a fixture, used by name)
+    make_assignment,
+    make_conversation,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def test_a_teacher_creates_a_classroom_and_gets_a_code_and_link(client: Client, bob: User) -> None:

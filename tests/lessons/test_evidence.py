@@ -12,9 +12,15 @@ from lessons.services.evidence import assignment_evidence, phrases_by_turn
 from lessons.services.phrase_match import normalise, phrase_used, token_matches
 from lessons.services.status import Status
 from tests.base import Personas, make_user
-from tests.lessons.teaching import add_learners, make_assignment, make_conversation, make_topic
+from tests.lessons.teaching import (
+    add_learners,
+    fast_passwords,  # noqa: F401 (a fixture, used by name)
+    make_assignment,
+    make_conversation,
+    make_topic,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 class TestNormalise:

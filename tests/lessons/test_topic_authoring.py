@@ -12,11 +12,15 @@ from accounts.models import User
 from lessons.models import Topic
 from lessons.services.conversations import conversation_start
 from tests.base import Personas
-from tests.lessons.teaching import make_assignment, make_topic
+from tests.lessons.teaching import (
+    fast_passwords,  # noqa: F401 (a fixture, used by name)
+    make_assignment,
+    make_topic,
+)
 from tutor.prompts import build_system_instruction
 from tutor.upstream import briefs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def _form(**overrides: Any) -> dict[str, Any]:

@@ -14,9 +14,12 @@ from django.urls import reverse
 from accounts.models import User
 from lessons.models import Topic
 from lessons.topic_io import FORMAT, VERSION, export_json, export_topics, import_json
-from tests.lessons.teaching import make_topic
+from tests.lessons.teaching import (
+    fast_passwords,  # noqa: F401 (a fixture, used by name)
+    make_topic,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 @pytest.fixture
