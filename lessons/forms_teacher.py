@@ -114,7 +114,7 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.author = author
         self.fields["learner_goal"].required = True
-        self.fields["correction_style"].choices = STYLE_CHOICES
+        self.fields["correction_style"].choices = STYLE_CHOICES  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
             self.initial["phrases"] = "\n".join(self.instance.target_phrases)
 
@@ -189,7 +189,7 @@ class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
             self.initial.setdefault("due_at", now + timedelta(days=7))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, due = data.get("starts_at"), data.get("due_at")
         if starts and due and due <= starts:
             self.add_error("due_at", "The due date must come after the opening date.")

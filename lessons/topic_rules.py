@@ -51,11 +51,10 @@ def check_levels(level_min: str, level_max: str) -> None:
 def unique_slug(*, author: User, language: str, title: str, exclude_pk: int | None = None) -> str:
     """A slug from the title, unique among the author's topics in that language."""
     base = slugify(title)[:70] or "topic"
-    taken = set(
-        Topic.objects.filter(author=author, language=language, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    others = Topic.objects.filter(author=author, language=language, slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -95,7 +96,7 @@ def _add(
 
 @dataclass
 class TeacherOverview:
-    classrooms: list[Classroom]
+    classrooms: Sequence[Classroom]  # annotated with learner_count
     assignments: list[AssignmentSummary]
     topic_count: int
 

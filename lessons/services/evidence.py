@@ -170,7 +170,10 @@ def learner_turns(assignments: Iterable[int], learners: list[int]) -> list[tuple
             "conversation__assignment_id",
         )
     )
-    return [(learner, TurnRef(*turn)) for learner, *turn in rows]
+    return [
+        (learner, TurnRef(conversation, ordinal, text, assignment))
+        for learner, conversation, ordinal, text, assignment in rows
+    ]
 
 
 def phrase_hits(

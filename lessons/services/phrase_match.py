@@ -26,11 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
 from difflib import SequenceMatcher
-from typing import TypeVar
-
-T = TypeVar("T")
 
 RATIO = 0.85
 MIN_PREFIX = 4
@@ -82,8 +78,12 @@ class PhraseMatcher:
     def _matches_characters(self, text: str) -> bool:
         if self.joined in text:
             return True
-        size = len(self.joined)
-        return any(_close(self.joined, window) for window in _windows(text, size))
+        windows = (
+            text[start : start + n]
+            for n in _window_sizes(len(self.joined))
+            for start in range(max(1, len(text) - n + 1))
+        )
+        return any(_close(self.joined, window) for window in windows)
 
     def _matches_tokens(self, tokens: list[str]) -> bool:
         size = len(self.tokens)
@@ -91,7 +91,12 @@ class PhraseMatcher:
             window = tokens[start : start + size]
             if all(map(token_matches, self.tokens, window)):
                 return True
-        return any(_close(self.joined, " ".join(window)) for window in _windows(tokens, size))
+        windows = (
+            " ".join(tokens[start : start + n])
+            for n in _window_sizes(size)
+            for start in range(max(1, len(tokens) - n + 1))
+        )
+        return any(_close(self.joined, window) for window in windows)
 
 
 def token_matches(phrase_token: str, said: str) -> bool:
@@ -116,12 +121,9 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _windows(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """Runs of `size` items, and of one fewer (phrases of 3+) or one more item."""
-    sizes = (size - 1, size, size + 1) if size >= 3 else (size, size + 1)
-    for n in sizes:
-        for start in range(max(1, len(items) - n + 1)):
-            yield items[start : start + n]
+def _window_sizes(size: int) -> tuple[int, ...]:
+    """Windows of the phrase's length, one more, and one fewer for phrases of 3 or more."""
+    return (size - 1, size, size + 1) if size >= 3 else (size, size + 1)
 
 
 def _close(target: str, window: str) -> bool:

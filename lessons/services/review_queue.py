@@ -61,7 +61,7 @@ def review_queue(teacher: User, *, include_reviewed: bool = False) -> list[Revie
     for conversation in conversations:
         flags = flags_for(conversation, turns[conversation.pk], kinds[conversation.pk])
         if flags:
-            items.append(ReviewItem(conversation, flags, conversation.reviewed))
+            items.append(ReviewItem(conversation, flags, getattr(conversation, "reviewed", False)))
     return items
 
 
@@ -88,7 +88,7 @@ def flags_for(conversation: Conversation, texts: list[str], kinds: Counter[str])
     if conversation.learner_seconds < SHORT_SECONDS or len(texts) < MIN_LEARNER_TURNS:
         minutes = conversation.learner_seconds / 60
         flags.append(Flag("short", f"Very short: {minutes:.1f} min, {len(texts)} turns"))
-    native = conversation.learner.native_language
+    native = conversation.learner.native_language if conversation.learner else "en"
     share = native_share(texts, native=native, target=conversation.language)
     if share is not None and share >= NATIVE_SHARE:
         language = LANGUAGE_NAMES.get(native, native)

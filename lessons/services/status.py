@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, F, Max, Q, Sum
@@ -55,10 +56,12 @@ def conversation_totals(
     assignments: Iterable[Assignment | int], *, learners: Iterable[int] | None = None
 ) -> dict[tuple[int, int], Totals]:
     """{(assignment id, learner id): Totals} in one query."""
-    rows = Conversation.objects.filter(assignment__in=list(assignments), learner__isnull=False)
+    conversations = Conversation.objects.filter(
+        assignment__in=list(assignments), learner__isnull=False
+    )
     if learners is not None:
-        rows = rows.filter(learner__in=list(learners))
-    rows = rows.values("assignment_id", "learner_id").annotate(
+        conversations = conversations.filter(learner__in=list(learners))
+    rows: Any = conversations.values("assignment_id", "learner_id").annotate(
         seconds=Sum("learner_seconds"),
         seconds_by_due=Sum("learner_seconds", filter=Q(started_at__lte=F("assignment__due_at"))),
         attempts=Count("id"),

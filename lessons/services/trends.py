@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncWeek
@@ -118,8 +118,8 @@ def _assignment_lines(
 
 def _weeks(assignments: list[int], learner: User, start: datetime, now: datetime) -> list[Week]:
     conversations = Conversation.objects.filter(assignment__in=assignments, learner=learner)
-    spoken = {
-        row["week"]: row
+    spoken: dict[datetime, dict[str, Any]] = {
+        row["week"]: dict(row)
         for row in conversations.annotate(week=TruncWeek("started_at"))
         .values("week")
         .annotate(seconds=Sum("learner_seconds"), n=Count("id"))

@@ -36,15 +36,23 @@ def teacher_required(view: View) -> View:
     return wrapper
 
 
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a view behind login_required or teacher_required."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in first.")
+    return user
+
+
 def own_classroom(request: HttpRequest, pk: int) -> Classroom:
-    return get_object_or_404(Classroom, pk=pk, teacher=request.user)
+    return get_object_or_404(Classroom, pk=pk, teacher=user_of(request))
 
 
 def own_assignment(request: HttpRequest, pk: int) -> Assignment:
     return get_object_or_404(
         Assignment.objects.select_related("topic", "classroom"),
         pk=pk,
-        classroom__teacher=request.user,
+        classroom__teacher=user_of(request),
     )
 
 
@@ -57,6 +65,6 @@ def visible_conversation(request: HttpRequest, pk: uuid.UUID) -> Conversation:
         classroom=OuterRef("assignment__classroom"), learner=OuterRef("learner")
     )
     conversations = Conversation.objects.filter(
-        Exists(member), assignment__classroom__teacher=request.user
+        Exists(member), assignment__classroom__teacher=user_of(request)
     ).select_related("learner", "assignment__topic", "assignment__classroom")
     return get_object_or_404(conversations, pk=pk)

@@ -17,14 +17,14 @@ from lessons.services.classrooms import (
 from lessons.services.dashboards import classroom_overview, teacher_overview
 from lessons.services.review_queue import review_queue
 from lessons.services.trends import learner_trends
-from lessons.teacher_views.access import member_of, own_classroom, teacher_required
+from lessons.teacher_views.access import member_of, own_classroom, teacher_required, user_of
 
 
 @teacher_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
-        "overview": teacher_overview(request.user),
-        "review_count": len(review_queue(request.user)),
+        "overview": teacher_overview(user_of(request)),
+        "review_count": len(review_queue(user_of(request))),
     }
     return render(request, "lessons/teacher/dashboard.html", context)
 
@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def classroom_new(request: HttpRequest) -> HttpResponse:
     form = ClassroomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        classroom = classroom_create(teacher=request.user, **form.cleaned_data)
+        classroom = classroom_create(teacher=user_of(request), **form.cleaned_data)
         messages.success(request, f"“{classroom.name}” is ready. Share the join code or link.")
         return redirect("teach:classroom", pk=classroom.pk)
     return render(request, "lessons/teacher/classroom_form.html", {"form": form})

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lessons.forms_teacher import JoinForm
 from lessons.models import Classroom
 from lessons.services.classrooms import classroom_by_code, classroom_join, classroom_remove_learner
+from lessons.teacher_views.access import user_of
 
 
 @login_required
@@ -34,10 +35,10 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         form = JoinForm(initial={"code": code})
         context = {"form": form, "bad_code": True}
         return render(request, "lessons/teacher/join_code.html", context, status=404)
-    is_member = classroom.learners.filter(pk=request.user.pk).exists()
+    is_member = classroom.learners.filter(pk=user_of(request).pk).exists()
     if request.method == "POST" and not is_member:
         try:
-            classroom_join(learner=request.user, classroom=classroom)
+            classroom_join(learner=user_of(request), classroom=classroom)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("teach:dashboard")
@@ -50,7 +51,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = get_object_or_404(Classroom, pk=pk, learners=request.user)
-    classroom_remove_learner(classroom=classroom, learner=request.user)
+    classroom = get_object_or_404(Classroom, pk=pk, learners=user_of(request))
+    classroom_remove_learner(classroom=classroom, learner=user_of(request))
     messages.success(request, f"You left {classroom.name}. Your teacher no longer sees your work.")
     return redirect("lessons:home")

@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -14,13 +14,13 @@ from lessons.forms_teacher import CommentForm
 from lessons.models import Conversation, Turn
 from lessons.services.evidence import phrases_by_turn
 from lessons.services.review_queue import Flag, comment_add, flags_for, review_queue
-from lessons.teacher_views.access import teacher_required, visible_conversation
+from lessons.teacher_views.access import teacher_required, user_of, visible_conversation
 
 
 @teacher_required
 def queue(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("show") == "all"
-    items = review_queue(request.user, include_reviewed=show_all)
+    items = review_queue(user_of(request), include_reviewed=show_all)
     return render(request, "lessons/teacher/review.html", {"items": items, "show_all": show_all})
 
 
@@ -28,24 +28,27 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     conversation = visible_conversation(request, pk)
+    learner, assignment = conversation.learner, conversation.assignment
+    if learner is None or assignment is None:  # visible_conversation requires both
+        raise Http404("No such conversation")
     turns = list(conversation.turns.prefetch_related("corrections").order_by("ordinal"))
     learner_turns = [turn for turn in turns if turn.speaker == Turn.Speaker.LEARNER]
     form = CommentForm(request.POST or None, turns=learner_turns)
     if request.method == "POST" and form.is_valid():
         comment_add(
             conversation=conversation,
-            author=request.user,
+            author=user_of(request),
             text=form.cleaned_data["text"],
             turn=form.cleaned_data["turn"],
         )
-        messages.success(request, f"Comment saved. {conversation.learner.name} will see it.")
+        messages.success(request, f"Comment saved. {learner.name} will see it.")
         return redirect("teach:transcript", pk=conversation.pk)
-    used = phrases_by_turn(conversation.assignment.topic.target_phrases, learner_turns)
+    used = phrases_by_turn(assignment.topic.target_phrases, learner_turns)
     for turn in learner_turns:
         turn.used_phrases = used.get(turn.ordinal, [])  # type: ignore[attr-defined]
     context = {
         "conversation": conversation,
-        "assignment": conversation.assignment,
+        "assignment": assignment,
         "turns": turns,
         "comments": conversation.comments.select_related("author", "turn"),
         "flags": _flags(conversation, learner_turns),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.forms_teacher import TopicForm, TopicImportForm
 from lessons.models import Topic
-from lessons.teacher_views.access import teacher_required
+from lessons.teacher_views.access import teacher_required, user_of
 from lessons.topic_io import export_json, import_json
 
 # Fields copied when a teacher starts from a built-in topic.
@@ -23,7 +23,7 @@ COPIED = ("language", "level_min", "level_max", "scenario", "tutor_role", "learn
 @teacher_required
 def topic_list(request: HttpRequest) -> HttpResponse:
     topics = (
-        Topic.objects.filter(author=request.user)
+        Topic.objects.filter(author=user_of(request))
         .annotate(assignment_count=Count("assignments"))
         .order_by("language", "title")
     )
@@ -35,7 +35,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @teacher_required
 @require_http_methods(["GET", "POST"])
 def topic_new(request: HttpRequest) -> HttpResponse:
-    form = TopicForm(request.POST or None, author=request.user, initial=_copy_initial(request))
+    form = TopicForm(request.POST or None, author=user_of(request), initial=_copy_initial(request))
     if request.method == "POST" and form.is_valid():
         topic = form.save()
         messages.success(request, f"Saved “{topic.title}”. You can assign it to a classroom now.")
@@ -48,7 +48,7 @@ def _copy_initial(request: HttpRequest) -> dict[str, object]:
     source = request.GET.get("from", "")
     topic = Topic.objects.builtin().filter(pk=source).first() if source.isdigit() else None
     if topic is None:
-        return {"language": request.user.target_language}  # type: ignore[union-attr]
+        return {"language": user_of(request).target_language}
     initial: dict[str, object] = {name: getattr(topic, name) for name in COPIED}
     initial.update(
         title=f"{topic.title} (my version)",
@@ -62,8 +62,8 @@ def _copy_initial(request: HttpRequest) -> dict[str, object]:
 @teacher_required
 @require_http_methods(["GET", "POST"])
 def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = get_object_or_404(Topic, pk=pk, author=request.user)
-    form = TopicForm(request.POST or None, instance=topic, author=request.user)
+    topic = get_object_or_404(Topic, pk=pk, author=user_of(request))
+    form = TopicForm(request.POST or None, instance=topic, author=user_of(request))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Saved “{topic.title}”.")
@@ -74,7 +74,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 @require_POST
 def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = get_object_or_404(Topic, pk=pk, author=request.user)
+    topic = get_object_or_404(Topic, pk=pk, author=user_of(request))
     if topic.assignments.exists():
         messages.error(request, f"“{topic.title}” is assigned to a classroom, so it stays.")
     else:
@@ -86,7 +86,7 @@ def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def topic_export(request: HttpRequest) -> HttpResponse:
     """All the teacher's topics, or only those ticked (?topic=<id>&topic=<id>)."""
-    topics = Topic.objects.filter(author=request.user).order_by("language", "title")
+    topics = Topic.objects.filter(author=user_of(request)).order_by("language", "title")
     chosen = [pk for pk in request.GET.getlist("topic") if pk.isdigit()]
     if chosen:
         topics = topics.filter(pk__in=chosen)
@@ -102,15 +102,15 @@ def topic_import(request: HttpRequest) -> HttpResponse:
     form = TopicImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            result = import_json(form.cleaned_data["file"].read(), author=request.user)
-        except ValidationError as error:
-            for message in error.messages:
+            result = import_json(form.cleaned_data["file"].read(), author=user_of(request))
+        except ValidationError as invalid:
+            for message in invalid.messages:
                 messages.error(request, message)
         else:
             count = len(result.created)
             skipped = f" ({result.skipped} you already had)" if result.skipped else ""
             messages.success(request, f"Imported {count} topic{pluralize(count)}{skipped}.")
     else:
-        for error in form.errors.get("file", []):
-            messages.error(request, error)
+        for problem in form.errors.get("file", []):
+            messages.error(request, str(problem))
     return redirect("teach:topics")
