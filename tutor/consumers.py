@@ -20,6 +20,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from lessons.models import Conversation
+from lessons.services.conversations import conversation_next_ordinal
 from lessons.services.live_updates import publish_activity
 from tutor import protocol, upstream
 from tutor.access import refusal
@@ -34,13 +35,17 @@ _CREATING: dict[UUID, asyncio.Lock] = {}
 
 
 @database_sync_to_async
-def _load(pk: UUID) -> tuple[Conversation | None, bool]:
-    """The conversation and whether it already has turns (then the tutor must not greet)."""
+def _load(pk: UUID) -> tuple[Conversation | None, int]:
+    """The conversation and the ordinal its next turn gets (above 0: the tutor must not
+    greet again, e.g. after a server restart)."""
     conversation = (
-        Conversation.objects.select_related("learner", "topic", "assignment").filter(pk=pk).first()
+        Conversation.objects.select_related("learner", "topic", "assignment")
+        .filter(pk=pk)
+        .first()
     )
-    has_turns = conversation is not None and conversation.turns.exists()
-    return conversation, has_turns
+    if conversation is None:
+        return None, 0
+    return conversation, conversation_next_ordinal(conversation_id=conversation.pk)
 
 
 class ConversationConsumer(AsyncWebsocketConsumer):
@@ -50,7 +55,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         pk = self.scope["url_route"]["kwargs"]["pk"]
-        conversation, has_turns = await _load(pk)
+        conversation, next_ordinal = await _load(pk)
         await self.accept()
         code = refusal(conversation, self.scope)
         if code is not None:
@@ -60,13 +65,15 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         self.conversation = conversation
         self.bytes_in = protocol.ByteRate(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
-        self.runtime = await self._runtime(conversation, greet=not has_turns)
+        self.runtime = await self._runtime(conversation, next_ordinal=next_ordinal)
         if self.runtime.trial and self.runtime.trial_seconds_left() == 0:
             await self.send_event({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
             await self.close(protocol.CLOSE_TRIAL_OVER)
             self.runtime = None
 
-    async def _runtime(self, conversation: Conversation, *, greet: bool) -> ConversationRuntime:
+    async def _runtime(
+        self, conversation: Conversation, *, next_ordinal: int
+    ) -> ConversationRuntime:
         lock = _CREATING.setdefault(conversation.pk, asyncio.Lock())
         async with lock:
             runtime = REGISTRY.get(conversation.pk)
@@ -75,20 +82,22 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                     await runtime.sink.close_with(CLOSE_REPLACED)
                 runtime.attach(self)
                 return runtime
-            runtime = self._new_runtime(conversation, greet=greet)
+            runtime = self._new_runtime(conversation, next_ordinal=next_ordinal)
             REGISTRY[conversation.pk] = runtime
             runtime.attach(self)
         _CREATING.pop(conversation.pk, None)
         return runtime
 
-    def _new_runtime(self, conversation: Conversation, *, greet: bool) -> ConversationRuntime:
-        tutor = LiveTutor(upstream.client(), upstream.live_settings(conversation, greet=greet))
+    def _new_runtime(self, conversation: Conversation, *, next_ordinal: int) -> ConversationRuntime:
+        settings_ = upstream.live_settings(conversation, greet=next_ordinal == 0)
+        tutor = LiveTutor(upstream.client(), settings_)
         return ConversationRuntime(
             conversation_id=conversation.pk,
             started_at=conversation.started_at,
             trial=conversation.is_trial,
             first_activity_at=conversation.first_audio_at,
             tutor=tutor,
+            next_ordinal=next_ordinal,
             assignment_id=conversation.assignment_id,
             on_activity=self._publisher(conversation),
         )
@@ -109,6 +118,16 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             )
 
         return publish
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except asyncio.CancelledError:
+            # Daphne cancels every consumer on SIGTERM: finish this conversation (in-flight
+            # lines flushed, writes drained, stats stored) before the process exits.
+            if self.runtime is not None:
+                await asyncio.shield(self.runtime.finish("server_shutdown"))
+            raise
 
     async def disconnect(self, code: int) -> None:
         if self.runtime is not None:

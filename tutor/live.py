@@ -148,6 +148,11 @@ class LiveTutor:
         with contextlib.suppress(ConnectionClosed):
             await session.send_realtime_input(audio_stream_end=True)
 
+    def flush(self) -> None:
+        """Emit whatever is in flight (a half-heard learner line, a half-spoken tutor turn) as
+        final, interrupted transcripts: called before `close()` so nothing said is lost."""
+        self._turn.cut()
+
     async def close(self) -> None:
         """Idempotent. Cancels the session task, ends `events()`, resets all state."""
         task = self._task

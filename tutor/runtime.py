@@ -49,6 +49,7 @@ class ConversationRuntime:
         trial: bool,
         first_activity_at: datetime | None,
         tutor: LiveTutor,
+        next_ordinal: int = 0,
         assignment_id: int | None = None,
         on_activity: Callable[[str, float], Awaitable[None]] | None = None,
     ) -> None:
@@ -65,7 +66,8 @@ class ConversationRuntime:
         self._first_activity_at = first_activity_at
         self._t0 = time.monotonic()
         self._offset_ms = max(0.0, (timezone.now() - started_at).total_seconds() * 1000)
-        self._turn_seq = 0
+        # Ordinals are assigned here, in order, so a retried write can never duplicate a turn.
+        self._turn_seq = next_ordinal
         self._last_learner_seq: int | None = None
         self._turn_ids: dict[int, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -269,7 +271,7 @@ class ConversationRuntime:
     # Corrections refer to the learner turn they follow by local sequence number; the writer
     # runs jobs in order, so the turn row (and its id here) exists when the correction is written.
     def _record_turn(self, *, seq: int, **fields: Any) -> None:
-        turn = services.conversation_record_turn(conversation_id=self.id, **fields)
+        turn = services.conversation_record_turn(conversation_id=self.id, ordinal=seq, **fields)
         self._turn_ids[seq] = turn.pk
 
     async def _correction(self, event: ev.CorrectionNoted) -> None:
@@ -308,8 +310,19 @@ class ConversationRuntime:
         self.writer.submit(job)
 
     async def _activity(self, kind: str) -> None:
+        """Tell a teacher's live view, off the audio path: a slow or absent Redis must not
+        delay the conversation, so the broadcast runs as its own task with a deadline."""
         if self._on_activity is not None:
-            await self._on_activity(kind, self.stats.learner_seconds)
+            self._spawn(self._publish(kind, self.stats.learner_seconds))
+
+    async def _publish(self, kind: str, seconds: float) -> None:
+        if self._on_activity is None:
+            return
+        try:
+            async with asyncio.timeout(2.0):
+                await self._on_activity(kind, seconds)
+        except TimeoutError:
+            logger.warning("conversation %s: live-view broadcast timed out", self.id)
 
     async def _send(self, payload: dict[str, Any]) -> None:
         if self.sink is not None:
@@ -337,11 +350,16 @@ class ConversationRuntime:
             for task in (self._grace, self._limit):
                 if task is not None and task is not current:
                     task.cancel()
+            # In-flight lines become final (interrupted) events; closing the tutor then ends
+            # its event stream, so the pump persists them before it stops.
+            self.tutor.flush()
             await self.tutor.close()
             if self._pump is not None and self._pump is not current:
-                self._pump.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._pump
+                try:
+                    async with asyncio.timeout(5.0):
+                        await asyncio.shield(self._pump)
+                except (TimeoutError, asyncio.CancelledError):
+                    self._pump.cancel()
             await self.writer.drain()
             stats = self.stats.finish_stats(
                 reconnects=self.tutor.reconnects, degraded=self.writer.degraded

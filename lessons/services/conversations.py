@@ -116,7 +116,6 @@ def conversation_mark_first_activity(*, conversation_id: UUID) -> Conversation:
     return Conversation.objects.get(pk=conversation_id)
 
 
-@transaction.atomic
 def conversation_record_turn(
     *,
     conversation_id: UUID,
@@ -126,15 +125,14 @@ def conversation_record_turn(
     ended_ms: int = 0,
     interrupted: bool = False,
     source: str = Turn.Source.SPEECH,
+    ordinal: int | None = None,
 ) -> Turn:
-    """Append a turn with the next ordinal. The row lock on the conversation serialises writers
-    (a browser reconnect may briefly give one conversation two writers)."""
-    Conversation.objects.select_for_update().only("pk").get(pk=conversation_id)
-    last = Turn.objects.filter(conversation_id=conversation_id).aggregate(m=Max("ordinal"))["m"]
+    """Store a turn. The live runtime passes the `ordinal` it assigned, which makes a retried
+    write idempotent (a write that committed but whose reply was lost is not stored twice);
+    the HTTP fallback passes none and gets the next free ordinal under a row lock."""
     started_ms = max(0, int(started_ms))
     turn = Turn(
         conversation_id=conversation_id,
-        ordinal=0 if last is None else last + 1,
         speaker=speaker,
         text=text.strip()[:TEXT_LIMIT],
         started_ms=started_ms,
@@ -142,9 +140,34 @@ def conversation_record_turn(
         interrupted=interrupted,
         source=source,
     )
-    turn.full_clean(exclude=["conversation"])
+    if ordinal is None:
+        return _append_turn(turn)
+    turn.ordinal = ordinal
+    turn.full_clean(exclude=["conversation"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            turn.save()
+    except IntegrityError:
+        existing = Turn.objects.get(conversation_id=conversation_id, ordinal=ordinal)
+        if (existing.speaker, existing.text) != (turn.speaker, turn.text):
+            raise
+        return existing
+    return turn
+
+
+@transaction.atomic
+def _append_turn(turn: Turn) -> Turn:
+    Conversation.objects.select_for_update().only("pk").get(pk=turn.conversation_id)
+    last = Turn.objects.filter(conversation_id=turn.conversation_id).aggregate(m=Max("ordinal"))
+    turn.ordinal = 0 if last["m"] is None else last["m"] + 1
+    turn.full_clean(exclude=["conversation"], validate_unique=False)
     turn.save()
     return turn
+
+
+def conversation_next_ordinal(*, conversation_id: UUID) -> int:
+    last = Turn.objects.filter(conversation_id=conversation_id).aggregate(m=Max("ordinal"))["m"]
+    return 0 if last is None else last + 1
 
 
 def _clip(text: str, limit: int) -> str:
