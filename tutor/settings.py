@@ -154,6 +154,8 @@ GEMINI_API_KEY = envsecret("GEMINI_API_KEY")
 GEMINI_LIVE_MODEL = envstr("GEMINI_LIVE_MODEL", "gemini-3.8-live")
 GEMINI_TEXT_MODEL = envstr("GEMINI_TEXT_MODEL", "gemini-3.5-flash")
 GOOGLE_GEMINI_BASE_URL = envstr("GOOGLE_GEMINI_BASE_URL")
+# Seconds to wait for Live's setupComplete before retrying (the SDK itself waits forever).
+GEMINI_CONNECT_TIMEOUT = envint("GEMINI_CONNECT_TIMEOUT", 10, minimum=1)
 # The emulator's CA when GOOGLE_GEMINI_BASE_URL points at it (SSL_CERT_FILE also works).
 GEMINI_CA_FILE = envstr("GEMINI_CA_FILE") or envstr("SSL_CERT_FILE")
 # The offline demo tutor is in use whenever no real key is configured.

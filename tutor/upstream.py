@@ -83,4 +83,5 @@ def live_settings(conversation: Conversation, *, greet: bool = True) -> LiveSett
         language_code=speech_language_code(conversation.language),
         tools=TOOL_DECLARATIONS,
         opener=opener_text(learner=learner, topic=topic) if greet else None,
+        connect_timeout=float(settings.GEMINI_CONNECT_TIMEOUT),
     )
