@@ -18,19 +18,21 @@ from uuid import UUID
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import DatabaseError
 
 from lessons.models import Conversation
 from lessons.services.conversations import conversation_next_ordinal
 from lessons.services.live_updates import publish_activity
-from tutor import protocol, upstream
+from tutor import protocol, upstream, wire_audio
 from tutor.access import refusal
-from tutor.dsp import AudioFormatError, InputResampler
+from tutor.dsp import AudioFormatError
 from tutor.live import LiveTutor
 from tutor.protocol import FrameError
 from tutor.runtime import REGISTRY, ConversationRuntime
 
 logger = logging.getLogger(__name__)
 CLOSE_REPLACED = 4409
+CLOSE_TRY_AGAIN = 1013  # the database is briefly unreachable: the page retries
 _CREATING: dict[UUID, asyncio.Lock] = {}
 
 
@@ -39,9 +41,7 @@ def _load(pk: UUID) -> tuple[Conversation | None, int]:
     """The conversation and the ordinal its next turn gets (above 0: the tutor must not
     greet again, e.g. after a server restart)."""
     conversation = (
-        Conversation.objects.select_related("learner", "topic", "assignment")
-        .filter(pk=pk)
-        .first()
+        Conversation.objects.select_related("learner", "topic", "assignment").filter(pk=pk).first()
     )
     if conversation is None:
         return None, 0
@@ -50,13 +50,18 @@ def _load(pk: UUID) -> tuple[Conversation | None, int]:
 
 class ConversationConsumer(AsyncWebsocketConsumer):
     runtime: ConversationRuntime | None = None
-    start_info: protocol.Start | None = None
-    resampler: InputResampler | None = None
+    inbound: wire_audio.Inbound | None = None
+    outbound: wire_audio.PcmOut | wire_audio.OpusOut = wire_audio.PcmOut()
 
     async def connect(self) -> None:
         pk = self.scope["url_route"]["kwargs"]["pk"]
-        conversation, next_ordinal = await _load(pk)
         await self.accept()
+        try:
+            conversation, next_ordinal = await _load(pk)
+        except DatabaseError:
+            logger.warning("conversation %s: database unavailable at connect", pk)
+            await self.close(CLOSE_TRY_AGAIN)
+            return
         code = refusal(conversation, self.scope)
         if code is not None:
             await self.close(code)
@@ -136,10 +141,19 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     # -- Sink, for the runtime ----------------------------------------------------------
 
     async def send_event(self, payload: dict[str, Any]) -> None:
+        # The Opus encoder holds up to a frame of tutor audio: drop it on a barge-in, play
+        # it out at the end of a turn (before the event, so the page sees audio, then the end).
+        if payload["type"] == "interrupted":
+            self.outbound.interrupt()
+        elif payload["type"] == "turn_complete" and not payload.get("interrupted"):
+            for frame in self.outbound.end_turn():
+                await self.send(bytes_data=frame)
         await self.send(text_data=_json(payload))
 
     async def send_audio(self, pcm: bytes) -> None:
-        await self.send(bytes_data=pcm)
+        """24 kHz mono PCM16 tutor audio, sent in the codec the page asked for."""
+        for frame in self.outbound.frames(pcm):
+            await self.send(bytes_data=frame)
 
     async def close_with(self, code: int) -> None:
         if self.runtime is not None:
@@ -170,11 +184,10 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         await self.close_with(code)
 
     async def _audio(self, data: bytes) -> None:
-        protocol.check_audio_frame(self.start_info, data)
-        if self.resampler is None or self.runtime is None:
-            return
-        pcm = self.resampler.process(data)
-        if pcm:
+        if self.inbound is None:
+            raise FrameError(protocol.CLOSE_BAD_FRAME, "audio before start")
+        pcm = self.inbound.to_16k(data)
+        if pcm and self.runtime is not None:
             await self.runtime.learner_audio(pcm)
 
     async def _control(self, message: dict[str, Any]) -> None:
@@ -195,16 +208,13 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     async def _start(self, start: protocol.Start) -> None:
         if self.runtime is None:
             return
-        if self.resampler is not None:
+        if self.inbound is not None:
             # A second start may only repeat the format: a rate change mid-stream is refused.
-            self.resampler.check_format(
-                in_rate=start.sample_rate, fmt=start.format, channels=start.channels
-            )
+            wire_audio.same_format(self.inbound.start, start)
         else:
-            self.resampler = InputResampler(
-                in_rate=start.sample_rate, fmt=start.format, channels=start.channels
-            )
-        self.start_info = start
+            limit = settings.MAX_INBOUND_BYTES_PER_SECOND
+            self.inbound = wire_audio.inbound(start, max_bytes_per_second=limit)
+            self.outbound = wire_audio.outbound(start)
         runtime = self.runtime
         await self.send_event(
             {
@@ -213,7 +223,9 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                 "trial": runtime.trial,
                 "trialSecondsLeft": runtime.trial_seconds_left(),
                 "demo": settings.DEMO_TUTOR,
-                "outputRate": 24000,
+                "outputRate": wire_audio.TUTOR_RATE,
+                "codec": start.codec,
+                "outputCodec": self.outbound.codec,
             }
         )
         await runtime.start()

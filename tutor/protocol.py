@@ -24,16 +24,30 @@ MAX_TEXT_FRAME = 4096  # bytes of JSON
 MAX_TYPED_CHARS = 1000
 MAX_AUDIO_MS = 120  # the page sends 20–40 ms; 100 ms is the documented ceiling, plus slack
 
+# Opus on the wire (both directions): a binary frame is a bundle of one or more raw Opus
+# packets (no Ogg, no OpusHead), each preceded by its length as a little-endian uint16.
+# A bundle holds at most MAX_AUDIO_MS of audio, so Opus frames obey the same ceiling as PCM.
+OPUS_RATES = [8000, 12000, 16000, 24000, 48000]
+MAX_OPUS_BUNDLE = 4000  # bytes; 120 ms at 24 kbit/s is ~360 bytes
+
 START_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "type": {"const": "start"},
         "sampleRate": {"type": "integer", "minimum": 8000, "maximum": 96000},
-        "format": {"enum": ["f32", "s16"]},
+        "format": {"enum": ["f32", "s16", "opus"]},
         "channels": {"enum": [1, 2]},
+        # "pcm" (default): binary frames are `format` samples at `sampleRate`. "opus": Opus
+        # bundles; `sampleRate` is the encoder's rate and `format` is ignored.
+        "codec": {"enum": ["pcm", "opus"]},
+        # The codec of tutor audio sent back; defaults to `codec`.
+        "outputCodec": {"enum": ["pcm", "opus"]},
     },
-    "required": ["type", "sampleRate", "format"],
+    "required": ["type", "sampleRate"],
     "additionalProperties": False,
+    "if": {"properties": {"codec": {"const": "opus"}}, "required": ["codec"]},
+    "then": {"properties": {"sampleRate": {"enum": OPUS_RATES}}},
+    "else": {"required": ["format"], "properties": {"format": {"enum": ["f32", "s16"]}}},
 }
 TEXT_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -65,11 +79,16 @@ class FrameError(Exception):
         self.code = code
 
 
+Codec = Literal["pcm", "opus"]
+
+
 @dataclass(frozen=True)
 class Start:
     sample_rate: int
     format: Literal["f32", "s16"]
     channels: int
+    codec: Codec = "pcm"
+    output_codec: Codec = "pcm"
 
     @property
     def bytes_per_frame(self) -> int:
@@ -101,20 +120,74 @@ def parse_text_frame(raw: str) -> dict[str, Any]:
 
 
 def parse_start(message: dict[str, Any]) -> Start:
+    codec = message.get("codec", "pcm")
     return Start(
         sample_rate=message["sampleRate"],
-        format=message["format"],
+        # Opus packets decode to PCM16; the declared format only matters for PCM frames.
+        format="s16" if codec == "opus" else message["format"],
         channels=message.get("channels", 1),
+        codec=codec,
+        output_codec=message.get("outputCodec", codec),
     )
 
 
 def check_audio_frame(start: Start | None, data: bytes) -> None:
+    """A PCM audio frame fits the declared format, or FrameError(4400/4413)."""
     if start is None:
         raise FrameError(CLOSE_BAD_FRAME, "audio before start")
     if len(data) > start.max_frame_bytes:
         raise FrameError(CLOSE_TOO_LARGE, f"audio frames may hold at most {MAX_AUDIO_MS} ms")
     if not data or len(data) % start.bytes_per_frame:
         raise FrameError(CLOSE_BAD_FRAME, "audio frame length does not match its format")
+
+
+def split_opus_bundle(start: Start | None, data: bytes) -> list[bytes]:
+    """The Opus packets of one bundle, or FrameError: 4400 if malformed, 4413 if it holds
+    more than MAX_AUDIO_MS. Durations come from each packet's TOC (RFC 6716 §3.1), so a
+    flood of tiny packets cannot make the decoder produce minutes of audio."""
+    if start is None:
+        raise FrameError(CLOSE_BAD_FRAME, "audio before start")
+    if len(data) > MAX_OPUS_BUNDLE:
+        raise FrameError(CLOSE_TOO_LARGE, f"Opus bundles may hold at most {MAX_AUDIO_MS} ms")
+    packets, offset, total_ms = [], 0, 0.0
+    while offset < len(data):
+        if offset + 2 > len(data):
+            raise FrameError(CLOSE_BAD_FRAME, "truncated Opus bundle")
+        size = int.from_bytes(data[offset : offset + 2], "little")
+        packet = data[offset + 2 : offset + 2 + size]
+        if not size or len(packet) != size:
+            raise FrameError(CLOSE_BAD_FRAME, "truncated Opus bundle")
+        total_ms += opus_packet_ms(packet)
+        if total_ms > MAX_AUDIO_MS:
+            raise FrameError(CLOSE_TOO_LARGE, f"Opus bundles may hold at most {MAX_AUDIO_MS} ms")
+        packets.append(packet)
+        offset += 2 + size
+    if not packets:
+        raise FrameError(CLOSE_BAD_FRAME, "empty Opus bundle")
+    return packets
+
+
+def opus_bundle(packets: list[bytes]) -> bytes:
+    """Packets -> one bundle (see `split_opus_bundle`)."""
+    return b"".join(len(p).to_bytes(2, "little") + p for p in packets)
+
+
+# Frame duration in ms by TOC config (RFC 6716 §3.1): SILK 0-11, hybrid 12-15, CELT 16-31.
+_OPUS_FRAME_MS = [10, 20, 40, 60] * 3 + [10, 20] * 2 + [2.5, 5, 10, 20] * 4
+
+
+def opus_packet_ms(packet: bytes) -> float:
+    """Audio duration of one raw Opus packet, from its TOC byte (and frame count byte)."""
+    toc = packet[0]
+    frames = (1, 2, 2, 0)[toc & 3]
+    if not frames:  # code 3: the frame count is in the next byte
+        if len(packet) < 2:
+            raise FrameError(CLOSE_BAD_FRAME, "malformed Opus packet")
+        frames = packet[1] & 0x3F
+    duration = frames * _OPUS_FRAME_MS[toc >> 3]
+    if not frames or duration > 120:  # RFC 6716: a packet holds at most 120 ms
+        raise FrameError(CLOSE_BAD_FRAME, "malformed Opus packet")
+    return duration
 
 
 class ByteRate:

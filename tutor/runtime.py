@@ -120,7 +120,7 @@ class ConversationRuntime:
         if self.ended:
             return
         if self._first_activity_at is None:
-            await self._mark_first_activity()
+            self._mark_first_activity()
         if not is_silence(pcm16_16k, threshold_dbfs=-45.0):
             self.stats.learner_audio(len(pcm16_16k) / LEARNER_BYTES_PER_SECOND)
         await self.tutor.send_audio(pcm16_16k)
@@ -130,7 +130,7 @@ class ConversationRuntime:
         if self.ended:
             return
         if self._first_activity_at is None:
-            await self._mark_first_activity()
+            self._mark_first_activity()
         now = time.monotonic()
         final = ev.Transcript("learner", text, final=True, started_at=now, ended_at=now)
         await self._final_transcript(final, source="typed")
@@ -140,11 +140,11 @@ class ConversationRuntime:
         if not self.ended:
             await self.tutor.end_audio()
 
-    async def _mark_first_activity(self) -> None:
-        conversation = await database_sync_to_async(services.conversation_mark_first_activity)(
-            conversation_id=self.id
-        )
-        self._first_activity_at = conversation.first_audio_at
+    def _mark_first_activity(self) -> None:
+        """Start the trial clock here and now; the database learns it through the write queue
+        (only its first value counts there), so an outage cannot stall or crash the audio."""
+        self._first_activity_at = timezone.now()
+        self._persist(services.conversation_mark_first_activity, conversation_id=self.id)
         self._schedule_limits()
 
     def _schedule_limits(self) -> None:
@@ -193,6 +193,7 @@ class ConversationRuntime:
                 self.stats.tutor_audio(len(pcm) / TUTOR_BYTES_PER_SECOND)
                 if self.sink is not None:
                     await self.sink.send_audio(pcm)
+                    self.stats.audio_sent()
             case ev.Transcript(final=False, speaker=speaker, text=text):
                 await self._send(
                     {"type": "transcript", "speaker": speaker, "text": text, "final": False}

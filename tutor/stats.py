@@ -23,21 +23,35 @@ class SpeechStats:
         self.prompt_tokens = self.response_tokens = self.total_tokens = 0
         self.latencies_ms: list[float] = []
         self._speech_ended_at: float | None = None
+        self._voiced_at: float | None = None
 
-    def learner_audio(self, seconds: float) -> None:
-        # Voiced learner audio only (the runtime skips frames below -45 dBFS).
+    def learner_audio(self, seconds: float, at: float | None = None) -> None:
+        """Voiced learner audio only (the runtime skips frames below -45 dBFS), arrived at
+        `at` (monotonic seconds, default now)."""
         self.learner_seconds += seconds
+        self._voiced_at = time.monotonic() if at is None else at
 
     def tutor_audio(self, seconds: float) -> None:
         self.tutor_seconds += seconds
+
+    def audio_sent(self, at: float | None = None) -> None:
+        """Tutor audio was handed to the browser socket at `at` (default now)."""
         if self._speech_ended_at is not None:
-            # Time to first tutor audio: learner speech end (as the bridge saw it) → first
-            # tutor audio byte handed to the browser socket.
-            self.latencies_ms.append((time.monotonic() - self._speech_ended_at) * 1000)
+            now = time.monotonic() if at is None else at
+            self.latencies_ms.append(max(0.0, now - self._speech_ended_at) * 1000)
             self._speech_ended_at = None
 
     def speech_ended(self, at: float) -> None:
-        self._speech_ended_at = at or time.monotonic()
+        """The learner's turn ended (`SpeechEnded`): time to first audio starts counting.
+
+        Two signals bound the true end of speech from above: the last voiced frame the
+        server received (late if background noise stays above -45 dBFS) and the last input
+        transcription fragment (`at`, late because transcription lags speech). The earlier
+        of the two is the better estimate; the transcription alone if nothing was voiced."""
+        ended = at or time.monotonic()
+        if self._voiced_at is not None:
+            ended = min(ended, self._voiced_at)
+        self._speech_ended_at, self._voiced_at = ended, None
 
     def learner_turn(self, text: str) -> None:
         self.learner_words += len(text.split())
