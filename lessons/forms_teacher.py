@@ -21,7 +21,13 @@ from lessons.topic_rules import (
     unique_slug,
 )
 
-STYLE_CHOICES = [("", "Leave it to each learner's own setting"), *CorrectionStyle.choices]
+# The learner-facing labels speak as the learner ("don't correct me"); these speak to the teacher.
+STYLE_CHOICES = [
+    ("", "Leave it to each learner's own setting"),
+    (CorrectionStyle.NONE, "Don't interrupt; note mistakes for the review afterwards"),
+    (CorrectionStyle.RECAST, "Repeat it correctly, without comment"),
+    (CorrectionStyle.EXPLAIN, "Repeat it correctly, with a brief explanation"),
+]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_ATTRS = {"type": "datetime-local"}
 
@@ -72,7 +78,9 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
     )
     phrases = forms.CharField(
         label="Target phrases",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": "la cuenta, por favor\n¿cuánto cuesta?"}
+        ),
         help_text=f"One per line, 1 to {MAX_PHRASES}. The tutor creates moments to use them; "
         "the evidence table shows who said them.",
     )

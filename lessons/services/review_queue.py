@@ -85,9 +85,12 @@ def _candidates(teacher: User, include_reviewed: bool) -> list[Conversation]:
 
 def flags_for(conversation: Conversation, texts: list[str], kinds: Counter[str]) -> list[Flag]:
     flags = []
-    if conversation.learner_seconds < SHORT_SECONDS or len(texts) < MIN_LEARNER_TURNS:
+    if conversation.learner_seconds < SHORT_SECONDS:
         minutes = conversation.learner_seconds / 60
-        flags.append(Flag("short", f"Very short: {minutes:.1f} min, {len(texts)} turns"))
+        flags.append(Flag("short", f"Very short: {minutes:.1f} min of speaking"))
+    elif len(texts) < MIN_LEARNER_TURNS:
+        turns = "1 turn" if len(texts) == 1 else f"{len(texts)} turns"
+        flags.append(Flag("short", f"Very short: only {turns}"))
     native = conversation.learner.native_language if conversation.learner else "en"
     share = native_share(texts, native=native, target=conversation.language)
     if share is not None and share >= NATIVE_SHARE:

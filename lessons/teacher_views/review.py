@@ -50,6 +50,7 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "conversation": conversation,
         "assignment": assignment,
         "turns": turns,
+        "speaking_minutes": conversation.learner_seconds / 60,
         "comments": conversation.comments.select_related("author", "turn"),
         "flags": _flags(conversation, learner_turns),
         "form": form,

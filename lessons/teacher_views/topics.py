@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.forms_teacher import TopicForm, TopicImportForm
-from lessons.models import Topic
+from lessons.models import Classroom, Topic
 from lessons.teacher_views.access import teacher_required, user_of
 from lessons.topic_io import export_json, import_json
 
@@ -48,7 +48,7 @@ def _copy_initial(request: HttpRequest) -> dict[str, object]:
     source = request.GET.get("from", "")
     topic = Topic.objects.builtin().filter(pk=source).first() if source.isdigit() else None
     if topic is None:
-        return {"language": user_of(request).target_language}
+        return {"language": _usual_language(request)}
     initial: dict[str, object] = {name: getattr(topic, name) for name in COPIED}
     initial.update(
         title=f"{topic.title} (my version)",
@@ -57,6 +57,13 @@ def _copy_initial(request: HttpRequest) -> dict[str, object]:
         phrases="\n".join(topic.target_phrases),
     )
     return initial
+
+
+def _usual_language(request: HttpRequest) -> str:
+    """The language of the teacher's first classroom, else the one their profile names."""
+    user = user_of(request)
+    taught = Classroom.objects.filter(teacher=user).values_list("language", flat=True).first()
+    return taught or user.target_language
 
 
 @teacher_required

@@ -64,7 +64,7 @@
     const total = finished + liveSeconds;
     row.dataset.attempts = String(attempts);
     if (ended) row.dataset.finishedSeconds = String(total);
-    row.classList.toggle("is-live", !ended);
+    row.querySelector("[data-live-badge]").hidden = ended;
     row.querySelector('[data-cell="minutes"]').textContent = `${(total / 60).toFixed(1)} min`;
     row.querySelector('[data-cell="attempts"]').textContent = String(attempts);
     const status = statusFor(total, attempts);

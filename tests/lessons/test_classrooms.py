@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -236,3 +238,38 @@ def test_open_assignments_show_only_started_unfinished_work_of_the_learner(
     assert items[1].progress.attempts == 1
     assert items[1].progress_percent == 25
     assert items[0].progress.status == "late"
+
+
+def test_a_learners_page_shows_the_term_week_by_week(client: Client, personas: Personas) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    assignment = make_assignment(
+        personas.classroom, starts_at=now - timedelta(days=15), min_speaking_minutes=1
+    )
+    make_conversation(
+        personas.alice,
+        assignment,
+        said=["quisiera un café"],
+        seconds=120,
+        started_at=now - timedelta(days=14),
+        corrections=["grammar", "grammar"],
+    )
+    make_conversation(personas.alice, assignment, said=["hola"], seconds=240)
+    client.force_login(personas.bob)
+    url = reverse("teach:learner", args=[personas.classroom.pk, personas.alice.pk])
+    trends = client.get(url).context["trends"]
+
+    def week_of(moment: datetime) -> tuple[float, int, int, float | None]:
+        [week] = [w for w in trends.weeks if w.start <= moment < w.start + timedelta(days=7)]
+        return (week.minutes, week.conversations, week.corrections, week.corrections_per_minute)
+
+    assert week_of(now - timedelta(days=14)) == (2.0, 1, 2, 1.0)
+    assert week_of(now - timedelta(hours=1)) == (4.0, 1, 0, 0.0)
+    assert sum(w.conversations for w in trends.weeks) == 2
+    assert len(trends.weeks) in (3, 4)  # from the assignment's opening week to this one
+    [line] = trends.assignments
+    assert (line.progress.status, line.phrases_used, line.phrases_total) == ("done", 1, 3)
+    assert trends.corrections_by_kind[0] == ("Grammar", 2)

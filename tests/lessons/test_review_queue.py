@@ -32,13 +32,6 @@ ENGLISH = [
 ]
 
 
-def _flags(personas: Personas) -> dict[str, list[str]]:
-    return {
-        str(item.conversation.pk): [flag.code for flag in item.flags]
-        for item in review_queue(personas.bob)
-    }
-
-
 def test_a_good_conversation_is_not_flagged(personas: Personas) -> None:
     make_conversation(
         personas.alice, make_assignment(personas.classroom), said=GOOD, corrections=["grammar"]
@@ -50,8 +43,14 @@ def test_it_flags_very_short_conversations(personas: Personas) -> None:
     assignment = make_assignment(personas.classroom)
     few_turns = make_conversation(personas.alice, assignment, said=GOOD[:2], seconds=300)
     little_speech = make_conversation(personas.alice, assignment, said=GOOD, seconds=40)
-    flags = _flags(personas)
-    assert flags == {str(few_turns.pk): ["short"], str(little_speech.pk): ["short"]}
+    labels = {
+        item.conversation.pk: [flag.label for flag in item.flags]
+        for item in review_queue(personas.bob)
+    }
+    assert labels == {
+        few_turns.pk: ["Very short: only 2 turns"],
+        little_speech.pk: ["Very short: 0.7 min of speaking"],
+    }
 
 
 def test_it_flags_conversations_mostly_in_the_native_language(personas: Personas) -> None:
