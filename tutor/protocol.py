@@ -26,7 +26,8 @@ MAX_AUDIO_MS = 120  # the page sends 20–40 ms; 100 ms is the documented ceilin
 
 # Opus on the wire (both directions): a binary frame is a bundle of one or more raw Opus
 # packets (no Ogg, no OpusHead), each preceded by its length as a little-endian uint16.
-# A bundle holds at most MAX_AUDIO_MS of audio, so Opus frames obey the same ceiling as PCM.
+# A bundle from the page holds at most MAX_AUDIO_MS of audio, the same ceiling as PCM frames;
+# the server sends one bundle per chunk of tutor audio (Gemini's chunks are 40-200 ms).
 OPUS_RATES = [8000, 12000, 16000, 24000, 48000]
 MAX_OPUS_BUNDLE = 4000  # bytes; 120 ms at 24 kbit/s is ~360 bytes
 

@@ -7,6 +7,7 @@ PCM16 tutor audio -> binary frames for the page. The codec is chosen by the `sta
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Protocol
 
@@ -54,7 +55,8 @@ class OpusIn:
 
     def to_16k(self, data: bytes) -> bytes:
         packets = protocol.split_opus_bundle(self.start, data)
-        if not self._audio_ms.allow(sum(map(protocol.opus_packet_ms, packets))):
+        ms = math.ceil(math.fsum(protocol.opus_packet_ms(p) for p in packets))
+        if not self._audio_ms.allow(ms):
             raise FrameError(protocol.CLOSE_TOO_MANY, "sending too fast")
         return b"".join([self._decoder.decode(p) for p in packets])
 
