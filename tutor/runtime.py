@@ -84,6 +84,13 @@ class ConversationRuntime:
         if self._started:
             return
         self._started = True
+        # Which model and voice served it, for the operator page (off the audio path).
+        self._persist(
+            services.conversation_set_upstream,
+            conversation_id=self.id,
+            model=self.tutor.model,
+            voice=self.tutor.voice,
+        )
         await self.tutor.start()
         self._pump = asyncio.create_task(self._run_pump(), name=f"pump-{self.id}")
         self._schedule_limits()
