@@ -241,18 +241,22 @@ class Conversation {
         this.notice.show("upstream", "info", "Reconnecting to the tutor… your transcript is kept."),
       resumed: () => this.notice.clear("upstream"),
       trial_ended: () => this.trialOver(msg.signupUrl),
-      error: () => this.notice.show("error", "error", msg.message || "Something went wrong."),
+      error: () => this.serverError(msg.message || "Something went wrong."),
       ended: () => this.serverEnded(),
     }[msg.type];
     if (handler) handler();
   }
 
   readied(msg) {
-    const again = this.ready;
-    this.ready = true;
+    const again = this.everReady;
+    this.ready = this.everReady = true;
     this.setState("live");
     this.notice.clear("drop");
-    if (again) this.notice.clear("error");
+    if (again) {
+      this.notice.clear("error");
+      // Whatever finished while the socket was down is not sent again: close open captions.
+      this.transcript.settleDrafts();
+    }
     if (msg.trial && typeof msg.trialSecondsLeft === "number") {
       this.trialLeft = msg.trialSecondsLeft;
       // Less than a full trial left: the server's clock is already running.
@@ -291,13 +295,23 @@ class Conversation {
     const notice = closeNotice(code);
     this.setState(notice.state);
     if (notice.final) this.stop();
+    else this.pauseMic();
+    // An upstream failure comes with the server's reason just before the close: keep it.
+    const text = code === 4502 && this.lastError ? `${this.lastError} ${notice.text}` : notice.text;
+    this.lastError = null;
     const actions = notice.actions.map((action) => ({
       label: action.label,
       primary: action.primary,
       onClick: () => this.act(action.act),
       href: action.act === "login" ? `${this.root.dataset.loginUrl}?next=${location.pathname}` : undefined,
     }));
-    this.notice.show(`closed-${code}`, notice.tone, notice.text, actions);
+    this.notice.show(`closed-${code}`, notice.tone, text, actions);
+  }
+
+  // Not talking to anyone (another tab took over): the microphone goes quiet until resumed.
+  pauseMic() {
+    this.resumeMic = this.stage.mode === "on";
+    if (this.resumeMic) this.setMuted(true);
   }
 
   act(what) {
@@ -305,6 +319,7 @@ class Conversation {
       this.notice.clear();
       this.setState("connecting");
       this.socket.restart(this.startMessage());
+      if (this.resumeMic) this.setMuted(false);
     } else if (what === "reload") {
       location.reload();
     } else if (what === "review") {
@@ -314,12 +329,18 @@ class Conversation {
     }
   }
 
+  serverError(message) {
+    this.lastError = message;
+    this.notice.show("error", "error", message);
+  }
+
   serverEnded() {
     if (this.onEnded) this.onEnded();
   }
 
   stop() {
     this.mic.stop();
+    this.debug.mic = "off";
     this.socket.stop();
     this.stage.setMode("ended");
     this.stage.setIdleText("Finished");
@@ -393,8 +414,10 @@ class Conversation {
     const reply = await sendTyped(this.config.messageUrl, text, csrf);
     this.transcript.dropDraft("tutor");
     if (reply.ok) {
-      this.caption({ type: "transcript", speaker: "learner", text: reply.body.learner.text, final: true, source: "typed" });
-      this.caption({ type: "transcript", speaker: "tutor", text: reply.body.tutor.text, final: true, source: "typed" });
+      for (const speaker of ["learner", "tutor"]) {
+        const { text: said, turn } = reply.body[speaker];
+        this.caption({ type: "transcript", speaker, text: said, turn, final: true, source: "typed" });
+      }
       return;
     }
     if (reply.body.error === "trial_over") {

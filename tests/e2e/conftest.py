@@ -51,6 +51,12 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Personas are created for every test; the browser signs in by cookie, never by password."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -206,11 +212,13 @@ def launch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Browser]]:
 
 @pytest.fixture(scope="session")
 def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, float], Path]:
-    """A 48 kHz mono WAV: `lead` seconds of silence, `text` spoken in Spanish, 3 s of silence."""
+    """A 48 kHz mono WAV: `lead` seconds of silence, `text` spoken in Spanish (none if
+    empty), 3 s of silence."""
     folder = tmp_path_factory.mktemp("speech")
 
     def make(text: str, lead: float) -> Path:
-        speech = np.frombuffer(synthesize(text, "es", MIC_RATE, 150), dtype=np.int16)
+        pcm = synthesize(text, "es", MIC_RATE, 150) if text else b""
+        speech = np.frombuffer(pcm, dtype=np.int16)
         silence = np.zeros(int(lead * MIC_RATE), dtype=np.int16)
         tail = np.zeros(3 * MIC_RATE, dtype=np.int16)
         path = folder / f"speech-{len(list(folder.iterdir()))}.wav"

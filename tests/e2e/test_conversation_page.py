@@ -24,12 +24,14 @@ from tests.e2e.conftest import (
     screenshot,
     signed_in_page,
 )
+from tests.e2e.proxy import CuttableProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SENTENCE = "Hoy estoy muy cansado, trabajé mucho en la oficina."
 LEAD = 2.5  # seconds of silence before the fake microphone speaks: the tutor is greeting
 WAIT_MS = 30_000  # an upper bound for a whole spoken exchange at real-time pace
+# wait_for_function takes functions only: a bare expression is eval'd, which our CSP forbids.
 BLOCK_WEBSOCKETS = """
 window.WebSocket = class {
   constructor() { throw new DOMException("WebSockets are blocked here", "SecurityError"); }
@@ -92,7 +94,7 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     expect(card.locator("ins")).to_have_text("estoy")
     expect(page.locator("#phrases .phrase-text")).to_have_text(["estar cansado"])
     # At least half a second of the tutor's voice left the playback worklet.
-    page.wait_for_function("window.tertulia.playedSamples > 12000", timeout=WAIT_MS)
+    page.wait_for_function("() => window.tertulia.playedSamples > 12000", timeout=WAIT_MS)
     state = debug_state(page)
     assert state["capturedFrames"] > 0
     assert state["mic"] == "on"
@@ -206,7 +208,7 @@ def test_without_microphone_permission_the_page_says_so_and_typing_still_works(
 
     expect(page.locator("#notice")).to_contain_text("Microphone access is blocked")
     expect(page.locator("#talk-label")).to_have_text("Turn on microphone")
-    page.wait_for_function("window.tertulia.state === 'live'", timeout=WAIT_MS)
+    page.wait_for_function("() => window.tertulia.state === 'live'", timeout=WAIT_MS)
     page.locator("#typed").focus()
     page.keyboard.type("Me gusta escuchar a la música.")
     page.keyboard.press("Enter")
@@ -219,3 +221,57 @@ def test_without_microphone_permission_the_page_says_so_and_typing_still_works(
     assert state["capturedFrames"] == 0
     assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.ACTIVE
     screenshot(page, "06-microphone-blocked")
+
+
+def test_a_dropped_connection_comes_back_to_the_same_conversation(
+    server: str,
+    launch: Callable[..., Browser],
+    speech_wav: Callable[[str, float], Path],
+    alice: Any,
+) -> None:
+    conversation = conversation_start(learner=alice)
+    with CuttableProxy(int(server.rsplit(":", 1)[1])) as proxy:
+        via_proxy = f"http://127.0.0.1:{proxy.port}"
+        page = signed_in_page(launch(speech_wav("", 0)), via_proxy, alice)
+        page.goto(via_proxy + conversation.get_absolute_url())
+        page.click("#talk-button")
+        page.wait_for_function("() => window.tertulia.state === 'live'", timeout=WAIT_MS)
+        page.fill("#typed", "Hola, ¿qué tal?")
+        page.press("#typed", "Enter")
+        expect(page.locator(".turn-learner[data-turn]")).to_have_count(1, timeout=WAIT_MS)
+
+        proxy.cut()
+        page.wait_for_function(
+            "() => window.tertulia.drops === 1 && window.tertulia.state === 'live'",
+            timeout=WAIT_MS,
+        )
+        page.fill("#typed", "Me gusta escuchar a la música.")
+        page.press("#typed", "Enter")
+        # The same live conversation carries on: the tutor corrects the new line.
+        second = page.locator(".turn-learner[data-turn]").nth(1)
+        expect(second.locator(".correction del")).to_have_text("a la", timeout=WAIT_MS)
+        expect(page.locator(".turn-learner .turn-text").first).to_have_text("Hola, ¿qué tal?")
+        assert debug_state(page)["mic"] == "on"
+        screenshot(page, "07-after-network-drop")
+
+
+def test_the_page_says_when_the_tutor_is_unavailable(
+    server: str,
+    launch: Callable[..., Browser],
+    emulator_control: EmulatorControl,
+    alice: Any,
+) -> None:
+    conversation = conversation_start(learner=alice)
+    emulator_control.inject(kind="reject", status=403)
+    page = signed_in_page(launch(allow_mic=False), server, alice)
+    page.goto(server + conversation.get_absolute_url())
+    page.click("#talk-button")
+
+    notice = page.locator("#notice")
+    expect(notice).to_contain_text("The tutor is unavailable right now", timeout=WAIT_MS)
+    expect(notice.get_by_role("button", name="Try again")).to_be_visible()
+    expect(page.locator("#talk-label")).to_have_text("Finished")
+    assert debug_state(page)["state"] == "unavailable"
+    conversation.refresh_from_db()
+    assert conversation.status == Conversation.Status.FAILED
+    screenshot(page, "08-tutor-unavailable")

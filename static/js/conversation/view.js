@@ -27,7 +27,17 @@ export class Transcript {
     this.announcer = announcer;
     this.empty = empty;
     this.drafts = { learner: null, tutor: null };
+    this.incomplete = { learner: null, tutor: null };
     this.pendingCorrections = new Map(); // turn -> [correction] that arrived before the turn
+    this.pinned = true;
+    list.addEventListener("scroll", () => {
+      this.pinned = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
+    });
+    // Cards rendered by the server (a reloaded page) get the same word diff and folding.
+    for (const old of list.querySelectorAll(".correction[data-original]")) {
+      old.replaceWith(this.card({ ...old.dataset }));
+    }
+    this.scroll(true); // a reloaded page opens on its latest lines
   }
 
   turnElement(speaker, text, { source = "speech", draft = false } = {}) {
@@ -59,10 +69,13 @@ export class Transcript {
   final({ speaker, text, turn, interrupted, source }) {
     // A typed line settles its pending bubble; a spoken one, the speaker's live caption.
     let item = source === "typed" ? this.findPendingTyped(speaker, text) : this.drafts[speaker];
-    if (source !== "typed" || item === this.drafts[speaker]) this.drafts[speaker] = null;
+    if (source !== "typed") {
+      item ||= this.continued(speaker, text);
+      this.drafts[speaker] = this.incomplete[speaker] = null;
+    }
     if (item) {
       item.querySelector(".turn-text").textContent = text;
-      item.classList.remove("turn-draft", "turn-pending");
+      item.classList.remove("turn-draft", "turn-pending", "turn-incomplete");
       item.removeAttribute("aria-hidden");
       if (source === "typed" && !item.querySelector(".turn-typed")) {
         item.querySelector(".turn-who").append(" ", el("span", "turn-typed", "typed"));
@@ -83,9 +96,28 @@ export class Transcript {
     return item;
   }
 
+  // After a reconnection: captions whose final was sent while the socket was down stay as
+  // they are, marked incomplete; a final that turns up later still replaces its own.
+  settleDrafts() {
+    for (const speaker of ["learner", "tutor"]) {
+      const item = this.drafts[speaker];
+      if (!item) continue;
+      item.classList.replace("turn-draft", "turn-incomplete");
+      item.removeAttribute("aria-hidden");
+      this.incomplete[speaker] = item;
+      this.drafts[speaker] = null;
+    }
+  }
+
   dropDraft(speaker) {
     if (this.drafts[speaker]) this.drafts[speaker].remove();
     this.drafts[speaker] = null;
+  }
+
+  continued(speaker, text) {
+    const item = this.incomplete[speaker];
+    const start = item && item.querySelector(".turn-text").textContent.trim();
+    return start && text.startsWith(start) ? item : null;
   }
 
   // A typed line shown at once, settled when the server (or the HTTP reply) confirms it.
@@ -178,10 +210,9 @@ export class Transcript {
     );
   }
 
+  // Follow new lines while the reader is at the bottom; stay put if they scrolled up to read.
   scroll(force = false) {
-    const box = this.list.parentElement;
-    const gap = box.scrollHeight - box.scrollTop - box.clientHeight;
-    if (force || gap < NEAR_BOTTOM_PX + 200) box.scrollTop = box.scrollHeight;
+    if (force || this.pinned) this.list.scrollTop = this.list.scrollHeight;
   }
 }
 
