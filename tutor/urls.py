@@ -21,4 +21,5 @@ urlpatterns = [
     path("learn/", include("lessons.learner_urls")),
     path("teach/", include("lessons.teacher_urls")),
     path("admin/", admin.site.urls),
+    path("ops/", include("tutor.ops_urls")),
 ]
