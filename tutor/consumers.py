@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from lessons.models import Conversation
-from lessons.services.conversations import conversation_next_ordinal
+from lessons.services.conversations import conversation_history
 from lessons.services.live_updates import publish_activity
 from tutor import protocol, upstream, wire_audio
 from tutor.access import refusal
@@ -37,18 +37,22 @@ _CREATING: dict[UUID, asyncio.Lock] = {}
 
 
 @database_sync_to_async
-def _load(pk: UUID) -> tuple[Conversation | None, int]:
-    """The conversation and the ordinal its next turn gets (above 0: the tutor must not
-    greet again, e.g. after a server restart)."""
+def _load(pk: UUID) -> tuple[Conversation | None, list[tuple[str, str]]]:
+    """The conversation and its stored turns so far (a restarted session continues from them
+    instead of greeting again)."""
     conversation = (
         Conversation.objects.select_related("learner", "topic", "assignment").filter(pk=pk).first()
     )
     if conversation is None:
-        return None, 0
-    return conversation, conversation_next_ordinal(conversation_id=conversation.pk)
+        return None, []
+    return conversation, conversation_history(conversation_id=conversation.pk, limit=10_000)
 
 
 class ConversationConsumer(AsyncWebsocketConsumer):
+    # This consumer receives no group messages. An alias that is not configured makes Channels
+    # skip the layer entirely, so a Redis outage cannot close a learner's socket; teachers'
+    # live views are told through lessons.services.live_updates, which tolerates the outage.
+    channel_layer_alias = "no-channel-layer"
     runtime: ConversationRuntime | None = None
     inbound: wire_audio.Inbound | None = None
     outbound: wire_audio.PcmOut | wire_audio.OpusOut = wire_audio.PcmOut()
@@ -57,7 +61,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         pk = self.scope["url_route"]["kwargs"]["pk"]
         await self.accept()
         try:
-            conversation, next_ordinal = await _load(pk)
+            conversation, history = await _load(pk)
         except DatabaseError:
             logger.warning("conversation %s: database unavailable at connect", pk)
             await self.close(CLOSE_TRY_AGAIN)
@@ -70,14 +74,14 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         self.conversation = conversation
         self.bytes_in = protocol.ByteRate(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
-        self.runtime = await self._runtime(conversation, next_ordinal=next_ordinal)
+        self.runtime = await self._runtime(conversation, history=history)
         if self.runtime.trial and self.runtime.trial_seconds_left() == 0:
             await self.send_event({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
             await self.close(protocol.CLOSE_TRIAL_OVER)
             self.runtime = None
 
     async def _runtime(
-        self, conversation: Conversation, *, next_ordinal: int
+        self, conversation: Conversation, *, history: list[tuple[str, str]]
     ) -> ConversationRuntime:
         lock = _CREATING.setdefault(conversation.pk, asyncio.Lock())
         async with lock:
@@ -87,22 +91,23 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                     await runtime.sink.close_with(CLOSE_REPLACED)
                 runtime.attach(self)
                 return runtime
-            runtime = self._new_runtime(conversation, next_ordinal=next_ordinal)
+            runtime = self._new_runtime(conversation, history=history)
             REGISTRY[conversation.pk] = runtime
             runtime.attach(self)
         _CREATING.pop(conversation.pk, None)
         return runtime
 
-    def _new_runtime(self, conversation: Conversation, *, next_ordinal: int) -> ConversationRuntime:
-        settings_ = upstream.live_settings(conversation, greet=next_ordinal == 0)
-        tutor = LiveTutor(upstream.client(), settings_)
+    def _new_runtime(
+        self, conversation: Conversation, *, history: list[tuple[str, str]]
+    ) -> ConversationRuntime:
+        tutor = LiveTutor(upstream.client(), upstream.live_settings(conversation, history=history))
         return ConversationRuntime(
             conversation_id=conversation.pk,
             started_at=conversation.started_at,
             trial=conversation.is_trial,
             first_activity_at=conversation.first_audio_at,
             tutor=tutor,
-            next_ordinal=next_ordinal,
+            next_ordinal=len(history),
             assignment_id=conversation.assignment_id,
             on_activity=self._publisher(conversation),
         )

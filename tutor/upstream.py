@@ -72,16 +72,35 @@ def system_instruction(conversation: Conversation) -> str:
     return build_system_instruction(learner=learner, topic=topic)
 
 
-def live_settings(conversation: Conversation, *, greet: bool = True) -> LiveSettings:
-    """`greet` False for a conversation picked up again after the Live session was lost: the
-    tutor must not open the scenario a second time."""
+CONTINUATION = (
+    "\n\nThis conversation is already under way: the connection was restored after an "
+    "interruption. Do not greet the learner or introduce yourself or the scenario again; "
+    "carry on naturally from the last line. The conversation so far:\n{transcript}"
+)
+CONTINUATION_TURNS = 30  # the most recent turns a restored session is given
+
+
+def continuation(history: list[tuple[str, str]]) -> str:
+    """The note that tells a fresh Live session where an interrupted conversation stands."""
+    lines = [f"{'Tutor' if speaker == 'tutor' else 'Learner'}: {text}" for speaker, text in history]
+    return CONTINUATION.format(transcript="\n".join(lines[-CONTINUATION_TURNS:]))
+
+
+def live_settings(
+    conversation: Conversation, *, history: list[tuple[str, str]] | None = None
+) -> LiveSettings:
+    """With `history` (the turns stored so far) the session continues a conversation whose
+    Live session was lost, e.g. when the server restarted: no opener, no second greeting."""
     learner, topic = briefs(conversation)
+    instruction = build_system_instruction(learner=learner, topic=topic)
+    if history:
+        instruction += continuation(history)
     return LiveSettings(
         model=settings.GEMINI_LIVE_MODEL,
-        system_instruction=build_system_instruction(learner=learner, topic=topic),
+        system_instruction=instruction,
         voice=voice_for(conversation.language),
         language_code=speech_language_code(conversation.language),
         tools=TOOL_DECLARATIONS,
-        opener=opener_text(learner=learner, topic=topic) if greet else None,
+        opener=None if history else opener_text(learner=learner, topic=topic),
         connect_timeout=float(settings.GEMINI_CONNECT_TIMEOUT),
     )
