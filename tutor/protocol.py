@@ -115,9 +115,30 @@ def parse_text_frame(raw: str) -> dict[str, Any]:
     error = next(iter(validator.iter_errors(message)), None)
     if error is not None:
         raise FrameError(CLOSE_BAD_FRAME, f"invalid {kind} message: {error.message[:120]}")
+    # JSON Schema's "integer" admits 48000.0 and its enum admits 1.0 for 1: be exact.
+    if kind == "start" and not all(_is_int(message.get(k, 1)) for k in ("sampleRate", "channels")):
+        raise FrameError(CLOSE_BAD_FRAME, "invalid start message: numbers must be integers")
     if kind == "text" and not message["text"].strip():
         raise FrameError(CLOSE_BAD_FRAME, "empty text message")
+    if kind == "text" and not storable_text(message["text"]):
+        raise FrameError(CLOSE_BAD_FRAME, "text may not hold NUL characters or lone surrogates")
     return message
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def storable_text(text: str) -> bool:
+    """Whether PostgreSQL can store `text`: no NUL characters, and no lone surrogates (a JSON
+    "\\ud800" escape decodes to one, and UTF-8 cannot encode it)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_start(message: dict[str, Any]) -> Start:
