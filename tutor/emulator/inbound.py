@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tutor.emulator import wire
+from tutor.emulator import arrivals, wire
 from tutor.emulator.setup import INVALID_ARGUMENT, LiveConfig, ProtocolError
 from tutor.emulator.turns import Conductor, Trigger
 from tutor.emulator.vad import DEFAULT_THRESHOLD, THRESHOLDS, EnergyVad, To16k
@@ -58,6 +58,7 @@ class Inbound:
         except ValueError as exc:
             raise ProtocolError(1007, INVALID_ARGUMENT) from exc
         self.conductor.link.record.audio_bytes_in += len(pcm)
+        arrivals.audio(self.conductor.link.record, len(pcm))
         if not self.config.aad:
             return
         for event in self.vad.feed(self.to16k(pcm, wire.mime_rate(blob.get("mimeType")))):

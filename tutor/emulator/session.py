@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from aiohttp import WSMsgType, web
 
-from tutor.emulator import wire
+from tutor.emulator import arrivals, wire
 from tutor.emulator.dialogue import DialogueState, new_state
 from tutor.emulator.inbound import Inbound
 from tutor.emulator.records import Fault, SessionRecord
@@ -68,6 +68,7 @@ class LiveSession:
         except SessionOver:
             pass
         finally:
+            arrivals.flush()
             for task in list(self._tasks):
                 task.cancel()
             if self.record.close_code is None:
@@ -78,6 +79,7 @@ class LiveSession:
         if setup is None:
             return
         config = parse_setup(setup, self.api_key, self.record.api_version or "v1beta")
+        arrivals.setup(self.record, config.instruction)
         state = self._initial_state(config)
         self.record.model, self.record.language = config.model, state.lang
         self.record.band = state.band
