@@ -1,0 +1,148 @@
+"""Daphne stopped with SIGTERM mid-conversation: every line said so far is stored, the one being
+spoken included (marked interrupted), and the conversation is finished, not left dangling."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db import connection, connections
+from django.test import Client as HttpClient
+from websockets.asyncio.client import connect
+
+from accounts.models import User
+from lessons.models import Conversation, Turn
+from lessons.services import conversations as services
+from tutor.emulator import Emulator
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def database_url() -> str:
+    """The pytest-django test database as a DATABASE_URL for a server subprocess."""
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    host = quote(db.get("HOST") or "127.0.0.1", safe="")
+    return f"postgres://{quote(db.get('USER') or '')}{password}@{host}{port}/{db['NAME']}"
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=1) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
+
+
+async def _daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "GEMINI_API_KEY"}
+    env.update(
+        DATABASE_URL=database_url(),
+        GOOGLE_GEMINI_BASE_URL=emulator.base_url,
+        GEMINI_CA_FILE=emulator.ca_file,
+        TERTULIA_TESTING="1",
+    )
+    handle = log.open("w")
+    proc = subprocess.Popen(  # noqa: S603 (daphne from our venv, fixed arguments)
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "tutor.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=handle,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        if await asyncio.to_thread(_healthy, url):
+            return proc, url
+        if proc.poll() is not None:
+            break
+        await asyncio.sleep(0.1)
+    proc.kill()
+    pytest.fail(f"daphne did not start:\n{log.read_text()[-2000:]}")
+
+
+@database_sync_to_async
+def _signed_in(user: User) -> str:
+    client = HttpClient()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+async def _read_until(ws: Any, match: Any) -> dict[str, Any]:
+    async with asyncio.timeout(30):
+        async for frame in ws:
+            if isinstance(frame, str) and match(event := json.loads(frame)):
+                return event
+    raise AssertionError("socket closed")
+
+
+async def test_sigterm_mid_turn_stores_everything_and_finishes(alice: User, tmp_path: Path) -> None:
+    conversation = await database_sync_to_async(services.conversation_start)(learner=alice)
+    cookie = await _signed_in(alice)
+    async with Emulator(pace=1.0, silence_ms=300) as emulator:
+        proc, url = await _daphne(emulator, tmp_path / "daphne.log")
+        try:
+            ws_url = url.replace("http", "ws") + f"/ws/conversations/{conversation.pk}/"
+            headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
+            async with connect(ws_url, additional_headers=headers) as ws:
+                await ws.send(json.dumps({"type": "start", "sampleRate": 48000, "format": "s16"}))
+                await _read_until(ws, lambda e: e["type"] == "transcript" and e["final"])
+                await ws.send(json.dumps({"type": "text", "text": "Yo soy cansado hoy"}))
+                # The tutor has started to answer (in real time): stop the server now.
+                await _read_until(
+                    ws,
+                    lambda e: (
+                        e["type"] == "transcript" and e["speaker"] == "tutor" and not e["final"]
+                    ),
+                )
+                proc.send_signal(signal.SIGTERM)
+                await asyncio.to_thread(proc.wait, 30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    await database_sync_to_async(connections.close_all)()
+
+    @database_sync_to_async
+    def stored() -> tuple[Conversation, list[tuple[int, str, str, bool]]]:
+        return Conversation.objects.get(pk=conversation.pk), list(
+            Turn.objects.filter(conversation=conversation)
+            .order_by("ordinal")
+            .values_list("ordinal", "speaker", "source", "interrupted")
+        )
+
+    done, turns = await stored()
+    log = (tmp_path / "daphne.log").read_text()
+    assert [(o, s) for o, s, _, _ in turns] == [(0, "tutor"), (1, "learner"), (2, "tutor")], log
+    assert turns[1][2] == "typed"
+    assert turns[2][3] is True  # the reply cut off by the shutdown, kept and marked
+    assert (done.status, done.end_reason) == ("ended", "server_shutdown")
+    assert done.tutor_seconds > 0
