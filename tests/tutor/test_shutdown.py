@@ -53,7 +53,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-async def _daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _spawn_daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "GEMINI_API_KEY"}
     env.update(
@@ -79,7 +79,11 @@ async def _daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes
         stdout=handle,
         stderr=handle,
     )
-    url = f"http://127.0.0.1:{port}"
+    return proc, f"http://127.0.0.1:{port}"
+
+
+async def _daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    proc, url = await asyncio.to_thread(_spawn_daphne, emulator, log)
     for _ in range(150):
         if await asyncio.to_thread(_healthy, url):
             return proc, url
@@ -87,7 +91,8 @@ async def _daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes
             break
         await asyncio.sleep(0.1)
     proc.kill()
-    pytest.fail(f"daphne did not start:\n{log.read_text()[-2000:]}")
+    tail = await asyncio.to_thread(log.read_text)
+    pytest.fail(f"daphne did not start:\n{tail[-2000:]}")
 
 
 @database_sync_to_async
@@ -140,7 +145,7 @@ async def test_sigterm_mid_turn_stores_everything_and_finishes(alice: User, tmp_
         )
 
     done, turns = await stored()
-    log = (tmp_path / "daphne.log").read_text()
+    log = await asyncio.to_thread((tmp_path / "daphne.log").read_text)
     assert [(o, s) for o, s, _, _ in turns] == [(0, "tutor"), (1, "learner"), (2, "tutor")], log
     assert turns[1][2] == "typed"
     assert turns[2][3] is True  # the reply cut off by the shutdown, kept and marked
