@@ -1,0 +1,151 @@
+"""A simulated learner for the benchmarks: the page's WebSocket protocol, without a browser.
+
+The microphone is 48 kHz mono PCM16 in 20 ms frames, as the page captures it: real Spanish
+speech (espeak-ng, the emulator's voice) when the learner talks, otherwise a -60 dBFS noise
+floor (a real microphone with noise suppression is quiet, not digitally silent). With Opus the
+frames are encoded as the page's WebCodecs encoder does (24 kbit/s, 20 ms packets) and sent
+two packets to a frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from websockets.asyncio.client import ClientConnection, connect
+
+from tutor.dsp import OpusEncoder
+from tutor.emulator.voice import synthesize
+from tutor.protocol import opus_bundle
+
+RATE = 48_000
+FRAME_MS = 20
+FRAME_SAMPLES = RATE * FRAME_MS // 1000
+SENTENCES = (
+    "Yo soy cansado hoy, trabajé mucho.",
+    "Me gusta leer libros y escuchar a la música.",
+    "El fin de semana pasado fui a la playa con mis amigos.",
+    "Hacía sol, pero el agua era muy fría.",
+)
+NOISE_DBFS = -60.0
+
+
+def speech(sentence: str) -> np.ndarray:
+    """A sentence as int16 samples at 48 kHz."""
+    return np.frombuffer(synthesize(sentence, "es", sample_rate=RATE), np.int16)
+
+
+def noise(samples: int, rng: np.random.Generator) -> np.ndarray:
+    scale = 32768 * 10 ** (NOISE_DBFS / 20)
+    return np.clip(rng.normal(0, scale, samples), -32768, 32767).astype(np.int16)
+
+
+class Mic:
+    """20 ms frames on demand: queued speech first, the noise floor otherwise."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self._rng = np.random.default_rng(seed)
+        self._queued = np.zeros(0, np.int16)
+
+    def say(self, samples: np.ndarray) -> float:
+        """Queue speech; returns its duration in seconds."""
+        self._queued = np.concatenate([self._queued, samples])
+        return len(samples) / RATE
+
+    @property
+    def talking(self) -> bool:
+        return len(self._queued) > 0
+
+    def frame(self) -> bytes:
+        take, self._queued = self._queued[:FRAME_SAMPLES], self._queued[FRAME_SAMPLES:]
+        if len(take) < FRAME_SAMPLES:
+            take = np.concatenate([take, noise(FRAME_SAMPLES - len(take), self._rng)])
+        return take.tobytes()
+
+
+class Uplink:
+    """Turns 20 ms PCM frames into what the page sends: the frame itself, or every second
+    frame one Opus bundle of two packets."""
+
+    def __init__(self, codec: str) -> None:
+        self.codec = codec
+        self._encoder = OpusEncoder(rate=RATE, bitrate=24_000, frame_ms=FRAME_MS)
+        self._packets: list[bytes] = []
+
+    def start_message(self) -> dict[str, Any]:
+        if self.codec == "opus":
+            return {"type": "start", "codec": "opus", "sampleRate": RATE, "channels": 1}
+        return {"type": "start", "sampleRate": RATE, "format": "s16", "channels": 1}
+
+    def frames(self, pcm: bytes) -> list[bytes]:
+        if self.codec == "pcm":
+            return [pcm]
+        self._packets += self._encoder.encode(pcm)
+        if len(self._packets) < 2:
+            return []
+        bundle, self._packets = opus_bundle(self._packets), []
+        return [bundle]
+
+
+@dataclass
+class Downlink:
+    """What the server sent: audio bytes, events, and when the last turn completed."""
+
+    audio_bytes: int = 0
+    audio_frames: int = 0
+    events: list[dict[str, Any]] = field(default_factory=list)
+    turns_done: int = 0
+    turn_done: asyncio.Event = field(default_factory=asyncio.Event)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+    on_audio: Callable[[bytes], None] | None = None
+
+    async def read(self, ws: ClientConnection) -> None:
+        try:
+            async for message in ws:
+                if isinstance(message, bytes):
+                    self.audio_bytes += len(message)
+                    self.audio_frames += 1
+                    if self.on_audio is not None:
+                        self.on_audio(message)
+                    continue
+                self._event(json.loads(message))
+        finally:
+            self.closed.set()
+
+    def _event(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+        if event["type"] == "ready":
+            self.ready.set()
+        elif event["type"] == "turn_complete":
+            self.turns_done += 1
+            self.turn_done.set()
+        elif event["type"] == "error":
+            raise RuntimeError(f"server error: {event}")
+
+    async def next_turn(self, within: float = 60.0) -> None:
+        self.turn_done.clear()
+        async with asyncio.timeout(within):
+            await self.turn_done.wait()
+
+
+async def open_socket(base_url: str, conversation_id: str, cookie: str) -> ClientConnection:
+    ws_url = base_url.replace("http", "ws", 1) + f"/ws/conversations/{conversation_id}/"
+    return await connect(
+        ws_url,
+        additional_headers={"Cookie": cookie, "Origin": base_url},
+        compression=None,  # Daphne does not negotiate permessage-deflate; browsers get none
+        max_size=None,
+        open_timeout=60,
+        ping_interval=None,
+    )
+
+
+def pace(start: float, index: int, frame_ms: float = FRAME_MS) -> float:
+    """Seconds to sleep so that frame `index` leaves at start + index * frame_ms."""
+    return max(0.0, start + index * frame_ms / 1000 - time.monotonic())
