@@ -6,6 +6,7 @@ import { sendTyped } from "./conversation/fallback.js";
 import { closeNotice, MIC_PROBLEMS } from "./conversation/messages.js";
 import { LiveSocket } from "./conversation/socket.js";
 import { Stage } from "./conversation/stage.js";
+import { Talk } from "./conversation/talk.js";
 import { Notice, Phrases, Targets, Transcript } from "./conversation/view.js";
 
 const NOMINAL_RATE = 48000; // declared when there is no microphone: no audio will follow
@@ -50,22 +51,16 @@ class Conversation {
     });
     this.startedAt = Date.parse(root.dataset.startedAt) || Date.now();
     this.queue = []; // typed lines waiting for the socket
-    this.pushToTalk = false;
     this.trialLeft = config.trial ? config.trialSeconds : null;
     this.trialDeadline = null;
+    const { stage, mic, speaker, socket, debug } = this;
+    this.talk = new Talk({ stage, mic, speaker, socket, debug });
     for (const line of this.transcript.finals()) if (line.speaker === "learner") this.targets.check(line.text);
   }
 
   bind() {
-    const button = this.stage.button;
-    button.addEventListener("click", () => this.pressed());
-    button.addEventListener("pointerdown", (e) => this.pttPointer(e, true));
-    for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) {
-      button.addEventListener(type, (e) => this.pttPointer(e, false));
-    }
-    document.addEventListener("keydown", (e) => this.pttKey(e, true));
-    document.addEventListener("keyup", (e) => this.pttKey(e, false));
-    $("push-to-talk").addEventListener("change", (e) => this.setPushToTalk(e.target.checked));
+    this.stage.button.addEventListener("click", () => this.pressed());
+    this.talk.bind($("push-to-talk"));
     $("type-form").addEventListener("submit", (e) => this.typed(e));
     $("end-form").addEventListener("submit", (e) => this.end(e));
   }
@@ -105,7 +100,9 @@ class Conversation {
       return null;
     }
     this.notice.clear("mic");
-    this.setPushToTalk(this.pushToTalk);
+    // The checkbox itself, not a change event: it may have been ticked (or restored by the
+    // browser) before this script ran.
+    this.talk.setPushToTalk($("push-to-talk").checked);
     return this.mic.sampleRate;
   }
 
@@ -121,7 +118,8 @@ class Conversation {
 
   async retryMic() {
     if (!this.begun) return this.begin(true);
-    if (this.retrying || this.mode === "text") return this.retryVoice();
+    if (this.mode === "text") return this.retryVoice();
+    if (this.retrying) return;
     this.retrying = true;
     this.speaker.resume();
     const rate = await this.startMic();
@@ -137,61 +135,7 @@ class Conversation {
     const mode = this.stage.mode;
     if (mode === "idle") this.begin(true);
     else if (mode === "nomic") this.retryMic();
-    else if (mode === "on") this.setMuted(true);
-    else if (mode === "muted") this.setMuted(false);
-  }
-
-  setMuted(muted) {
-    this.mic.setSending(!muted);
-    this.debug.mic = muted ? "muted" : "on";
-    this.stage.setMode(muted ? "muted" : "on");
-    this.stage.setIdleText(muted ? "Muted" : "Listening…");
-    // Tell the tutor the learner stopped: Gemini ends the utterance and drops cached audio.
-    if (muted) this.socket.send({ type: "pause" });
-    else this.speaker.resume();
-  }
-
-  setPushToTalk(on) {
-    this.pushToTalk = on;
-    if (!this.mic.context) return;
-    if (on) {
-      this.setMuted(true);
-      this.stage.setMode("ptt");
-      this.stage.setIdleText("Hold to talk");
-    } else {
-      this.setMuted(false);
-    }
-  }
-
-  hold(down) {
-    const mode = this.stage.mode;
-    if (down && mode === "ptt") {
-      this.mic.setSending(true);
-      this.debug.mic = "on";
-      this.stage.setMode("holding");
-      this.speaker.resume();
-    } else if (!down && mode === "holding") {
-      this.setMuted(true);
-      this.stage.setMode("ptt");
-      this.stage.setIdleText("Hold to talk");
-    }
-  }
-
-  pttPointer(event, down) {
-    if (!this.pushToTalk || (down && event.button !== 0)) return;
-    if (down) this.stage.button.setPointerCapture(event.pointerId);
-    this.hold(down);
-  }
-
-  pttKey(event, down) {
-    if (!this.pushToTalk || (event.key !== " " && event.key !== "Enter")) return;
-    const target = event.target;
-    const onButton = target === this.stage.button;
-    // Space anywhere but in a field or another control; Enter only on the talk button.
-    const elsewhere = target.closest("input, textarea, select, button, a, summary, [contenteditable]");
-    if ((event.key === "Enter" && !onButton) || (!onButton && elsewhere)) return;
-    event.preventDefault();
-    if (!event.repeat) this.hold(down);
+    else this.talk.toggle();
   }
 
   sendAudio(pcm) {
@@ -295,7 +239,7 @@ class Conversation {
     const notice = closeNotice(code);
     this.setState(notice.state);
     if (notice.final) this.stop();
-    else this.pauseMic();
+    else this.talk.pause();
     // An upstream failure comes with the server's reason just before the close: keep it.
     const text = code === 4502 && this.lastError ? `${this.lastError} ${notice.text}` : notice.text;
     this.lastError = null;
@@ -308,18 +252,12 @@ class Conversation {
     this.notice.show(`closed-${code}`, notice.tone, text, actions);
   }
 
-  // Not talking to anyone (another tab took over): the microphone goes quiet until resumed.
-  pauseMic() {
-    this.resumeMic = this.stage.mode === "on";
-    if (this.resumeMic) this.setMuted(true);
-  }
-
   act(what) {
     if (what === "reconnect") {
       this.notice.clear();
       this.setState("connecting");
       this.socket.restart(this.startMessage());
-      if (this.resumeMic) this.setMuted(false);
+      this.talk.resume();
     } else if (what === "reload") {
       location.reload();
     } else if (what === "review") {
@@ -384,8 +322,7 @@ class Conversation {
     this.setState("connecting");
     const rate = this.mic.context ? this.mic.sampleRate : await this.startMic();
     this.declaredRate = rate || this.declaredRate;
-    this.socket.everOpened = false;
-    this.socket.restart(this.startMessage());
+    this.socket.restart(this.startMessage(), { fresh: true });
   }
 
   typed(event) {

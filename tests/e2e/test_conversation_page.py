@@ -81,6 +81,7 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     page = launch(speech_wav(SENTENCE, LEAD)).new_page(viewport=DESKTOP)
     page.goto(server + "/")
     page.click("#try-free")
+    page.wait_for_url("**/conversations/*/")  # loaded: the page's module has run
     expect(page.locator("#talk-label")).to_have_text("Start talking")
     screenshot(page, "01-before-start")
 
@@ -197,7 +198,7 @@ def test_typing_carries_on_over_http_when_websockets_are_blocked(
     screenshot(page, "05-text-mode")
 
 
-def test_without_microphone_permission_the_page_says_so_and_typing_still_works(
+def test_without_microphone_permission_typing_still_works_and_end_leads_to_the_review(
     server: str, launch: Callable[..., Browser], alice: Any
 ) -> None:
     conversation = conversation_start(learner=alice)
@@ -219,8 +220,13 @@ def test_without_microphone_permission_the_page_says_so_and_typing_still_works(
     state = debug_state(page)
     assert state["mic"] == "denied"
     assert state["capturedFrames"] == 0
-    assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.ACTIVE
     screenshot(page, "06-microphone-blocked")
+
+    page.click("#end-button")
+    page.wait_for_url(f"**/learn/conversations/{conversation.pk}/", timeout=WAIT_MS)
+    expect(page.locator("main")).to_contain_text("Me gusta escuchar a la música.")
+    conversation.refresh_from_db()
+    assert conversation.status == Conversation.Status.ENDED
 
 
 def test_a_dropped_connection_comes_back_to_the_same_conversation(

@@ -120,8 +120,10 @@ export class LiveSocket {
     this.ws = null;
   }
 
-  // Reconnect now (a "Try again" button, or a new `start` format).
-  restart(start) {
+  // Reconnect now (a "Try again" button, or a new `start` format). `fresh`: a socket that
+  // never opens counts as blocked again, as on a first visit.
+  restart(start, { fresh = false } = {}) {
+    if (fresh) this.everOpened = false;
     if (this.ws) {
       const old = this.ws;
       this.ws = null;

@@ -161,7 +161,10 @@ export class Transcript {
 
   attach(item, correction) {
     item.append(this.card(correction));
-    this.announce(`Correction: ${correction.corrected}. ${correction.explanation || ""}`);
+    // "Don't correct me while I talk" holds for screen-reader users too: the card waits.
+    if (this.style !== "none") {
+      this.announce(`Correction: ${correction.corrected}. ${correction.explanation || ""}`);
+    }
   }
 
   card({ original, corrected, explanation, kind }) {
