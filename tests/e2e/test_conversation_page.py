@@ -16,14 +16,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from lessons.models import Conversation, Topic, Turn
 from lessons.services.conversations import conversation_start
-from tests.e2e.conftest import (
-    DESKTOP,
-    TRIAL_SECONDS,
-    EmulatorControl,
-    debug_state,
-    screenshot,
-    signed_in_page,
-)
+from tests.e2e.browser import DESKTOP, EmulatorControl, debug_state, screenshot, signed_in_page
+from tests.e2e.conftest import TRIAL_SECONDS
 from tests.e2e.proxy import CuttableProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
