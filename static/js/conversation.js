@@ -50,6 +50,7 @@ class Conversation {
       onBlocked: () => this.textMode(),
     });
     this.startedAt = Date.parse(root.dataset.startedAt) || Date.now();
+    this.mode = "voice"; // or "text": WebSockets blocked, typed lines go over HTTP
     this.queue = []; // typed lines waiting for the socket
     this.trialLeft = config.trial ? config.trialSeconds : null;
     this.trialDeadline = null;
