@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 
 from accounts.choices import CAN_DO, TARGET_LANGUAGES
 from lessons.models import Topic
+from lessons.services.classrooms import open_assignments_for
+from lessons.services.deck import deck_summary
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -33,5 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .exclude(pk__in=[t.pk for t in topics])
         .order_by("level_min", "title")
     )
-    context = {"topics": topics, "other_topics": other_topics}
+    context = {
+        "topics": topics,
+        "other_topics": other_topics,
+        "deck": deck_summary(user),
+        "open_assignments": open_assignments_for(user),
+    }
     return render(request, "lessons/home.html", context)
