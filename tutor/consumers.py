@@ -139,6 +139,17 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                 await asyncio.shield(self.runtime.finish("server_shutdown"))
             raise
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels runs close_old_connections before every message: a hop to the one
+        # database thread (plus a SELECT 1 with conn_health_checks) for each 20 ms audio
+        # frame, which queued every conversation's audio behind the others' (seconds at 30
+        # conversations). Audio frames touch no database, and every database call goes
+        # through database_sync_to_async, which closes stale connections itself.
+        if message["type"] == "websocket.receive" and message.get("bytes") is not None:
+            await self.websocket_receive(message)
+            return
+        await super().dispatch(message)
+
     async def disconnect(self, code: int) -> None:
         if self.runtime is not None:
             self.runtime.detach(self)
