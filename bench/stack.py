@@ -9,6 +9,7 @@ Import this module before anything else from Django: it sets up Django for the b
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -233,7 +234,7 @@ def seed_learners(prefix: str, count: int) -> list[Learner]:
             Learner(
                 conversation_id=str(conversation.pk),
                 cookie=f"{settings.SESSION_COOKIE_NAME}={_session_key(user)}",
-                instruction_sha1=_sha1(upstream.system_instruction(conversation)),
+                instruction_sha1=sha1(upstream.system_instruction(conversation)),
             )
         )
     return learners
@@ -249,7 +250,5 @@ def _session_key(user: User) -> str:
     return str(session.session_key)
 
 
-def _sha1(text: str) -> str:
-    import hashlib
-
+def sha1(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 (a label, not security)
