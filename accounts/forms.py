@@ -51,7 +51,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["level"].choices = [
+        self.fields["level"].choices = [  # type: ignore[attr-defined]
             (level.value, f"{level.label} — {CAN_DO[level.value]}") for level in Level
         ]
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.choices import CAN_DO, TARGET_LANGUAGES
+from accounts.requests import AuthedRequest
 from lessons.models import Topic
 from lessons.services.classrooms import open_assignments_for
 from lessons.services.deck import deck_summary
@@ -21,7 +22,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     topics = list(
         Topic.objects.builtin()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.choices import TARGET_LANGUAGES
+from accounts.requests import AuthedRequest
 from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
 from tutor import protocol, upstream
@@ -34,7 +35,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 @require_POST
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthedRequest) -> HttpResponse:
     """Start a conversation on a topic, an assignment, or free talk (no topic)."""
     user = request.user
     topic = assignment = None

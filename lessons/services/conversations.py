@@ -91,15 +91,21 @@ def conversation_start(
         trial_ip=None if learner else ip,
         topic=topic,
         assignment=assignment,
-        language=topic.language
-        if topic
-        else (language or getattr(learner, "target_language", "es")),
+        language=_language(topic, learner, language),
         level=level or (learner.level if learner else (topic.level_min if topic else "A1")),
         correction_style=style or (learner.correction_style if learner else "recast"),
     )
     conversation.full_clean()
     conversation.save()
     return conversation
+
+
+def _language(topic: Topic | None, learner: User | None, requested: str | None) -> str:
+    if topic is not None:
+        return topic.language
+    if requested:
+        return requested
+    return learner.target_language if learner is not None else "es"
 
 
 def conversation_set_upstream(*, conversation_id: UUID, model: str, voice: str) -> None:
