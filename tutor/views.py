@@ -222,7 +222,9 @@ def _typed_text(request: HttpRequest) -> str | None:
     if not isinstance(raw, str):
         return None
     text = raw.strip()
-    return text if 0 < len(text) <= MAX_TYPED_CHARS else None
+    # NUL (and, from a JSON body, a lone surrogate) cannot be stored: a 400, not a 500.
+    ok = 0 < len(text) <= MAX_TYPED_CHARS and protocol.storable_text(text)
+    return text if ok else None
 
 
 def _refusal_text(code: int | None) -> str:
