@@ -183,8 +183,9 @@ def phrase_hits(
     matchers = [PhraseMatcher(phrase) for phrase in phrases]
     hits: dict[int, dict[str, list[TurnRef]]] = defaultdict(lambda: defaultdict(list))
     for learner, turn in turns:
+        text = normalise(turn.text)
         for matcher in matchers:
-            if matcher.matches(turn.text):
+            if matcher.matches_normalised(text):
                 hits[learner][matcher.phrase].append(turn)
     return hits
 
@@ -194,7 +195,8 @@ def phrases_by_turn(phrases: list[str], turns: Iterable[Turn]) -> dict[int, list
     matchers = [PhraseMatcher(phrase) for phrase in phrases]
     used: dict[int, list[str]] = {}
     for turn in turns:
-        found = [m.phrase for m in matchers if m.matches(turn.text)]
+        text = normalise(turn.text)
+        found = [m.phrase for m in matchers if m.matches_normalised(text)]
         if found:
             used[turn.ordinal] = found
     return used

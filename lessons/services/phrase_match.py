@@ -12,7 +12,8 @@ The rule (documented for teachers on the evidence page as well):
    4 letters that leaves at most 2 letters of the phrase token unmatched ("reservar" ~ "reservé",
    "möchte" ~ "möchten"). Failing that, a window of the turn with the phrase's token count (±1,
    so one dropped or added small word is forgiven) may match with a difflib ratio ≥ 0.85
-   ("la cuenta" ~ "las cuentas").
+   ("la cuenta" ~ "las cuentas"); a window is only compared when at least half as many of its
+   words as the phrase has begin with the same two letters as a word of the phrase.
 3. Phrases in scripts without spaces (Japanese kana and kanji, Chinese): spaces are removed from
    both texts and the phrase must be a substring of the turn, or a window of its length ±1
    characters must reach the same difflib ratio ("予約したい" ~ "予約をしたい").
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
 
 RATIO = 0.85
@@ -58,7 +60,7 @@ def is_unspaced(text: str) -> bool:
 
 
 class PhraseMatcher:
-    """Matches one target phrase against many turns (normalises the phrase once)."""
+    """Matches one target phrase against many turns. Not thread-safe: one per request."""
 
     def __init__(self, phrase: str) -> None:
         self.phrase = phrase
@@ -66,11 +68,20 @@ class PhraseMatcher:
         self.unspaced = is_unspaced(normalised)
         self.tokens = normalised.split()
         self.joined = normalised.replace(" ", "") if self.unspaced else normalised
+        # difflib indexes its second sequence; indexing the phrase once, not every window,
+        # is what keeps a class's evidence table fast.
+        self._differ = SequenceMatcher(None, autojunk=False)
+        self._differ.set_seq2(self.joined)
+        self._starts = {token[:2] for token in self.tokens}
+        self._letters = Counter(self.joined)
 
     def matches(self, text: str) -> bool:
+        return self.matches_normalised(normalise(text))
+
+    def matches_normalised(self, normalised: str) -> bool:
+        """For callers that test many phrases against one turn: normalise the turn once."""
         if not self.tokens:
             return False
-        normalised = normalise(text)
         if self.unspaced:
             return self._matches_characters(normalised.replace(" ", ""))
         return self._matches_tokens(normalised.split())
@@ -83,7 +94,7 @@ class PhraseMatcher:
             for n in _window_sizes(len(self.joined))
             for start in range(max(1, len(text) - n + 1))
         )
-        return any(_close(self.joined, window) for window in windows)
+        return any(self._close(window) for window in windows)
 
     def _matches_tokens(self, tokens: list[str]) -> bool:
         size = len(self.tokens)
@@ -92,11 +103,28 @@ class PhraseMatcher:
             if all(map(token_matches, self.tokens, window)):
                 return True
         windows = (
-            " ".join(tokens[start : start + n])
+            tokens[start : start + n]
             for n in _window_sizes(size)
             for start in range(max(1, len(tokens) - n + 1))
         )
-        return any(_close(self.joined, window) for window in windows)
+        # Compare a window only if at least half of the phrase's words begin (2 letters) like a
+        # word in it: cheap, and it skips nearly every window before the costly ratio.
+        return any(
+            self._close(" ".join(window))
+            for window in windows
+            if 2 * sum(token[:2] in self._starts for token in window) >= size
+        )
+
+    def _close(self, window: str) -> bool:
+        # Upper bound from the lengths alone (difflib's real_quick_ratio, without its overhead).
+        total = len(window) + len(self.joined)
+        if 2 * min(len(window), len(self.joined)) < RATIO * total:
+            return False
+        # Upper bound from the letters both share, in any order (difflib's quick_ratio).
+        if 2 * sum((Counter(window) & self._letters).values()) < RATIO * total:
+            return False
+        self._differ.set_seq1(window)
+        return self._differ.ratio() >= RATIO
 
 
 def token_matches(phrase_token: str, said: str) -> bool:
@@ -124,13 +152,3 @@ def _common_prefix(a: str, b: str) -> int:
 def _window_sizes(size: int) -> tuple[int, ...]:
     """Windows of the phrase's length, one more, and one fewer for phrases of 3 or more."""
     return (size - 1, size, size + 1) if size >= 3 else (size, size + 1)
-
-
-def _close(target: str, window: str) -> bool:
-    matcher = SequenceMatcher(None, target, window, autojunk=False)
-    # The two quick bounds are cheap and rule out most windows before the full ratio.
-    return (
-        matcher.real_quick_ratio() >= RATIO
-        and matcher.quick_ratio() >= RATIO
-        and matcher.ratio() >= RATIO
-    )
