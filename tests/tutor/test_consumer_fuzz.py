@@ -1,0 +1,102 @@
+"""Random and malformed frames against the real consumer, runtime, SDK and emulator.
+
+For any frame sequence the server must not raise (WebsocketCommunicator re-raises an
+application exception on receive/disconnect), must close with the code the protocol documents
+for the first bad frame (tests/tutor/frame_model.py), and must store exactly the typed lines
+it accepted: no empty turns, ordinals 0..n-1, no learner line made from garbage.
+"""
+
+from __future__ import annotations
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db import connections
+from django.test import override_settings
+from hypothesis import HealthCheck, example, given, settings
+
+from accounts.models import User
+from lessons.models import Conversation, Turn
+from tests.tutor.conftest import Client, kind
+from tests.tutor.frame_model import Frame, Model, Quiet, Raw, Text, materialize, sessions
+from tutor.emulator import Emulator
+from tutor.runtime import REGISTRY
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+START = '{"type":"start","sampleRate":48000,"format":"s16"}'
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@database_sync_to_async
+def _conversation(learner: User) -> Conversation:
+    # Created directly, not through conversation_start: the hourly start limit is not under test.
+    return Conversation.objects.create(learner=learner, language="es", level="A2")
+
+
+@database_sync_to_async
+def _turns(conversation: Conversation) -> list[Turn]:
+    return list(Turn.objects.filter(conversation=conversation).order_by("ordinal"))
+
+
+async def _finish_all() -> None:
+    for runtime in list(REGISTRY.values()):
+        await runtime.finish("test_teardown")
+    await database_sync_to_async(connections.close_all)()
+
+
+async def _play(client: Client, sequence: list[Frame]) -> Model:
+    """Send every frame (even after a refusal: a closed consumer must ignore them)."""
+    model = Model()
+    for frame in sequence:
+        data = materialize(frame, model.declared)
+        model.feed(frame)
+        # send_input, not send_to: send_to refuses empty frames, which a browser can send.
+        key = "bytes" if isinstance(data, bytes) else "text"
+        await client.ws.send_input({"type": "websocket.receive", key: data})
+    return model
+
+
+async def _outcome(client: Client, model: Model) -> None:
+    expected = model.expected
+    if expected.code is None:
+        # Frames are handled in order, so the pong proves every earlier frame was handled.
+        await client.send(type="ping")
+        await client.until(kind("pong"))
+        assert client.kinds().count("ready") == expected.ready
+    else:
+        assert await client.closed(within=5) == expected.code, client.events
+        if expected.code >= 4000:
+            assert any(e["type"] == "error" for e in client.events)
+    await client.disconnect()  # re-raises anything the consumer raised
+
+
+def _check_stored(turns: list[Turn], typed: list[str]) -> None:
+    assert [t.ordinal for t in turns] == list(range(len(turns)))
+    assert all(t.text.strip() for t in turns)
+    learner = [(t.text, t.source) for t in turns if t.speaker == "learner"]
+    assert learner == [(text[:4000], "typed") for text in typed]
+
+
+@override_settings(RECONNECT_GRACE_SECONDS=0)
+@FUZZ
+@given(sequence=sessions)
+@example(sequence=[Text(START), Text('{"type":"text","text":"hola\\u0000"}')])
+@example(sequence=[Text(START), Text(START.replace("48000", "48000.0")), Quiet(1920)])
+@example(sequence=[Text(START.replace("}", ',"channels":1.0}')), Quiet(1920)])
+@example(sequence=[Text(START), Quiet(1920), Text('{"type":"text","text":" hola "}'), Raw(b"\x01")])
+async def test_any_frame_sequence_closes_as_documented_and_stores_only_typed_lines(
+    emulator: Emulator, alice: User, sequence: list[Frame]
+) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    try:
+        model = await _play(client, sequence)
+        await _outcome(client, model)
+    finally:
+        await _finish_all()
+    _check_stored(await _turns(conversation), model.expected.typed)
