@@ -39,7 +39,7 @@ class HistoryFilter(forms.Form):
         self.fields["topic"].choices = [("", "All topics"), *topics]
 
 
-def _filtered(user: Any, form: HistoryFilter) -> Any:
+def _filtered(user: Any, form: HistoryFilter, query: str, languages: list[str]) -> Any:
     conversations = Conversation.objects.owned_by(user)
     if not form.is_valid():
         return conversations
@@ -47,8 +47,8 @@ def _filtered(user: Any, form: HistoryFilter) -> Any:
         conversations = conversations.filter(language=form.cleaned_data["language"])
     if form.cleaned_data["topic"]:
         conversations = conversations.filter(topic_id=form.cleaned_data["topic"])
-    if form.cleaned_data["q"].strip():
-        conversations = conversations_matching(conversations, form.cleaned_data["q"])
+    if query:
+        conversations = conversations_matching(conversations, query, languages)
     return conversations
 
 
@@ -63,11 +63,20 @@ def history(request: HttpRequest) -> HttpResponse:
         .distinct()
     )
     form = HistoryFilter(request.GET or None, choices=used)
-    conversations = _filtered(user, form).select_related("topic").order_by("-started_at", "pk")
-    page = Paginator(with_figures(conversations), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    query = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
-    snippets = snippets_for([c.pk for c in rows], query) if query and rows else {}
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    # Search only in the languages the learner's conversations are in: simpler query plans.
+    languages = sorted({language for language, _, _ in used})
+    if form.is_valid() and form.cleaned_data["language"]:
+        languages = [form.cleaned_data["language"]]
+    ordered = _filtered(user, form, query, languages).order_by("-started_at", "pk")
+    # Page over ids, then compute figures for that page only: with OFFSET, PostgreSQL would
+    # evaluate the figure subqueries of every skipped row too.
+    page = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = Conversation.objects.filter(pk__in=list(page.object_list))
+    rows = list(with_figures(shown).select_related("topic").order_by("-started_at", "pk"))
+    snippets = snippets_for([c.pk for c in rows], query, languages) if query and rows else {}
     context = {
         "form": form,
         "page": page,
@@ -114,13 +123,16 @@ def _turn_views(conversation: Conversation, comments: list[Comment]) -> list[Tur
 
 def _phrases(conversation: Conversation) -> list[Phrase]:
     """Cards born in this conversation, including ones first noted in an earlier one."""
+    turns = Turn.objects.filter(conversation=conversation).values("pk")
+    corrections = Correction.objects.filter(turn__conversation=conversation).values("pk")
+    # IN-subqueries rather than joins: each branch uses its own index on Phrase.
     here = (
         Q(conversation=conversation)
-        | Q(source_turn__conversation=conversation)
-        | Q(source_correction__turn__conversation=conversation)
+        | Q(source_turn__in=turns)
+        | Q(source_correction__in=corrections)
     )
     mine = Phrase.objects.filter(here, learner_id=conversation.learner_id)
-    return list(mine.distinct().order_by("created_at", "pk"))
+    return list(mine.order_by("created_at", "pk"))
 
 
 @login_required

@@ -120,7 +120,8 @@ def export_json(user: User) -> bytes:
         "conversations": list(conversations.values()),
         "phrases": list(phrases.values()),
     }
-    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
+    # No indent: json only uses its C encoder without one (several times faster on big exports).
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
 def _account(user: User) -> dict[str, Any]:

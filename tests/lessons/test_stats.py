@@ -30,6 +30,7 @@ def _talk(learner: User, days_ago: int, **fields: object) -> None:
     ("text", "language", "words"),
     [
         ("Yo quiero  un café", "es", 4),
+        (" hola ", "es", 1),
         ("  ", "es", 0),
         ("私は学生です", "ja", 6),
         ("私は 学生です", "ja", 6),
