@@ -170,6 +170,19 @@ RECONNECT_GRACE_SECONDS = envint("RECONNECT_GRACE_SECONDS", 20, minimum=0)
 CONVERSATION_MAX_SECONDS = envint("CONVERSATION_MAX_SECONDS", 30 * 60, minimum=60)
 CONVERSATION_STARTS_PER_HOUR = envint("CONVERSATION_STARTS_PER_HOUR", 30, minimum=1)
 MAX_INBOUND_BYTES_PER_SECOND = envint("MAX_INBOUND_BYTES_PER_SECOND", 256_000, minimum=8_000)
+# More abuse limits (docs/SECURITY.md). Per IP: one school may share an address, hence generous.
+CONVERSATION_STARTS_PER_IP_PER_HOUR = envint("CONVERSATION_STARTS_PER_IP_PER_HOUR", 300, minimum=1)
+# The page sends 25-50 audio frames a second; a flood of tiny frames costs CPU, not bytes.
+MAX_INBOUND_FRAMES_PER_SECOND = envint("MAX_INBOUND_FRAMES_PER_SECOND", 200, minimum=100)
+
+# Privacy (docs/SECURITY.md): what is kept and for how long; `manage.py enforce_retention`
+# (run it daily) deletes what is past its time.
+STORE_LEARNER_AUDIO = envbool("STORE_LEARNER_AUDIO", False)
+LEARNER_AUDIO_DIR = Path(envstr("LEARNER_AUDIO_DIR", str(DATA_DIR / "audio")))
+AUDIO_RETENTION_DAYS = envint("AUDIO_RETENTION_DAYS", 30, minimum=1)
+# 0: a transcript stays until its learner deletes it (or their account).
+TRANSCRIPT_RETENTION_DAYS = envint("TRANSCRIPT_RETENTION_DAYS", 0, minimum=0)
+TRIAL_RETENTION_DAYS = envint("TRIAL_RETENTION_DAYS", 7, minimum=1)  # unclaimed anonymous trials
 
 # Production hardening (DEBUG off). TERTULIA_INSECURE_HTTP=1 serves plain http locally.
 if not DEBUG and not TESTING and not envbool("TERTULIA_INSECURE_HTTP", False):
