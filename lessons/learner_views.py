@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from accounts.choices import LANGUAGE_NAMES
+from accounts.requests import AuthedRequest
 from lessons.models import Comment, Conversation, Correction, Phrase, Turn
 from lessons.search import conversations_matching, snippets_for
 from lessons.services.stats import corrections_by_kind, figures_of, with_figures
@@ -32,15 +33,15 @@ class HistoryFilter(forms.Form):
         super().__init__(data)
         languages = sorted({language for language, _, _ in choices})
         topics = sorted({(t, title) for _, t, title in choices if t}, key=lambda p: p[1] or "")
-        self.fields["language"].choices = [
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
             ("", "All languages"),
             *((code, LANGUAGE_NAMES.get(code, code)) for code in languages),
         ]
-        self.fields["topic"].choices = [("", "All topics"), *topics]
+        cast(forms.ChoiceField, self.fields["topic"]).choices = [("", "All topics"), *topics]
 
 
-def _filtered(user: Any, form: HistoryFilter, query: str, languages: list[str]) -> Any:
-    conversations = Conversation.objects.owned_by(user)
+def _filtered(user: Any, form: HistoryFilter, query: str, languages: list[str]) -> QuerySet[Any]:
+    conversations: QuerySet[Any] = Conversation.objects.owned_by(user)
     if not form.is_valid():
         return conversations
     if form.cleaned_data["language"]:
@@ -54,7 +55,7 @@ def _filtered(user: Any, form: HistoryFilter, query: str, languages: list[str]) 
 
 @login_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthedRequest) -> HttpResponse:
     user = request.user
     used = list(
         Conversation.objects.owned_by(user)
@@ -137,7 +138,7 @@ def _phrases(conversation: Conversation) -> list[Phrase]:
 
 @login_required
 @require_GET
-def conversation_review(request: HttpRequest, conversation_id: UUID) -> HttpResponse:
+def conversation_review(request: AuthedRequest, conversation_id: UUID) -> HttpResponse:
     # Someone else's conversation, or an anonymous trial, is a 404: its existence is not told.
     conversation = get_object_or_404(
         with_figures(Conversation.objects.owned_by(request.user)).select_related("topic"),

@@ -7,10 +7,12 @@ import time
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.requests import AuthedRequest
 from lessons.models import Phrase, Review
 from lessons.services.deck import (
     StaleGrade,
@@ -39,7 +41,7 @@ def _now_ms() -> int:
 
 @login_required
 @require_GET
-def deck(request: HttpRequest) -> HttpResponse:
+def deck(request: AuthedRequest) -> HttpResponse:
     summary = deck_summary(request.user)
     card = next_card(request.user, new_allowed=summary["new_today"] > 0)
     context: dict[str, object] = {"summary": summary, "card": card}
@@ -62,7 +64,7 @@ def deck(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def grade(request: HttpRequest) -> HttpResponse:
+def grade(request: AuthedRequest) -> HttpResponse:
     form = GradeForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("Invalid grade.")
@@ -83,6 +85,6 @@ def grade(request: HttpRequest) -> HttpResponse:
         messages.info(request, "That card was already graded (in another tab?).")
     else:
         label = Review.Rating(data["rating"]).label
-        wait = interval(phrase.due - phrase.last_review)
+        wait = interval(phrase.due - timezone.now())
         messages.success(request, f"{label}: “{phrase.text}” comes back in {wait}.")
     return redirect("learn:deck")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.requests import AuthedRequest
 from lessons.services.export import export_csv_zip, export_json
 
 
@@ -21,7 +22,7 @@ def _download(body: bytes, content_type: str, extension: str) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
-def export_json_view(request: HttpRequest) -> HttpResponse:
+def export_json_view(request: AuthedRequest) -> HttpResponse:
     body = export_json(request.user)
     return _download(body, "application/json; charset=utf-8", "json")
 
@@ -29,5 +30,5 @@ def export_json_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
-def export_csv_view(request: HttpRequest) -> HttpResponse:
+def export_csv_view(request: AuthedRequest) -> HttpResponse:
     return _download(export_csv_zip(request.user), "application/zip", "zip")

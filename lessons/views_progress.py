@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.requests import AuthedRequest
 from lessons.models import Correction
 from lessons.services.stats import Period, Progress, progress_for
 
@@ -58,7 +59,7 @@ def _chart_data(progress: Progress, weeks: list[dict[str, Any]]) -> dict[str, An
 
 @login_required
 @require_GET
-def progress(request: HttpRequest) -> HttpResponse:
+def progress(request: AuthedRequest) -> HttpResponse:
     figures = progress_for(request.user)
     weeks = [_week_row(week) for week in figures.weeks]
     context = {

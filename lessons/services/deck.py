@@ -108,7 +108,7 @@ def _counts(user: User, now: datetime) -> dict[str, Any]:
         due_now=Count("pk", filter=seen & Q(due__lte=now)),
         due_today=Count("pk", filter=seen & Q(due__lt=today + timedelta(days=1))),
         introduced_today=Count(
-            "pk", filter=seen & Q(last_review__gte=today) & ~Exists(reviewed_before_today)
+            "pk", filter=Q(seen, Q(last_review__gte=today), ~Exists(reviewed_before_today))
         ),
         next_due=Min("due", filter=seen & Q(due__gt=now)),
         learned=Count("pk", filter=Q(state=Phrase.State.REVIEW)),

@@ -7,27 +7,15 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from accounts.models import User
 from lessons.models import Conversation, Turn
 from tests.lessons.learner_data import make_comment, make_conversation, make_phrase, make_topic
 
 pytestmark = pytest.mark.django_db
-
-
-def _start(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("started")
-
-
-# The site's URLs plus a stand-in for the lead's `tutor:start`, to test the form that posts to it.
-urlpatterns = [
-    path("", include("tutor.urls")),
-    path("start-stand-in/", include(([path("", _start, name="start")], "tutor"))),
-]
 
 
 def _url(conversation: Conversation) -> str:
@@ -164,7 +152,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Client, cafe: Conversati
     assert response["Location"].startswith(reverse("account_login"))
 
 
-@override_settings(ROOT_URLCONF=__name__)
 def test_practise_again_posts_the_topic_to_the_tutor(
     client: Client, alice: User, cafe: Conversation
 ) -> None:
@@ -175,7 +162,6 @@ def test_practise_again_posts_the_topic_to_the_tutor(
     assert "Practise again" in body
 
 
-@override_settings(ROOT_URLCONF=__name__)
 def test_a_conversation_without_topic_offers_no_practise_again(client: Client, alice: User) -> None:
     conversation = make_conversation(alice)
     client.force_login(alice)
@@ -198,3 +184,14 @@ def test_the_query_count_does_not_grow_with_the_transcript(
         make_comment(long, bob, "Bien.", turn=turn)
     with django_assert_max_num_queries(len(captured)):  # type: ignore[operator]
         client.get(_url(long))
+
+
+def test_the_practise_again_form_starts_a_conversation_on_the_same_topic(
+    client: Client, alice: User, cafe: Conversation
+) -> None:
+    client.force_login(alice)
+    client.post(reverse("tutor:start"), {"topic": cafe.topic_id})
+    newest = Conversation.objects.owned_by(alice).order_by("-started_at").first()
+    assert newest is not None
+    assert newest.pk != cafe.pk
+    assert newest.topic_id == cafe.topic_id
