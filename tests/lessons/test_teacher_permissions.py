@@ -180,8 +180,9 @@ def test_learners_never_see_classmates_data(client: Client, world: World) -> Non
     [item] = open_assignments_for(world.personas.alice)
     assert item.progress.attempts == 1  # dora's attempt is not counted as alice's
     client.force_login(world.personas.alice)
-    response = client.get(reverse("tutor:conversation", args=[world.classmate.pk]))
-    assert response.status_code == 404
+    for name in ("tutor:conversation", "learn:conversation_review"):
+        response = client.get(reverse(name, args=[world.classmate.pk]))
+        assert (name, response.status_code) == (name, 404)
 
 
 POSTS: dict[str, Any] = {

@@ -10,7 +10,6 @@ from unittest import mock
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from channels.routing import URLRouter
@@ -27,7 +26,7 @@ from tutor.consumers_teacher import TeacherLiveConsumer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The line the lead adds to tutor/routing.py; tests route the same path themselves.
+# The consumer alone (tutor.routing serves the same path; one test goes through tutor.asgi).
 application = URLRouter([path("ws/assignments/<int:pk>/live/", TeacherLiveConsumer.as_asgi())])
 REDIS = {
     "default": {
@@ -156,21 +155,25 @@ async def test_a_teacher_who_became_a_learner_is_refused() -> None:
     assert (connected, code) == (False, 4403)
 
 
-async def test_a_session_cookie_signs_the_teacher_in() -> None:
-    """Through AuthMiddlewareStack as in tutor/asgi.py, not a hand-set scope user."""
+async def test_the_site_routes_the_live_view_and_signs_in_by_session_cookie() -> None:
+    """Through tutor.asgi (origin check, AuthMiddlewareStack, tutor.routing), as in production."""
     from django.test import Client
+
+    from tutor.asgi import application as site
 
     world = await _world()
     client = Client()
     await database_sync_to_async(client.force_login)(world["bob"])
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
-    app = AuthMiddlewareStack(application)
+    origin = (b"origin", b"http://127.0.0.1")
     path_ = f"/ws/assignments/{world['assignment'].pk}/live/"
-    communicator = WebsocketCommunicator(app, path_, headers=[(b"cookie", cookie)])
+    communicator = WebsocketCommunicator(site, path_, headers=[origin, (b"cookie", cookie)])
     connected, _ = await communicator.connect()
     assert connected
+    await _publish(world["assignment"], world["alice"], "turn", 3)
+    assert (await communicator.receive_json_from())["kind"] == "turn"
     await communicator.disconnect()
-    anonymous = WebsocketCommunicator(app, path_)
+    anonymous = WebsocketCommunicator(site, path_, headers=[origin])
     assert await anonymous.connect() == (False, 4401)
 
 
