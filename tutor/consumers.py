@@ -74,6 +74,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         self.conversation = conversation
         self.bytes_in = protocol.ByteRate(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
+        # The same token bucket, counting frames: tiny frames cost little in bytes.
+        self.frames_in = protocol.ByteRate(settings.MAX_INBOUND_FRAMES_PER_SECOND, time.monotonic)
         self.runtime = await self._runtime(conversation, history=history)
         if self.runtime.trial and self.runtime.trial_seconds_left() == 0:
             await self.send_event({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
@@ -184,7 +186,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         size = len(bytes_data or b"") + len(text_data or "")
         try:
-            if not self.bytes_in.allow(size):
+            if not (self.bytes_in.allow(size) and self.frames_in.allow(1)):
                 raise FrameError(protocol.CLOSE_TOO_MANY, "sending too fast")
             if bytes_data is not None:
                 await self._audio(bytes_data)

@@ -17,7 +17,7 @@ CLOSE_NOT_YOURS = 4403  # someone else's conversation
 CLOSE_TRIAL_OVER = 4408  # the anonymous trial (or the maximum length) is used up
 CLOSE_GONE = 4410  # the conversation has ended; start a new one
 CLOSE_TOO_LARGE = 4413  # a frame over the size limit
-CLOSE_TOO_MANY = 4429  # inbound bytes per second over the limit
+CLOSE_TOO_MANY = 4429  # inbound bytes (or frames) per second over the limit
 CLOSE_UPSTREAM = 4502  # the tutor (Gemini Live) is unavailable
 
 MAX_TEXT_FRAME = 4096  # bytes of JSON
