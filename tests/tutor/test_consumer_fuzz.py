@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from django.db import connections
 from django.test import override_settings
 from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import User
 from lessons.models import Conversation, Turn
@@ -100,3 +101,49 @@ async def test_any_frame_sequence_closes_as_documented_and_stores_only_typed_lin
     finally:
         await _finish_all()
     _check_stored(await _turns(conversation), model.expected.typed)
+
+
+FLOOD_RATE = 50  # frames per second; the bucket holds two seconds' worth
+BURST = 2 * FLOOD_RATE
+
+
+async def _flood(client: Client, count: int, *, audio: bool) -> int | None:
+    """`count` valid frames as fast as possible, then a ping; the close code, or None."""
+    if audio:
+        await client.start(rate=16000)
+    for _ in range(count - audio):  # one sample of silence, or a ping
+        if audio:
+            await client.ws.send_to(bytes_data=b"\x00\x00")
+        else:
+            await client.send(type="ping")
+    await client.send(type="ping")
+    pongs = 1 if audio else count + 1
+    try:
+        await client.until(lambda e: e["type"] == "pong" and client.kinds().count("pong") == pongs)
+    except AssertionError:
+        return client.close_code
+    return None
+
+
+@override_settings(RECONNECT_GRACE_SECONDS=0, MAX_INBOUND_FRAMES_PER_SECOND=FLOOD_RATE)
+@settings(FUZZ, max_examples=8)
+@given(count=st.integers(min_value=1, max_value=3000), audio=st.booleans())
+@example(count=2500, audio=False)
+@example(count=2500, audio=True)
+@example(count=BURST - 1, audio=True)
+async def test_a_flood_of_tiny_frames_is_cut_off_with_4429(
+    emulator: Emulator, alice: User, count: int, audio: bool
+) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    try:
+        closed = await _flood(client, count, audio=audio)
+        await client.disconnect()
+    finally:
+        await _finish_all()
+    assert closed in (None, 4429)
+    if count + 1 <= BURST:
+        assert closed is None  # a full bucket never refuses, however fast the frames come
+    elif count >= 20 * BURST:
+        assert closed == 4429  # sending this many within the limit would take over 40 s
