@@ -130,7 +130,9 @@ class Membership(models.Model):
 
 class Assignment(models.Model):
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="assignments")
+    # RESTRICT, not PROTECT: a topic stays while assigned, yet deleting its teacher (whose
+    # classrooms, and so assignments, go too) must not fail.
+    topic = models.ForeignKey(Topic, on_delete=models.RESTRICT, related_name="assignments")
     instructions = models.TextField(blank=True)
     starts_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
