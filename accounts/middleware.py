@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 # Paths a not-yet-onboarded user may still reach (sign out, static files, the API of a page).
 _EXEMPT_PREFIXES = ("/accounts/", "/welcome/", "/static/", "/admin/", "/ws/", "/healthz")
@@ -24,5 +26,7 @@ class OnboardingMiddleware:
             and request.method == "GET"
             and not request.path.startswith(_EXEMPT_PREFIXES)
         ):
-            return redirect("accounts:onboarding")
+            # Keep where they were going (e.g. a classroom join link) for after onboarding.
+            target = reverse("accounts:onboarding")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.choices import CAN_DO
@@ -20,8 +21,19 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         user.onboarded = True
         user.save()
         messages.success(request, "You're all set. Pick a topic and start talking!")
-        return redirect("lessons:home")
-    return render(request, "accounts/onboarding.html", {"form": form, "can_do": CAN_DO})
+        return redirect(_safe_next(request) or "lessons:home")
+    context = {"form": form, "can_do": CAN_DO, "next": _safe_next(request)}
+    return render(request, "accounts/onboarding.html", context)
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """The `next` path to continue to after onboarding, if it stays on this site."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 @login_required

@@ -11,6 +11,12 @@ if TYPE_CHECKING:
 # with `-p no:django`.
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The real hasher costs ~0.5 s per persona; tests that log in by password still work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     from tests.base import make_personas

@@ -70,6 +70,7 @@ class ConversationRuntime:
         self._turn_seq = next_ordinal
         self._last_learner_seq: int | None = None
         self._turn_ids: dict[int, int] = {}
+        self._learner_speaking = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pump: asyncio.Task[None] | None = None
         self._grace: asyncio.Task[None] | None = None
@@ -91,6 +92,7 @@ class ConversationRuntime:
             model=self.tutor.model,
             voice=self.tutor.voice,
         )
+        await self._activity("started")
         await self.tutor.start()
         self._pump = asyncio.create_task(self._run_pump(), name=f"pump-{self.id}")
         self._schedule_limits()
@@ -202,6 +204,9 @@ class ConversationRuntime:
                     await self.sink.send_audio(pcm)
                     self.stats.audio_sent()
             case ev.Transcript(final=False, speaker=speaker, text=text):
+                if speaker == "learner" and not self._learner_speaking:
+                    self._learner_speaking = True
+                    await self._activity("speaking")
                 await self._send(
                     {"type": "transcript", "speaker": speaker, "text": text, "final": False}
                 )
@@ -243,6 +248,7 @@ class ConversationRuntime:
         seq = self._turn_seq
         self._turn_seq += 1
         if event.speaker == "learner":
+            self._learner_speaking = False
             self._last_learner_seq = seq
             self.stats.learner_turn(text)
         started_ms, ended_ms = self._offsets(event)

@@ -35,7 +35,7 @@ def test_it_sends_a_new_user_to_onboarding_until_done(client: Client) -> None:
     client.login(email="erin@example.org", password=PASSWORD)
     response = client.get(reverse("lessons:home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:onboarding")
+    assert response["Location"].startswith(reverse("accounts:onboarding"))
 
 
 def test_onboarding_saves_languages_level_and_style(client: Client) -> None:
@@ -88,3 +88,43 @@ def test_it_logs_in_with_email(client: Client) -> None:
     )
     assert response.status_code == 302
     assert client.get(reverse("lessons:home")).status_code == 200
+
+
+def test_onboarding_continues_to_where_the_user_was_going(client: Client) -> None:
+    User.objects.create_user(email="erin@example.org", password=PASSWORD)
+    client.login(email="erin@example.org", password=PASSWORD)
+    detour = client.get("/teach/join/ABCD2345/")
+    assert detour["Location"] == "/welcome/?next=%2Fteach%2Fjoin%2FABCD2345%2F"
+    page = client.get(detour["Location"])
+    assert 'name="next" value="/teach/join/ABCD2345/"' in page.content.decode()
+    response = client.post(
+        reverse("accounts:onboarding"),
+        {
+            "display_name": "Erin",
+            "native_language": "de",
+            "target_language": "fr",
+            "level": "B1",
+            "correction_style": "explain",
+            "role": "learner",
+            "next": "/teach/join/ABCD2345/",
+        },
+    )
+    assert response["Location"] == "/teach/join/ABCD2345/"
+
+
+def test_onboarding_ignores_a_next_that_leaves_the_site(client: Client) -> None:
+    User.objects.create_user(email="erin@example.org", password=PASSWORD)
+    client.login(email="erin@example.org", password=PASSWORD)
+    response = client.post(
+        reverse("accounts:onboarding"),
+        {
+            "display_name": "Erin",
+            "native_language": "de",
+            "target_language": "fr",
+            "level": "B1",
+            "correction_style": "explain",
+            "role": "learner",
+            "next": "https://evil.example/",
+        },
+    )
+    assert response["Location"] == reverse("lessons:home")
