@@ -1,0 +1,36 @@
+"""One small world for the cross-cutting tests (permission matrix, HTTP fuzzing, data export):
+the personas of tests/base.py plus an object of each kind that someone may or may not see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lessons.models import Assignment, Conversation, Phrase, Topic
+from tests.base import Personas
+from tests.lessons.teaching import make_assignment, make_conversation, make_topic
+
+
+@dataclass
+class World:
+    personas: Personas
+    topic: Topic  # bob's
+    assignment: Assignment  # bob's, for his classroom
+    homework: Conversation  # alice's, ended, for bob's assignment
+    active: Conversation  # alice's, in progress
+    phrase: Phrase  # a card in alice's deck
+
+
+def make_world(personas: Personas) -> World:
+    topic = make_topic(author=personas.bob, slug="bobs")
+    assignment = make_assignment(personas.classroom, topic)
+    homework = make_conversation(personas.alice, assignment, said=["Quisiera un café"])
+    return World(
+        personas=personas,
+        topic=topic,
+        assignment=assignment,
+        homework=homework,
+        active=make_conversation(personas.alice, status="active"),
+        phrase=Phrase.objects.create(
+            learner=personas.alice, language="es", text="quisiera un café", conversation=homework
+        ),
+    )
