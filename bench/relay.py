@@ -179,6 +179,7 @@ def _profile(target: Target, args: argparse.Namespace) -> list[subprocess.Popen[
                 "--format",
                 "raw",
                 "--nonblocking",
+                "--gil",  # only threads holding the GIL: Python CPU, not waits
                 "-o",
                 str(args.profile / f"{target.system}-{len(target.pids)}w-{pid}.txt"),
             ],
