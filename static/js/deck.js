@@ -13,7 +13,9 @@
     const answer = deck.querySelector("[data-answer] .better, [data-answer] .flash-answer-text");
     const explanation = deck.querySelector("[data-answer] .explanation");
     const parts = [answer, explanation].filter(Boolean).map((el) => el.textContent.trim());
-    live.textContent = parts.length ? "Answer: " + parts.join(". ") : "";
+    // A correction's answer carries its own hidden "Better:" label; a phrase's does not.
+    const label = answer && answer.classList.contains("better") ? "" : "Answer: ";
+    live.textContent = parts.length ? label + parts.join(". ") : "";
   }
 
   function grade(rating) {

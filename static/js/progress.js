@@ -64,8 +64,8 @@
     data: {
       labels: data.weeks.labels,
       datasets: [
-        { label: "Words per minute", data: data.weeks.wpm, borderColor: palette.brand, backgroundColor: palette.brand, yAxisID: "y", spanGaps: true, tension: 0.25 },
-        { label: "Your share of the talk (%)", data: data.weeks.share, borderColor: palette.accent, backgroundColor: palette.accent, yAxisID: "share", spanGaps: true, tension: 0.25, borderDash: [6, 4] },
+        { label: "Words per minute", data: data.weeks.wpm, borderColor: palette.brand, backgroundColor: palette.brand, yAxisID: "y", spanGaps: true, cubicInterpolationMode: "monotone" },
+        { label: "Your share of the talk (%)", data: data.weeks.share, borderColor: palette.accent, backgroundColor: palette.accent, yAxisID: "share", spanGaps: true, cubicInterpolationMode: "monotone", borderDash: [6, 4] },
       ],
     },
     options: {
