@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django import template
-
-from lessons.services.deck import deck_summary
 
 register = template.Library()
 
@@ -49,10 +46,3 @@ def percent(value: float | None) -> str:
 @register.filter
 def decimal(value: float | None, places: int = 0) -> str:
     return "–" if value is None else f"{value:.{places}f}"
-
-
-@register.inclusion_tag("lessons/partials/home_deck.html", takes_context=True)
-def home_deck(context: dict[str, Any]) -> dict[str, Any]:
-    """The learner's deck summary for the home page: `{% load learner_extras %}{% home_deck %}`."""
-    user = context["request"].user
-    return {"deck": deck_summary(user) if user.is_authenticated else {}}

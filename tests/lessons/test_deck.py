@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.template import Context, Template
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -200,16 +199,13 @@ def test_an_empty_deck_says_how_cards_arrive(client: Client, alice: User) -> Non
     assert "No cards yet" in client.get(DECK).content.decode()
 
 
-def test_the_home_partial_counts_cards_due(alice: User) -> None:
+def test_the_learners_home_counts_the_cards_due(client: Client, alice: User) -> None:
     make_phrase(alice, "uno")
     make_phrase(alice, "dos")
-    request = RequestFactory().get("/")
-    request.user = alice
-    html = Template("{% load learner_extras %}{% home_deck %}").render(
-        Context({"request": request})
-    )
-    assert "2 cards to review today" in html
-    assert reverse("learn:deck") in html
+    client.force_login(alice)
+    body = client.get(reverse("lessons:home")).content.decode()
+    assert "2 cards to review today" in body
+    assert reverse("learn:deck") in body
 
 
 def test_the_review_page_runs_a_fixed_number_of_queries(
