@@ -7,8 +7,11 @@ import uuid
 from typing import ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.core.files.storage import FileSystemStorage
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,6 +172,9 @@ class Conversation(models.Model):
     )
     trial_session_key = models.CharField(max_length=64, blank=True, db_index=True)
     trial_ip = models.GenericIPAddressField(null=True, blank=True)
+    # Where a signed-in learner started it from, for the per-IP start limit; cleared once the
+    # limit's hour is over (lessons.services.retention), like trial_ip after its window.
+    start_ip = models.GenericIPAddressField(null=True, blank=True)
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
     )
@@ -379,3 +385,39 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.conversation_id}"
+
+
+class LearnerAudioStorage(FileSystemStorage):
+    """Files under LEARNER_AUDIO_DIR, read when used (not at import). No URL serves them."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.LEARNER_AUDIO_DIR)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return str(settings.LEARNER_AUDIO_DIR.resolve())
+
+
+def turn_audio_path(instance: TurnAudio, filename: str) -> str:
+    return f"{instance.turn.conversation_id}/{filename}"
+
+
+class TurnAudio(models.Model):
+    """A learner's own voice for one spoken turn: 16 kHz mono PCM16 WAV. Stored only when
+    STORE_LEARNER_AUDIO is on, deleted after AUDIO_RETENTION_DAYS (and with its turn)."""
+
+    turn = models.OneToOneField(Turn, on_delete=models.CASCADE, related_name="audio")
+    file = models.FileField(storage=LearnerAudioStorage(), upload_to=turn_audio_path)
+    seconds = models.FloatField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Audio of {self.turn}"
+
+
+@receiver(post_delete, sender=TurnAudio)
+def _delete_audio_file(sender: type[TurnAudio], instance: TurnAudio, **kwargs: object) -> None:
+    """The file goes with its row (also when a conversation or an account is deleted), once
+    the deletion is committed: a rolled-back delete keeps both."""
+    transaction.on_commit(lambda: instance.file.delete(save=False))

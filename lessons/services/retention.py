@@ -1,0 +1,70 @@
+"""Deleting what is past its retention period (settings, docs/SECURITY.md), for
+`manage.py enforce_retention`.
+
+- learner audio: older than AUDIO_RETENTION_DAYS (files go with their rows);
+- transcripts: conversations older than TRANSCRIPT_RETENTION_DAYS, when that is above 0, with
+  their turns, corrections, comments and audio. The learner's phrase cards stay;
+- unclaimed anonymous trials: older than TRIAL_RETENTION_DAYS (never inside the trial window,
+  which the per-IP trial limit counts);
+- IP addresses: cleared once the limits that count them (the trial window, the hourly start
+  limit) no longer look that far back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lessons.models import Conversation, TurnAudio
+
+START_WINDOW = timedelta(hours=1)  # the per-IP start limit counts the last hour
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    audio: int
+    transcripts: int
+    trials: int
+    addresses: int
+
+
+def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
+    audio_cutoff = now - timedelta(days=settings.AUDIO_RETENTION_DAYS)
+    trial_window = timedelta(seconds=settings.TRIAL_WINDOW_SECONDS)
+    trial_cutoff = now - max(timedelta(days=settings.TRIAL_RETENTION_DAYS), trial_window)
+    days = settings.TRANSCRIPT_RETENTION_DAYS
+    transcripts = (
+        Conversation.objects.filter(
+            learner__isnull=False, started_at__lt=now - timedelta(days=days)
+        )
+        if days > 0
+        else Conversation.objects.none()
+    )
+    return {
+        "audio": TurnAudio.objects.filter(created_at__lt=audio_cutoff),
+        "transcripts": transcripts,
+        "trials": Conversation.objects.filter(learner__isnull=True, started_at__lt=trial_cutoff),
+        "addresses": Conversation.objects.filter(
+            Q(trial_ip__isnull=False, started_at__lt=now - trial_window)
+            | Q(start_ip__isnull=False, started_at__lt=now - START_WINDOW)
+        ),
+    }
+
+
+def retention_enforce(*, now: datetime | None = None, dry_run: bool = False) -> RetentionReport:
+    """Delete (or with `dry_run`, count) what is past its time."""
+    due = _due(now or timezone.now())
+    if dry_run:
+        return RetentionReport(**{name: query.count() for name, query in due.items()})
+    with transaction.atomic():
+        return RetentionReport(
+            audio=due["audio"].delete()[1].get("lessons.TurnAudio", 0),
+            transcripts=due["transcripts"].delete()[1].get("lessons.Conversation", 0),
+            trials=due["trials"].delete()[1].get("lessons.Conversation", 0),
+            addresses=due["addresses"].update(trial_ip=None, start_ip=None),
+        )
