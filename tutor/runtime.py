@@ -21,9 +21,11 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
+from lessons.services import audio as audio_services
 from lessons.services import conversations as services
 from tutor import events as ev
 from tutor.dsp import is_silence
+from tutor.learner_voice import LearnerVoice
 from tutor.live import LiveTutor
 from tutor.stats import SpeechStats
 from tutor.writer import Writer
@@ -77,6 +79,8 @@ class ConversationRuntime:
         self._limit: asyncio.Task[None] | None = None
         self._finishing = asyncio.Lock()
         self._started = False
+        # The learner's voice per turn, only if the operator keeps it (never for a trial).
+        self._voice = LearnerVoice() if settings.STORE_LEARNER_AUDIO and not trial else None
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -132,6 +136,8 @@ class ConversationRuntime:
             self._mark_first_activity()
         if not is_silence(pcm16_16k, threshold_dbfs=-45.0):
             self.stats.learner_audio(len(pcm16_16k) / LEARNER_BYTES_PER_SECOND)
+        if self._voice is not None:
+            self._voice.add(pcm16_16k)
         await self.tutor.send_audio(pcm16_16k)
 
     async def learner_text(self, text: str) -> None:
@@ -262,6 +268,8 @@ class ConversationRuntime:
             interrupted=event.interrupted,
             source=source,
         )
+        if event.speaker == "learner" and source == "speech" and self._voice is not None:
+            self._persist(self._record_audio, seq=seq, pcm=self._voice.take())
         await self._send(
             {
                 "type": "transcript",
@@ -287,6 +295,11 @@ class ConversationRuntime:
     def _record_turn(self, *, seq: int, **fields: Any) -> None:
         turn = services.conversation_record_turn(conversation_id=self.id, ordinal=seq, **fields)
         self._turn_ids[seq] = turn.pk
+
+    def _record_audio(self, *, seq: int, pcm: bytes) -> None:
+        turn_id = self._turn_ids.get(seq)
+        if turn_id is not None:
+            audio_services.turn_store_audio(turn_id=turn_id, pcm16_16k=pcm)
 
     async def _correction(self, event: ev.CorrectionNoted) -> None:
         seq = self._last_learner_seq
