@@ -48,7 +48,9 @@ def start(request: AuthedRequest) -> HttpResponse:
     elif request.POST.get("topic"):
         topic = get_object_or_404(Topic.objects.visible_to(user), pk=_int(request.POST["topic"]))
     try:
-        conversation = services.conversation_start(learner=user, topic=topic, assignment=assignment)
+        conversation = services.conversation_start(
+            learner=user, topic=topic, assignment=assignment, ip=client_ip(request)
+        )
     except services.LimitExceeded as exc:
         messages.error(request, str(exc))
         return redirect("lessons:home")

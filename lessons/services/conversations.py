@@ -51,13 +51,18 @@ def trial_refusal(*, session_key: str, ip: str | None) -> str | None:
     return None
 
 
-def _check_start_rate(learner: User) -> None:
-    since = timezone.now() - timedelta(hours=1)
-    started = Conversation.objects.filter(learner=learner, started_at__gte=since).count()
-    if started >= settings.CONVERSATION_STARTS_PER_HOUR:
+def _check_start_rate(learner: User, ip: str | None) -> None:
+    """Starts in the last hour, per learner and per address (many accounts from one place)."""
+    recent = Conversation.objects.filter(started_at__gte=timezone.now() - timedelta(hours=1))
+    if recent.filter(learner=learner).count() >= settings.CONVERSATION_STARTS_PER_HOUR:
         raise LimitExceeded(
             "You've started a lot of conversations in the last hour. "
             "Take a short break and try again soon."
+        )
+    if ip and recent.filter(start_ip=ip).count() >= settings.CONVERSATION_STARTS_PER_IP_PER_HOUR:
+        raise LimitExceeded(
+            "A lot of conversations have been started from your network in the last hour. "
+            "Try again soon."
         )
 
 
@@ -81,7 +86,7 @@ def conversation_start(
         if refusal:
             raise LimitExceeded(refusal)
     else:
-        _check_start_rate(learner)
+        _check_start_rate(learner, ip)
     style = (assignment.correction_style if assignment else "") or (
         topic.correction_style if topic else ""
     )
@@ -89,6 +94,7 @@ def conversation_start(
         learner=learner,
         trial_session_key="" if learner else session_key,
         trial_ip=None if learner else ip,
+        start_ip=ip if learner else None,
         topic=topic,
         assignment=assignment,
         language=_language(topic, learner, language),
