@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -101,3 +102,76 @@ def test_the_embedded_postgres_starts_when_no_database_url_is_set(tmp_path: Path
             timeout=60,
             check=False,
         )
+
+
+# Runs under production settings: the full middleware stack for the headers; the cookie
+# middlewares themselves for the Set-Cookie lines (the session's database write is skipped:
+# only the header is under test, and there is no database here).
+PRODUCTION_PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.test import Client, RequestFactory
+
+SessionStore.save = lambda self, must_create=False: setattr(self, "_session_key", "k" * 32)
+host = {"HTTP_HOST": "tertulia.example.org"}
+plain = Client().get("/healthz", **host)
+secure = Client().get("/healthz", secure=True, HTTP_X_FORWARDED_PROTO="https", **host)
+
+def page(request):
+    get_token(request)
+    request.session["seen"] = True
+    return HttpResponse("ok")
+
+request = RequestFactory().get("/", secure=True, **host)
+chain = SessionMiddleware(CsrfViewMiddleware(page))
+cookies = chain(request).cookies
+print(json.dumps({
+    "redirect": [plain.status_code, plain.get("Location")],
+    "headers": dict(secure.items()),
+    "csp": settings.CONTENT_SECURITY_POLICY,
+    "cookies": {name: cookies[name].output() for name in cookies},
+}))
+"""
+
+
+def test_production_sends_hsts_csp_frame_denial_and_secure_cookies() -> None:
+    result = subprocess.run(  # noqa: S603 (our interpreter, fixed arguments)
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DEBUG")},
+            "DJANGO_SETTINGS_MODULE": "tutor.settings",
+            "DEBUG": "0",
+            "TERTULIA_TESTING": "0",
+            "SECRET_KEY": "p" * 64,
+            "ALLOWED_HOSTS": "tertulia.example.org",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unused",  # parsed, never opened
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.splitlines()[-1])
+    assert probe["redirect"] == [301, "https://tertulia.example.org/healthz"]
+    headers = probe["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["Content-Security-Policy"] == probe["csp"]
+    for directive in ("script-src 'self'", "frame-ancestors 'none'", "default-src 'self'"):
+        assert directive in probe["csp"]
+    assert "unsafe-inline" not in probe["csp"] and "unsafe-eval" not in probe["csp"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Permissions-Policy"] == "microphone=(self), camera=()"
+    session, csrf = probe["cookies"]["sessionid"], probe["cookies"]["csrftoken"]
+    assert "; Secure" in session and "; HttpOnly" in session and "SameSite=Lax" in session
+    assert "; Secure" in csrf and "SameSite=Lax" in csrf
