@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -354,3 +355,17 @@ def test_no_url_accepts_a_post_without_a_csrf_token(personas: Personas, who: str
     client = _client(w, who, enforce_csrf_checks=True)
     answers = {key: client.post(ROWS[key].url(w), {"text": "hola"}).status_code for key in _posts()}
     assert answers == dict.fromkeys(_posts(), 403)
+
+
+@FUZZ
+@given(segment=fuzz_text.filter(bool).map(lambda s: quote(s[:300], safe="")))
+def test_path_parameters_take_anything(personas: Personas, segment: str) -> None:
+    """Free-text path segments (a join code, e-mail and password-reset keys) never 500."""
+    with transaction.atomic():
+        w = make_world(personas)
+        alice = _client(w, "alice")
+        for path in (f"/teach/join/{segment}/", f"/accounts/confirm-email/{segment}/"):
+            _check_page(alice.get(path))
+            _check_page(alice.post(path))
+        _check_page(Client().get(f"/accounts/password/reset/key/1-{segment}/"))
+        transaction.set_rollback(True)
