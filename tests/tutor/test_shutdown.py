@@ -4,6 +4,7 @@ spoken included (marked interrupted), and the conversation is finished, not left
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -95,6 +97,16 @@ async def _daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes
     pytest.fail(f"daphne did not start:\n{tail[-2000:]}")
 
 
+@contextlib.asynccontextmanager
+async def _explained(log: Path) -> AsyncIterator[None]:
+    """On failure, show what the server said: it runs in another process."""
+    try:
+        yield
+    except Exception as exc:
+        tail = await asyncio.to_thread(log.read_text)
+        raise AssertionError(f"{exc!r}; daphne log:\n{tail[-3000:]}") from exc
+
+
 @database_sync_to_async
 def _signed_in(user: User) -> str:
     client = HttpClient()
@@ -118,7 +130,10 @@ async def test_sigterm_mid_turn_stores_everything_and_finishes(alice: User, tmp_
         try:
             ws_url = url.replace("http", "ws") + f"/ws/conversations/{conversation.pk}/"
             headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
-            async with connect(ws_url, additional_headers=headers) as ws:
+            async with (
+                _explained(tmp_path / "daphne.log"),
+                connect(ws_url, additional_headers=headers) as ws,
+            ):
                 await ws.send(json.dumps({"type": "start", "sampleRate": 48000, "format": "s16"}))
                 await _read_until(ws, lambda e: e["type"] == "transcript" and e["final"])
                 await ws.send(json.dumps({"type": "text", "text": "Yo soy cansado hoy"}))
