@@ -28,7 +28,6 @@ from tutor import upstream
 from tutor.emulator import Emulator, Fault
 from tutor.runtime import REGISTRY
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 KEY = "AIzaTESTKEY-tertulia-0123456789abcdef"
 
@@ -135,6 +134,7 @@ def _start(alice: User) -> Conversation:
     return Conversation.objects.create(learner=alice, language="es", level="A2")
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("real_key", "all_loggers_at_debug")
 async def test_the_key_appears_in_no_response_frame_or_log_line(
     emulator: Emulator, alice: User, caplog: pytest.LogCaptureFixture
