@@ -28,7 +28,6 @@ from tutor import upstream
 from tutor.emulator import Emulator, Fault
 from tutor.runtime import REGISTRY
 
-
 KEY = "AIzaTESTKEY-tertulia-0123456789abcdef"
 
 
