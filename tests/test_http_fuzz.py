@@ -143,6 +143,24 @@ FORMS: dict[str, Form] = {
         page("account_login"),
         lambda w: {"login": "alice@example.org", "password": PASSWORD},
     ),
+    "account_reset_password": Form(
+        "anonymous", page("account_reset_password"), lambda w: {"email": "alice@example.org"}
+    ),
+    "account_change_password": Form(
+        "alice",
+        page("account_change_password"),
+        lambda w: {
+            "oldpassword": PASSWORD,
+            "password1": "nuevo-CLAVE-77",
+            "password2": "nuevo-CLAVE-77",
+        },
+    ),
+    "account_email": Form(
+        "alice",
+        page("account_email"),
+        lambda w: {"email": "alice.two@example.org", "action_add": ""},
+        shows=page("account_email"),
+    ),
     "accounts:onboarding": Form(
         "alice", page("accounts:onboarding"), _profile, shows=page("accounts:profile")
     ),
