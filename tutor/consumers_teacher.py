@@ -27,15 +27,23 @@ class TeacherLiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_ANONYMOUS)
+            await self._refuse(CLOSE_ANONYMOUS)
             return
         assignment_id = int(self.scope["url_route"]["kwargs"]["pk"])
         if not await _teaches(user.pk, assignment_id):
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self._refuse(CLOSE_FORBIDDEN)
             return
+        # Join the group before accepting, so no activity published after the page is told
+        # "connected" can be missed.
         self.group = group_name(assignment_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+
+    async def _refuse(self, code: int) -> None:
+        # Accept, then close: a refusal in the handshake reaches the page as a bare 1006, and
+        # the page needs 4401/4403 to say "sign in again" instead of retrying.
+        await self.accept()
+        await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
         if self.group is not None:
