@@ -26,6 +26,21 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
 
 
+# What a topic says (as opposed to who owns it): the library files, the portable export and
+# the teachers' form all carry these.
+TOPIC_CONTENT_FIELDS = (
+    "title",
+    "level_min",
+    "level_max",
+    "scenario",
+    "tutor_role",
+    "learner_goal",
+    "target_phrases",
+    "grammar_focus",
+    "opener",
+)
+
+
 class Topic(models.Model):
     """A conversation topic or role-play: built in (author empty) or written by a teacher."""
 

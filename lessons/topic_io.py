@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import LEVEL_ORDER, TARGET_LANGUAGES, CorrectionStyle
-from lessons.models import Topic
+from lessons.models import TOPIC_CONTENT_FIELDS, Topic
 from lessons.topic_rules import (
     MAX_PHRASES,
     PHRASE_MAX_LENGTH,
@@ -42,19 +42,7 @@ FORMAT = "tertulia-topics"
 VERSION = 1
 MAX_BYTES = 512 * 1024
 MAX_TOPICS = 200
-FIELDS = (
-    "title",
-    "language",
-    "level_min",
-    "level_max",
-    "scenario",
-    "tutor_role",
-    "learner_goal",
-    "target_phrases",
-    "grammar_focus",
-    "opener",
-    "correction_style",
-)
+FIELDS = ("language", *TOPIC_CONTENT_FIELDS, "correction_style")
 
 
 def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:

@@ -8,20 +8,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from lessons.models import Topic
+from lessons.models import TOPIC_CONTENT_FIELDS, Topic
 
 TOPICS_DIR = Path(__file__).resolve().parent / "topics"
-FIELDS = (
-    "title",
-    "level_min",
-    "level_max",
-    "scenario",
-    "tutor_role",
-    "learner_goal",
-    "target_phrases",
-    "grammar_focus",
-    "opener",
-)
+FIELDS = TOPIC_CONTENT_FIELDS
 
 
 @dataclass(frozen=True)
