@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import ssl
 import subprocess
 import sys
@@ -56,6 +57,7 @@ class Run:
     matched: Matched
     cpu_per_minute: float
     machine_cpu: float  # percent of all cores during the window
+    rest_per_minute: float  # the emulator's and the load generator's CPU, for context
     lag_p99_ms: float
     failed: int
 
@@ -70,6 +72,7 @@ class Target:
     url: str
     pids: list[int]
     workers: int = 1
+    rest: tuple[int, ...] = ()  # the emulator and this process
 
 
 async def _open(target: Target, learner: object, codec: str, index: int) -> Stream:
@@ -110,8 +113,10 @@ async def drive(target: Target, learners: list[object], args: argparse.Namespace
     await asyncio.sleep(window[0] - time.monotonic())
     profilers = _profile(target, args)
     cpu0, _ = stack.cpu_seconds(target.pids), psutil.cpu_percent()
+    rest0 = stack.cpu_seconds(list(target.rest))
     await asyncio.sleep(window[1] - time.monotonic())
     cpu1, machine = stack.cpu_seconds(target.pids), psutil.cpu_percent()
+    args.rest_cpu = stack.cpu_seconds(list(target.rest)) - rest0
     await sending
     for profiler in profilers:
         profiler.wait()
@@ -155,6 +160,7 @@ def _summary(
         matched=total,
         cpu_per_minute=cpu / minutes,
         machine_cpu=machine,
+        rest_per_minute=args.rest_cpu / minutes,
         lag_p99_ms=float(np.percentile(lags, 99)) * 1000 if lags else 0.0,
         failed=sum(1 for s in streams if s.failed),
     )
@@ -229,14 +235,15 @@ def start_bare(running: stack.Stack) -> tuple[subprocess.Popen[bytes], int]:
 def tertulia(running: stack.Stack, n: int, args: argparse.Namespace) -> Run:
     workers = len(running.pids("daphne"))
     learners: list[object] = list(stack.seed_learners(f"relay-{workers}w-{n}", n))
-    target = Target("tertulia", running.url, running.pids("daphne"), workers)
+    rest = (*running.pids("emulator"), os.getpid())
+    target = Target("tertulia", running.url, running.pids("daphne"), workers, rest)
     return asyncio.run(drive(target, learners, args))
 
 
 def bare(port: int, pid: int, n: int, args: argparse.Namespace) -> Run:
     instructions = [f"Bare relay benchmark, {n} learners: learner {i}." for i in range(n)]
     learners: list[object] = [(stack.sha1(text), text) for text in instructions]
-    target = Target("bare", f"ws://{stack.HOST}:{port}", [pid])
+    target = Target("bare", f"ws://{stack.HOST}:{port}", [pid], 1, args.rest)
     return asyncio.run(drive(target, learners, args))
 
 
@@ -245,13 +252,15 @@ def row(run: Run) -> str:
     return (
         f"{run.system:9} {run.n:4} {run.workers:3} {run.pct(50):7.1f} {run.pct(99):7.1f} "
         f"{max(m.latencies_ms, default=float('nan')):7.1f} {m.frames:7} {m.missing:5} "
-        f"{run.cpu_per_minute:8.3f} {run.machine_cpu:6.0f}% {run.lag_p99_ms:6.1f} {run.failed:4}"
+        f"{run.cpu_per_minute:8.3f} {run.rest_per_minute:6.3f} {run.machine_cpu:6.0f}% "
+        f"{run.lag_p99_ms:6.1f} {run.failed:4}"
     )
 
 
 HEADER = (
     f"{'system':9} {'N':>4} {'wkr':>3} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
-    f"{'frames':>7} {'lost':>5} {'CPU s/cm':>8} {'machine':>7} {'lag99':>6} {'fail':>4}"
+    f"{'frames':>7} {'lost':>5} {'CPU s/cm':>8} {'rest':>6} {'machine':>7} {'lag99':>6} "
+    f"{'fail':>4}"
 )
 
 
@@ -280,6 +289,7 @@ def measure(workers: int, levels: list[int], args: argparse.Namespace, runs: lis
         args.arrivals = running.arrivals
         args.emulator_url = running.emulator_env["GOOGLE_GEMINI_BASE_URL"]
         args.ca_file = running.emulator_env["SSL_CERT_FILE"]
+        args.rest = (*running.pids("emulator"), os.getpid())
         relay, port = start_bare(running)
         try:
             for n in levels:

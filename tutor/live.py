@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import logging
 import re
 import time
@@ -382,11 +381,14 @@ def _audio_blob(pcm: bytes) -> types.Blob:
     return types.Blob(data=pcm, mime_type=AUDIO_IN_MIME)
 
 
+_AUDIO_MIME_FIELD = f'"mime_type": "{AUDIO_IN_MIME}"'
+
+
 def audio_message(pcm: bytes) -> str:
     """The frame `send_realtime_input(audio=_audio_blob(pcm))` sends to the Gemini API:
     tests/tutor/test_live_audio_wire.py checks it against the SDK's own, byte for byte."""
-    data = base64.urlsafe_b64encode(pcm).decode("ascii")
-    return json.dumps({"realtime_input": {"audio": {"data": data, "mime_type": AUDIO_IN_MIME}}})
+    data = base64.urlsafe_b64encode(pcm).decode("ascii")  # nothing in it needs JSON escaping
+    return f'{{"realtime_input": {{"audio": {{"data": "{data}", {_AUDIO_MIME_FIELD}}}}}}}'
 
 
 async def _send_audio(session: AsyncSession, pcm: bytes) -> None:
