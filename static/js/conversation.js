@@ -8,6 +8,7 @@ import { LiveSocket } from "./conversation/socket.js";
 import { Stage } from "./conversation/stage.js";
 import { Talk } from "./conversation/talk.js";
 import { Notice, Phrases, Targets, Transcript } from "./conversation/view.js";
+import { WireAudio } from "./conversation/opus.js";
 
 const NOMINAL_RATE = 48000; // declared when there is no microphone: no audio will follow
 const END_WAIT_MS = 4000;
@@ -44,10 +45,16 @@ class Conversation {
     this.socket = new LiveSocket(`${scheme}://${location.host}${config.wsPath}`, {
       onOpen: () => {},
       onEvent: (msg) => this.event(msg),
-      onAudio: (buffer) => this.speaker.play(buffer),
+      onAudio: (buffer) => this.wire.receive(buffer),
       onDrop: () => this.dropped(),
       onClosed: (code) => this.closed(code),
       onBlocked: () => this.textMode(),
+    });
+    // Opus both ways when WebCodecs can (about 25x fewer bytes), PCM otherwise.
+    this.wire = new WireAudio({
+      sendFrame: (frame) => this.socket.sendAudio(frame),
+      play: (pcm) => this.speaker.play(pcm),
+      debug: this.debug,
     });
     this.startedAt = Date.parse(root.dataset.startedAt) || Date.now();
     this.mode = "voice"; // or "text": WebSockets blocked, typed lines go over HTTP
@@ -84,12 +91,13 @@ class Conversation {
     const rate = withMic ? await this.startMic() : null;
     if (!withMic) this.stage.setMode("nomic", "Typing. Press to turn on your microphone and talk.");
     this.declaredRate = rate || NOMINAL_RATE;
+    await this.wire.prepare(rate);
     this.socket.connect(this.startMessage());
     this.clock = setInterval(() => this.tick(), 500);
   }
 
   startMessage() {
-    return { type: "start", sampleRate: this.declaredRate, format: "s16", channels: 1 };
+    return this.wire.startMessage(this.declaredRate);
   }
 
   async startMic() {
@@ -128,6 +136,7 @@ class Conversation {
     if (rate && rate !== this.declaredRate) {
       // A socket's audio format is fixed by its first `start`: declare the new rate afresh.
       this.declaredRate = rate;
+      await this.wire.prepare(rate);
       this.socket.restart(this.startMessage());
     }
   }
@@ -140,7 +149,7 @@ class Conversation {
   }
 
   sendAudio(pcm) {
-    if (!this.ready || !this.socket.sendAudio(pcm)) return;
+    if (!this.ready || !this.wire.send(pcm)) return;
     this.debug.capturedFrames += 1;
     this.activity();
   }
@@ -181,7 +190,10 @@ class Conversation {
       transcript: () => this.caption(msg),
       correction: () => this.transcript.correction(msg),
       phrase: () => this.phrases.add(msg),
-      interrupted: () => this.speaker.flush(),
+      interrupted: () => {
+        this.speaker.flush();
+        this.wire.flush();
+      },
       reconnecting: () =>
         this.notice.show("upstream", "info", "Reconnecting to the tutor… your transcript is kept."),
       resumed: () => this.notice.clear("upstream"),
@@ -195,6 +207,7 @@ class Conversation {
   readied(msg) {
     const again = this.everReady;
     this.ready = this.everReady = true;
+    this.wire.negotiated(msg);
     this.setState("live");
     this.notice.clear("drop");
     if (again) {
@@ -323,6 +336,7 @@ class Conversation {
     this.setState("connecting");
     const rate = this.mic.context ? this.mic.sampleRate : await this.startMic();
     this.declaredRate = rate || this.declaredRate;
+    await this.wire.prepare(rate || null);
     this.socket.restart(this.startMessage(), { fresh: true });
   }
 

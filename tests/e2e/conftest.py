@@ -159,8 +159,15 @@ def _close_other_sessions() -> None:
             time.sleep(0.05)
 
 
+@pytest.fixture(params=["opus", "pcm"])
+def codec(request: pytest.FixtureRequest) -> str:
+    """Every browser test runs twice: with WebCodecs (the page speaks Opus both ways) and
+    without them (Chromium with WebCodecs switched off: the page falls back to PCM)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def launch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Browser]]:
+def launch(monkeypatch: pytest.MonkeyPatch, codec: str) -> Iterator[Callable[..., Browser]]:
     """Start Chromium with a fake microphone playing `wav` once (or none: no permission).
 
     Function-scoped, so Playwright stops before the database flush that ends each test.
@@ -179,9 +186,36 @@ def launch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Browser]]:
             if wav is not None:
                 # %noloop: say it once, then exact zeros (a looping file keeps talking).
                 args.append(f"--use-file-for-fake-audio-capture={wav}%noloop")
-            return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+            return browser if codec == "opus" else _without_webcodecs(browser)
 
         yield start
+
+
+# A browser without WebCodecs, as far as the page can tell (Chromium cannot switch them off
+# by flag): every page of the browser loses the four constructors before its scripts run.
+NO_WEBCODECS = (
+    "for (const name of ['AudioEncoder', 'AudioDecoder', 'AudioData', 'EncodedAudioChunk'])"
+    " delete globalThis[name];"
+)
+
+
+def _without_webcodecs(browser: Browser) -> Browser:
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def context(**options: Any) -> Any:
+        made = new_context(**options)
+        made.add_init_script(NO_WEBCODECS)
+        return made
+
+    def page(**options: Any) -> Any:
+        made = new_page(**options)
+        made.add_init_script(NO_WEBCODECS)
+        return made
+
+    browser.new_context = context  # type: ignore[method-assign]
+    browser.new_page = page  # type: ignore[method-assign]
+    return browser
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,260 @@
+// Audio on the wire: Opus through WebCodecs when the browser has it, PCM16 otherwise.
+// Up: the mic's 20 ms PCM16 frames -> AudioEncoder (Opus, 24 kbit/s, 20 ms packets) -> one
+// binary frame per two packets. Down: binary frames of Opus packets -> AudioDecoder -> PCM16
+// at 24 kHz for the playback worklet. A frame is a bundle: each packet preceded by its length
+// as a little-endian uint16 (tutor/protocol.py). The server says in `ready` what it sends.
+
+const OPUS_RATES = [8000, 12000, 16000, 24000, 48000]; // what an Opus encoder may run at
+const OUTPUT_RATE = 24000; // the playback context's rate
+const BITRATE = 24000;
+const FRAME_US = 20000;
+const PACKETS_PER_FRAME = 2; // 40 ms a WebSocket message: half the per-message cost
+const MAX_ENCODE_QUEUE = 10; // frames; beyond that the encoder is stuck: drop, don't lag
+
+function encoderConfig(rate) {
+  return {
+    codec: "opus",
+    sampleRate: rate,
+    numberOfChannels: 1,
+    bitrate: BITRATE,
+    opus: { frameDuration: FRAME_US, application: "voip", signal: "voice" },
+  };
+}
+// A decoder configured for 24 kHz may still output 48 kHz: read AudioData.sampleRate.
+const DECODER_CONFIG = { codec: "opus", sampleRate: OUTPUT_RATE, numberOfChannels: 1 };
+
+function webCodecs() {
+  const api = ["AudioEncoder", "AudioDecoder", "AudioData", "EncodedAudioChunk"];
+  return api.every((name) => typeof globalThis[name] === "function");
+}
+
+async function supported(check) {
+  if (!webCodecs()) return false;
+  try {
+    return Boolean((await check()).supported);
+  } catch {
+    return false;
+  }
+}
+
+export function encoderSupported(rate) {
+  if (!OPUS_RATES.includes(rate)) return Promise.resolve(false);
+  return supported(() => AudioEncoder.isConfigSupported(encoderConfig(rate)));
+}
+
+export function decoderSupported() {
+  return supported(() => AudioDecoder.isConfigSupported(DECODER_CONFIG));
+}
+
+export function bundle(packets) {
+  const size = packets.reduce((sum, p) => sum + 2 + p.byteLength, 0);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const packet of packets) {
+    out[at] = packet.byteLength & 0xff;
+    out[at + 1] = packet.byteLength >> 8;
+    out.set(packet, at + 2);
+    at += 2 + packet.byteLength;
+  }
+  return out.buffer;
+}
+
+export function unbundle(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const packets = [];
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const size = bytes[at] | (bytes[at + 1] << 8);
+    if (!size || at + 2 + size > bytes.length) break;
+    packets.push(bytes.subarray(at + 2, at + 2 + size));
+    at += 2 + size;
+  }
+  return packets;
+}
+
+// Float samples at `rate` -> PCM16 at 24 kHz. Opus decodes at 48 kHz (2:1, pairs averaged;
+// at 24 kbit/s Opus keeps nothing above 12 kHz to alias) or 24 kHz; others interpolate.
+export function toPcm16(floats, rate) {
+  let samples = floats;
+  if (rate === 2 * OUTPUT_RATE) {
+    samples = new Float32Array(floats.length >> 1);
+    for (let i = 0; i < samples.length; i++) samples[i] = (floats[2 * i] + floats[2 * i + 1]) / 2;
+  } else if (rate !== OUTPUT_RATE) {
+    const step = rate / OUTPUT_RATE;
+    samples = new Float32Array(Math.floor(floats.length / step));
+    for (let i = 0; i < samples.length; i++) {
+      const x = i * step;
+      const j = Math.floor(x);
+      const next = floats[Math.min(j + 1, floats.length - 1)];
+      samples[i] = floats[j] + (next - floats[j]) * (x - j);
+    }
+  }
+  const pcm = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = Math.max(-1, Math.min(1, samples[i]));
+    pcm[i] = s < 0 ? s * 0x8000 : s * 0x7fff;
+  }
+  return pcm.buffer;
+}
+
+// Channel 0 of an AudioData as floats, whatever sample format the decoder chose.
+function floatsOf(data) {
+  const n = data.numberOfFrames;
+  const interleaved = !data.format.endsWith("-planar");
+  const stride = interleaved ? data.numberOfChannels : 1;
+  if (data.format.startsWith("f32")) {
+    const raw = new Float32Array(n * stride);
+    data.copyTo(raw, { planeIndex: 0 });
+    return stride === 1 ? raw : raw.filter((_, i) => i % stride === 0);
+  }
+  const ints = new Int16Array(n * stride); // "s16" / "s16-planar"
+  data.copyTo(ints, { planeIndex: 0 });
+  const floats = new Float32Array(n);
+  for (let i = 0; i < n; i++) floats[i] = ints[i * stride] / 32768;
+  return floats;
+}
+
+class Uplink {
+  constructor(rate, send) {
+    this.rate = rate;
+    this.send = send;
+    this.packets = [];
+    this.timestamp = 0; // microseconds of audio encoded so far
+    this.encoder = new AudioEncoder({
+      output: (chunk) => this.output(chunk),
+      error: () => (this.broken = true),
+    });
+    this.encoder.configure(encoderConfig(rate));
+  }
+
+  encode(pcm) {
+    if (this.broken || this.encoder.encodeQueueSize > MAX_ENCODE_QUEUE) return false;
+    const frames = pcm.byteLength / 2;
+    const data = new AudioData({
+      format: "s16",
+      sampleRate: this.rate,
+      numberOfFrames: frames,
+      numberOfChannels: 1,
+      timestamp: this.timestamp,
+      data: pcm,
+    });
+    this.timestamp += (frames * 1e6) / this.rate;
+    this.encoder.encode(data);
+    data.close();
+    return true;
+  }
+
+  output(chunk) {
+    const packet = new Uint8Array(chunk.byteLength);
+    chunk.copyTo(packet);
+    this.packets.push(packet);
+    if (this.packets.length >= PACKETS_PER_FRAME) this.send(bundle(this.packets.splice(0)));
+  }
+
+  close() {
+    if (this.encoder.state !== "closed") this.encoder.close();
+  }
+}
+
+class Downlink {
+  constructor(play) {
+    this.play = play;
+    this.timestamp = 0;
+    this.open();
+  }
+
+  open() {
+    this.decoder = new AudioDecoder({
+      output: (data) => this.output(data),
+      error: () => this.open(), // a bad packet: start afresh rather than go silent
+    });
+    this.decoder.configure(DECODER_CONFIG);
+  }
+
+  decode(buffer) {
+    for (const packet of unbundle(buffer)) {
+      const chunk = new EncodedAudioChunk({ type: "key", timestamp: this.timestamp, data: packet });
+      this.timestamp += FRAME_US;
+      this.decoder.decode(chunk);
+    }
+  }
+
+  output(data) {
+    const floats = floatsOf(data);
+    const rate = data.sampleRate;
+    data.close();
+    this.play(toPcm16(floats, rate));
+  }
+
+  // Barge-in: packets still queued in the decoder belong to the interrupted turn.
+  flush() {
+    if (this.decoder.state !== "closed") this.decoder.close();
+    this.open();
+  }
+}
+
+// The page's audio codec: decides per microphone rate, builds the `start` message, sends
+// mic frames and plays tutor frames in whichever codec was agreed.
+export class WireAudio {
+  constructor({ sendFrame, play, debug }) {
+    this.sendFrame = sendFrame; // (ArrayBuffer) -> bool, false when it could not be sent
+    this.play = play; // (ArrayBuffer of PCM16 at 24 kHz) -> void
+    this.debug = debug;
+    this.uplink = null;
+    this.downlink = null;
+    this.output = "pcm";
+    this.rate = null;
+    this.canDecode = undefined;
+    debug.codec = "pcm";
+    debug.outputCodec = "pcm";
+    debug.bytesSent = 0;
+    debug.bytesReceived = 0;
+  }
+
+  // Call once the microphone's rate is known (again if it changes); null: no microphone.
+  async prepare(rate) {
+    if (this.canDecode === undefined) this.canDecode = await decoderSupported();
+    if (rate === this.rate) return;
+    this.rate = rate;
+    if (this.uplink) this.uplink.close();
+    this.uplink = rate && (await encoderSupported(rate)) ? new Uplink(rate, (f) => this.sent(f)) : null;
+    this.debug.codec = this.uplink ? "opus" : "pcm";
+  }
+
+  startMessage(rate) {
+    const output = { outputCodec: this.canDecode ? "opus" : "pcm" };
+    if (this.uplink && rate === this.rate) {
+      return { type: "start", codec: "opus", sampleRate: rate, channels: 1, ...output };
+    }
+    return { type: "start", sampleRate: rate, format: "s16", channels: 1, ...output };
+  }
+
+  // The server's `ready`: what it sends back (servers before Opus say nothing: PCM).
+  negotiated(ready) {
+    this.output = ready.outputCodec === "opus" ? "opus" : "pcm";
+    this.debug.outputCodec = this.output;
+    if (this.output === "opus" && !this.downlink) this.downlink = new Downlink(this.play);
+  }
+
+  // A mic frame (PCM16 at the declared rate): true if it went out (or into the encoder).
+  send(pcm) {
+    if (this.uplink) return this.uplink.encode(pcm);
+    return this.sent(pcm);
+  }
+
+  sent(frame) {
+    const ok = this.sendFrame(frame);
+    if (ok) this.debug.bytesSent += frame.byteLength;
+    return ok;
+  }
+
+  receive(buffer) {
+    this.debug.bytesReceived += buffer.byteLength;
+    if (this.output === "opus") this.downlink.decode(buffer);
+    else this.play(buffer);
+  }
+
+  flush() {
+    if (this.downlink) this.downlink.flush();
+  }
+}

@@ -1,0 +1,54 @@
+"""Opus on the wire in Chromium, and the PCM fallback without WebCodecs (the `codec` fixture
+runs each test both ways): the page says what it negotiated, the server agrees, the tutor's
+voice plays, and Opus is the far smaller stream."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+
+from lessons.services.conversations import conversation_start
+from tests.e2e.browser import debug_state, signed_in_page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SENTENCE = "Hoy estoy muy cansado, trabajé mucho en la oficina."
+WAIT_MS = 30_000
+PCM_FRAME_BYTES = 1920  # 20 ms of 48 kHz PCM16, what the page sends without Opus
+
+
+def test_the_page_speaks_the_codec_its_browser_supports(
+    server: str,
+    launch: Callable[..., Browser],
+    speech_wav: Callable[[str, float], Path],
+    alice: Any,
+    codec: str,
+) -> None:
+    conversation = conversation_start(learner=alice)
+    page = signed_in_page(launch(speech_wav(SENTENCE, 2.5)), server, alice)
+    page.goto(server + conversation.get_absolute_url())
+    page.click("#talk-button")
+    page.wait_for_function(
+        """() => {
+          const lines = window.tertulia.captions;
+          const learner = lines.findIndex((c) => c.speaker === "learner");
+          return learner >= 0 && lines.slice(learner).some((c) => c.speaker === "tutor");
+        }""",
+        timeout=WAIT_MS,
+    )
+    page.wait_for_function("() => window.tertulia.playedSamples > 24000", timeout=WAIT_MS)
+    state = debug_state(page)
+    assert (state["codec"], state["outputCodec"]) == (codec, codec)
+    assert state["capturedFrames"] > 100  # over two seconds of microphone audio went out
+    per_frame = state["bytesSent"] / state["capturedFrames"]
+    if codec == "opus":
+        assert per_frame < PCM_FRAME_BYTES / 10  # 24 kbit/s is ~60 bytes per 20 ms
+    else:
+        assert per_frame == PCM_FRAME_BYTES
+    # The tutor's voice played from what arrived: at least a second at 24 kHz.
+    assert state["playedSamples"] > 24000
+    assert state["bytesReceived"] > 0
