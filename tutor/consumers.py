@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
@@ -25,6 +24,7 @@ from lessons.services.conversations import conversation_history
 from lessons.services.live_updates import publish_activity
 from tutor import protocol, upstream, wire_audio
 from tutor.access import refusal
+from tutor.direct_consumer import DirectWebsocketConsumer
 from tutor.dsp import AudioFormatError
 from tutor.live import LiveTutor
 from tutor.protocol import FrameError
@@ -48,7 +48,7 @@ def _load(pk: UUID) -> tuple[Conversation | None, list[tuple[str, str]]]:
     return conversation, conversation_history(conversation_id=conversation.pk, limit=10_000)
 
 
-class ConversationConsumer(AsyncWebsocketConsumer):
+class ConversationConsumer(DirectWebsocketConsumer):
     # This consumer receives no group messages. An alias that is not configured makes Channels
     # skip the layer entirely, so a Redis outage cannot close a learner's socket; teachers'
     # live views are told through lessons.services.live_updates, which tolerates the outage.
@@ -140,17 +140,6 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             if self.runtime is not None:
                 await asyncio.shield(self.runtime.finish("server_shutdown"))
             raise
-
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        # Channels runs close_old_connections before every message: a hop to the one
-        # database thread (plus a SELECT 1 with conn_health_checks) for each 20 ms audio
-        # frame, which queued every conversation's audio behind the others' (seconds at 30
-        # conversations). Audio frames touch no database, and every database call goes
-        # through database_sync_to_async, which closes stale connections itself.
-        if message["type"] == "websocket.receive" and message.get("bytes") is not None:
-            await self.websocket_receive(message)
-            return
-        await super().dispatch(message)
 
     async def disconnect(self, code: int) -> None:
         if self.runtime is not None:

@@ -16,6 +16,7 @@ Pure Python (no google-genai, no I/O), so the ordering rules are easy to read an
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +43,9 @@ class TurnAssembler:
         self._learner: list[str] = []
         self._learner_started: float | None = None
         self._learner_ended: float | None = None
-        self._echo = ""  # normalised typed text whose transcription is not a new line
+        # Normalised typed lines whose transcriptions are not new lines, oldest first: two
+        # lines typed before the first echo arrives must both be recognised.
+        self._echoes: deque[str] = deque(maxlen=8)
         self._echoed: list[str] = []
         self._new_tutor_turn()
 
@@ -58,17 +61,19 @@ class TurnAssembler:
         return self.tutor_active or bool(self._learner)
 
     def typed(self, text: str) -> None:
-        self._echo, self._echoed = _normal(text), []
+        self._echoes.append(_normal(text))
 
     def learner_fragment(self, text: str) -> None:
-        if self._echo:
+        if self._echoes:
             heard = _normal(join_fragments([*self._echoed, text]))
-            if self._echo.startswith(heard):
+            if self._echoes[0].startswith(heard):
                 self._echoed.append(text)
-                if heard == self._echo:
-                    self._echo, self._echoed = "", []
+                if heard == self._echoes[0]:
+                    self._echoes.popleft()
+                    self._echoed = []
                 return
-            held, self._echo, self._echoed = self._echoed, "", []
+            held, self._echoed = self._echoed, []
+            self._echoes.clear()  # real speech: the echoes are not coming
             for fragment in held:  # not an echo after all: nothing is lost
                 self.learner_fragment(fragment)
         now = time.monotonic()

@@ -78,6 +78,17 @@ def test_a_transcription_that_repeats_typed_text_is_not_a_second_learner_line() 
     assert finals_and_partials(events) == [("Y tú?", False), ("Y tú?", True)]
 
 
+def test_two_lines_typed_before_their_echoes_arrive_are_both_recognised() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("0")
+    turns.typed("Hola amigo")
+    for fragment in ("0", "Hola", " amigo"):
+        turns.learner_fragment(fragment)
+    turns.tutor_answering()
+    assert finals_and_partials(events) == []
+
+
 def test_speech_that_only_starts_like_the_typed_text_is_kept_whole() -> None:
     events: list[Event] = []
     turns = TurnAssembler(events.append)
