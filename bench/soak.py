@@ -236,6 +236,11 @@ def reconcile(sessions: list[dict[str, Any]], sent: dict[str, list[str]]) -> dic
         "conversation_id", "ordinal", "speaker", "text"
     ):
         rows.setdefault(str(cid), []).append((ordinal, speaker, text))
+    # A reply cut off by a mid-turn fault is stored (marked interrupted) but the emulator does
+    # not list it among the turns it spoke: count those separately.
+    counts["tutor turns cut off by a fault (stored, interrupted)"] = Turn.objects.filter(
+        speaker="tutor", interrupted=True
+    ).count()
     for cid, lines in sent.items():
         turns = rows.get(cid, [])
         counts["conversations"] += 1

@@ -215,8 +215,16 @@ class LiveTutor:
             async with asyncio.timeout(self.settings.connect_timeout):
                 live = self._client.aio.live.connect(model=self.model, config=config)
                 session = await stack.enter_async_context(live)
-            await self._on_connected(session, fresh=handle is None)
-            await self._receive(session)
+            try:
+                await self._on_connected(session, fresh=handle is None)
+                await self._receive(session)
+            except asyncio.CancelledError:
+                # close() cancels us: end the session with 1000 (normal), not the 1011
+                # "internal error" websockets sends when its context exits on an exception.
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(1.0):
+                        await session.close()
+                raise
 
     async def _on_connected(self, session: AsyncSession, *, fresh: bool) -> None:
         if self._connected_once:
