@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import stack  # first: it sets up Django
 from bench.learner import SENTENCES, Downlink, Mic, Uplink, open_socket, pace, speech
+from lessons.models import Conversation
 
 BLOG_MB_PER_MINUTE = 10.0  # 50 MB per five-minute conversation
 GOAL_MB_PER_MINUTE = 0.5  # both ways together, with Opus
@@ -36,6 +37,7 @@ class Result:
     down: int
     tutor_seconds: float
     turns: int
+    ttfa_ms: tuple[int | None, int | None] = (None, None)  # as stored: p50, p95
 
     def per_minute(self, count: int) -> float:
         return count / self.minutes / 1e6
@@ -144,6 +146,13 @@ def report(results: list[Result]) -> None:
             f"{r.codec:6} {r.minutes:7.2f} {r.per_minute(r.up):10.3f} {r.per_minute(r.down):12.3f} "
             f"{total:13.3f} {total / BLOG_MB_PER_MINUTE:7.3f}x {r.tutor_seconds / r.minutes:12.1f}"
         )
+    for r in results:
+        p50, p95 = r.ttfa_ms
+        print(
+            f"{r.codec}: {r.turns} tutor turns; time to first tutor audio as stored for the "
+            f"operator page: p50 {p50} ms, p95 {p95} ms (includes the emulator's 600 ms of "
+            "end-of-speech silence)"
+        )
     by = {r.codec: r for r in results}
     if {"pcm", "opus"} <= set(by):
         pcm, opus = by["pcm"], by["opus"]
@@ -163,7 +172,10 @@ def run(minutes: float, codecs: list[str]) -> list[Result]:
         for codec in codecs:
             (learner,) = stack.seed_learners(f"bandwidth-{codec}", 1)
             print(f"{codec}: a {minutes:g}-minute conversation in real time…", flush=True)
-            results.append(asyncio.run(converse(running.port, learner, codec, minutes)))
+            result = asyncio.run(converse(running.port, learner, codec, minutes))
+            stored = Conversation.objects.get(pk=learner.conversation_id)
+            result.ttfa_ms = (stored.latency_p50_ms, stored.latency_p95_ms)
+            results.append(result)
     return results
 
 

@@ -104,6 +104,7 @@ class Downlink:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     on_audio: Callable[[bytes], None] | None = None
+    error: dict[str, Any] | None = None  # the server's first `error` event
 
     async def read(self, ws: ClientConnection) -> None:
         try:
@@ -125,13 +126,17 @@ class Downlink:
         elif event["type"] == "turn_complete":
             self.turns_done += 1
             self.turn_done.set()
-        elif event["type"] == "error":
-            raise RuntimeError(f"server error: {event}")
+        elif event["type"] == "error" and self.error is None:
+            self.error = event
+            self.turn_done.set()  # wake a waiter: the turn will not come
 
     async def next_turn(self, within: float = 60.0) -> None:
+        """Until the next turn_complete; RuntimeError if the server reported an error."""
         self.turn_done.clear()
         async with asyncio.timeout(within):
             await self.turn_done.wait()
+        if self.error is not None:
+            raise RuntimeError(f"server error: {self.error}")
 
 
 async def open_socket(base_url: str, conversation_id: str, cookie: str) -> ClientConnection:

@@ -59,10 +59,11 @@ def frames_of(loop: np.ndarray, codec: str, frame_ms: int) -> list[bytes]:
 class Stream:
     """One learner's socket and the frames it sent."""
 
-    ws: ClientConnection
+    ws: ClientConnection | None  # None: it never opened (`failed` says why)
     downlink: Downlink
     label: str  # sha1 of the system instruction, as the emulator logs it
     offset: int
+    reader: asyncio.Task[None] | None = None  # kept until the end, as asyncio requires
     sent_at: list[float] = field(default_factory=list)
     lag: list[float] = field(default_factory=list)  # send time - due time, seconds
     failed: str = ""
@@ -85,6 +86,7 @@ async def pump(
         stream = streams[index]
         if due >= stop_at or stream.failed:
             continue
+        assert stream.ws is not None  # failed streams were skipped above
         frame = frames[(stream.offset + len(stream.sent_at)) % len(frames)]
         stream.lag.append(now - due)
         stream.sent_at.append(time.monotonic())

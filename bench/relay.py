@@ -89,8 +89,7 @@ async def _open(target: Target, learner: object, codec: str, index: int) -> Stre
         if codec == "opus":
             start = {"type": "start", "sampleRate": 48000, "codec": "opus"}
     reader = asyncio.create_task(downlink.read(ws))
-    stream = Stream(ws=ws, downlink=downlink, label=label, offset=index * 977)
-    stream.reader = reader  # type: ignore[attr-defined]  (kept alive until the end)
+    stream = Stream(ws=ws, downlink=downlink, label=label, offset=index * 977, reader=reader)
     await ws.send(json.dumps(start))
     await downlink.ready.wait()
     if target.system != "bare":
@@ -104,7 +103,11 @@ async def drive(target: Target, learners: list[object], args: argparse.Namespace
 
     async def opened(index: int, learner: object) -> Stream:
         async with gate:
-            return await _open(target, learner, args.codec, index)
+            try:
+                return await _open(target, learner, args.codec, index)
+            except (RuntimeError, TimeoutError, OSError) as exc:  # counted, not fatal
+                print(f"  conversation {index} did not start: {exc}", flush=True)
+                return Stream(ws=None, downlink=Downlink(), label="", offset=0, failed=str(exc))
 
     streams = await asyncio.gather(*(opened(i, x) for i, x in enumerate(learners)))
     t0 = time.monotonic() + 0.5
@@ -127,6 +130,8 @@ async def drive(target: Target, learners: list[object], args: argparse.Namespace
 
 async def _close(streams: list[Stream], system: str) -> None:
     for stream in streams:
+        if stream.ws is None:
+            continue
         if system != "bare" and not stream.failed:
             with contextlib.suppress(ConnectionClosed):  # already closed: nothing to end
                 await stream.ws.send(json.dumps({"type": "end"}))

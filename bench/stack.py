@@ -120,12 +120,13 @@ def running(*, workers: int = 1, name: str = "bench") -> Iterator[Stack]:
     try:
         with scratch_database(f"tertulia_{name}_{os.getpid()}") as url:
             stack.database_url = url
-            start_emulator(stack)
-            start_daphne(stack, workers)
-            yield stack
-            stop(stack)
+            try:
+                start_emulator(stack)
+                start_daphne(stack, workers)
+                yield stack
+            finally:
+                stop(stack)  # before the database is dropped: the servers hold connections
     finally:
-        stop(stack)
         shutil.rmtree(stack.workdir, ignore_errors=True)
 
 
