@@ -16,6 +16,13 @@ and it prints, over a window of `--seconds` after a warm-up:
 and Tertulia/bare ratios. The stretch run holds the top N on two Daphne workers sharing one
 socket with a Redis channel layer. Everything runs on this machine: the load generator, the
 emulator and the relays share its cores, so the machine's total load is printed too.
+
+Columns: p50/p99/max ms of (a); frames that carried audio upstream in the window and how many
+were lost (c); CPU s/cm = server CPU seconds per conversation-minute (b); rest = the same for
+the emulator plus the load generator; machine = all cores busy, %; lag99 = how late the load
+generator sent its frames (p99, ms: above a few ms the machine itself is saturated); fail =
+conversations that never started. With --codec opus, Tertulia gets Opus bundles (two 20 ms
+packets a frame, as the page sends) and the bare relay PCM frames of the same duration.
 """
 
 from __future__ import annotations
@@ -98,7 +105,8 @@ async def _open(target: Target, learner: object, codec: str, index: int) -> Stre
 
 
 async def drive(target: Target, learners: list[object], args: argparse.Namespace) -> Run:
-    frames = frames_of(speech_loop(), args.codec, args.frame_ms)
+    codec = "pcm" if target.system == "bare" else args.codec  # the bare relay speaks PCM only
+    frames = frames_of(speech_loop(), codec, args.frame_ms)
     gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
 
     async def opened(index: int, learner: object) -> Stream:
@@ -315,12 +323,18 @@ def main() -> None:
     parser.add_argument("--levels", default="1,50,100,150,200")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--codec", choices=["pcm", "opus"], default="pcm")
-    parser.add_argument("--frame-ms", type=int, choices=[20, 40], default=20)
+    parser.add_argument(
+        "--frame-ms",
+        type=int,
+        choices=[20, 40],
+        help="default: 20 for PCM, 40 for Opus, as the page",
+    )
     parser.add_argument("--no-stretch", action="store_true")
     parser.add_argument("--no-bare", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy each server process into DIR")
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
+    args.frame_ms = args.frame_ms or (40 if args.codec == "opus" else 20)
     print(
         f"{args.seconds:g} s windows, {args.codec} frames of {args.frame_ms} ms at 48 kHz, "
         f"{psutil.cpu_count()} cores shared by everything\n\n{HEADER}",
