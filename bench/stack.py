@@ -138,7 +138,7 @@ def start_emulator(stack: Stack) -> None:
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=(stack.workdir / "emulator.log").open("w"),
     )
     stack.procs["emulator"] = proc
     assert proc.stdout is not None
@@ -196,6 +196,10 @@ def wait_http(url: str, within: float = 60.0) -> None:
 
 
 def stop(stack: Stack) -> None:
+    emulator = stack.procs.get("emulator")
+    if emulator is not None and emulator.poll() is not None:
+        log = (stack.workdir / "emulator.log").read_text()[-3000:]
+        print(f"the emulator exited early ({emulator.returncode}):\n{log}", file=sys.stderr)
     for proc in stack.procs.values():
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

@@ -206,9 +206,7 @@ class ConversationRuntime:
         match event:
             case ev.TutorAudio(pcm=pcm):
                 self.stats.tutor_audio(len(pcm) / TUTOR_BYTES_PER_SECOND)
-                if self.sink is not None:
-                    await self.sink.send_audio(pcm)
-                    self.stats.audio_sent()
+                await self._send_audio(pcm)
             case ev.Transcript(final=False, speaker=speaker, text=text):
                 if speaker == "learner" and not self._learner_speaking:
                     self._learner_speaking = True
@@ -350,6 +348,16 @@ class ConversationRuntime:
                 await self._on_activity(kind, seconds)
         except TimeoutError:
             logger.warning("conversation %s: live-view broadcast timed out", self.id)
+
+    async def _send_audio(self, pcm: bytes) -> None:
+        if self.sink is None:
+            return
+        try:
+            await self.sink.send_audio(pcm)
+        except Exception:  # the browser went away mid-send (before its disconnect arrived)
+            logger.info("conversation %s: could not send tutor audio", self.id)
+            return
+        self.stats.audio_sent()
 
     async def _send(self, payload: dict[str, Any]) -> None:
         if self.sink is not None:
