@@ -9,7 +9,8 @@ from channels.testing import WebsocketCommunicator
 
 from tutor.direct_consumer import DirectWebsocketConsumer
 
-pytestmark = pytest.mark.asyncio
+# Channels closes stale database connections around text frames, so the database is in play.
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 class Echo(DirectWebsocketConsumer):
