@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import ssl
 import subprocess
 import sys
@@ -342,7 +343,11 @@ def main() -> None:
     )
     runs: list[Run] = []
     measure(1, levels, args, runs)
-    if not args.no_stretch:
+    if args.no_stretch:
+        pass
+    elif shutil.which("redis-server") is None:
+        print("\nThe two-worker stretch run needs redis-server (apt-get install redis-server).")
+    else:
         measure(2, [max(levels)], args, runs)
     ratios(runs)
 
