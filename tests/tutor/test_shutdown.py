@@ -39,12 +39,15 @@ def _free_port() -> int:
 
 
 def database_url() -> str:
-    """The pytest-django test database as a DATABASE_URL for a server subprocess."""
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    host = quote(db.get("HOST") or "127.0.0.1", safe="")
-    return f"postgres://{quote(db.get('USER') or '')}{password}@{host}{port}/{db['NAME']}"
+    """The pytest-django test database as a DATABASE_URL for a server subprocess. Built from
+    the live connection parameters: the embedded PostgreSQL's socket directory is an option
+    there, not the HOST setting."""
+    params = connection.get_connection_params()
+    user = quote(params.get("user") or "")
+    password = f":{quote(params['password'])}" if params.get("password") else ""
+    host = quote(str(params.get("host") or "127.0.0.1"), safe="")
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgres://{user}{password}@{host}{port}/{params['dbname']}"
 
 
 def _healthy(url: str) -> bool:
