@@ -9,14 +9,31 @@ from typing import Any
 
 import numpy as np
 import pytest
+from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import override_settings
 
 from tutor import upstream
 from tutor.emulator import Emulator
 from tutor.emulator.voice import synthesize
 from tutor.routing import websocket_urlpatterns
+from tutor.runtime import REGISTRY
+
+
+async def finish_runtimes() -> None:
+    """Finish every conversation runtime left open, then close the connection the runtimes
+    wrote from (channels' database thread) so the test database can be dropped."""
+    for runtime in list(REGISTRY.values()):
+        await runtime.finish("test_teardown")
+    await database_sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+async def no_runtime_leaks() -> AsyncIterator[None]:
+    yield
+    await finish_runtimes()
 
 
 @pytest.fixture

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
-from django.db import connections
 from django.test import override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
 from lessons.models import Conversation, Turn
-from tests.tutor.conftest import Client, kind
+from tests.tutor.conftest import Client, finish_runtimes, kind
 from tests.tutor.frame_model import Frame, Model, Quiet, Raw, Text, materialize, sessions
 from tutor.emulator import Emulator
-from tutor.runtime import REGISTRY
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -41,12 +39,6 @@ def _conversation(learner: User) -> Conversation:
 @database_sync_to_async
 def _turns(conversation: Conversation) -> list[Turn]:
     return list(Turn.objects.filter(conversation=conversation).order_by("ordinal"))
-
-
-async def _finish_all() -> None:
-    for runtime in list(REGISTRY.values()):
-        await runtime.finish("test_teardown")
-    await database_sync_to_async(connections.close_all)()
 
 
 async def _play(client: Client, sequence: list[Frame]) -> Model:
@@ -99,7 +91,7 @@ async def test_any_frame_sequence_closes_as_documented_and_stores_only_typed_lin
         model = await _play(client, sequence)
         await _outcome(client, model)
     finally:
-        await _finish_all()
+        await finish_runtimes()
     _check_stored(await _turns(conversation), model.expected.typed)
 
 
@@ -141,7 +133,7 @@ async def test_a_flood_of_tiny_frames_is_cut_off_with_4429(
         closed = await _flood(client, count, audio=audio)
         await client.disconnect()
     finally:
-        await _finish_all()
+        await finish_runtimes()
     assert closed in (None, 4429)
     if count + 1 <= BURST:
         assert closed is None  # a full bucket never refuses, however fast the frames come

@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
-from django.db import connections
 from django.test import override_settings
 
 from accounts.models import User
@@ -16,7 +15,11 @@ from tests.tutor.conftest import Client, final, kind, spanish_48k
 from tutor.emulator import Emulator, Fault
 from tutor.runtime import REGISTRY
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.asyncio,
+    pytest.mark.usefixtures("no_runtime_leaks"),
+]
 
 
 @database_sync_to_async
@@ -50,20 +53,6 @@ def _turns(conversation: Conversation) -> list[tuple[int, str, str, str]]:
 @database_sync_to_async
 def _refresh(conversation: Conversation) -> Conversation:
     return Conversation.objects.get(pk=conversation.pk)
-
-
-async def _finish_all() -> None:
-    for runtime in list(REGISTRY.values()):
-        await runtime.finish("test_teardown")
-    # The runtime wrote from channels' database thread; close its connection so the test
-    # database can be dropped at the end of the run.
-    await database_sync_to_async(connections.close_all)()
-
-
-@pytest.fixture(autouse=True)
-async def _no_runtime_leaks() -> None:
-    yield
-    await _finish_all()
 
 
 async def test_the_spoken_loop_is_heard_answered_corrected_and_stored(

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pytest
 from channels.db import database_sync_to_async
-from django.db import connections
 from django.test import override_settings
 
 from accounts.models import User
@@ -22,9 +21,12 @@ from tutor import upstream
 from tutor.dsp import OpusDecoder, OpusEncoder
 from tutor.emulator import Emulator
 from tutor.protocol import opus_bundle
-from tutor.runtime import REGISTRY
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.asyncio,
+    pytest.mark.usefixtures("no_runtime_leaks"),
+]
 
 
 @database_sync_to_async
@@ -41,14 +43,6 @@ def _speakers(conversation: Conversation) -> list[str]:
 @database_sync_to_async
 def _refresh(conversation: Conversation) -> Conversation:
     return Conversation.objects.get(pk=conversation.pk)
-
-
-@pytest.fixture(autouse=True)
-async def _no_runtime_leaks() -> AsyncIterator[None]:
-    yield
-    for runtime in list(REGISTRY.values()):
-        await runtime.finish("test_teardown")
-    await database_sync_to_async(connections.close_all)()
 
 
 def bundles(pcm: bytes, *, rate: int = 48000, per_bundle: int = 2) -> list[bytes]:

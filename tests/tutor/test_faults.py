@@ -20,18 +20,14 @@ from tests.tutor.conftest import Client, final, kind, spanish_48k
 from tutor.emulator import Emulator, Fault
 from tutor.runtime import REGISTRY
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.asyncio,
+    pytest.mark.usefixtures("no_runtime_leaks"),
+]
 
 GREETING_MARK = "tutor de demostración"  # words only the emulator's Spanish greeting has
 TYPED = ["Yo soy cansado hoy", "Mañana voy a la playa con mis amigos", "Me gusta mucho el café"]
-
-
-@pytest.fixture(autouse=True)
-async def _finish_runtimes() -> None:
-    yield
-    for runtime in list(REGISTRY.values()):
-        await runtime.finish("test_teardown")
-    await database_sync_to_async(connections.close_all)()
 
 
 @database_sync_to_async
