@@ -1,30 +1,61 @@
-# Tertulia: `make run` serves the app, `make test` runs the whole suite. Both set themselves up.
+# Tertulia: `make run` serves the app, `make test` runs the whole suite. Both set themselves up:
+# a pinned uv (bootstrapped from the package index into .tools/) installs exactly what uv.lock
+# says into .venv/, and `make test` finds or installs a Chromium for the browser tests.
 PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 EMULATOR_PORT ?= 8765
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-m smoke"`.
+PYTEST_ARGS ?=
 
-.PHONY: run test install lint typecheck migrations-check stop-db emulator clean
+# uv uses the Python it is given and never downloads one of its own.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-$(STAMP): pyproject.toml
+.PHONY: run test install lock upgrade lock-check browser lint typecheck migrations-check \
+	stop-db emulator clean
+
+$(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tertulia needs Python 3.11+")'
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
-	$(PY) -m pip install --quiet -e . --group dev
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# --locked: install exactly uv.lock, and stop if pyproject.toml and the lock disagree.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh the lock after editing pyproject.toml (keeps every other pin), or move every pin to
+# the newest release the bounds allow. Commit uv.lock with the change that needed it.
+lock: | $(UV)
+	$(UV) lock --python $(PYTHON)
+
+upgrade: | $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
+lock-check: | $(UV)
+	$(UV) lock --check --python $(PYTHON)
 
 # Serves http://$(HOST):$(PORT). With no DATABASE_URL an embedded PostgreSQL starts under .data/;
 # with no GEMINI_API_KEY the local Live emulator (the offline demo tutor) starts beside it.
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} EMULATOR_PORT=$(EMULATOR_PORT) HOST=$(HOST) PORT=$(PORT) bash bin/run
 
+browser: $(STAMP)
+	@bin/ensure-browser >/dev/null
+
+# The browser's path comes from bin/ensure-browser; if it finds and installs none, stop here.
 test: $(STAMP)
-	$(PY) -m pytest
+	chromium="$$(bin/ensure-browser)" && CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -43,4 +74,4 @@ stop-db:
 	-$(PY) -c 'import pgserver; pgserver.get_server(".data/pg", cleanup_mode="stop").cleanup()'
 
 clean: stop-db
-	rm -rf $(VENV) .data staticfiles
+	rm -rf $(VENV) $(TOOLS) .data staticfiles

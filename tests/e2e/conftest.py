@@ -31,6 +31,7 @@ from tests.e2e.browser import ARTIFACTS, EmulatorControl
 from tutor.emulator.voice import synthesize
 
 ROOT = Path(__file__).resolve().parents[2]
+# `make test` sets CHROMIUM to what bin/ensure-browser found or installed.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TRIAL_SECONDS = 12
 MIC_RATE = 48000
@@ -173,7 +174,10 @@ def launch(monkeypatch: pytest.MonkeyPatch, codec: str) -> Iterator[Callable[...
     Function-scoped, so Playwright stops before the database flush that ends each test.
     """
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+        pytest.fail(
+            f"no browser at {CHROMIUM}: run the tests with `make test`, which finds or installs"
+            " Chromium (bin/ensure-browser), or set CHROMIUM to a Chromium binary"
+        )
     # Playwright's sync API keeps an event loop running on this thread; Django would refuse
     # the ORM calls a test makes between browser steps.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
