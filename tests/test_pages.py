@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 def test_the_landing_page_says_what_tertulia_does(client: Client) -> None:

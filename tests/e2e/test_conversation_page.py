@@ -66,6 +66,7 @@ def _wait_for_reply_to_learner(page: Page) -> None:
     )
 
 
+@pytest.mark.smoke
 def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     server: str,
     launch: Callable[..., Browser],

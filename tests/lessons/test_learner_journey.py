@@ -59,6 +59,7 @@ def _minutes_today(client: Client) -> float:
     return json.loads(found.group(1))["days"]["minutes"][-1]
 
 
+@pytest.mark.smoke
 def test_a_learner_finds_reads_reviews_and_sees_progress(client: Client, alice: User) -> None:
     client.force_login(alice)
     before = _minutes_today(client)

@@ -55,6 +55,7 @@ def _refresh(conversation: Conversation) -> Conversation:
     return Conversation.objects.get(pk=conversation.pk)
 
 
+@pytest.mark.smoke
 async def test_the_spoken_loop_is_heard_answered_corrected_and_stored(
     emulator: Emulator, alice: User
 ) -> None:

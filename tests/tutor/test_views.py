@@ -72,6 +72,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_a_learners_page(
     assert response["Location"].startswith(reverse("account_login"))
 
 
+@pytest.mark.smoke
 def test_a_visitor_gets_one_trial_then_is_asked_to_sign_up(client: Client) -> None:
     response = client.post(reverse("tutor:trial"), {"language": "fr"})
     trial = Conversation.objects.get()
@@ -121,6 +122,7 @@ def test_ending_sends_a_learner_to_the_review(client: Client, alice: User) -> No
     assert client.get(conversation.get_absolute_url())["Location"] == response["Location"]
 
 
+@pytest.mark.smoke
 @pytest.mark.asyncio
 async def test_the_typed_fallback_answers_and_stores_typed_turns(
     emulator: Emulator, alice: User, async_client
