@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from tutor.dsp import is_silence
+from tutor.audio.resample import is_silence
 
 BYTES_PER_SECOND = 32_000  # 16 kHz PCM16 mono
 MAX_SECONDS = 120  # one turn longer than this keeps only its last two minutes

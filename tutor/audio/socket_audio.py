@@ -2,7 +2,8 @@
 
 Inbound: binary frames from the page -> 16 kHz mono PCM16 for the tutor. Outbound: 24 kHz mono
 PCM16 tutor audio -> binary frames for the page. The codec is chosen by the `start` message
-(`tutor.protocol`); Opus frames are bundles of length-prefixed raw packets.
+(`tutor.conversation.protocol`); Opus frames are bundles of length-prefixed raw packets
+(`tutor.audio.opus_framing`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import math
 import time
 from typing import Protocol
 
-from tutor import protocol
-from tutor.dsp import InputResampler, OpusDecoder, OpusEncoder
-from tutor.protocol import FrameError, Start
+from tutor.audio.opus import OpusDecoder, OpusEncoder
+from tutor.audio.opus_framing import opus_bundle, opus_packet_ms, split_opus_bundle
+from tutor.audio.resample import InputResampler
+from tutor.conversation import protocol
+from tutor.conversation.protocol import FrameError, Start
+from tutor.conversation.rate_limit import InboundBudget
 
 TUTOR_RATE = 24_000  # Hz, what Gemini Live speaks
 OPUS_BITRATE = 24_000  # bit/s, speech at 24 kHz
@@ -51,11 +55,11 @@ class OpusIn:
     def __init__(self, start: Start, *, ms_per_second: int) -> None:
         self.start = start
         self._decoder = OpusDecoder(rate=16_000)
-        self._audio_ms = protocol.ByteRate(ms_per_second, time.monotonic)
+        self._audio_ms = InboundBudget(ms_per_second, time.monotonic)
 
     def to_16k(self, data: bytes) -> bytes:
-        packets = protocol.split_opus_bundle(self.start, data)
-        ms = math.ceil(math.fsum(protocol.opus_packet_ms(p) for p in packets))
+        packets = split_opus_bundle(self.start, data)
+        ms = math.ceil(math.fsum(opus_packet_ms(p) for p in packets))
         if not self._audio_ms.allow(ms):
             raise FrameError(protocol.CLOSE_TOO_MANY, "sending too fast")
         return b"".join([self._decoder.decode(p) for p in packets])
@@ -111,7 +115,7 @@ class OpusOut:
     def frames(self, pcm: bytes) -> list[bytes]:
         self._fed += len(pcm)
         packets = self._encoder.encode(pcm)
-        return [protocol.opus_bundle(packets)] if packets else []
+        return [opus_bundle(packets)] if packets else []
 
     def end_turn(self) -> list[bytes]:
         """Pad the turn's last partial frame with silence, then add one silent frame so the

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lessons.models import Conversation
-from tutor import protocol
+from tutor.conversation import protocol
 
 TRIAL_SESSION_KEY = "trial_conversations"
 HTTP_STATUS = {

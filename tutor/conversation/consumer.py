@@ -1,9 +1,9 @@
 """The conversation WebSocket: authenticate, validate frames, delegate to the runtime.
 
-Close codes are in `tutor.protocol` (4400 bad frame, 4401 not signed in, 4403 not yours,
-4408 trial over, 4409 opened in another tab, 4410 ended, 4413 too large, 4429 too many,
-4502 tutor unavailable). We accept the socket before refusing so the browser receives the
-code: a refusal during the handshake reaches the page as a bare 1006.
+Close codes are in `tutor.conversation.protocol` (1013 try again, 4400 bad frame, 4401 not
+signed in, 4403 not yours, 4408 trial over, 4409 opened in another tab, 4410 ended, 4413 too
+large, 4429 too many, 4502 tutor unavailable). We accept the socket before refusing so the
+browser receives the code: a refusal during the handshake reaches the page as a bare 1006.
 """
 
 from __future__ import annotations
@@ -22,17 +22,19 @@ from django.db import DatabaseError
 from lessons.models import Conversation
 from lessons.services.conversations import conversation_history
 from lessons.services.live_updates import publish_activity
-from tutor import protocol, upstream, wire_audio
-from tutor.access import refusal
-from tutor.direct_consumer import DirectWebsocketConsumer
-from tutor.dsp import AudioFormatError
-from tutor.live import LiveTutor
-from tutor.protocol import FrameError
-from tutor.runtime import REGISTRY, ConversationRuntime
+from tutor.audio import socket_audio
+from tutor.audio.resample import AudioFormatError
+from tutor.conversation import protocol
+from tutor.conversation.access import refusal
+from tutor.conversation.direct_consumer import DirectWebsocketConsumer
+from tutor.conversation.protocol import FrameError
+from tutor.conversation.rate_limit import InboundBudget
+from tutor.conversation.registry import REGISTRY
+from tutor.conversation.runtime import ConversationRuntime
+from tutor.live import upstream
+from tutor.live.session import LiveTutor
 
 logger = logging.getLogger(__name__)
-CLOSE_REPLACED = 4409
-CLOSE_TRY_AGAIN = 1013  # the database is briefly unreachable: the page retries
 _CREATING: dict[UUID, asyncio.Lock] = {}
 
 
@@ -54,8 +56,8 @@ class ConversationConsumer(DirectWebsocketConsumer):
     # live views are told through lessons.services.live_updates, which tolerates the outage.
     channel_layer_alias = "no-channel-layer"
     runtime: ConversationRuntime | None = None
-    inbound: wire_audio.Inbound | None = None
-    outbound: wire_audio.PcmOut | wire_audio.OpusOut = wire_audio.PcmOut()
+    inbound: socket_audio.Inbound | None = None
+    outbound: socket_audio.PcmOut | socket_audio.OpusOut = socket_audio.PcmOut()
 
     async def connect(self) -> None:
         pk = self.scope["url_route"]["kwargs"]["pk"]
@@ -64,7 +66,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
             conversation, history = await _load(pk)
         except DatabaseError:
             logger.warning("conversation %s: database unavailable at connect", pk)
-            await self.close(CLOSE_TRY_AGAIN)
+            await self.close(protocol.CLOSE_TRY_AGAIN)
             return
         code = refusal(conversation, self.scope)
         if code is not None:
@@ -73,9 +75,9 @@ class ConversationConsumer(DirectWebsocketConsumer):
         if conversation is None:  # refusal() already closed for a missing conversation
             return
         self.conversation = conversation
-        self.bytes_in = protocol.ByteRate(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
+        self.bytes_in = InboundBudget(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
         # The same token bucket, counting frames: tiny frames cost little in bytes.
-        self.frames_in = protocol.ByteRate(settings.MAX_INBOUND_FRAMES_PER_SECOND, time.monotonic)
+        self.frames_in = InboundBudget(settings.MAX_INBOUND_FRAMES_PER_SECOND, time.monotonic)
         self.runtime = await self._runtime(conversation, history=history)
         if self.runtime.trial and self.runtime.trial_seconds_left() == 0:
             await self.send_event({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
@@ -90,7 +92,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
             runtime = REGISTRY.get(conversation.pk)
             if runtime is not None and not runtime.ended:
                 if runtime.sink is not None and runtime.sink is not self:
-                    await runtime.sink.close_with(CLOSE_REPLACED)
+                    await runtime.sink.close_with(protocol.CLOSE_REPLACED)
                 runtime.attach(self)
                 return runtime
             runtime = self._new_runtime(conversation, history=history)
@@ -208,7 +210,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
         elif kind == "pause":
             await self.runtime.end_audio()
         elif kind == "end":
-            await self.runtime.finish("learner_ended", close_code=1000)
+            await self.runtime.finish("learner_ended", close_code=protocol.CLOSE_NORMAL)
         else:
             await self.send_event({"type": "pong"})
 
@@ -217,11 +219,11 @@ class ConversationConsumer(DirectWebsocketConsumer):
             return
         if self.inbound is not None:
             # A second start may only repeat the format: a rate change mid-stream is refused.
-            wire_audio.same_format(self.inbound.start, start)
+            socket_audio.same_format(self.inbound.start, start)
         else:
             limit = settings.MAX_INBOUND_BYTES_PER_SECOND
-            self.inbound = wire_audio.inbound(start, max_bytes_per_second=limit)
-            self.outbound = wire_audio.outbound(start)
+            self.inbound = socket_audio.inbound(start, max_bytes_per_second=limit)
+            self.outbound = socket_audio.outbound(start)
         runtime = self.runtime
         await self.send_event(
             {
@@ -230,7 +232,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
                 "trial": runtime.trial,
                 "trialSecondsLeft": runtime.trial_seconds_left(),
                 "demo": settings.DEMO_TUTOR,
-                "outputRate": wire_audio.TUTOR_RATE,
+                "outputRate": socket_audio.TUTOR_RATE,
                 "codec": start.codec,
                 "outputCodec": self.outbound.codec,
             }

@@ -1,6 +1,9 @@
-"""The browser ⇄ server protocol of /ws/conversations/<uuid>/: frame validation and close codes.
+"""The browser ⇄ server protocol of /ws/conversations/<uuid>/: frame validation, limits and
+every close code.
 
-Close codes mirror HTTP statuses in the 4000 range (DESIGN.md, "Browser ⇄ server protocol"):
+Close codes mirror HTTP statuses in the 4000 range (docs/ARCHITECTURE.md, "Browser ⇄ server
+protocol"). Opus bundles are split in `tutor.audio.opus_framing`; the inbound rate limit is
+`tutor.conversation.rate_limit`.
 """
 
 from __future__ import annotations
@@ -11,25 +14,25 @@ from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 
+from tutor.audio.opus import OPUS_RATES
+
+# Every close code of the conversation socket (and of the teacher's live view, which uses
+# 4401 and 4403), in one place. The page's copy is static/js/conversation/messages.js.
+CLOSE_NORMAL = 1000  # the learner ended the conversation
+CLOSE_TRY_AGAIN = 1013  # the database is briefly unreachable: the page retries
 CLOSE_BAD_FRAME = 4400  # malformed JSON, unknown type, audio before start, misaligned audio
 CLOSE_NOT_SIGNED_IN = 4401  # the conversation needs a signed-in owner (or the trial's browser)
-CLOSE_NOT_YOURS = 4403  # someone else's conversation
+CLOSE_NOT_YOURS = 4403  # someone else's conversation (or assignment, for the live view)
 CLOSE_TRIAL_OVER = 4408  # the anonymous trial (or the maximum length) is used up
+CLOSE_REPLACED = 4409  # the conversation was opened in another tab
 CLOSE_GONE = 4410  # the conversation has ended; start a new one
 CLOSE_TOO_LARGE = 4413  # a frame over the size limit
 CLOSE_TOO_MANY = 4429  # inbound bytes (or frames) per second over the limit
-CLOSE_UPSTREAM = 4502  # the tutor (Gemini Live) is unavailable
+CLOSE_TUTOR_UNAVAILABLE = 4502  # the tutor (Gemini Live) is unavailable
 
 MAX_TEXT_FRAME = 4096  # bytes of JSON
 MAX_TYPED_CHARS = 1000
 MAX_AUDIO_MS = 120  # the page sends 20–40 ms; 100 ms is the documented ceiling, plus slack
-
-# Opus on the wire (both directions): a binary frame is a bundle of one or more raw Opus
-# packets (no Ogg, no OpusHead), each preceded by its length as a little-endian uint16.
-# A bundle from the page holds at most MAX_AUDIO_MS of audio, the same ceiling as PCM frames;
-# the server sends one bundle per chunk of tutor audio (Gemini's chunks are 40-200 ms).
-OPUS_RATES = [8000, 12000, 16000, 24000, 48000]
-MAX_OPUS_BUNDLE = 4000  # bytes; 120 ms at 24 kbit/s is ~360 bytes
 
 START_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -47,7 +50,7 @@ START_SCHEMA: dict[str, Any] = {
     "required": ["type", "sampleRate"],
     "additionalProperties": False,
     "if": {"properties": {"codec": {"const": "opus"}}, "required": ["codec"]},
-    "then": {"properties": {"sampleRate": {"enum": OPUS_RATES}}},
+    "then": {"properties": {"sampleRate": {"enum": list(OPUS_RATES)}}},
     "else": {"required": ["format"], "properties": {"format": {"enum": ["f32", "s16"]}}},
 }
 TEXT_SCHEMA: dict[str, Any] = {
@@ -161,70 +164,3 @@ def check_audio_frame(start: Start | None, data: bytes) -> None:
         raise FrameError(CLOSE_TOO_LARGE, f"audio frames may hold at most {MAX_AUDIO_MS} ms")
     if not data or len(data) % start.bytes_per_frame:
         raise FrameError(CLOSE_BAD_FRAME, "audio frame length does not match its format")
-
-
-def split_opus_bundle(start: Start | None, data: bytes) -> list[bytes]:
-    """The Opus packets of one bundle, or FrameError: 4400 if malformed, 4413 if it holds
-    more than MAX_AUDIO_MS. Durations come from each packet's TOC (RFC 6716 §3.1), so a
-    flood of tiny packets cannot make the decoder produce minutes of audio."""
-    if start is None:
-        raise FrameError(CLOSE_BAD_FRAME, "audio before start")
-    if len(data) > MAX_OPUS_BUNDLE:
-        raise FrameError(CLOSE_TOO_LARGE, f"Opus bundles may hold at most {MAX_AUDIO_MS} ms")
-    packets, offset, total_ms = [], 0, 0.0
-    while offset < len(data):
-        if offset + 2 > len(data):
-            raise FrameError(CLOSE_BAD_FRAME, "truncated Opus bundle")
-        size = int.from_bytes(data[offset : offset + 2], "little")
-        packet = data[offset + 2 : offset + 2 + size]
-        if not size or len(packet) != size:
-            raise FrameError(CLOSE_BAD_FRAME, "truncated Opus bundle")
-        total_ms += opus_packet_ms(packet)
-        if total_ms > MAX_AUDIO_MS:
-            raise FrameError(CLOSE_TOO_LARGE, f"Opus bundles may hold at most {MAX_AUDIO_MS} ms")
-        packets.append(packet)
-        offset += 2 + size
-    if not packets:
-        raise FrameError(CLOSE_BAD_FRAME, "empty Opus bundle")
-    return packets
-
-
-def opus_bundle(packets: list[bytes]) -> bytes:
-    """Packets -> one bundle (see `split_opus_bundle`)."""
-    return b"".join(len(p).to_bytes(2, "little") + p for p in packets)
-
-
-# Frame duration in ms by TOC config (RFC 6716 §3.1): SILK 0-11, hybrid 12-15, CELT 16-31.
-_OPUS_FRAME_MS = [10, 20, 40, 60] * 3 + [10, 20] * 2 + [2.5, 5, 10, 20] * 4
-
-
-def opus_packet_ms(packet: bytes) -> float:
-    """Audio duration of one raw Opus packet, from its TOC byte (and frame count byte)."""
-    toc = packet[0]
-    frames = (1, 2, 2, 0)[toc & 3]
-    if not frames:  # code 3: the frame count is in the next byte
-        if len(packet) < 2:
-            raise FrameError(CLOSE_BAD_FRAME, "malformed Opus packet")
-        frames = packet[1] & 0x3F
-    duration = frames * _OPUS_FRAME_MS[toc >> 3]
-    if not frames or duration > 120:  # RFC 6716: a packet holds at most 120 ms
-        raise FrameError(CLOSE_BAD_FRAME, "malformed Opus packet")
-    return duration
-
-
-class ByteRate:
-    """A token bucket over inbound bytes: `rate` bytes per second, bursts up to 2 s worth."""
-
-    def __init__(self, rate: int, clock: Any) -> None:
-        self.rate = rate
-        self.capacity = rate * 2
-        self.tokens = float(self.capacity)
-        self.clock = clock
-        self.stamp = clock()
-
-    def allow(self, size: int) -> bool:
-        now = self.clock()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        self.tokens -= size
-        return self.tokens >= 0

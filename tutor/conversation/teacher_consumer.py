@@ -1,9 +1,9 @@
 """The teacher's live view of one assignment: `/ws/assignments/<pk>/live/`.
 
 Receive-only for the browser: it relays `lessons.services.live_updates` messages for the
-assignment's group as JSON text frames. Close codes (see DESIGN.md): 4401 not signed in,
-4403 not this assignment's teacher (also for an assignment that does not exist, so that ids
-cannot be probed).
+assignment's group as JSON text frames. Close codes (`tutor.conversation.protocol`, see
+docs/ARCHITECTURE.md): 4401 not signed in, 4403 not this assignment's teacher (also for an
+assignment that does not exist, so that ids cannot be probed).
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from accounts.choices import Role
 from lessons.models import Assignment
 from lessons.services.live_updates import group_name
-
-CLOSE_ANONYMOUS = 4401
-CLOSE_FORBIDDEN = 4403
+from tutor.conversation.protocol import CLOSE_NOT_SIGNED_IN, CLOSE_NOT_YOURS
 
 
 class TeacherLiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -27,11 +25,11 @@ class TeacherLiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self._refuse(CLOSE_ANONYMOUS)
+            await self._refuse(CLOSE_NOT_SIGNED_IN)
             return
         assignment_id = int(self.scope["url_route"]["kwargs"]["pk"])
         if not await _teaches(user.pk, assignment_id):
-            await self._refuse(CLOSE_FORBIDDEN)
+            await self._refuse(CLOSE_NOT_YOURS)
             return
         # Join the group before accepting, so no activity published after the page is told
         # "connected" can be missed.

@@ -1,6 +1,7 @@
-"""Settings, client factory, connect config and failure classification for `tutor.live`.
+"""Settings, client factory, connect config and failure classification for the Live session
+(`tutor.live.session`) and the typed fallback (`tutor.live.text_reply`).
 
-Only this module and `tutor.live` import google-genai. Nothing here does I/O except
+Only the `tutor.live` package imports google-genai. Nothing here does I/O except
 `make_client`, which reads the CA file it is given.
 """
 
@@ -16,8 +17,8 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 AUDIO_IN_MIME = "audio/pcm;rate=16000"
 BYTES_PER_MS_IN = 32  # 16 kHz x 2 bytes (PCM16 mono)
-# The sliding window keeps a session alive past the 15-minute audio cap (live-protocol §5.1);
-# the window is cut at the start of a user turn, so the tutor never loses half a turn.
+# The sliding window keeps a session alive past the 15-minute audio cap (docs/gemini-live.md
+# §5.1); the window is cut at the start of a user turn, so the tutor never loses half a turn.
 TRIGGER_TOKENS = 25_600
 TARGET_TOKENS = 12_800
 
@@ -48,7 +49,7 @@ class LiveSettings:
 def make_client(
     *, api_key: str, base_url: str | None = None, ca_file: str | None = None
 ) -> genai.Client:
-    """A genai client on `v1beta` (the only version serving Live, live-protocol §1.4).
+    """A genai client on `v1beta` (the only version serving Live, docs/gemini-live.md §1.4).
 
     `ca_file` (PEM) makes both the Live WebSocket and the HTTP `generate_content` path trust a
     local CA, e.g. the emulator's: the SDK hands `async_client_args['ssl']` to websockets and
@@ -126,8 +127,9 @@ _AUTH_MARKERS = ("API key", "api key", "API_KEY", "permission", "PERMISSION_DENI
 def classify(exc: BaseException, secret: str | None = None) -> Failure:
     """Sort an exception from connect/receive/send/generate into retryable or fatal.
 
-    Close codes (live-protocol §5.2): 1007 invalid request/config, 1008 bad model or key
-    (the key case is an assumption), 1011 server trouble unless it carries RESOURCE_EXHAUSTED.
+    Close codes (docs/gemini-live.md §5.2): 1007 invalid request/config, 1008 bad model or
+    key (the key case is an assumption), 1011 server trouble unless it carries
+    RESOURCE_EXHAUSTED.
     HTTP statuses (a refused upgrade, or `generate_content`): 401/403 key, 429 quota, other
     4xx config; Google answers a bad key on HTTP with 400 "API key not valid".
     """

@@ -1,4 +1,4 @@
-"""Typed events that `tutor.live.LiveTutor` emits to the consumer.
+"""Typed events that `tutor.live.session.LiveTutor` emits to the consumer.
 
 Plain dataclasses, no Django and no google-genai: the consumer translates them into
 browser frames and `lessons.services` calls. Times are `time.monotonic()` seconds.

@@ -1,59 +1,38 @@
 """LiveTutor: one conversation's Gemini Live session, seen by the consumer as typed events.
 
-The only module (with `tutor.live_config`) that imports google-genai; it knows nothing about
-Django. The genai client is injected, `__init__` does no I/O. Wire facts and traps are in
-docs/live-protocol.md; section numbers below refer to it.
+Only the `tutor.live` package imports google-genai; it knows nothing about Django. The genai
+client is injected, `__init__` does no I/O. Wire facts and traps are in docs/gemini-live.md;
+section numbers below refer to it. What each server message does is in
+`tutor.live.server_messages`; this module is the connection's lifecycle.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
-import re
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import cast
 
-import aiohttp
 from google import genai
-from google.genai import errors, types
+from google.genai import types
 from google.genai.live import AsyncSession
 from websockets.exceptions import ConnectionClosed
 
-from tutor.events import Error, Event, Reconnecting, Resumed, Usage
-from tutor.live_config import (
-    AUDIO_IN_MIME,
-    BYTES_PER_MS_IN,
-    LiveSettings,
-    classify,
-    connect_config,
-    make_client,
-)
-from tutor.live_turns import TurnAssembler, note_event
+from tutor.live.config import BYTES_PER_MS_IN, LiveSettings, classify, connect_config
+from tutor.live.events import Error, Event, Reconnecting, Resumed
+from tutor.live.realtime_input import send_audio_frame
+from tutor.live.server_messages import ServerMessageHandlers
+from tutor.live.turns import TurnAssembler
 
-__all__ = ["LiveSettings", "LiveTutor", "TutorUnavailable", "generate_text_reply", "make_client"]
+__all__ = ["LiveTutor"]
 
 log = logging.getLogger(__name__)
 
-# Tool answers carry nothing the model needs. On 3.8 Live calls are NON_BLOCKING by default and
-# the default scheduling (WHEN_IDLE) would make the tutor speak again about the note; SILENT
-# only adds it to the context. For BLOCKING calls (3.1) `scheduling` is documented as ignored.
-_SCHEDULING = types.FunctionResponseScheduling.SILENT
-_DURATION = re.compile(r"^\s*([\d.]+)s\s*$")
 
-
-class TutorUnavailable(Exception):
-    """Gemini cannot answer right now; `str(exc)` is safe to show (never holds the key)."""
-
-    def __init__(self, message: str, code: str = "upstream_unavailable") -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class LiveTutor:
+class LiveTutor(ServerMessageHandlers):
     """A Live session that survives goAway and dropped connections without the learner noticing.
 
     - `start()` connects (retrying transient failures) and returns once the session is up or
@@ -115,13 +94,13 @@ class LiveTutor:
 
     async def send_audio(self, pcm16_16k: bytes) -> None:
         """Learner audio: 16 kHz mono PCM16 little-endian. Uses `audio=`, never the
-        deprecated `media=` (1007 on current models, live-protocol §3)."""
+        deprecated `media=` (1007 on current models, docs/gemini-live.md §3)."""
         session = self._session
         if session is None:
             self._buffer_audio(pcm16_16k)
             return
         try:
-            await _send_audio(session, pcm16_16k)
+            await send_audio_frame(session, pcm16_16k)
         except ConnectionClosed:
             self._lost(session)
             self._buffer_audio(pcm16_16k)
@@ -245,7 +224,7 @@ class LiveTutor:
             if self._audio:
                 chunk = self._audio.popleft()
                 self._audio_bytes -= len(chunk)
-                await _send_audio(session, chunk)
+                await send_audio_frame(session, chunk)
             elif self._end_pending:
                 self._end_pending = False
                 await session.send_realtime_input(audio_stream_end=True)
@@ -292,158 +271,3 @@ class LiveTutor:
 
     def _emit(self, event: Event) -> None:
         self._queue.put_nowait(event)
-
-    # -- server messages: one handler per field ---------------------------------------
-
-    async def _dispatch(self, session: AsyncSession, message: types.LiveServerMessage) -> None:
-        # Order matters when one message carries several fields: a barge-in first, learner
-        # words before tutor output, notes before the turn ends, usage before TurnComplete.
-        content = message.server_content or types.LiveServerContent()
-        if content.interrupted:
-            self._turn.barge_in()
-        if content.input_transcription and content.input_transcription.text:
-            self._turn.learner_fragment(content.input_transcription.text)
-        if content.model_turn:
-            self._handle_model_turn(content.model_turn)
-        if content.output_transcription and content.output_transcription.text:
-            self._turn.tutor_fragment(content.output_transcription.text)
-        if message.tool_call:
-            await self._handle_tool_call(session, message.tool_call)
-        if message.tool_call_cancellation:
-            self._handle_tool_call_cancellation(message.tool_call_cancellation)
-        if message.session_resumption_update:
-            self._handle_session_resumption_update(message.session_resumption_update)
-        if message.go_away:
-            self._handle_go_away(message.go_away)
-        if message.usage_metadata:
-            self._handle_usage_metadata(message.usage_metadata)
-        if content.turn_complete:
-            self._handle_turn_complete()
-
-    def _handle_model_turn(self, model_turn: types.Content) -> None:
-        for part in model_turn.parts or []:
-            blob = part.inline_data
-            if blob and blob.data and (blob.mime_type or "").startswith("audio/"):
-                self._turn.tutor_audio(blob.data)  # 24 kHz PCM16 (§7); text parts are thoughts
-
-    async def _handle_tool_call(
-        self, session: AsyncSession, call: types.LiveServerToolCall
-    ) -> None:
-        self._turn.tutor_answering()  # the learner's final line must precede its corrections
-        responses = []
-        for fc in call.function_calls or []:
-            event, result = note_event(fc.name or "", fc.args or {})
-            if event is None:
-                log.warning("Ignored tool call %s: %s", fc.name, result)
-            else:
-                self._emit(event)
-            if not fc.id:  # unanswerable: the SDK refuses a response without an id (§3)
-                continue
-            responses.append(
-                types.FunctionResponse(
-                    id=fc.id, name=fc.name, response=result, scheduling=_SCHEDULING
-                )
-            )
-        if responses:
-            await session.send_tool_response(function_responses=responses)
-
-    def _handle_tool_call_cancellation(self, cancel: types.LiveServerToolCallCancellation) -> None:
-        # Already answered and noted: a mistake stays a mistake if the tutor was interrupted.
-        log.debug("Tool calls cancelled: %s", cancel.ids)
-
-    def _handle_session_resumption_update(
-        self, update: types.LiveServerSessionResumptionUpdate
-    ) -> None:
-        if update.resumable and update.new_handle:
-            self.resumption_handle = update.new_handle
-
-    def _handle_go_away(self, go_away: types.LiveServerGoAway) -> None:
-        left = max(_seconds(go_away.time_left) - self.settings.go_away_margin, 0.0)
-        self._go_away_at = time.monotonic() + left
-        if self._deadline is not None:  # ends an unfinished turn in time (see `_receive`)
-            self._deadline.reschedule(asyncio.get_running_loop().time() + left)
-        log.info("goAway with %s left", go_away.time_left)
-
-    def _handle_usage_metadata(self, usage: types.UsageMetadata) -> None:
-        self._emit(
-            Usage(
-                prompt_tokens=usage.prompt_token_count or 0,
-                response_tokens=usage.response_token_count or 0,
-                total_tokens=usage.total_token_count or 0,
-            )
-        )
-
-    def _handle_turn_complete(self) -> None:
-        self._turn.turn_complete()
-        self._failures = 0
-        self._greeted = True
-
-
-def _seconds(duration: str | None) -> float:
-    """A proto Duration string ("50s", "1.5s"); unknown or missing means no time left."""
-    match = _DURATION.match(duration or "")
-    return float(match.group(1)) if match else 0.0
-
-
-def _audio_blob(pcm: bytes) -> types.Blob:
-    return types.Blob(data=pcm, mime_type=AUDIO_IN_MIME)
-
-
-_AUDIO_MIME_FIELD = f'"mime_type": "{AUDIO_IN_MIME}"'
-
-
-def audio_message(pcm: bytes) -> str:
-    """The frame `send_realtime_input(audio=_audio_blob(pcm))` sends to the Gemini API:
-    tests/tutor/test_live_audio_wire.py checks it against the SDK's own, byte for byte."""
-    data = base64.urlsafe_b64encode(pcm).decode("ascii")  # nothing in it needs JSON escaping
-    return f'{{"realtime_input": {{"audio": {{"data": "{data}", {_AUDIO_MIME_FIELD}}}}}}}'
-
-
-async def _send_audio(session: AsyncSession, pcm: bytes) -> None:
-    """Learner audio, 50 times a second: the SDK's pydantic validation and conversion per
-    call were a fifth of the relay's CPU (bench/relay.py), so the frame is built directly.
-    An SDK whose session has no `_ws` gets the documented call."""
-    ws = getattr(session, "_ws", None)
-    if ws is None:
-        await session.send_realtime_input(audio=_audio_blob(pcm))
-    else:
-        await ws.send(audio_message(pcm))
-
-
-# -- text fallback (HTTP, no WebSocket) ----------------------------------------------------
-
-TEXT_TIMEOUT = 30.0  # seconds for one generate_content call
-
-
-async def generate_text_reply(
-    client: genai.Client,
-    *,
-    model: str,
-    system_instruction: str,
-    history: list[tuple[str, str]],
-    message: str,
-) -> str:
-    """One tutor reply by `generate_content`. `history` is (speaker, text) pairs, speaker
-    "learner" or "tutor", oldest first. Raises TutorUnavailable with a safe message."""
-    contents = [_content(speaker, text) for speaker, text in history if text.strip()]
-    contents.append(_content("learner", message))
-    config = types.GenerateContentConfig(system_instruction=system_instruction)
-    try:
-        async with asyncio.timeout(TEXT_TIMEOUT):
-            response = await client.aio.models.generate_content(
-                model=model, contents=contents, config=config
-            )
-    except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
-        secret = getattr(getattr(client, "_api_client", None), "api_key", None)
-        failure = classify(exc, secret)
-        code = failure.code if failure.fatal else "upstream_unavailable"
-        raise TutorUnavailable(failure.message, code) from exc
-    text = (response.text or "").strip()
-    if not text:
-        raise TutorUnavailable("Gemini returned an empty reply.")
-    return text
-
-
-def _content(speaker: str, text: str) -> types.Content:
-    role = "model" if speaker == "tutor" else "user"
-    return types.Content(role=role, parts=[types.Part(text=text)])

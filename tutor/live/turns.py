@@ -1,4 +1,4 @@
-"""Turn assembly for `tutor.live`: transcription fragments and tool calls -> typed events.
+"""Turn assembly for `tutor.live.session`: transcription fragments and tool calls -> typed events.
 
 Pure Python (no google-genai, no I/O), so the ordering rules are easy to read and test:
 
@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from tutor.events import (
+from tutor.live.events import (
     CorrectionNoted,
     Event,
     Interrupted,

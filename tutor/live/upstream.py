@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from lessons.models import Conversation
-from tutor.live_config import LiveSettings, make_client
+from tutor.live.config import LiveSettings, make_client
 
-if TYPE_CHECKING:  # only tutor.live and tutor.live_config import google-genai at run time
+if TYPE_CHECKING:  # the rest of tutor.live imports google-genai at run time
     from google import genai
 
 from tutor.prompts import (

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from lessons.models import Assignment, Classroom, Topic
 from lessons.services.live_updates import group_name, publish_activity
-from tutor.consumers_teacher import TeacherLiveConsumer
+from tutor.conversation.teacher_consumer import TeacherLiveConsumer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,10 +1,10 @@
-"""tutor/stats.py: time to first tutor audio, speaking time, tokens."""
+"""tutor/conversation/stats.py: time to first tutor audio, speaking time, tokens."""
 
 from __future__ import annotations
 
 import pytest
 
-from tutor.stats import SpeechStats, percentile
+from tutor.conversation.stats import SpeechStats, percentile
 
 
 def test_time_to_first_audio_runs_from_the_last_voiced_frame_to_the_first_audio_sent() -> None:

@@ -16,7 +16,8 @@ from tutor.emulator import Emulator, Fault
 from tutor.emulator.scripts import load
 from tutor.emulator.turns import OUTPUT_RATE, WPM
 from tutor.emulator.voice import synthesize
-from tutor.events import (
+from tutor.live.config import LiveSettings, make_client
+from tutor.live.events import (
     CorrectionNoted,
     Error,
     Event,
@@ -30,7 +31,8 @@ from tutor.events import (
     TutorAudio,
     Usage,
 )
-from tutor.live import LiveSettings, LiveTutor, TutorUnavailable, generate_text_reply, make_client
+from tutor.live.session import LiveTutor
+from tutor.live.text_reply import TutorUnavailable, generate_text_reply
 
 INSTRUCTION = (
     "You are a warm, patient Spanish conversation tutor in a live voice call with Alice. "

@@ -2,8 +2,8 @@
 
 For any frame sequence the server must not raise (WebsocketCommunicator re-raises an
 application exception on receive/disconnect), must close with the code the protocol documents
-for the first bad frame (tests/tutor/frame_model.py), and must store exactly the typed lines
-it accepted: no empty turns, ordinals 0..n-1, no learner line made from garbage.
+for the first bad frame (tests/tutor/conversation/frame_model.py), and must store exactly the
+typed lines it accepted: no empty turns, ordinals 0..n-1, no learner line made from garbage.
 """
 
 from __future__ import annotations
@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 from accounts.models import User
 from lessons.models import Conversation, Turn
 from tests.tutor.conftest import Client, finish_runtimes, kind
-from tests.tutor.frame_model import Frame, Model, Quiet, Raw, Text, materialize, sessions
+from tests.tutor.conversation.frame_model import (
+    Frame,
+    Model,
+    Quiet,
+    Raw,
+    Text,
+    materialize,
+    sessions,
+)
 from tutor.emulator import Emulator
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

@@ -33,7 +33,8 @@ from tests.fakes import (
     turn_complete,
     until,
 )
-from tutor.events import (
+from tutor.live.config import LiveSettings
+from tutor.live.events import (
     CorrectionNoted,
     Error,
     Event,
@@ -47,7 +48,8 @@ from tutor.events import (
     TutorAudio,
     Usage,
 )
-from tutor.live import LiveSettings, LiveTutor, TutorUnavailable, generate_text_reply
+from tutor.live.session import LiveTutor
+from tutor.live.text_reply import TutorUnavailable, generate_text_reply
 
 SETTINGS = LiveSettings(
     model="gemini-3.8-live",

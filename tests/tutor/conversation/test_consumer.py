@@ -12,8 +12,8 @@ from accounts.models import User
 from lessons.models import Conversation, Correction, Phrase, Topic, Turn
 from lessons.services import conversations as services
 from tests.tutor.conftest import Client, final, kind, spanish_48k
+from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
-from tutor.runtime import REGISTRY
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -1,4 +1,4 @@
-"""tutor/wire_audio.py and the Opus half of tutor/protocol.py: codec negotiation, bundles,
+"""tutor/audio/socket_audio.py and tutor/audio/opus_framing.py: codec negotiation, bundles,
 limits, and the encoder's behaviour at turn ends and barge-ins."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from tests.audio import silence, speechlike, tone
-from tutor import protocol, wire_audio
-from tutor.dsp import OpusDecoder, OpusEncoder
-from tutor.protocol import FrameError, opus_bundle, opus_packet_ms, split_opus_bundle
+from tutor.audio import socket_audio
+from tutor.audio.opus import OpusDecoder, OpusEncoder
+from tutor.audio.opus_framing import opus_bundle, opus_packet_ms, split_opus_bundle
+from tutor.conversation import protocol
+from tutor.conversation.protocol import FrameError
 
 
 def start(**message: object) -> protocol.Start:
@@ -101,7 +103,9 @@ def test_opus_before_start_is_refused() -> None:
 
 
 def test_opus_in_decodes_to_16k_pcm() -> None:
-    inbound = wire_audio.inbound(start(sampleRate=48000, codec="opus"), max_bytes_per_second=10**6)
+    inbound = socket_audio.inbound(
+        start(sampleRate=48000, codec="opus"), max_bytes_per_second=10**6
+    )
     speech = speechlike(1.0, 48000)
     packets = packets_of(speech)
     pcm = b"".join(inbound.to_16k(opus_bundle(packets[i : i + 2])) for i in range(0, 50, 2))
@@ -111,7 +115,9 @@ def test_opus_in_decodes_to_16k_pcm() -> None:
 
 def test_opus_in_limits_audio_time_not_bytes() -> None:
     # 96,000 bytes/s is one second of 48 kHz s16 a second; Opus gets the same audio time.
-    inbound = wire_audio.inbound(start(sampleRate=48000, codec="opus"), max_bytes_per_second=96000)
+    inbound = socket_audio.inbound(
+        start(sampleRate=48000, codec="opus"), max_bytes_per_second=96000
+    )
     packets = packets_of(silence(3.0, 48000))
     bundles = [opus_bundle(packets[i : i + 5]) for i in range(0, len(packets), 5)]
     with pytest.raises(FrameError) as info:
@@ -121,7 +127,7 @@ def test_opus_in_limits_audio_time_not_bytes() -> None:
 
 
 def test_pcm_in_still_checks_frames_against_the_declared_format() -> None:
-    inbound = wire_audio.inbound(start(sampleRate=48000, format="s16"), max_bytes_per_second=1)
+    inbound = socket_audio.inbound(start(sampleRate=48000, format="s16"), max_bytes_per_second=1)
     assert len(inbound.to_16k(silence(0.06, 48000))) > 0
     with pytest.raises(FrameError):
         inbound.to_16k(b"\x00" * 961)
@@ -129,9 +135,9 @@ def test_pcm_in_still_checks_frames_against_the_declared_format() -> None:
 
 def test_a_repeated_start_must_match_the_first() -> None:
     first = start(sampleRate=48000, codec="opus")
-    wire_audio.same_format(first, start(sampleRate=48000, codec="opus"))
+    socket_audio.same_format(first, start(sampleRate=48000, codec="opus"))
     with pytest.raises(FrameError):
-        wire_audio.same_format(first, start(sampleRate=48000, format="s16"))
+        socket_audio.same_format(first, start(sampleRate=48000, format="s16"))
 
 
 def unbundle(bundle: bytes) -> list[bytes]:
@@ -149,7 +155,7 @@ def decode_bundles(bundles: list[bytes], decoder: OpusDecoder) -> bytes:
 
 
 def test_opus_out_turns_each_chunk_into_one_bundle_of_20ms_packets() -> None:
-    out = wire_audio.outbound(start(sampleRate=48000, codec="opus"))
+    out = socket_audio.outbound(start(sampleRate=48000, codec="opus"))
     assert out.codec == "opus"
     bundles = out.frames(speechlike(0.2, 24000))  # one 200 ms chunk, as Gemini sends
     assert len(bundles) == 1
@@ -157,7 +163,7 @@ def test_opus_out_turns_each_chunk_into_one_bundle_of_20ms_packets() -> None:
 
 
 def test_the_end_of_a_turn_plays_out_the_partial_frame() -> None:
-    out = wire_audio.OpusOut()
+    out = socket_audio.OpusOut()
     bundles = out.frames(tone(440, 0.03, 24000))  # 1.5 frames
     bundles += out.end_turn()
     decoded = decode_bundles(bundles, OpusDecoder(rate=48000))
@@ -167,7 +173,7 @@ def test_the_end_of_a_turn_plays_out_the_partial_frame() -> None:
 
 
 def test_a_barge_in_drops_the_audio_the_encoder_held() -> None:
-    out = wire_audio.OpusOut()
+    out = socket_audio.OpusOut()
     decode_bundles(out.frames(tone(440, 0.03, 24000)), OpusDecoder(rate=48000))
     out.interrupt()  # 10 ms of tone were pending, more in the look-ahead
     # The page resets its decoder on `interrupted` too.
@@ -177,6 +183,6 @@ def test_a_barge_in_drops_the_audio_the_encoder_held() -> None:
 
 
 def test_pcm_out_passes_tutor_audio_through() -> None:
-    out = wire_audio.outbound(start(sampleRate=48000, format="s16"))
+    out = socket_audio.outbound(start(sampleRate=48000, format="s16"))
     pcm = tone(440, 0.2, 24000)
     assert (out.codec, out.frames(pcm), out.end_turn()) == ("pcm", [pcm], [])

@@ -9,7 +9,7 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.frames import Close
 from websockets.http11 import Response
 
-from tutor.live_config import LiveSettings, classify, connect_config, make_client
+from tutor.live.config import LiveSettings, classify, connect_config, make_client
 
 SETTINGS = LiveSettings(model="m", system_instruction="s", voice="Puck")
 

@@ -17,10 +17,10 @@ from lessons.models import Conversation, Turn
 from lessons.services import conversations as services
 from tests.audio import speechlike
 from tests.tutor.conftest import Client, final, kind, spanish_48k
-from tutor import upstream
-from tutor.dsp import OpusDecoder, OpusEncoder
+from tutor.audio.opus import OpusDecoder, OpusEncoder
+from tutor.audio.opus_framing import opus_bundle
 from tutor.emulator import Emulator
-from tutor.protocol import opus_bundle
+from tutor.live import upstream
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -1,4 +1,4 @@
-"""tutor/direct_consumer.py: Channels' consumer contract, without the per-frame machinery."""
+"""tutor/conversation/direct_consumer.py: Channels' consumer contract, without the per-frame machinery."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from tutor.direct_consumer import DirectWebsocketConsumer
+from tutor.conversation.direct_consumer import DirectWebsocketConsumer
 
 # Channels closes stale database connections around text frames, so the database is in play.
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,7 @@
-"""Control frames, many of them and fast: tutor.protocol (and the resampler a start builds) must
-agree with the documented protocol (tests/tutor/frame_model.py) on every one. The socket-level
-fuzz in test_consumer_fuzz.py runs fewer, costlier examples through the whole stack."""
+"""Control frames, many of them and fast: tutor.conversation.protocol (and the resampler a
+start builds) must agree with the documented protocol (tests/tutor/conversation/frame_model.py)
+on every one. The socket-level fuzz in test_consumer_fuzz.py runs fewer, costlier examples
+through the whole stack."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import json
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.tutor.frame_model import Model, Text, text_frames, valid_starts
-from tutor import protocol, wire_audio
-from tutor.dsp import AudioFormatError
-from tutor.protocol import FrameError
+from tests.tutor.conversation.frame_model import Model, Text, text_frames, valid_starts
+from tutor.audio import socket_audio
+from tutor.audio.resample import AudioFormatError
+from tutor.conversation import protocol
+from tutor.conversation.protocol import FrameError
 
 START = {"type": "start", "sampleRate": 48000, "format": "s16"}
 
@@ -25,9 +27,9 @@ def _verdict(raw: str, prior: dict[str, object] | None) -> tuple[int | None, str
         if message["type"] == "start":
             start = protocol.parse_start(message)
             if first is None:
-                wire_audio.inbound(start, max_bytes_per_second=256_000)
+                socket_audio.inbound(start, max_bytes_per_second=256_000)
             else:
-                wire_audio.same_format(first, start)
+                socket_audio.same_format(first, start)
     except FrameError as exc:
         return exc.code, None
     except AudioFormatError:

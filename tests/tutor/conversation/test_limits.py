@@ -1,7 +1,7 @@
 """Every abuse limit, through the door a visitor would use, each with a small override; and
 each read from its environment variable.
 
-Elsewhere: TRIAL_SECONDS and MAX_INBOUND_BYTES_PER_SECOND in test_consumers.py,
+Elsewhere: TRIAL_SECONDS and MAX_INBOUND_BYTES_PER_SECOND in test_consumer.py,
 MAX_INBOUND_FRAMES_PER_SECOND in test_consumer_fuzz.py, TRIAL_WINDOW_SECONDS in
 tests/lessons/test_conversation_services.py.
 """
@@ -23,10 +23,10 @@ from accounts.models import User
 from lessons.models import Conversation
 from tests.tutor.conftest import Client as SocketClient
 from tests.tutor.conftest import final, kind
+from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator
-from tutor.runtime import REGISTRY
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _browser(ip: str, user: User | None = None) -> Client:

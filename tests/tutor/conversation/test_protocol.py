@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from tutor import protocol
-from tutor.protocol import ByteRate, FrameError, Start, check_audio_frame, parse_text_frame
+from tutor.conversation import protocol
+from tutor.conversation.protocol import FrameError, Start, check_audio_frame, parse_text_frame
+from tutor.conversation.rate_limit import InboundBudget
 
 
 def test_it_accepts_a_valid_start() -> None:
@@ -63,7 +64,7 @@ def test_audio_frames_are_checked_against_the_declared_format() -> None:
 
 def test_the_byte_rate_allows_bursts_then_refuses() -> None:
     now = [0.0]
-    rate = ByteRate(1000, lambda: now[0])
+    rate = InboundBudget(1000, lambda: now[0])
     assert rate.allow(1500)
     assert not rate.allow(1000)
     now[0] += 5.0  # refills, capped at two seconds' worth

@@ -1,8 +1,9 @@
 """Hypothesis strategies for conversation-socket frames, and a model of what the server must do.
 
-The model is written from the protocol as documented (DESIGN.md, tutor/protocol.py's header),
-not from the consumer's code: a frame sequence goes in, the expected close code (or none) and
-the typed learner lines that must be stored come out.
+The model is written from the protocol as documented (docs/ARCHITECTURE.md,
+tutor/conversation/protocol.py's header), not from the consumer's code: a frame sequence goes
+in, the expected close code (or none) and the typed learner lines that must be stored come
+out.
 
 Audio frames are abstract until sent: `Quiet(n)` becomes n bytes of near-silence in whatever
 PCM format the last `start` declared (with the Opus codec: a bundle of n % 8 silent 20 ms
@@ -21,7 +22,8 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from tutor.dsp import AudioFormatError, OpusDecoder, OpusEncoder
+from tutor.audio.opus import OpusDecoder, OpusEncoder
+from tutor.audio.resample import AudioFormatError
 
 MAX_TEXT_FRAME = 4096
 MAX_TYPED = 1000

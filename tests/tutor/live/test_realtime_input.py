@@ -1,4 +1,5 @@
-"""LiveTutor's direct audio frame (tutor.live.audio_message) is the SDK's, byte for byte."""
+"""LiveTutor's direct audio frame (tutor.live.realtime_input.audio_message) is the SDK's,
+byte for byte."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import pytest
 from google.genai import _common, types
 from google.genai import _live_converters as converters
 
-from tutor.live import _send_audio, audio_message
-from tutor.live_config import AUDIO_IN_MIME
+from tutor.live.config import AUDIO_IN_MIME
+from tutor.live.realtime_input import audio_message, send_audio_frame
 
 
 def sdk_message(pcm: bytes) -> str:
@@ -52,7 +53,7 @@ class Session:
 
 async def test_audio_goes_straight_to_the_sessions_socket() -> None:
     session = Session()
-    await _send_audio(session, b"\x01\x02" * 320)  # type: ignore[arg-type]
+    await send_audio_frame(session, b"\x01\x02" * 320)  # type: ignore[arg-type]
     assert session._ws.sent == [sdk_message(b"\x01\x02" * 320)]
     assert session.calls == []
 
@@ -60,6 +61,6 @@ async def test_audio_goes_straight_to_the_sessions_socket() -> None:
 async def test_a_session_without_a_socket_gets_the_documented_call() -> None:
     session = Session()
     del session._ws
-    await _send_audio(session, b"\x01\x02")  # type: ignore[arg-type]
+    await send_audio_frame(session, b"\x01\x02")  # type: ignore[arg-type]
     (call,) = session.calls
     assert call["audio"] == types.Blob(data=b"\x01\x02", mime_type=AUDIO_IN_MIME)

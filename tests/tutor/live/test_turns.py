@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.events import CorrectionNoted, Event, PhraseNoted, Transcript, TurnComplete
-from tutor.live_turns import TurnAssembler, join_fragments, note_event
+from tutor.live.events import CorrectionNoted, Event, PhraseNoted, Transcript, TurnComplete
+from tutor.live.turns import TurnAssembler, join_fragments, note_event
 
 
 @pytest.mark.parametrize(

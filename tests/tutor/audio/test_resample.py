@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.audio import decode, encode, silence, speechlike, stereo, tone, tone_array
-from tutor.dsp import (
+from tutor.audio.resample import (
     AudioFormatError,
     InputResampler,
     float32_to_pcm16,

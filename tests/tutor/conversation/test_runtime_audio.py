@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tutor import events as ev
-from tutor.runtime import ConversationRuntime
+from tutor.conversation.runtime import ConversationRuntime
+from tutor.live import events as ev
 
 pytestmark = pytest.mark.asyncio
 

@@ -1,4 +1,4 @@
-"""The Opus half of tutor/dsp.py, split from test_dsp.py to keep both readable."""
+"""tutor/audio/opus.py: Opus encode and decode through PyAV."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from tests.audio import speechlike, tone
-from tutor.dsp import AudioFormatError, OpusDecoder, OpusEncoder
+from tutor.audio.opus import OpusDecoder, OpusEncoder
+from tutor.audio.resample import AudioFormatError
 
 
 def encode_all(pcm: bytes, piece: int = 960, **options: int) -> list[bytes]:

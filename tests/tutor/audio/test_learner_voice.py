@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from tests.audio import silence, tone
-from tutor.learner_voice import BYTES_PER_SECOND, LearnerVoice
+from tutor.audio.learner_voice import BYTES_PER_SECOND, LearnerVoice
 
 
 def test_it_skips_silence_before_the_learner_speaks() -> None:
