@@ -1,8 +1,8 @@
 """LiveTutor: one conversation's Gemini Live session, seen by the consumer as typed events.
 
-Only the `tutor.live` package imports google-genai; it knows nothing about Django. The genai
-client is injected, `__init__` does no I/O. Wire facts and traps are in docs/gemini-live.md;
-section numbers below refer to it. What each server message does is in
+Only the `tutor.live` package imports google-genai; this module knows nothing about Django. The
+genai client is injected, `__init__` does no I/O. Wire facts and traps are in
+docs/gemini-live.md; section numbers below refer to it. What each server message does is in
 `tutor.live.server_messages`; this module is the connection's lifecycle.
 """
 

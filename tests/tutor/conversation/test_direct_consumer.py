@@ -1,4 +1,5 @@
-"""tutor/conversation/direct_consumer.py: Channels' consumer contract, without the per-frame machinery."""
+"""tutor/conversation/direct_consumer.py: Channels' consumer contract, without the per-frame
+machinery."""
 
 from __future__ import annotations
 
