@@ -1,4 +1,5 @@
-"""How fast is tutor/dsp.py next to bare soxr? Run: .venv/bin/python bench/dsp.py
+"""How fast are tutor/audio/resample.py and tutor/audio/opus.py next to bare soxr?
+Run: .venv/bin/python bench/dsp.py
 
 One run, one signal: 60 s of 48 kHz speech-like audio (tests/audio.py) cut into 20 ms chunks.
 Every variant runs once per round, rounds repeat, and each keeps its best time, so a busy
@@ -18,7 +19,8 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.audio import encode, speechlike_array
-from tutor.dsp import InputResampler, OpusDecoder, OpusEncoder
+from tutor.audio.opus import OpusDecoder, OpusEncoder
+from tutor.audio.resample import InputResampler
 
 SECONDS, RATE, CHUNK_MS, ROUNDS = 60.0, 48_000, 20, 7
 DTYPES = {"s16": np.int16, "f32": np.float32}

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 from websockets.asyncio.client import ClientConnection, connect
 
-from tutor.dsp import OpusEncoder
+from tutor.audio.opus import OpusEncoder
+from tutor.audio.opus_framing import opus_bundle
 from tutor.emulator.voice import synthesize
-from tutor.protocol import opus_bundle
 
 RATE = 48_000
 FRAME_MS = 20

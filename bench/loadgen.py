@@ -28,8 +28,9 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from bench.learner import RATE, SENTENCES, Downlink, noise, speech
-from tutor.dsp import InputResampler, OpusDecoder, OpusEncoder
-from tutor.protocol import opus_bundle
+from tutor.audio.opus import OpusDecoder, OpusEncoder
+from tutor.audio.opus_framing import opus_bundle
+from tutor.audio.resample import InputResampler
 
 PAUSE_S = 5.0  # between sentences: the tutor answers in the pause, mostly uninterrupted
 

@@ -41,7 +41,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from lessons.models import Conversation  # noqa: E402
-from tutor import upstream  # noqa: E402
+from tutor.live import upstream  # noqa: E402
 
 PY = sys.executable
 HOST = "127.0.0.1"

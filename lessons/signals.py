@@ -10,8 +10,9 @@ from django.http import HttpRequest
 
 from lessons.services.conversations import conversation_attach_trials
 
-# The same session key the conversation views write (tutor.access.TRIAL_SESSION_KEY);
-# lessons may not import tutor, so it is spelled out here.
+# The same session key the conversation views write
+# (tutor.conversation.access.TRIAL_SESSION_KEY); lessons may not import tutor, so it is
+# spelled out here.
 TRIAL_SESSION_KEY = "trial_conversations"
 
 

@@ -1,7 +1,7 @@
 """Test audio built with numpy: little-endian PCM bytes, no binary fixtures.
 
 Every builder returns mono bytes at `sr` Hz in `fmt` ("s16": int16, "f32": float32, both
-little-endian). Conversions are written here independently of `tutor.dsp`, so the tests do not
+little-endian). Conversions are written here independently of `tutor.audio`, so the tests do not
 check the code with itself.
 """
 

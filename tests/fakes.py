@@ -26,7 +26,7 @@ from google.genai import errors, types
 from websockets.exceptions import ConnectionClosedError
 from websockets.frames import Close
 
-from tutor.events import Event, SpeechEnded, Transcript
+from tutor.live.events import Event, SpeechEnded, Transcript
 
 # The two tools as tutor.prompts declares them: plain JSON-schema dicts.
 TOOLS: list[dict[str, Any]] = [
@@ -247,7 +247,7 @@ def go_away(time_left: str = "50s") -> types.LiveServerMessage:
 
 
 def closed(code: int, reason: str = "") -> errors.APIError:
-    """What the SDK raises from receive()/connect() for a close frame (live-protocol §5.3)."""
+    """What the SDK raises from receive()/connect() for a close frame (docs/gemini-live.md §5.3)."""
     return errors.APIError(code, reason, None)
 
 

@@ -30,8 +30,8 @@ from tests.base import PASSWORD, Personas
 from tests.lessons.teaching import fast_passwords  # noqa: F401 (a fixture, used by name)
 from tests.test_permission_matrix import ROWS
 from tests.world import World, make_world
-from tutor import upstream
 from tutor.emulator import Emulator
+from tutor.live import upstream
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 

@@ -28,8 +28,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.base import Personas
 from tests.lessons.teaching import fast_passwords  # noqa: F401 (a fixture, used by name)
 from tests.world import World, make_world
+from tutor.conversation.registry import REGISTRY
 from tutor.routing import websocket_urlpatterns
-from tutor.runtime import REGISTRY
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor.consumers import ConversationConsumer
-from tutor.consumers_teacher import TeacherLiveConsumer
+from tutor.conversation.consumer import ConversationConsumer
+from tutor.conversation.teacher_consumer import TeacherLiveConsumer
 
 websocket_urlpatterns = [
     path("ws/conversations/<uuid:pk>/", ConversationConsumer.as_asgi()),

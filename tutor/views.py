@@ -20,9 +20,10 @@ from accounts.choices import TARGET_LANGUAGES
 from accounts.requests import AuthedRequest
 from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
-from tutor import protocol, upstream
-from tutor.access import HTTP_STATUS, TRIAL_SESSION_KEY, owns, refusal
-from tutor.live import TutorUnavailable, generate_text_reply
+from tutor.conversation import protocol
+from tutor.conversation.access import HTTP_STATUS, TRIAL_SESSION_KEY, owns, refusal
+from tutor.live import upstream
+from tutor.live.text_reply import TutorUnavailable, generate_text_reply
 
 MAX_TYPED_CHARS = protocol.MAX_TYPED_CHARS
 

@@ -1,7 +1,8 @@
 """Tell a teacher's open assignment page what its learners are doing, through the channel layer.
 
-The conversation consumer calls `publish_activity`; `tutor.consumers_teacher.TeacherLiveConsumer`
-relays each message to the teacher's browser. A broken channel layer (Redis down) is logged and
+The conversation consumer calls `publish_activity`;
+`tutor.conversation.teacher_consumer.TeacherLiveConsumer` relays each message to the teacher's
+browser. A broken channel layer (Redis down) is logged and
 swallowed: a learner's conversation must never fail because nobody could be told about it.
 """
 

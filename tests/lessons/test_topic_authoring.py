@@ -17,8 +17,8 @@ from tests.lessons.teaching import (
     make_assignment,
     make_topic,
 )
+from tutor.live.upstream import briefs
 from tutor.prompts import build_system_instruction
-from tutor.upstream import briefs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 

@@ -15,11 +15,11 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 from django.test import override_settings
 
-from tutor import upstream
+from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator
 from tutor.emulator.voice import synthesize
+from tutor.live import upstream
 from tutor.routing import websocket_urlpatterns
-from tutor.runtime import REGISTRY
 
 
 async def finish_runtimes() -> None:

@@ -24,9 +24,9 @@ from django.urls import reverse
 from accounts.models import User
 from lessons.models import Conversation
 from tests.tutor.conftest import Client, final, kind, spanish_48k
-from tutor import upstream
+from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
-from tutor.runtime import REGISTRY
+from tutor.live import upstream
 
 KEY = "AIzaTESTKEY-tertulia-0123456789abcdef"
 

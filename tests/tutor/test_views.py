@@ -176,7 +176,7 @@ async def test_the_typed_fallback_says_when_the_tutor_is_unavailable(
 ) -> None:
     from channels.db import database_sync_to_async
 
-    from tutor import upstream
+    from tutor.live import upstream
 
     upstream.client.cache_clear()
     try:

@@ -1,6 +1,6 @@
 """A protocol-faithful local Gemini Live server for tests and the offline demo.
 
-See live-protocol.md (§0, §9) for the behaviour it reproduces and `server.Emulator` for use.
+See docs/gemini-live.md (§0, §9) for the behaviour it reproduces and `server.Emulator` for use.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A local certificate authority and a server certificate for the emulator's TLS port.
 
-The SDK always dials `wss://` (live-protocol.md §1.2), so the emulator must speak TLS with a
+The SDK always dials `wss://` (docs/gemini-live.md §1.2), so the emulator must speak TLS with a
 certificate the client trusts. Files are kept in `workdir` so a restarted emulator reuses them
 and clients that already point `SSL_CERT_FILE` at the CA keep working.
 """

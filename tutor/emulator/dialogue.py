@@ -51,7 +51,7 @@ def new_state(language_code: str | None, instruction: str) -> DialogueState:
         lang=detect_language(language_code, instruction),
         band=detect_band(instruction),
         topic=detect_topic(instruction),
-        # A session restored from a transcript (tutor.upstream.CONTINUATION) must not greet,
+        # A session restored from a transcript (tutor.live.upstream.CONTINUATION) must not greet,
         # just as the real model, told so, would not.
         greeted=CONTINUING in instruction.lower(),
     )

@@ -68,7 +68,7 @@ class Inbound:
                 self.conductor.enqueue(Trigger("audio"))
 
     def _client_content(self, body: dict[str, Any]) -> None:
-        # 3.1 Flash Live takes client content only as initial history (live-protocol.md §3).
+        # 3.1 Flash Live takes client content only as initial history (docs/gemini-live.md §3).
         if self.config.model.startswith("gemini-3.1") and (
             not self.config.history_in_client_content or self.input_started
         ):

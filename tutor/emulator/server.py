@@ -29,7 +29,7 @@ from tutor.emulator.session import LiveSession
 
 log = logging.getLogger(__name__)
 
-# The SDK produces "//ws/..." when the base URL ends in "/" (live-protocol.md §1.2).
+# The SDK produces "//ws/..." when the base URL ends in "/" (docs/gemini-live.md §1.2).
 LIVE_PATH = re.compile(
     r"^/+ws/google\.ai\.generativelanguage\.(v1|v1beta|v1alpha)\.GenerativeService\."
     r"BidiGenerateContent(?:Constrained)?$"

@@ -95,7 +95,8 @@ class LiveSession:
             inbound.handle(message)
 
     async def _open(self, config: LiveConfig, state: DialogueState) -> Conductor:
-        """Send setupComplete (always the first server frame, §0.8) and start taking turns."""
+        """Send setupComplete (always the first server frame, docs/gemini-live.md §0.8) and
+        start taking turns."""
         await self.send({"setupComplete": {}})
         conductor = Conductor(self, config, state, self.hub.handles, self.hub.pace)
         if config.resumption:

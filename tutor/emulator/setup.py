@@ -1,6 +1,6 @@
 """Validating the first client frame (`setup`) and reading the parts the emulator uses.
 
-Error codes and reasons follow live-protocol.md §2.2 and §5.2. Where the real server's
+Error codes and reasons follow docs/gemini-live.md §2.2 and §5.2. Where the real server's
 behaviour is unknown the choice is marked ASSUMPTION.
 """
 

@@ -1,6 +1,6 @@
 """Model turns: the sequence of server messages for one tutor reply, one turn at a time.
 
-Order per turn (live-protocol.md §4.4): inputTranscription, blocking toolCall(s) and their
+Order per turn (docs/gemini-live.md §4.4): inputTranscription, blocking toolCall(s) and their
 toolResponse, modelTurn audio interleaved with outputTranscription, generationComplete,
 turnComplete + usageMetadata. A barge-in ends it with interrupted, turnComplete and a
 toolCallCancellation for unanswered calls.

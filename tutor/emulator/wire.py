@@ -1,6 +1,6 @@
 """JSON shapes on the Live WebSocket: normalising what the SDK sends, building what it expects.
 
-Inbound keys arrive in a mix of snake_case and camelCase (live-protocol.md §0.5), so every
+Inbound keys arrive in a mix of snake_case and camelCase (docs/gemini-live.md §0.5), so every
 message is re-cased to camelCase once, on arrival, except the user-owned maps below whose keys
 are data. Outbound top-level keys must be camelCase or the SDK raises TypeError (§0.7).
 """
@@ -67,7 +67,7 @@ def mime_rate(mime_type: str | None, default: int = 16000) -> int:
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    """Google sends binary frames of UTF-8 JSON (live-protocol.md §4.1)."""
+    """Google sends binary frames of UTF-8 JSON (docs/gemini-live.md §4.1)."""
     return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
 
 

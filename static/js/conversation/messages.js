@@ -23,7 +23,7 @@ export const MIC_PROBLEMS = {
   },
 };
 
-// Close codes from tutor/protocol.py. `final`: stop the microphone and the socket for good.
+// Close codes from tutor/conversation/protocol.py. `final`: stop the microphone and the socket for good.
 const CLOSES = {
   1000: ["ended", "info", true, "This conversation has ended.", [["See how it went", "review", true]]],
   1006: ["closed", "error", true, "We couldn't reconnect. Check your connection, then reload to pick up where you left off.", [["Reload", "reload", true]]],

@@ -2,7 +2,8 @@
 // Up: the mic's 20 ms PCM16 frames -> AudioEncoder (Opus, 24 kbit/s, 20 ms packets) -> one
 // binary frame per two packets. Down: binary frames of Opus packets -> AudioDecoder -> PCM16
 // at 24 kHz for the playback worklet. A frame is a bundle: each packet preceded by its length
-// as a little-endian uint16 (tutor/protocol.py). The server says in `ready` what it sends.
+// as a little-endian uint16 (tutor/audio/opus_framing.py). The server says in `ready` what it
+// sends.
 
 const OPUS_RATES = [8000, 12000, 16000, 24000, 48000]; // what an Opus encoder may run at
 const OUTPUT_RATE = 24000; // the playback context's rate

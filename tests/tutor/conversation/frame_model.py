@@ -1,0 +1,364 @@
+"""Hypothesis strategies for conversation-socket frames, and a model of what the server must do.
+
+The model is written from the protocol as documented (docs/ARCHITECTURE.md,
+tutor/conversation/protocol.py's header), not from the consumer's code: a frame sequence goes
+in, the expected close code (or none) and the typed learner lines that must be stored come
+out.
+
+Audio frames are abstract until sent: `Quiet(n)` becomes n bytes of near-silence in whatever
+PCM format the last `start` declared (with the Opus codec: a bundle of n % 8 silent 20 ms
+packets), so valid audio never trips the emulator's VAD and the only learner lines are typed
+ones. `Raw` frames are at most 64 bytes of noise: even when accepted, far less than the VAD's
+60 ms onset.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+from tutor.audio.opus import OpusDecoder, OpusEncoder
+from tutor.audio.resample import AudioFormatError
+
+MAX_TEXT_FRAME = 4096
+MAX_TYPED = 1000
+MAX_AUDIO_MS = 120
+TYPES = ("start", "text", "end", "pause", "ping")
+START_KEYS = {"type", "sampleRate", "format", "channels", "codec", "outputCodec"}
+CODECS = ("pcm", "opus")
+OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
+MAX_OPUS_BUNDLE = 4000
+
+
+@dataclass(frozen=True)
+class Text:
+    raw: str
+
+
+@dataclass(frozen=True)
+class Raw:
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Quiet:
+    size: int
+
+
+Frame = Text | Raw | Quiet
+
+
+@dataclass
+class Expected:
+    code: int | None = None  # the close code, None while the socket stays open
+    typed: list[str] = field(default_factory=list)  # learner lines that must be stored
+    ready: int = 0  # "ready" events owed
+
+
+@dataclass
+class _Format:
+    rate: int
+    fmt: str  # what PCM frames hold; Opus packets decode to s16
+    channels: int
+    codec: str = "pcm"
+    output_codec: str = "pcm"
+
+    @property
+    def frame_bytes(self) -> int:
+        return (4 if self.fmt == "f32" else 2) * self.channels
+
+
+def quiet_bytes(size: int, declared: _Format | None) -> bytes:
+    """`size` bytes of near-silence (amplitude ~ -60 dBFS) in the declared format."""
+    if declared is not None and declared.codec == "opus":
+        return silent_bundle(size % 8)
+    if declared is not None and declared.fmt == "f32":
+        samples = np.full(size // 4 + 1, 0.001, np.float32).tobytes()
+    else:
+        samples = np.full(size // 2 + 1, 30, np.int16).tobytes()
+    return samples[:size]
+
+
+def _strict_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _one_of(value: Any, allowed: tuple[str, ...]) -> bool:
+    return isinstance(value, str) and value in allowed
+
+
+def _start(message: dict[str, Any]) -> _Format | None:
+    """The declared format, or None if the start message is malformed."""
+    if not {"type", "sampleRate"} <= message.keys() <= START_KEYS:
+        return None
+    rate, channels = message["sampleRate"], message.get("channels", 1)
+    codec = message.get("codec", "pcm")
+    output = message.get("outputCodec", codec)
+    if not (_one_of(codec, CODECS) and _one_of(output, CODECS)):
+        return None
+    if not (_strict_int(rate) and 8000 <= rate <= 96000):
+        return None
+    if not (_strict_int(channels) and channels in (1, 2)):
+        return None
+    fmt = message.get("format")
+    if "format" in message and not _one_of(fmt, ("f32", "s16", "opus")):
+        return None
+    if codec == "opus":  # the format is ignored; the rate must be one Opus encodes at
+        return _Format(rate, "s16", channels, codec, output) if rate in OPUS_RATES else None
+    if not _one_of(fmt, ("f32", "s16")):
+        return None
+    return _Format(rate, fmt, channels, codec, output)
+
+
+def _typed(message: dict[str, Any]) -> str | None:
+    text = message.get("text")
+    if message.keys() != {"type", "text"} or not isinstance(text, str):
+        return None
+    if not 1 <= len(text) <= MAX_TYPED or not text.strip() or "\x00" in text:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate sent as a \ud800 JSON escape
+        return None
+    return text.strip()
+
+
+class Model:
+    """Feeds frames one by one; `expected` holds the outcome so far."""
+
+    def __init__(self) -> None:
+        self.expected = Expected()
+        self.declared: _Format | None = None
+
+    def feed(self, frame: Frame) -> None:
+        if self.expected.code is not None:
+            return  # the socket is closed: later frames do nothing
+        match frame:
+            case Text(raw):
+                self._text(raw)
+            case Raw(data):
+                self._audio(data)
+            case Quiet(size):
+                self._audio(quiet_bytes(size, self.declared))
+
+    def _text(self, raw: str) -> None:
+        if len(raw) > MAX_TEXT_FRAME:
+            self.expected.code = 4413
+            return
+        try:
+            message = json.loads(raw)
+        except (ValueError, RecursionError):
+            self.expected.code = 4400
+            return
+        kind = message.get("type") if isinstance(message, dict) else None
+        if not isinstance(kind, str) or kind not in TYPES:
+            self.expected.code = 4400
+        elif kind == "start":
+            self._start(message)
+        elif kind == "text":
+            typed = _typed(message)
+            if typed is None:
+                self.expected.code = 4400
+            else:
+                self.expected.typed.append(typed)
+        elif message.keys() != {"type"}:
+            self.expected.code = 4400
+        elif kind == "end":
+            self.expected.code = 1000
+
+    def _start(self, message: dict[str, Any]) -> None:
+        declared = _start(message)
+        if declared is None or (self.declared is not None and declared != self.declared):
+            self.expected.code = 4400  # malformed, or a format change mid-stream
+            return
+        self.declared = declared
+        self.expected.ready += 1
+
+    def _audio(self, data: bytes) -> None:
+        declared = self.declared
+        if declared is None:
+            self.expected.code = 4400
+        elif declared.codec == "opus":
+            self.expected.code = opus_verdict(data)
+        elif len(data) > declared.rate * MAX_AUDIO_MS // 1000 * declared.frame_bytes:
+            self.expected.code = 4413
+        elif not data or len(data) % declared.frame_bytes or not _sane(data, declared):
+            self.expected.code = 4400
+
+
+def _sane(data: bytes, declared: _Format) -> bool:
+    """f32 samples must be finite and not absurd (the sum of squares must not overflow)."""
+    if declared.fmt != "f32":
+        return True
+    x = np.frombuffer(data, np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return math.isfinite(float(x.dot(x)))
+
+
+def silent_bundle(packets: int) -> bytes:
+    """Length-prefixed raw Opus packets, each 20 ms of silence."""
+    encoded = OpusEncoder(rate=16000, frame_ms=20).encode(bytes(640 * packets))
+    return b"".join(len(p).to_bytes(2, "little") + p for p in encoded)
+
+
+# Frame duration (ms) by TOC config, RFC 6716 §3.1: SILK 0-11, hybrid 12-15, CELT 16-31.
+_TOC_MS = [10, 20, 40, 60] * 3 + [10, 20] * 2 + [2.5, 5, 10, 20] * 4
+
+
+def _packet_ms(packet: bytes) -> float | None:
+    code = packet[0] & 3
+    if code == 3 and len(packet) < 2:
+        return None
+    count = (1, 2, 2, packet[1] & 0x3F if code == 3 else 0)[code]
+    duration = count * _TOC_MS[packet[0] >> 3]
+    return duration if count and duration <= 120 else None  # RFC 6716: at most 120 ms
+
+
+def opus_verdict(data: bytes) -> int | None:
+    """An Opus bundle: uint16-LE length + packet, repeated; at most 120 ms and 4000 bytes."""
+    if len(data) > MAX_OPUS_BUNDLE:
+        return 4413
+    packets, offset, total = [], 0, 0.0
+    while offset < len(data):
+        size = int.from_bytes(data[offset : offset + 2], "little")
+        packet = data[offset + 2 : offset + 2 + size]
+        if offset + 2 > len(data) or not size or len(packet) != size:
+            return 4400
+        duration = _packet_ms(packet)
+        if duration is None:
+            return 4400
+        total += duration
+        if total > 120:
+            return 4413
+        packets.append(packet)
+        offset += 2 + size
+    if not packets:
+        return 4400
+    try:  # whether libopus takes the packet bytes is libopus's call
+        decoder = OpusDecoder(rate=16000)
+        for packet in packets:
+            decoder.decode(packet)
+    except AudioFormatError:
+        return 4400
+    return None
+
+
+def materialize(frame: Frame, declared: _Format | None) -> str | bytes:
+    match frame:
+        case Text(raw):
+            return raw
+        case Raw(data):
+            return data
+        case Quiet(size):
+            return quiet_bytes(size, declared)
+    raise TypeError(frame)
+
+
+# -- strategies -------------------------------------------------------------------------
+
+# Numbers a careless client might send where an integer is expected.
+numbers = st.one_of(
+    st.integers(),
+    st.sampled_from([8000, 16000, 44100, 48000, 96000, 7999, 96001, 0, -1, 2**63, 10**30]),
+    st.sampled_from([48000.0, 16000.5, 1.0, 2.0, 1e300, -0.0]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+)
+scalars = st.one_of(st.none(), st.booleans(), numbers, st.text(max_size=20))
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+field_values = st.one_of(
+    scalars,
+    st.sampled_from(["f32", "s16", "F32", "mp3", "", "start", "opus", "pcm"]),
+    st.sampled_from([1, 2, 1.0, 2.0, 0, 3, True]),
+    json_values,
+)
+typed_text = st.one_of(
+    st.text(min_size=1, max_size=40),
+    st.sampled_from(["   ", "\x00", "hola\x00", "\ud800", "a" * 1000, "a" * 1001, " ¿Qué tal? "]),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=995, max_size=1010),
+)
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from([*TYPES, "shout", "START", "", None, 5, ["start"]]))
+    message: dict[str, Any] = {"type": kind}
+    if kind == "start" and draw(st.booleans()):
+        message.update(sampleRate=draw(numbers), format=draw(field_values))
+    if kind == "start" and draw(st.booleans()):
+        message["codec"] = draw(st.sampled_from(["opus", "pcm", "OPUS", 1]))
+    if kind == "text" and draw(st.booleans()):
+        message["text"] = draw(typed_text)
+    extra = draw(
+        st.dictionaries(
+            st.sampled_from(
+                ["sampleRate", "format", "channels", "codec", "outputCodec", "text", "extra"]
+            ),
+            field_values,
+            max_size=2,
+        )
+    )
+    return {**message, **extra} if draw(st.integers(0, 3)) == 0 else message
+
+
+pcm_starts = st.builds(
+    lambda rate, fmt, channels: {
+        "type": "start",
+        "sampleRate": rate,
+        "format": fmt,
+        "channels": channels,
+    },
+    st.sampled_from([8000, 16000, 22050, 44100, 48000, 96000]),
+    st.sampled_from(["f32", "s16"]),
+    st.sampled_from([1, 2]),
+)
+opus_starts = st.builds(
+    lambda rate, output: {"type": "start", "sampleRate": rate, "codec": "opus", **output},
+    st.sampled_from(OPUS_RATES),
+    st.sampled_from([{}, {"outputCodec": "pcm"}, {"outputCodec": "opus"}]),
+)
+valid_starts = st.one_of(pcm_starts, pcm_starts, opus_starts)
+valid_texts = st.builds(
+    lambda text: {"type": "text", "text": text}, st.text(min_size=1, max_size=30)
+)
+simple = st.sampled_from([{"type": "ping"}, {"type": "pause"}, {"type": "end"}])
+
+text_frames = st.one_of(
+    st.text(max_size=60),  # mostly not JSON at all
+    json_values.map(json.dumps),
+    messages().map(json.dumps),
+    valid_starts.map(json.dumps),
+    valid_texts.map(json.dumps),
+    simple.map(json.dumps),
+    st.sampled_from(
+        [
+            '{"type":"text","text":"' + "x" * 5000 + '"}',  # over the 4 kB control limit
+            '{"type":"start","sampleRate":1' + "0" * 400 + ',"format":"s16"}',  # a huge number
+            "[" * 3000 + "]" * 3000,  # deep nesting
+            '{"type":"start","sampleRate":NaN,"format":"s16"}',
+            '{"type":"text","text":"\\ud800"}',  # a lone surrogate, escaped
+        ]
+    ),
+).map(Text)
+binary_frames = st.one_of(
+    st.binary(max_size=64).map(Raw),
+    st.integers(min_value=0, max_value=50_000).map(Quiet),
+    st.sampled_from([1, 2, 3, 4, 5, 6, 7, 8, 960, 961, 1920, 3840, 23_040, 23_041]).map(Quiet),
+)
+frames = st.lists(st.one_of(text_frames, binary_frames), min_size=1, max_size=8)
+# Most random sequences die on their first frame; a valid start in front (two times in three)
+# lets the rest reach the audio path and the running tutor.
+sessions = st.builds(
+    lambda start, rest: [Text(json.dumps(start))] * (start is not None) + rest,
+    st.one_of(st.none(), valid_starts, valid_starts),
+    frames,
+)

@@ -1,0 +1,286 @@
+"""The conversation socket end to end: consumer → DSP → LiveTutor → real SDK → emulator (TLS)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from django.test import override_settings
+
+from accounts.models import User
+from lessons.models import Conversation, Correction, Phrase, Topic, Turn
+from lessons.services import conversations as services
+from tests.tutor.conftest import Client, final, kind, spanish_48k
+from tutor.conversation.registry import REGISTRY
+from tutor.emulator import Emulator, Fault
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.asyncio,
+    pytest.mark.usefixtures("no_runtime_leaks"),
+]
+
+
+@database_sync_to_async
+def _conversation(learner: User | None = None, **fields: object) -> Conversation:
+    topic = Topic.objects.create(
+        slug="cafe",
+        language="es",
+        title="En el café",
+        scenario="Un café en Madrid.",
+        tutor_role="camarero",
+        level_min="A1",
+        level_max="A2",
+        target_phrases=["Estoy cansado"],
+    )
+    if learner is None:
+        return services.conversation_start(
+            learner=None, session_key="sess-1", ip="10.1.1.1", language="es", **fields
+        )
+    return services.conversation_start(learner=learner, topic=topic, **fields)
+
+
+@database_sync_to_async
+def _turns(conversation: Conversation) -> list[tuple[int, str, str, str]]:
+    return list(
+        Turn.objects.filter(conversation=conversation)
+        .order_by("ordinal")
+        .values_list("ordinal", "speaker", "source", "text")
+    )
+
+
+@database_sync_to_async
+def _refresh(conversation: Conversation) -> Conversation:
+    return Conversation.objects.get(pk=conversation.pk)
+
+
+@pytest.mark.smoke
+async def test_the_spoken_loop_is_heard_answered_corrected_and_stored(
+    emulator: Emulator, alice: User
+) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    await client.start()
+    ready = await client.until(kind("ready"))
+    assert ready["demo"] is True and ready["trial"] is False
+    greeting = await client.until(final("tutor"))
+    assert greeting["text"]
+    await client.speak(spanish_48k())
+    learner = await client.until(final("learner"))
+    correction = await client.until(kind("correction"))
+    assert correction["turn"] == learner["turn"]
+    assert correction["corrected"] and correction["original"]
+    reply = await client.until(lambda e: final("tutor")(e) and e["turn"] > learner["turn"])
+    assert reply["text"]
+    assert len(client.audio) > 48000  # more than a second of 24 kHz PCM16 tutor speech
+    await client.send(type="end")
+    assert await client.closed() == 1000
+
+    turns = await _turns(conversation)
+    assert [(o, s) for o, s, _, _ in turns] == [(0, "tutor"), (1, "learner"), (2, "tutor")]
+    assert turns[1][3] == learner["text"]
+    stored = await database_sync_to_async(
+        lambda: list(
+            Correction.objects.filter(turn__conversation=conversation).values_list(
+                "turn__ordinal", "corrected"
+            )
+        )
+    )()
+    assert stored == [(1, correction["corrected"])]
+    assert await database_sync_to_async(Phrase.objects.filter(learner=alice).count)() >= 1
+    done = await _refresh(conversation)
+    assert (done.status, done.end_reason) == ("ended", "learner_ended")
+    assert done.learner_seconds > 0.5 and done.tutor_seconds > 1
+    assert emulator.sessions[0].learner_turns  # the emulator heard the learner
+
+
+async def test_typed_text_in_voice_mode_is_a_typed_turn(emulator: Emulator, alice: User) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    await client.start()
+    await client.until(final("tutor"))
+    await client.send(type="text", text="Yo soy cansado hoy")
+    typed = await client.until(final("learner"))
+    assert typed["source"] == "typed"
+    await client.until(lambda e: final("tutor")(e) and e["turn"] > typed["turn"])
+    await client.send(type="end")
+    await client.closed()
+    turns = await _turns(conversation)
+    assert (turns[1][1], turns[1][2], turns[1][3]) == ("learner", "typed", "Yo soy cansado hoy")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "charlie"])
+async def test_other_people_are_refused_and_nothing_is_written(
+    emulator: Emulator, alice: User, charlie: User, who: str
+) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=charlie if who == "charlie" else None)
+    await client.connect()
+    assert await client.closed() == (4403 if who == "charlie" else 4401)
+    assert await _turns(conversation) == []
+    assert emulator.sessions == []
+
+
+async def test_a_trial_belongs_to_the_browser_that_started_it(emulator: Emulator) -> None:
+    trial = await _conversation(None)
+    stranger = Client(trial.pk, session={"trial_conversations": ["someone-else"]})
+    await stranger.connect()
+    assert await stranger.closed() == 4403
+    owner = Client(trial.pk, session={"trial_conversations": [str(trial.pk)]})
+    await owner.connect()
+    await owner.start()
+    ready = await owner.until(kind("ready"))
+    assert ready["trial"] is True and ready["trialSecondsLeft"] == 60
+    await owner.disconnect()
+
+
+async def test_an_ended_conversation_is_gone(emulator: Emulator, alice: User) -> None:
+    conversation = await _conversation(alice)
+    await database_sync_to_async(services.conversation_finish)(
+        conversation_id=conversation.pk, reason="learner_ended"
+    )
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    assert await client.closed() == 4410
+
+
+@pytest.mark.parametrize(
+    ("frames", "code"),
+    [
+        ([b"\x00\x01" * 480], 4400),  # audio before start
+        (['{"type":"start","sampleRate":48000,"format":"s16"}', b"\x00" * 961], 4400),
+        (['{"type":"start","sampleRate":48000,"format":"s16"}', b"\x00" * 48000], 4413),
+        (["{not json"], 4400),
+        (['{"type":"shout"}'], 4400),
+        (
+            [
+                '{"type":"start","sampleRate":48000,"format":"s16"}',
+                '{"type":"start","sampleRate":44100,"format":"s16"}',
+            ],
+            4400,
+        ),
+        (['{"type":"text","text":"' + "x" * 5000 + '"}'], 4413),
+    ],
+    ids=[
+        "audio-before-start",
+        "odd-length",
+        "oversize",
+        "bad-json",
+        "unknown-type",
+        "rate-change",
+        "huge-text",
+    ],
+)
+async def test_bad_frames_close_with_their_code_and_write_nothing(
+    emulator: Emulator, alice: User, frames: list[str | bytes], code: int
+) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    for frame in frames:
+        if isinstance(frame, bytes):
+            await client.ws.send_to(bytes_data=frame)
+        else:
+            await client.ws.send_to(text_data=frame)
+    assert await client.closed() == code
+    assert any(e["type"] == "error" for e in client.events)
+    await asyncio.sleep(0.2)
+    learner_turns = [t for t in await _turns(conversation) if t[1] == "learner"]
+    assert learner_turns == []
+
+
+@override_settings(MAX_INBOUND_BYTES_PER_SECOND=8000)
+async def test_a_flood_of_audio_is_refused_with_4429(emulator: Emulator, alice: User) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    await client.start()
+    await client.until(kind("ready"))
+    for _ in range(40):  # 40 × 1,920 bytes at once: far over 8 kB/s with a 2 s burst
+        await client.ws.send_to(bytes_data=b"\x00\x00" * 960)
+    assert await client.closed() == 4429
+
+
+@override_settings(TRIAL_SECONDS=1)
+async def test_the_trial_ends_once_even_across_reconnects(emulator: Emulator) -> None:
+    trial = await _conversation(None)
+    session = {"trial_conversations": [str(trial.pk)]}
+    client = Client(trial.pk, session=session)
+    await client.connect()
+    await client.start()
+    await client.until(kind("ready"))
+    await client.speak(spanish_48k(silence_s=0.2)[: 48000 * 2 * 1])  # one second of audio
+    assert await client.closed(within=10) == 4408
+    assert client.kinds().count("trial_ended") == 1
+    again = Client(trial.pk, session=session)
+    await again.connect()
+    assert await again.closed() == 4408
+    assert "trial_ended" not in again.kinds()
+    done = await _refresh(trial)
+    assert (done.status, done.end_reason) == ("ended", "trial_over")
+    assert done.first_audio_at is not None
+
+
+@override_settings(RECONNECT_GRACE_SECONDS=5)
+async def test_a_dropped_browser_reconnects_to_the_same_session(
+    emulator: Emulator, alice: User
+) -> None:
+    conversation = await _conversation(alice)
+    first = Client(conversation.pk, user=alice)
+    await first.connect()
+    await first.start()
+    await first.until(final("tutor"))
+    await first.disconnect()
+    second = Client(conversation.pk, user=alice)
+    await second.connect()
+    await second.start()
+    await second.until(kind("ready"))
+    await second.send(type="text", text="Yo soy cansado hoy")
+    await second.until(lambda e: final("tutor")(e) and e["turn"] >= 2)
+    await REGISTRY[conversation.pk].writer.drain()
+    assert len(emulator.sessions) == 1  # one Live session throughout, so no second greeting
+    tutor_turns = [t for t in await _turns(conversation) if t[1] == "tutor"]
+    assert len(tutor_turns) == 2
+
+
+@override_settings(RECONNECT_GRACE_SECONDS=0)
+async def test_leaving_without_end_still_finishes_cleanly(emulator: Emulator, alice: User) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    await client.start()
+    await client.until(final("tutor"))
+    await client.disconnect()
+    for _ in range(50):
+        if (await _refresh(conversation)).status != "active":
+            break
+        await asyncio.sleep(0.1)
+    done = await _refresh(conversation)
+    assert (done.status, done.end_reason) == ("ended", "disconnected")
+    assert [t[1] for t in await _turns(conversation)] == ["tutor"]
+
+
+async def test_an_upstream_failure_keeps_every_earlier_turn(
+    emulator: Emulator, alice: User
+) -> None:
+    # The first Live connection dies with 1011 after the greeting; every retry is refused.
+    emulator.inject(
+        Fault(kind="close", code=1011, after_turns=1),
+        *[Fault(kind="reject", status=503) for _ in range(10)],
+    )
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    await client.start()
+    await client.until(final("tutor"))
+    await client.send(type="text", text="Yo soy cansado hoy")
+    await client.until(kind("reconnecting"))
+    error = await client.until(kind("error"), within=60)
+    assert error["code"] == "upstream_unavailable"
+    assert await client.closed(within=30) == 4502
+    done = await _refresh(conversation)
+    assert (done.status, done.end_reason) == ("failed", "upstream_unavailable")
+    assert [t[1] for t in await _turns(conversation)] == ["tutor", "learner"]

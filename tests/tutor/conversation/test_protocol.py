@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tutor.conversation import protocol
+from tutor.conversation.protocol import FrameError, Start, check_audio_frame, parse_text_frame
+from tutor.conversation.rate_limit import InboundBudget
+
+
+def test_it_accepts_a_valid_start() -> None:
+    message = parse_text_frame(json.dumps({"type": "start", "sampleRate": 48000, "format": "f32"}))
+    start = protocol.parse_start(message)
+    assert (start.sample_rate, start.format, start.channels) == (48000, "f32", 1)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        "[]",
+        "null",
+        '{"type": "dance"}',
+        '{"type": "start", "sampleRate": "48000", "format": "f32"}',
+        '{"type": "start", "sampleRate": 1e300, "format": "f32"}',
+        '{"type": "start", "sampleRate": 4000, "format": "f32"}',
+        '{"type": "start", "sampleRate": 48000, "format": "mp3"}',
+        '{"type": "start", "sampleRate": 48000, "format": "s16", "extra": 1}',
+        '{"type": "text", "text": 5}',
+        '{"type": "text", "text": "   "}',
+        '{"type": "end", "why": "x"}',
+        '{"type": "text", "text": "' + "a" * 1001 + '"}',
+    ],
+)
+def test_it_refuses_malformed_control_frames(raw: str) -> None:
+    with pytest.raises(FrameError) as info:
+        parse_text_frame(raw)
+    assert info.value.code == protocol.CLOSE_BAD_FRAME
+
+
+def test_it_refuses_oversized_control_frames() -> None:
+    with pytest.raises(FrameError) as info:
+        parse_text_frame(json.dumps({"type": "text", "text": "x" * 5000}))
+    assert info.value.code == protocol.CLOSE_TOO_LARGE
+
+
+def test_audio_frames_are_checked_against_the_declared_format() -> None:
+    start = Start(sample_rate=48000, format="s16", channels=1)
+    check_audio_frame(start, b"\x00" * 1920)  # 20 ms
+    with pytest.raises(FrameError) as before:
+        check_audio_frame(None, b"\x00" * 1920)
+    assert before.value.code == protocol.CLOSE_BAD_FRAME
+    with pytest.raises(FrameError) as odd:
+        check_audio_frame(start, b"\x00" * 1921)
+    assert odd.value.code == protocol.CLOSE_BAD_FRAME
+    with pytest.raises(FrameError) as large:
+        check_audio_frame(start, b"\x00" * (start.max_frame_bytes + 2))
+    assert large.value.code == protocol.CLOSE_TOO_LARGE
+    f32 = Start(sample_rate=48000, format="f32", channels=2)
+    with pytest.raises(FrameError):
+        check_audio_frame(f32, b"\x00" * 6)  # not a whole stereo float frame
+
+
+def test_the_byte_rate_allows_bursts_then_refuses() -> None:
+    now = [0.0]
+    rate = InboundBudget(1000, lambda: now[0])
+    assert rate.allow(1500)
+    assert not rate.allow(1000)
+    now[0] += 5.0  # refills, capped at two seconds' worth
+    assert rate.allow(1900)

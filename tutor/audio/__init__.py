@@ -1,0 +1,3 @@
+"""Audio for the conversation socket, with no Django: resampling and PCM conversion
+(`resample`), Opus encode/decode (`opus`) and its wire framing (`opus_framing`), each socket's
+codec state (`socket_audio`), and the learner's voice kept per turn (`learner_voice`)."""

@@ -1,0 +1,244 @@
+"""The conversation WebSocket: authenticate, validate frames, delegate to the runtime.
+
+Close codes are in `tutor.conversation.protocol` (1013 try again, 4400 bad frame, 4401 not
+signed in, 4403 not yours, 4408 trial over, 4409 opened in another tab, 4410 ended, 4413 too
+large, 4429 too many, 4502 tutor unavailable). We accept the socket before refusing so the
+browser receives the code: a refusal during the handshake reaches the page as a bare 1006.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+from uuid import UUID
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import DatabaseError
+
+from lessons.models import Conversation
+from lessons.services.conversations import conversation_history
+from lessons.services.live_updates import publish_activity
+from tutor.audio import socket_audio
+from tutor.audio.resample import AudioFormatError
+from tutor.conversation import protocol
+from tutor.conversation.access import refusal
+from tutor.conversation.direct_consumer import DirectWebsocketConsumer
+from tutor.conversation.protocol import FrameError
+from tutor.conversation.rate_limit import InboundBudget
+from tutor.conversation.registry import REGISTRY
+from tutor.conversation.runtime import ConversationRuntime
+from tutor.live import upstream
+from tutor.live.session import LiveTutor
+
+logger = logging.getLogger(__name__)
+_CREATING: dict[UUID, asyncio.Lock] = {}
+
+
+@database_sync_to_async
+def _load(pk: UUID) -> tuple[Conversation | None, list[tuple[str, str]]]:
+    """The conversation and its stored turns so far (a restarted session continues from them
+    instead of greeting again)."""
+    conversation = (
+        Conversation.objects.select_related("learner", "topic", "assignment").filter(pk=pk).first()
+    )
+    if conversation is None:
+        return None, []
+    return conversation, conversation_history(conversation_id=conversation.pk, limit=10_000)
+
+
+class ConversationConsumer(DirectWebsocketConsumer):
+    # This consumer receives no group messages. An alias that is not configured makes Channels
+    # skip the layer entirely, so a Redis outage cannot close a learner's socket; teachers'
+    # live views are told through lessons.services.live_updates, which tolerates the outage.
+    channel_layer_alias = "no-channel-layer"
+    runtime: ConversationRuntime | None = None
+    inbound: socket_audio.Inbound | None = None
+    outbound: socket_audio.PcmOut | socket_audio.OpusOut = socket_audio.PcmOut()
+
+    async def connect(self) -> None:
+        pk = self.scope["url_route"]["kwargs"]["pk"]
+        await self.accept()
+        try:
+            conversation, history = await _load(pk)
+        except DatabaseError:
+            logger.warning("conversation %s: database unavailable at connect", pk)
+            await self.close(protocol.CLOSE_TRY_AGAIN)
+            return
+        code = refusal(conversation, self.scope)
+        if code is not None:
+            await self.close(code)
+            return
+        if conversation is None:  # refusal() already closed for a missing conversation
+            return
+        self.conversation = conversation
+        self.bytes_in = InboundBudget(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
+        # The same token bucket, counting frames: tiny frames cost little in bytes.
+        self.frames_in = InboundBudget(settings.MAX_INBOUND_FRAMES_PER_SECOND, time.monotonic)
+        self.runtime = await self._runtime(conversation, history=history)
+        if self.runtime.trial and self.runtime.trial_seconds_left() == 0:
+            await self.send_event({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
+            await self.close(protocol.CLOSE_TRIAL_OVER)
+            self.runtime = None
+
+    async def _runtime(
+        self, conversation: Conversation, *, history: list[tuple[str, str]]
+    ) -> ConversationRuntime:
+        lock = _CREATING.setdefault(conversation.pk, asyncio.Lock())
+        async with lock:
+            runtime = REGISTRY.get(conversation.pk)
+            if runtime is not None and not runtime.ended:
+                if runtime.sink is not None and runtime.sink is not self:
+                    await runtime.sink.close_with(protocol.CLOSE_REPLACED)
+                runtime.attach(self)
+                return runtime
+            runtime = self._new_runtime(conversation, history=history)
+            REGISTRY[conversation.pk] = runtime
+            runtime.attach(self)
+        _CREATING.pop(conversation.pk, None)
+        return runtime
+
+    def _new_runtime(
+        self, conversation: Conversation, *, history: list[tuple[str, str]]
+    ) -> ConversationRuntime:
+        tutor = LiveTutor(upstream.client(), upstream.live_settings(conversation, history=history))
+        return ConversationRuntime(
+            conversation_id=conversation.pk,
+            started_at=conversation.started_at,
+            trial=conversation.is_trial,
+            first_activity_at=conversation.first_audio_at,
+            tutor=tutor,
+            next_ordinal=len(history),
+            assignment_id=conversation.assignment_id,
+            on_activity=self._publisher(conversation),
+        )
+
+    @staticmethod
+    def _publisher(conversation: Conversation) -> Any:
+        if conversation.assignment_id is None or conversation.learner is None:
+            return None
+        assignment_id, learner = conversation.assignment_id, conversation.learner
+
+        async def publish(kind: str, seconds: float) -> None:
+            await publish_activity(
+                assignment_id=assignment_id,
+                learner_id=learner.pk,
+                learner_name=learner.name,
+                kind=kind,  # type: ignore[arg-type]
+                speaking_seconds=seconds,
+            )
+
+        return publish
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except asyncio.CancelledError:
+            # Daphne cancels every consumer on SIGTERM: finish this conversation (in-flight
+            # lines flushed, writes drained, stats stored) before the process exits.
+            if self.runtime is not None:
+                await asyncio.shield(self.runtime.finish("server_shutdown"))
+            raise
+
+    async def disconnect(self, code: int) -> None:
+        if self.runtime is not None:
+            self.runtime.detach(self)
+
+    # -- Sink, for the runtime ----------------------------------------------------------
+
+    async def send_event(self, payload: dict[str, Any]) -> None:
+        # The Opus encoder holds up to a frame of tutor audio: drop it on a barge-in, play
+        # it out at the end of a turn (before the event, so the page sees audio, then the end).
+        if payload["type"] == "interrupted":
+            self.outbound.interrupt()
+        elif payload["type"] == "turn_complete" and not payload.get("interrupted"):
+            for frame in self.outbound.end_turn():
+                await self.send(bytes_data=frame)
+        await self.send(text_data=_json(payload))
+
+    async def send_audio(self, pcm: bytes) -> None:
+        """24 kHz mono PCM16 tutor audio, sent in the codec the page asked for."""
+        for frame in self.outbound.frames(pcm):
+            await self.send(bytes_data=frame)
+
+    async def close_with(self, code: int) -> None:
+        if self.runtime is not None:
+            self.runtime.detach(self)
+            self.runtime = None
+        await self.close(code)
+
+    # -- frames from the browser --------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.runtime is None:
+            return
+        size = len(bytes_data or b"") + len(text_data or "")
+        try:
+            if not (self.bytes_in.allow(size) and self.frames_in.allow(1)):
+                raise FrameError(protocol.CLOSE_TOO_MANY, "sending too fast")
+            if bytes_data is not None:
+                await self._audio(bytes_data)
+            elif text_data is not None:
+                await self._control(protocol.parse_text_frame(text_data))
+        except FrameError as exc:
+            await self._refuse(exc.code, str(exc))
+        except AudioFormatError as exc:
+            await self._refuse(protocol.CLOSE_BAD_FRAME, str(exc))
+
+    async def _refuse(self, code: int, message: str) -> None:
+        await self.send_event({"type": "error", "code": "bad_frame", "message": message})
+        await self.close_with(code)
+
+    async def _audio(self, data: bytes) -> None:
+        if self.inbound is None:
+            raise FrameError(protocol.CLOSE_BAD_FRAME, "audio before start")
+        pcm = self.inbound.to_16k(data)
+        if pcm and self.runtime is not None:
+            await self.runtime.learner_audio(pcm)
+
+    async def _control(self, message: dict[str, Any]) -> None:
+        if self.runtime is None:
+            return
+        kind = message["type"]
+        if kind == "start":
+            await self._start(protocol.parse_start(message))
+        elif kind == "text":
+            await self.runtime.learner_text(message["text"].strip())
+        elif kind == "pause":
+            await self.runtime.end_audio()
+        elif kind == "end":
+            await self.runtime.finish("learner_ended", close_code=protocol.CLOSE_NORMAL)
+        else:
+            await self.send_event({"type": "pong"})
+
+    async def _start(self, start: protocol.Start) -> None:
+        if self.runtime is None:
+            return
+        if self.inbound is not None:
+            # A second start may only repeat the format: a rate change mid-stream is refused.
+            socket_audio.same_format(self.inbound.start, start)
+        else:
+            limit = settings.MAX_INBOUND_BYTES_PER_SECOND
+            self.inbound = socket_audio.inbound(start, max_bytes_per_second=limit)
+            self.outbound = socket_audio.outbound(start)
+        runtime = self.runtime
+        await self.send_event(
+            {
+                "type": "ready",
+                "conversation": str(runtime.id),
+                "trial": runtime.trial,
+                "trialSecondsLeft": runtime.trial_seconds_left(),
+                "demo": settings.DEMO_TUTOR,
+                "outputRate": socket_audio.TUTOR_RATE,
+                "codec": start.codec,
+                "outputCodec": self.outbound.codec,
+            }
+        )
+        await runtime.start()
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

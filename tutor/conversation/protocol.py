@@ -1,0 +1,166 @@
+"""The browser ⇄ server protocol of /ws/conversations/<uuid>/: frame validation, limits and
+every close code.
+
+Close codes mirror HTTP statuses in the 4000 range (docs/ARCHITECTURE.md, "Browser ⇄ server
+protocol"). Opus bundles are split in `tutor.audio.opus_framing`; the inbound rate limit is
+`tutor.conversation.rate_limit`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+
+from tutor.audio.opus import OPUS_RATES
+
+# Every close code of the conversation socket (and of the teacher's live view, which uses
+# 4401 and 4403), in one place. The page's copy is static/js/conversation/messages.js.
+CLOSE_NORMAL = 1000  # the learner ended the conversation
+CLOSE_TRY_AGAIN = 1013  # the database is briefly unreachable: the page retries
+CLOSE_BAD_FRAME = 4400  # malformed JSON, unknown type, audio before start, misaligned audio
+CLOSE_NOT_SIGNED_IN = 4401  # the conversation needs a signed-in owner (or the trial's browser)
+CLOSE_NOT_YOURS = 4403  # someone else's conversation (or assignment, for the live view)
+CLOSE_TRIAL_OVER = 4408  # the anonymous trial (or the maximum length) is used up
+CLOSE_REPLACED = 4409  # the conversation was opened in another tab
+CLOSE_GONE = 4410  # the conversation has ended; start a new one
+CLOSE_TOO_LARGE = 4413  # a frame over the size limit
+CLOSE_TOO_MANY = 4429  # inbound bytes (or frames) per second over the limit
+CLOSE_TUTOR_UNAVAILABLE = 4502  # the tutor (Gemini Live) is unavailable
+
+MAX_TEXT_FRAME = 4096  # bytes of JSON
+MAX_TYPED_CHARS = 1000
+MAX_AUDIO_MS = 120  # the page sends 20–40 ms; 100 ms is the documented ceiling, plus slack
+
+START_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "start"},
+        "sampleRate": {"type": "integer", "minimum": 8000, "maximum": 96000},
+        "format": {"enum": ["f32", "s16", "opus"]},
+        "channels": {"enum": [1, 2]},
+        # "pcm" (default): binary frames are `format` samples at `sampleRate`. "opus": Opus
+        # bundles; `sampleRate` is the encoder's rate and `format` is ignored.
+        "codec": {"enum": ["pcm", "opus"]},
+        # The codec of tutor audio sent back; defaults to `codec`.
+        "outputCodec": {"enum": ["pcm", "opus"]},
+    },
+    "required": ["type", "sampleRate"],
+    "additionalProperties": False,
+    "if": {"properties": {"codec": {"const": "opus"}}, "required": ["codec"]},
+    "then": {"properties": {"sampleRate": {"enum": list(OPUS_RATES)}}},
+    "else": {"required": ["format"], "properties": {"format": {"enum": ["f32", "s16"]}}},
+}
+TEXT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "text"},
+        "text": {"type": "string", "minLength": 1, "maxLength": MAX_TYPED_CHARS},
+    },
+    "required": ["type", "text"],
+    "additionalProperties": False,
+}
+SIMPLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"type": {"enum": ["end", "pause", "ping"]}},
+    "required": ["type"],
+    "additionalProperties": False,
+}
+_VALIDATORS = {
+    "start": Draft202012Validator(START_SCHEMA),
+    "text": Draft202012Validator(TEXT_SCHEMA),
+    "end": Draft202012Validator(SIMPLE_SCHEMA),
+    "pause": Draft202012Validator(SIMPLE_SCHEMA),
+    "ping": Draft202012Validator(SIMPLE_SCHEMA),
+}
+
+
+class FrameError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+Codec = Literal["pcm", "opus"]
+
+
+@dataclass(frozen=True)
+class Start:
+    sample_rate: int
+    format: Literal["f32", "s16"]
+    channels: int
+    codec: Codec = "pcm"
+    output_codec: Codec = "pcm"
+
+    @property
+    def bytes_per_frame(self) -> int:
+        return (4 if self.format == "f32" else 2) * self.channels
+
+    @property
+    def max_frame_bytes(self) -> int:
+        return self.sample_rate * MAX_AUDIO_MS // 1000 * self.bytes_per_frame
+
+
+def parse_text_frame(raw: str) -> dict[str, Any]:
+    """A validated control message, or FrameError(4400/4413)."""
+    if len(raw) > MAX_TEXT_FRAME:
+        raise FrameError(CLOSE_TOO_LARGE, "control message too large")
+    try:
+        message = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise FrameError(CLOSE_BAD_FRAME, "control messages must be JSON") from None
+    kind = message.get("type") if isinstance(message, dict) else None
+    validator = _VALIDATORS.get(kind) if isinstance(kind, str) else None
+    if validator is None:
+        raise FrameError(CLOSE_BAD_FRAME, "unknown message type")
+    error = next(iter(validator.iter_errors(message)), None)
+    if error is not None:
+        raise FrameError(CLOSE_BAD_FRAME, f"invalid {kind} message: {error.message[:120]}")
+    # JSON Schema's "integer" admits 48000.0 and its enum admits 1.0 for 1: be exact.
+    if kind == "start" and not all(_is_int(message.get(k, 1)) for k in ("sampleRate", "channels")):
+        raise FrameError(CLOSE_BAD_FRAME, "invalid start message: numbers must be integers")
+    if kind == "text" and not message["text"].strip():
+        raise FrameError(CLOSE_BAD_FRAME, "empty text message")
+    if kind == "text" and not storable_text(message["text"]):
+        raise FrameError(CLOSE_BAD_FRAME, "text may not hold NUL characters or lone surrogates")
+    return message
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def storable_text(text: str) -> bool:
+    """Whether PostgreSQL can store `text`: no NUL characters, and no lone surrogates (a JSON
+    "\\ud800" escape decodes to one, and UTF-8 cannot encode it)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def parse_start(message: dict[str, Any]) -> Start:
+    codec = message.get("codec", "pcm")
+    return Start(
+        sample_rate=message["sampleRate"],
+        # Opus packets decode to PCM16; the declared format only matters for PCM frames.
+        format="s16" if codec == "opus" else message["format"],
+        channels=message.get("channels", 1),
+        codec=codec,
+        output_codec=message.get("outputCodec", codec),
+    )
+
+
+def check_audio_frame(start: Start | None, data: bytes) -> None:
+    """A PCM audio frame fits the declared format, or FrameError(4400/4413)."""
+    if start is None:
+        raise FrameError(CLOSE_BAD_FRAME, "audio before start")
+    if len(data) > start.max_frame_bytes:
+        raise FrameError(CLOSE_TOO_LARGE, f"audio frames may hold at most {MAX_AUDIO_MS} ms")
+    if not data or len(data) % start.bytes_per_frame:
+        raise FrameError(CLOSE_BAD_FRAME, "audio frame length does not match its format")

@@ -1,0 +1,277 @@
+"""One open conversation in this process: its Live session, trial clock and persistence.
+
+A runtime outlives the browser's WebSocket: when the socket drops it waits
+RECONNECT_GRACE_SECONDS for the page to come back (to the same process) before it finishes the
+conversation. The consumer attaches a `Sink`; events arriving while no sink is attached are
+still persisted, and tutor audio is dropped (the learner is not there to hear it). What each
+event from the tutor does is in `tutor.conversation.tutor_events`; this module is the
+runtime's lifecycle, the learner's input, the trial clock and the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+from lessons.services import conversations as services
+from tutor.audio.learner_voice import LearnerVoice
+from tutor.audio.resample import is_silence
+from tutor.conversation import protocol
+from tutor.conversation.registry import REGISTRY
+from tutor.conversation.stats import SpeechStats
+from tutor.conversation.tutor_events import TutorEventHandlers
+from tutor.conversation.writer import Writer
+from tutor.live import events as ev
+from tutor.live.session import LiveTutor
+
+logger = logging.getLogger(__name__)
+
+LEARNER_BYTES_PER_SECOND = 32_000  # 16 kHz PCM16 mono
+
+
+class Sink(Protocol):
+    async def send_event(self, payload: dict[str, Any]) -> None: ...
+    async def send_audio(self, pcm: bytes) -> None: ...
+    async def close_with(self, code: int) -> None: ...
+
+
+class ConversationRuntime(TutorEventHandlers):
+    def __init__(
+        self,
+        *,
+        conversation_id: UUID,
+        started_at: datetime,
+        trial: bool,
+        first_activity_at: datetime | None,
+        tutor: LiveTutor,
+        next_ordinal: int = 0,
+        assignment_id: int | None = None,
+        on_activity: Callable[[str, float], Awaitable[None]] | None = None,
+    ) -> None:
+        self.id = conversation_id
+        self.trial = trial
+        self.tutor = tutor
+        self.writer = Writer()
+        self.stats = SpeechStats()
+        self.sink: Sink | None = None
+        self.ended = False
+        self.assignment_id = assignment_id
+        self._on_activity = on_activity
+        self._started_at = started_at
+        self._first_activity_at = first_activity_at
+        self._t0 = time.monotonic()
+        self._offset_ms = max(0.0, (timezone.now() - started_at).total_seconds() * 1000)
+        # Ordinals are assigned here, in order, so a retried write can never duplicate a turn.
+        self._turn_seq = next_ordinal
+        self._last_learner_seq: int | None = None
+        self._turn_ids: dict[int, int] = {}
+        self._learner_speaking = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._pump: asyncio.Task[None] | None = None
+        self._grace: asyncio.Task[None] | None = None
+        self._limit: asyncio.Task[None] | None = None
+        self._finishing = asyncio.Lock()
+        self._started = False
+        # The learner's voice per turn, only if the operator keeps it (never for a trial).
+        self._voice = LearnerVoice() if settings.STORE_LEARNER_AUDIO and not trial else None
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect the tutor once; later calls (a reconnected page) do nothing."""
+        if self._started:
+            return
+        self._started = True
+        # Which model and voice served it, for the operator page (off the audio path).
+        self._persist(
+            services.conversation_set_upstream,
+            conversation_id=self.id,
+            model=self.tutor.model,
+            voice=self.tutor.voice,
+        )
+        await self._activity("started")
+        await self.tutor.start()
+        self._pump = asyncio.create_task(self._run_pump(), name=f"pump-{self.id}")
+        self._schedule_limits()
+
+    def attach(self, sink: Sink) -> None:
+        if self._grace is not None:
+            self._grace.cancel()
+            self._grace = None
+        self.sink = sink
+
+    def detach(self, sink: Sink) -> None:
+        """The browser left; keep the Live session for the grace period."""
+        if self.sink is not sink:
+            return
+        self.sink = None
+        if not self.ended:
+            self._grace = asyncio.create_task(self._grace_then_finish(), name=f"grace-{self.id}")
+
+    async def _grace_then_finish(self) -> None:
+        await asyncio.sleep(settings.RECONNECT_GRACE_SECONDS)
+        await self.finish("disconnected")
+
+    def trial_seconds_left(self) -> float | None:
+        if not self.trial:
+            return None
+        if self._first_activity_at is None:
+            return float(settings.TRIAL_SECONDS)
+        used = (timezone.now() - self._first_activity_at).total_seconds()
+        return max(0.0, settings.TRIAL_SECONDS - used)
+
+    # -- input from the browser ---------------------------------------------------------
+
+    async def learner_audio(self, pcm16_16k: bytes) -> None:
+        if self.ended:
+            return
+        if self._first_activity_at is None:
+            self._mark_first_activity()
+        if not is_silence(pcm16_16k, threshold_dbfs=-45.0):
+            self.stats.learner_audio(len(pcm16_16k) / LEARNER_BYTES_PER_SECOND)
+        if self._voice is not None:
+            self._voice.add(pcm16_16k)
+        await self.tutor.send_audio(pcm16_16k)
+
+    async def learner_text(self, text: str) -> None:
+        """A typed message in voice mode: it is its own learner turn."""
+        if self.ended:
+            return
+        if self._first_activity_at is None:
+            self._mark_first_activity()
+        now = time.monotonic()
+        final = ev.Transcript("learner", text, final=True, started_at=now, ended_at=now)
+        await self._final_transcript(final, source="typed")
+        await self.tutor.send_text(text)
+
+    async def end_audio(self) -> None:
+        if not self.ended:
+            await self.tutor.end_audio()
+
+    def _mark_first_activity(self) -> None:
+        """Start the trial clock here and now; the database learns it through the write queue
+        (only its first value counts there), so an outage cannot stall or crash the audio."""
+        self._first_activity_at = timezone.now()
+        self._persist(services.conversation_mark_first_activity, conversation_id=self.id)
+        self._schedule_limits()
+
+    def _schedule_limits(self) -> None:
+        """The trial deadline (from the first activity) or the maximum conversation length."""
+        if self._limit is not None:
+            self._limit.cancel()
+        if self.trial and self._first_activity_at is not None:
+            left = self.trial_seconds_left() or 0.0
+            self._limit = asyncio.create_task(self._expire(left, "trial_over"))
+        elif not self.trial:
+            elapsed = (timezone.now() - self._started_at).total_seconds()
+            left = max(0.0, settings.CONVERSATION_MAX_SECONDS - elapsed)
+            self._limit = asyncio.create_task(self._expire(left, "time_limit"))
+
+    async def _expire(self, delay: float, reason: str) -> None:
+        await asyncio.sleep(delay)
+        if reason == "trial_over":
+            await self._send({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
+            await self.finish(reason, close_code=protocol.CLOSE_TRIAL_OVER)
+        else:
+            await self._send(
+                {
+                    "type": "error",
+                    "code": "time_limit",
+                    "message": "That's the longest a conversation can run. "
+                    "Start a new one to keep practising.",
+                }
+            )
+            await self.finish(reason, close_code=protocol.CLOSE_TRIAL_OVER)
+
+    def _persist(self, func: Callable[..., Any], **kwargs: Any) -> None:
+        async def job() -> None:
+            await database_sync_to_async(func)(**kwargs)
+
+        self.writer.submit(job)
+
+    async def _activity(self, kind: str) -> None:
+        """Tell a teacher's live view, off the audio path: a slow or absent Redis must not
+        delay the conversation, so the broadcast runs as its own task with a deadline."""
+        if self._on_activity is not None:
+            self._spawn(self._publish(kind, self.stats.learner_seconds))
+
+    async def _publish(self, kind: str, seconds: float) -> None:
+        if self._on_activity is None:
+            return
+        try:
+            async with asyncio.timeout(2.0):
+                await self._on_activity(kind, seconds)
+        except TimeoutError:
+            logger.warning("conversation %s: live-view broadcast timed out", self.id)
+
+    async def _send_audio(self, pcm: bytes) -> None:
+        if self.sink is None:
+            return
+        try:
+            await self.sink.send_audio(pcm)
+        except Exception:  # the browser went away mid-send (before its disconnect arrived)
+            logger.info("conversation %s: could not send tutor audio", self.id)
+            return
+        self.stats.audio_sent()
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        if self.sink is not None:
+            try:
+                await self.sink.send_event(payload)
+            except Exception:  # the browser went away mid-send; the runtime carries on
+                logger.info("conversation %s: could not send %s", self.id, payload.get("type"))
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- the end ------------------------------------------------------------------------
+
+    async def finish(
+        self, reason: str, *, close_code: int | None = None, failed: bool = False
+    ) -> None:
+        """End the conversation once: stop the tutor, write everything, tell the browser."""
+        async with self._finishing:
+            if self.ended:
+                return
+            self.ended = True
+            current = asyncio.current_task()
+            for task in (self._grace, self._limit):
+                if task is not None and task is not current:
+                    task.cancel()
+            # In-flight lines become final (interrupted) events; closing the tutor then ends
+            # its event stream, so the pump persists them before it stops.
+            self.tutor.flush()
+            await self.tutor.close()
+            if self._pump is not None and self._pump is not current:
+                try:
+                    async with asyncio.timeout(5.0):
+                        await asyncio.shield(self._pump)
+                except (TimeoutError, asyncio.CancelledError):
+                    self._pump.cancel()
+            await self.writer.drain()
+            stats = self.stats.finish_stats(
+                reconnects=self.tutor.reconnects, degraded=self.writer.degraded
+            )
+            with contextlib.suppress(Exception):
+                await database_sync_to_async(services.conversation_finish)(
+                    conversation_id=self.id, reason=reason, stats=stats, failed=failed
+                )
+            await self.writer.close()
+            await self._activity("ended")
+            await self._send({"type": "ended", "reason": reason})
+            sink, self.sink = self.sink, None
+            if sink is not None and close_code is not None:
+                await sink.close_with(close_code)
+            REGISTRY.pop(self.id, None)

@@ -1,0 +1,186 @@
+"""What a conversation runtime does with each event from the tutor: relay it to the page and
+persist it (turns, corrections, phrases, the learner's voice) through the write queue.
+
+A mixin of `tutor.conversation.runtime.ConversationRuntime`, which owns the state and the
+helpers declared below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+from lessons.services import audio as audio_services
+from lessons.services import conversations as services
+from tutor.audio.learner_voice import LearnerVoice
+from tutor.conversation.protocol import CLOSE_TUTOR_UNAVAILABLE
+from tutor.conversation.stats import SpeechStats
+from tutor.live import events as ev
+from tutor.live.session import LiveTutor
+
+logger = logging.getLogger(__name__)
+
+TUTOR_BYTES_PER_SECOND = 48_000  # 24 kHz PCM16 mono
+
+
+class TutorEventHandlers:
+    """The event pump and its handlers; the attributes are `ConversationRuntime`'s."""
+
+    id: UUID
+    tutor: LiveTutor
+    stats: SpeechStats
+    _voice: LearnerVoice | None
+    _t0: float
+    _offset_ms: float
+    _turn_seq: int
+    _last_learner_seq: int | None
+    _turn_ids: dict[int, int]
+    _learner_speaking: bool
+    _send: Callable[[dict[str, Any]], Awaitable[None]]
+    _send_audio: Callable[[bytes], Awaitable[None]]
+    _activity: Callable[[str], Awaitable[None]]
+    _persist: Callable[..., None]
+    _spawn: Callable[[Awaitable[Any]], None]
+    finish: Callable[..., Awaitable[None]]
+
+    async def _run_pump(self) -> None:
+        try:
+            async for event in self.tutor.events():
+                await self._handle(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("conversation %s: event pump failed", self.id)
+            self._spawn(
+                self.finish("server_error", close_code=CLOSE_TUTOR_UNAVAILABLE, failed=True)
+            )
+
+    async def _handle(self, event: ev.Event) -> None:
+        match event:
+            case ev.TutorAudio(pcm=pcm):
+                self.stats.tutor_audio(len(pcm) / TUTOR_BYTES_PER_SECOND)
+                await self._send_audio(pcm)
+            case ev.Transcript(final=False, speaker=speaker, text=text):
+                if speaker == "learner" and not self._learner_speaking:
+                    self._learner_speaking = True
+                    await self._activity("speaking")
+                await self._send(
+                    {"type": "transcript", "speaker": speaker, "text": text, "final": False}
+                )
+            case ev.Transcript():
+                await self._final_transcript(event, source="speech")
+            case ev.SpeechEnded(at=at):
+                self.stats.speech_ended(at)
+                await self._activity("listening")
+            case ev.CorrectionNoted():
+                await self._correction(event)
+            case ev.PhraseNoted(text=text, translation=translation):
+                self._persist(
+                    services.conversation_record_phrase,
+                    conversation_id=self.id,
+                    text=text,
+                    translation=translation,
+                )
+                await self._send({"type": "phrase", "text": text, "translation": translation})
+            case ev.Interrupted():
+                await self._send({"type": "interrupted"})
+            case ev.TurnComplete(interrupted=interrupted):
+                await self._send({"type": "turn_complete", "interrupted": interrupted})
+            case ev.Reconnecting(attempt=attempt):
+                await self._send({"type": "reconnecting", "attempt": attempt})
+            case ev.Resumed(reconnects=reconnects):
+                self.stats.reconnects = reconnects
+                await self._send({"type": "resumed"})
+            case ev.Usage():
+                self.stats.usage(event.prompt_tokens, event.response_tokens, event.total_tokens)
+            case ev.Error(code=code, message=message, fatal=fatal):
+                await self._send({"type": "error", "code": code, "message": message})
+                if fatal:
+                    self._spawn(self.finish(code, close_code=CLOSE_TUTOR_UNAVAILABLE, failed=True))
+
+    async def _final_transcript(self, event: ev.Transcript, *, source: str) -> None:
+        text = event.text.strip()
+        if not text:
+            return
+        seq = self._turn_seq
+        self._turn_seq += 1
+        if event.speaker == "learner":
+            self._learner_speaking = False
+            self._last_learner_seq = seq
+            self.stats.learner_turn(text)
+        started_ms, ended_ms = self._offsets(event)
+        self._persist(
+            self._record_turn,
+            seq=seq,
+            speaker=event.speaker,
+            text=text,
+            started_ms=started_ms,
+            ended_ms=ended_ms,
+            interrupted=event.interrupted,
+            source=source,
+        )
+        if event.speaker == "learner" and source == "speech" and self._voice is not None:
+            self._persist(self._record_audio, seq=seq, pcm=self._voice.take())
+        await self._send(
+            {
+                "type": "transcript",
+                "speaker": event.speaker,
+                "text": text,
+                "final": True,
+                "turn": seq,
+                "interrupted": event.interrupted,
+                "source": source,
+            }
+        )
+        await self._activity("turn")
+
+    def _offsets(self, event: ev.Transcript) -> tuple[int, int]:
+        def offset(at: float | None) -> int:
+            at = time.monotonic() if at is None else at
+            return int(self._offset_ms + max(0.0, at - self._t0) * 1000)
+
+        return offset(event.started_at), offset(event.ended_at)
+
+    # Corrections refer to the learner turn they follow by local sequence number; the writer
+    # runs jobs in order, so the turn row (and its id here) exists when the correction is written.
+    def _record_turn(self, *, seq: int, **fields: Any) -> None:
+        turn = services.conversation_record_turn(conversation_id=self.id, ordinal=seq, **fields)
+        self._turn_ids[seq] = turn.pk
+
+    def _record_audio(self, *, seq: int, pcm: bytes) -> None:
+        turn_id = self._turn_ids.get(seq)
+        if turn_id is not None:
+            audio_services.turn_store_audio(turn_id=turn_id, pcm16_16k=pcm)
+
+    async def _correction(self, event: ev.CorrectionNoted) -> None:
+        seq = self._last_learner_seq
+        if seq is None:
+            logger.info("conversation %s: correction before any learner turn ignored", self.id)
+            return
+        self._persist(
+            self._record_correction,
+            seq=seq,
+            original=event.original,
+            corrected=event.corrected,
+            explanation=event.explanation,
+            kind=event.kind,
+        )
+        await self._send(
+            {
+                "type": "correction",
+                "turn": seq,
+                "original": event.original,
+                "corrected": event.corrected,
+                "explanation": event.explanation,
+                "kind": event.kind,
+            }
+        )
+
+    def _record_correction(self, *, seq: int, **fields: Any) -> None:
+        turn_id = self._turn_ids.get(seq)
+        if turn_id is not None:
+            services.conversation_record_correction(turn_id=turn_id, **fields)
