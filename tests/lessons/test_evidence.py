@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from lessons.services.evidence import assignment_evidence, phrases_by_turn
-from lessons.services.phrase_match import normalise, phrase_used, token_matches
-from lessons.services.status import Status
+from lessons.selectors.assignments import AssignmentStatus
+from lessons.selectors.evidence import assignment_evidence, phrases_by_turn
+from lessons.text.phrase_match import normalise, phrase_used, token_matches
 from tests.base import Personas, make_user
 from tests.lessons.teaching import (
     add_learners,
@@ -160,13 +160,15 @@ def test_statuses_follow_speaking_time_and_the_due_date(personas: Personas) -> N
     evidence = assignment_evidence(assignment)
     status = {row.learner.email: row.progress.status for row in evidence.rows}
     assert status == {
-        done.email: Status.DONE,
-        busy.email: Status.IN_PROGRESS,
-        idle.email: Status.NOT_STARTED,
+        done.email: AssignmentStatus.DONE,
+        busy.email: AssignmentStatus.IN_PROGRESS,
+        idle.email: AssignmentStatus.NOT_STARTED,
     }
     assert evidence.counts == {"done": 1, "in_progress": 1, "not_started": 1, "late": 0}
     later = assignment_evidence(assignment, now=assignment.due_at + timedelta(hours=1))
-    assert [row.progress.status for row in later.rows if row.learner != done] == [Status.LATE] * 2
+    assert [row.progress.status for row in later.rows if row.learner != done] == [
+        AssignmentStatus.LATE
+    ] * 2
 
 
 def test_work_after_the_due_date_is_late_even_when_it_reaches_the_minimum(
@@ -178,7 +180,7 @@ def test_work_after_the_due_date_is_late_even_when_it_reaches_the_minimum(
     )
     make_conversation(personas.alice, assignment, seconds=300, started_at=now - timedelta(hours=2))
     progress = assignment_evidence(assignment).rows[0].progress
-    assert progress.status == Status.LATE
+    assert progress.status == AssignmentStatus.LATE
     assert progress.met_late
     assert not progress.is_open
 

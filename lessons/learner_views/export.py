@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthedRequest
-from lessons.services.export import export_csv_zip, export_json
+from lessons.selectors.export import export_csv_zip, export_json
 
 
 def _download(body: bytes, content_type: str, extension: str) -> HttpResponse:
