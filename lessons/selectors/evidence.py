@@ -38,6 +38,7 @@ __all__ = [
     "correction_counts",
     "phrase_hits",
     "phrases_by_turn",
+    "turns_in_assignments",
 ]
 
 KINDS = Correction.Kind.choices
@@ -125,7 +126,7 @@ def assignment_evidence(
     ids = [user.pk for user in learners]
     totals = conversation_totals([assignment.pk], learners=ids)
     phrases = list(assignment.topic.target_phrases)
-    hits = phrase_hits(phrases, learner_turns([assignment.pk], ids))
+    hits = phrase_hits(phrases, turns_in_assignments([assignment.pk], ids))
     corrections = correction_counts([assignment.pk], ids)
     attempts = _attempts(assignment, ids)
     rows = []
@@ -157,7 +158,9 @@ def _attempts(assignment: Assignment, learners: list[int]) -> dict[int, list[Att
     return attempts
 
 
-def learner_turns(assignments: Iterable[int], learners: list[int]) -> list[tuple[int, TurnRef]]:
+def turns_in_assignments(
+    assignments: Iterable[int], learners: list[int]
+) -> list[tuple[int, TurnRef]]:
     """(learner id, turn) for every learner turn in these assignments' conversations."""
     rows = (
         Turn.objects.filter(

@@ -7,7 +7,7 @@ words are counted as in `lessons.selectors.figures`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, Sum
@@ -88,6 +88,13 @@ def _daily(user: User) -> dict[date, Period]:
         .annotate(n=Count("pk"), learner=Sum("learner_seconds"), tutor=Sum("tutor_seconds"))
     )
     days = {day: Period(day, n, 0, learner, tutor) for day, n, learner, tutor in conversations}
+    _add_turns(days, user, tz)
+    _add_corrections(days, user, tz)
+    return days
+
+
+def _add_turns(days: dict[date, Period], user: User, tz: tzinfo) -> None:
+    """Learner words per day, and turn timings where no speaking time was recorded."""
     duration = F("ended_ms") - F("started_ms")
     unrecorded = {
         LEARNER: Q(conversation__learner_seconds__lte=0),
@@ -109,6 +116,10 @@ def _daily(user: User) -> dict[date, Period]:
         period.learner_words = words or 0
         period.learner_seconds += (learner_ms or 0) / 1000
         period.tutor_seconds += (tutor_ms or 0) / 1000
+
+
+def _add_corrections(days: dict[date, Period], user: User, tz: tzinfo) -> None:
+    """Corrections per day and kind."""
     kinds = (
         Correction.objects.filter(turn__conversation__learner=user)
         .annotate(day=TruncDate("turn__conversation__started_at", tzinfo=tz))
@@ -118,7 +129,6 @@ def _daily(user: User) -> dict[date, Period]:
     )
     for day, kind, n in kinds:
         days[day].kinds[kind] = n
-    return days
 
 
 def _streak(active: set[date], today: date) -> int:

@@ -22,7 +22,7 @@ from lessons.selectors.assignments import (
     assignment_progress,
     conversation_totals,
 )
-from lessons.selectors.evidence import correction_counts, learner_turns, phrase_hits
+from lessons.selectors.evidence import correction_counts, phrase_hits, turns_in_assignments
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -97,7 +97,7 @@ def _assignment_lines(
     ids = [a.pk for a in assignments]
     totals = conversation_totals(ids, learners=[learner.pk])
     turns_by_assignment = defaultdict(list)
-    for owner, turn in learner_turns(ids, [learner.pk]):
+    for owner, turn in turns_in_assignments(ids, [learner.pk]):
         turns_by_assignment[turn.assignment_id].append((owner, turn))
     corrections = dict(
         Correction.objects.filter(
