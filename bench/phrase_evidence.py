@@ -5,7 +5,7 @@ possible matcher (normalised substring search) measured in the same run. Run:
 
 The turns are drawn from the target phrases' own words (the worst case: nearly every window
 looks promising) and, separately, from a mix with everyday words (closer to real transcripts).
-No Django, no database: lessons.services.phrase_match is pure.
+No Django, no database: lessons.text.phrase_match is pure.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from lessons.services.phrase_match import PhraseMatcher, normalise
+from lessons.text.phrase_match import PhraseMatcher, normalise
 
 PHRASES = [
     "me duele la cabeza",

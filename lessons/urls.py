@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from lessons import views
+from lessons.learner_views import home
 
 app_name = "lessons"
 urlpatterns = [
-    path("home/", views.home, name="home"),
+    path("home/", home.home, name="home"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from lessons.views import landing
+from lessons.learner_views.home import landing
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

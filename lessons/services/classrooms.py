@@ -1,10 +1,9 @@
-"""Classrooms and assignments: creating, joining, leaving, assigning; what a learner has open."""
+"""Classrooms and assignments: creating, joining, leaving, assigning."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -20,13 +19,10 @@ from lessons.models import (
     Topic,
     new_join_code,
 )
-from lessons.services.status import EMPTY, Progress, conversation_totals, progress_of
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Overdue work stays on the learner's home page this long, marked late.
-LATE_GRACE = timedelta(days=14)
 _CODE_NOISE = re.compile(r"[\s-]+")
 
 
@@ -113,38 +109,3 @@ def assignment_create(
     assignment.full_clean()
     assignment.save()
     return assignment
-
-
-@dataclass(frozen=True)
-class OpenAssignment:
-    """One assignment as its learner sees it on the home page."""
-
-    assignment: Assignment
-    progress: Progress
-
-    @property
-    def progress_percent(self) -> int:
-        needed = max(1, self.assignment.min_speaking_minutes * 60)
-        return min(100, round(100 * self.progress.seconds / needed))
-
-
-def open_assignments_for(user: User, *, now: datetime | None = None) -> list[OpenAssignment]:
-    """The learner's started assignments with something left to do (overdue ones for a while).
-
-    Two queries whatever the number of classrooms; only the learner's own conversations are read.
-    """
-    now = now or timezone.now()
-    assignments = list(
-        Assignment.objects.filter(
-            classroom__learners=user, starts_at__lte=now, due_at__gt=now - LATE_GRACE
-        )
-        .select_related("topic", "classroom")
-        .order_by("due_at")
-    )
-    totals = conversation_totals(assignments, learners=[user.pk])
-    items = []
-    for assignment in assignments:
-        progress = progress_of(assignment, totals.get((assignment.pk, user.pk), EMPTY), now=now)
-        if progress.is_open:
-            items.append(OpenAssignment(assignment, progress))
-    return items

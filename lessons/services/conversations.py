@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from lessons.models import Assignment, Conversation, Correction, Phrase, Topic, Turn
+from lessons.services.limits import LimitExceeded, check_start_rate, trial_refusal
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 CORRECTION_KINDS = {choice.value for choice in Correction.Kind}
 TEXT_LIMIT = 4000  # characters kept per turn; a transcript line longer than this is noise
-
-
-class LimitExceeded(Exception):
-    """A start refused by an abuse limit; `str(exc)` is shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -36,34 +31,6 @@ class FinishStats:
     latency_p50_ms: int | None = None
     latency_p95_ms: int | None = None
     degraded: bool = False
-
-
-def trial_refusal(*, session_key: str, ip: str | None) -> str | None:
-    """Why a new anonymous trial is refused, or None. Counted over TRIAL_WINDOW_SECONDS."""
-    since = timezone.now() - timedelta(seconds=settings.TRIAL_WINDOW_SECONDS)
-    recent = Conversation.objects.trials_since(since)
-    if session_key and recent.filter(trial_session_key=session_key).count() >= (
-        settings.TRIALS_PER_SESSION
-    ):
-        return "You've used your free minute. Sign up (it's free) to keep talking."
-    if ip and recent.filter(trial_ip=ip).count() >= settings.TRIALS_PER_IP:
-        return "Too many free trials from your network today. Sign up (it's free) to keep talking."
-    return None
-
-
-def _check_start_rate(learner: User, ip: str | None) -> None:
-    """Starts in the last hour, per learner and per address (many accounts from one place)."""
-    recent = Conversation.objects.filter(started_at__gte=timezone.now() - timedelta(hours=1))
-    if recent.filter(learner=learner).count() >= settings.CONVERSATION_STARTS_PER_HOUR:
-        raise LimitExceeded(
-            "You've started a lot of conversations in the last hour. "
-            "Take a short break and try again soon."
-        )
-    if ip and recent.filter(start_ip=ip).count() >= settings.CONVERSATION_STARTS_PER_IP_PER_HOUR:
-        raise LimitExceeded(
-            "A lot of conversations have been started from your network in the last hour. "
-            "Try again soon."
-        )
 
 
 def conversation_start(
@@ -86,7 +53,7 @@ def conversation_start(
         if refusal:
             raise LimitExceeded(refusal)
     else:
-        _check_start_rate(learner, ip)
+        check_start_rate(learner, ip)
     style = (assignment.correction_style if assignment else "") or (
         topic.correction_style if topic else ""
     )

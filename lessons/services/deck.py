@@ -1,19 +1,16 @@
-"""The phrase deck: each card is a `Phrase`, scheduled by FSRS (the `fsrs` package).
+"""Grading the phrase deck: each card is a `Phrase`, scheduled by FSRS (the `fsrs` package).
 
 The conversation service creates the cards; this module decides when each is shown again and
-keeps one `Review` row per grade. A card never reviewed (reps == 0) is "new": at most
-NEW_PER_DAY of those are introduced per day, so a long conversation history doesn't bury the
-learner in hundreds of cards on day one.
+keeps one `Review` row per grade. What the deck page shows (counts, the next card, its faces) is
+in `lessons.selectors.deck`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler, State
 
@@ -26,18 +23,10 @@ if TYPE_CHECKING:
 SCHEDULER = Scheduler()
 # The same without fuzz, to tell the learner what each grade would do before they choose.
 PREVIEW_SCHEDULER = Scheduler(enable_fuzzing=False)
-NEW_PER_DAY = 20
-# Like Anki's learn-ahead limit: when nothing else is due, a card in its learning steps that is
-# due within this window is shown now, so a session can end instead of waiting for a timer.
-LEARN_AHEAD = timedelta(minutes=20)
 
 
 class StaleGrade(Exception):
     """The card was graded since the page was shown (a double submit or a second tab)."""
-
-
-def start_of_today() -> datetime:
-    return datetime.combine(timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone())
 
 
 def to_card(phrase: Phrase) -> Card:
@@ -88,7 +77,7 @@ def phrase_grade(
     return phrase
 
 
-def intervals(phrase: Phrase, now: datetime | None = None) -> dict[int, timedelta]:
+def grade_intervals(phrase: Phrase, now: datetime | None = None) -> dict[int, timedelta]:
     """{rating: time until the card would be due again}, without fuzz, for the grade buttons."""
     now = now or timezone.now()
     card = to_card(phrase)
@@ -96,99 +85,3 @@ def intervals(phrase: Phrase, now: datetime | None = None) -> dict[int, timedelt
         rating.value: PREVIEW_SCHEDULER.review_card(card, rating, review_datetime=now)[0].due - now
         for rating in Rating
     }
-
-
-def _counts(user: User, now: datetime) -> dict[str, Any]:
-    today = start_of_today()
-    reviewed_before_today = Review.objects.filter(phrase=OuterRef("pk"), reviewed_at__lt=today)
-    seen = Q(reps__gt=0)
-    return Phrase.objects.filter(learner=user).aggregate(
-        total=Count("pk"),
-        new=Count("pk", filter=~seen),
-        due_now=Count("pk", filter=seen & Q(due__lte=now)),
-        due_today=Count("pk", filter=seen & Q(due__lt=today + timedelta(days=1))),
-        introduced_today=Count(
-            "pk", filter=Q(seen, Q(last_review__gte=today), ~Exists(reviewed_before_today))
-        ),
-        next_due=Min("due", filter=seen & Q(due__gt=now)),
-        learned=Count("pk", filter=Q(state=Phrase.State.REVIEW)),
-    )
-
-
-def deck_summary(user: User, now: datetime | None = None) -> dict[str, Any]:
-    """What the learner's home shows: cards waiting now and later today, in one query.
-
-    Keys: total, learned, due_now (reviews due now plus today's new cards), due_today (the same
-    until midnight), new_today, new_waiting (new cards kept for later days), next_due (the
-    next review after now, or None)."""
-    counts = _counts(user, now or timezone.now())
-    new_today = min(counts["new"], max(0, NEW_PER_DAY - counts["introduced_today"]))
-    return {
-        "total": counts["total"],
-        "learned": counts["learned"],
-        "due_now": counts["due_now"] + new_today,
-        "due_today": counts["due_today"] + new_today,
-        "new_today": new_today,
-        "new_waiting": counts["new"] - new_today,
-        "next_due": counts["next_due"],
-    }
-
-
-def _cards(user: User) -> QuerySet[Any]:
-    return Phrase.objects.filter(learner=user).select_related(
-        "source_correction", "source_turn", "conversation__topic"
-    )
-
-
-def next_card(user: User, *, new_allowed: bool, now: datetime | None = None) -> Phrase | None:
-    """The card to show now: a due review, else a new card if today's allowance has room,
-    else a learning step due within LEARN_AHEAD."""
-    now = now or timezone.now()
-    seen = _cards(user).filter(reps__gt=0)
-    card = seen.filter(due__lte=now).order_by("due", "pk").first()
-    if card is None and new_allowed:
-        card = _cards(user).filter(reps=0).order_by("created_at", "pk").first()
-    if card is None:
-        learning = seen.exclude(state=Phrase.State.REVIEW)
-        card = learning.filter(due__lte=now + LEARN_AHEAD).order_by("due", "pk").first()
-    return card
-
-
-@dataclass(frozen=True)
-class CardFace:
-    """What the learner sees before (prompt) and after (answer) revealing a card."""
-
-    instruction: str
-    prompt: str
-    answer: str
-    explanation: str
-    is_correction: bool
-
-
-def card_face(phrase: Phrase) -> CardFace:
-    correction = phrase.source_correction
-    if correction is not None:
-        return CardFace(
-            "Say it better:", correction.original, phrase.text, correction.explanation, True
-        )
-    if phrase.translation:
-        return CardFace(
-            f"Say it in {phrase.get_language_display()}:",
-            phrase.translation,
-            phrase.text,
-            phrase.note,
-            False,
-        )
-    cloze = _cloze(phrase)
-    if cloze:
-        return CardFace("Fill the gap:", cloze, phrase.text, phrase.note, False)
-    return CardFace("Say this aloud and use it in a sentence:", phrase.text, "", phrase.note, False)
-
-
-def _cloze(phrase: Phrase) -> str:
-    """The sentence the phrase came from with the phrase blanked out, if it occurs in it."""
-    context = phrase.source_turn.text if phrase.source_turn else ""
-    start = context.casefold().find(phrase.text.casefold())
-    if not phrase.text or start < 0 or len(context) != len(context.casefold()):
-        return ""
-    return f"{context[:start]}…{context[start + len(phrase.text) :]}"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lessons.forms_teacher import AssignmentForm
-from lessons.services.evidence import AssignmentEvidence, assignment_evidence
-from lessons.services.status import Status
+from lessons.selectors.assignments import AssignmentStatus
+from lessons.selectors.evidence import AssignmentEvidence, assignment_evidence
 from lessons.teacher_views.access import own_assignment, own_classroom, teacher_required
 
 
@@ -61,7 +61,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "evidence": evidence,
         "assignment": assignment,
-        "status_counts": [(value, label, counts[value]) for value, label in Status.choices],
+        "status_counts": [
+            (value, label, counts[value]) for value, label in AssignmentStatus.choices
+        ],
         "live": live,
         "active": active,
     }

@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.forms_teacher import ClassroomForm
+from lessons.selectors.dashboards import classroom_overview, teacher_overview
+from lessons.selectors.review_queue import review_queue
+from lessons.selectors.trends import learner_trends
 from lessons.services.classrooms import (
     classroom_create,
     classroom_remove_learner,
     classroom_rotate_code,
 )
-from lessons.services.dashboards import classroom_overview, teacher_overview
-from lessons.services.review_queue import review_queue
-from lessons.services.trends import learner_trends
 from lessons.teacher_views.access import member_of, own_classroom, teacher_required, user_of
 
 

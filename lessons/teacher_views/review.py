@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from lessons.forms_teacher import CommentForm
 from lessons.models import Conversation, Turn
-from lessons.services.evidence import phrases_by_turn
-from lessons.services.review_queue import Flag, comment_add, flags_for, review_queue
+from lessons.selectors.evidence import phrases_by_turn
+from lessons.selectors.review_queue import Flag, flags_for, review_queue
+from lessons.services.comments import comment_add
 from lessons.teacher_views.access import teacher_required, user_of, visible_conversation
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Assignment, Conversation
-from lessons.services.classrooms import open_assignments_for
+from lessons.selectors.assignments import open_assignments_for
 from tests.base import Personas
 from tests.lessons.teaching import (
     fast_passwords,  # noqa: F401 (a fixture, used by name)

@@ -220,7 +220,7 @@ def test_open_assignments_show_only_started_unfinished_work_of_the_learner(
 
     from django.utils import timezone
 
-    from lessons.services.classrooms import open_assignments_for
+    from lessons.selectors.assignments import open_assignments_for
 
     now = timezone.now()
     current = make_assignment(personas.classroom, min_speaking_minutes=2)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from lessons.models import Conversation, Correction, Phrase, Topic, Turn
 from lessons.services import conversations as services
+from lessons.services.limits import LimitExceeded
 from tests.base import Personas
 
 pytestmark = pytest.mark.django_db
@@ -83,10 +84,10 @@ def test_a_phrase_noted_twice_is_one_card(alice: User) -> None:
 @override_settings(TRIALS_PER_SESSION=1, TRIALS_PER_IP=2)
 def test_trials_are_limited_per_session_and_per_ip(db: None) -> None:
     services.conversation_start(learner=None, session_key="s1", ip="10.0.0.1")
-    with pytest.raises(services.LimitExceeded, match="used your free minute"):
+    with pytest.raises(LimitExceeded, match="used your free minute"):
         services.conversation_start(learner=None, session_key="s1", ip="10.0.0.9")
     services.conversation_start(learner=None, session_key="s2", ip="10.0.0.1")
-    with pytest.raises(services.LimitExceeded, match="from your network"):
+    with pytest.raises(LimitExceeded, match="from your network"):
         services.conversation_start(learner=None, session_key="s3", ip="10.0.0.1")
 
 
@@ -98,7 +99,7 @@ def test_old_trials_fall_out_of_the_window(db: None) -> None:
 
 
 def test_a_trial_needs_a_session(db: None) -> None:
-    with pytest.raises(services.LimitExceeded, match="cookies"):
+    with pytest.raises(LimitExceeded, match="cookies"):
         services.conversation_start(learner=None, session_key="")
 
 
@@ -106,7 +107,7 @@ def test_a_trial_needs_a_session(db: None) -> None:
 def test_learners_have_an_hourly_start_limit(alice: User) -> None:
     services.conversation_start(learner=alice)
     services.conversation_start(learner=alice)
-    with pytest.raises(services.LimitExceeded, match="last hour"):
+    with pytest.raises(LimitExceeded, match="last hour"):
         services.conversation_start(learner=alice)
 
 

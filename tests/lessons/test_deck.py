@@ -15,13 +15,8 @@ from fsrs import Scheduler
 
 from accounts.models import User
 from lessons.models import Phrase, Review
-from lessons.services.deck import (
-    NEW_PER_DAY,
-    card_face,
-    deck_summary,
-    next_card,
-    phrase_grade,
-)
+from lessons.selectors.deck import NEW_PER_DAY, card_face, deck_summary, next_card
+from lessons.services.deck import phrase_grade
 from tests.lessons.learner_data import make_conversation, make_phrase
 
 pytestmark = pytest.mark.django_db

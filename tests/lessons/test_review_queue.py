@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Classroom, Comment, Conversation, Membership
-from lessons.services.language_guess import native_share
-from lessons.services.review_queue import comment_add, review_queue
+from lessons.selectors.review_queue import review_queue
+from lessons.services.comments import comment_add
+from lessons.text.language_guess import native_share
 from tests.base import Personas
 from tests.lessons.teaching import (
     add_learners,

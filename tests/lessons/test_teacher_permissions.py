@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from lessons.models import Assignment, Classroom, Comment, Conversation, Membership, Topic
-from lessons.services.classrooms import open_assignments_for
-from lessons.services.trends import learner_trends
+from lessons.selectors.assignments import open_assignments_for
+from lessons.selectors.trends import learner_trends
 from tests.base import Personas, make_user
 from tests.lessons.teaching import (
     fast_passwords,  # noqa: F401 (a fixture, used by name)

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthedRequest
-from lessons.services.export import export_csv_zip, export_json
+from lessons.selectors.export import learner_export_csv_zip, learner_export_json
 
 
 def _download(body: bytes, content_type: str, extension: str) -> HttpResponse:
@@ -23,7 +23,7 @@ def _download(body: bytes, content_type: str, extension: str) -> HttpResponse:
 @require_GET
 @never_cache
 def export_json_view(request: AuthedRequest) -> HttpResponse:
-    body = export_json(request.user)
+    body = learner_export_json(request.user)
     return _download(body, "application/json; charset=utf-8", "json")
 
 
@@ -31,4 +31,4 @@ def export_json_view(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def export_csv_view(request: AuthedRequest) -> HttpResponse:
-    return _download(export_csv_zip(request.user), "application/zip", "zip")
+    return _download(learner_export_csv_zip(request.user), "application/zip", "zip")

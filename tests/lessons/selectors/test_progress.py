@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Turn
+from lessons.selectors.figures import word_count, word_count_sql
+from lessons.selectors.progress import progress_stats
 from lessons.services.deck import phrase_grade
-from lessons.services.stats import progress_for, word_count, word_count_sql
 from tests.lessons.learner_data import make_conversation, make_phrase, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_minutes_spoken_are_summed_per_day(alice: User) -> None:
     _talk(alice, 0, learner_seconds=120)
     _talk(alice, 0, learner_seconds=60)
     _talk(alice, 2, learner_seconds=30)
-    days = {d.start: d for d in progress_for(alice).days}
+    days = {d.start: d for d in progress_stats(alice).days}
     today = timezone.localdate()
     assert days[today].figures.minutes == pytest.approx(3)
     assert days[today].conversations == 2
@@ -71,17 +72,17 @@ def test_weeks_give_pace_share_and_corrections_per_100_words(alice: User) -> Non
         tutor_seconds=90,
         corrections=[(1, "Yo quiero", "Quiero", "grammar"), (3, "mercado", "súper", "vocabulary")],
     )
-    week = progress_for(alice).weeks[-1]
+    week = progress_stats(alice).weeks[-1]
     assert week.start == timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     assert week.figures.words_per_minute == pytest.approx(18)
     assert week.figures.talk_share == pytest.approx(0.4)
     assert week.per_100_words("grammar") == pytest.approx(100 / 18)
     assert week.per_100_words("pronunciation") == 0
-    assert progress_for(alice).weeks[0].per_100_words("grammar") is None  # no speech
+    assert progress_stats(alice).weeks[0].per_100_words("grammar") is None  # no speech
 
 
 def test_twelve_weeks_are_shown_oldest_first(alice: User) -> None:
-    weeks = progress_for(alice).weeks
+    weeks = progress_stats(alice).weeks
     assert len(weeks) == 12
     assert [w.start for w in weeks] == sorted(w.start for w in weeks)
     assert all(w.start.weekday() == 0 for w in weeks)
@@ -101,7 +102,7 @@ def test_the_streak_counts_consecutive_days_with_speech(
 ) -> None:
     for n in days_ago:
         _talk(alice, n)
-    progress = progress_for(alice)
+    progress = progress_stats(alice)
     assert (progress.streak, progress.practised_today) == (streak, today)
 
 
@@ -109,7 +110,7 @@ def test_a_conversation_where_the_learner_never_spoke_does_not_count_for_the_str
     alice: User,
 ) -> None:
     _talk(alice, 0, turns=[("tutor", "¿Hola?")], learner_seconds=0)
-    assert progress_for(alice).streak == 0
+    assert progress_stats(alice).streak == 0
 
 
 def test_topics_are_counted_per_level(alice: User) -> None:
@@ -119,7 +120,7 @@ def test_topics_are_counted_per_level(alice: User) -> None:
     _talk(alice, 1, topic=market, level="A2")
     _talk(alice, 1, topic=news, level="B1")
     _talk(alice, 1, level="B1")  # free conversation: no topic
-    levels = {level: (topics, n) for level, topics, n in progress_for(alice).levels}
+    levels = {level: (topics, n) for level, topics, n in progress_stats(alice).levels}
     assert levels["A2"] == (2, 3)
     assert levels["B1"] == (1, 2)
     assert levels["C2"] == (0, 0)
@@ -129,13 +130,13 @@ def test_phrases_learned_are_the_cards_in_long_term_review(alice: User) -> None:
     learned = make_phrase(alice, "uno")
     make_phrase(alice, "dos")
     phrase_grade(learner=alice, phrase_id=learned.pk, rating=4)
-    assert progress_for(alice).phrases == {"total": 2, "learned": 1, "due": 1}
+    assert progress_stats(alice).phrases == {"total": 2, "learned": 1, "due": 1}
 
 
 def test_other_learners_do_not_count(alice: User, charlie: User) -> None:
     _talk(charlie, 0, learner_seconds=600)
     make_phrase(charlie, "bonjour", language="fr")
-    progress = progress_for(alice)
+    progress = progress_stats(alice)
     assert progress.totals.conversations == 0
     assert progress.phrases["total"] == 0
     assert progress.days[-1].conversations == 0

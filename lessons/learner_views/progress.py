@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthedRequest
 from lessons.models import Correction
-from lessons.services.stats import Period, Progress, progress_for
+from lessons.selectors.progress import Period, ProgressStats, progress_stats
 
 KINDS = list(Correction.Kind)
 
@@ -34,7 +34,7 @@ def _week_row(week: Period) -> dict[str, Any]:
     }
 
 
-def _chart_data(progress: Progress, weeks: list[dict[str, Any]]) -> dict[str, Any]:
+def _chart_data(progress: ProgressStats, weeks: list[dict[str, Any]]) -> dict[str, Any]:
     """Plain numbers for the charts; labels are already formatted for display."""
     return {
         "days": {
@@ -60,7 +60,7 @@ def _chart_data(progress: Progress, weeks: list[dict[str, Any]]) -> dict[str, An
 @login_required
 @require_GET
 def progress(request: AuthedRequest) -> HttpResponse:
-    figures = progress_for(request.user)
+    figures = progress_stats(request.user)
     weeks = [_week_row(week) for week in figures.weeks]
     context = {
         "progress": figures,

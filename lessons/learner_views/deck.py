@@ -14,16 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import AuthedRequest
 from lessons.models import Phrase, Review
-from lessons.services.deck import (
-    StaleGrade,
-    card_face,
-    deck_summary,
-    intervals,
-    next_card,
-    phrase_grade,
-)
+from lessons.selectors.deck import card_face, deck_summary, next_card
+from lessons.services.deck import StaleGrade, grade_intervals, phrase_grade
 from lessons.templatetags.learner_extras import interval
-from lessons.worddiff import word_diff
+from lessons.text.worddiff import word_diff
 
 MAX_DURATION_MS = 3_600_000  # longer than an hour on one card: the tab was left open
 
@@ -47,7 +41,7 @@ def deck(request: AuthedRequest) -> HttpResponse:
     context: dict[str, object] = {"summary": summary, "card": card}
     if card is not None:
         face = card_face(card)
-        after = intervals(card)
+        after = grade_intervals(card)
         context |= {
             "face": face,
             "grades": [(r.value, r.label, interval(after[r.value])) for r in Review.Rating],

@@ -1,7 +1,7 @@
 """Evidence of practice per assignment: status, speaking time, attempts, target phrases each
 learner actually said (with the turns that prove it) and corrections by kind.
 
-Phrase matching is in `lessons.services.phrase_match` (normalisation and the tolerance rule are
+Phrase matching is in `lessons.text.phrase_match` (normalisation and the tolerance rule are
 documented there). Everything here reads a fixed number of queries whatever the class size.
 """
 
@@ -18,8 +18,14 @@ from django.db.models import Count
 from django.utils import timezone
 
 from lessons.models import Assignment, Conversation, Correction, Membership, Turn
-from lessons.services.phrase_match import PhraseMatcher, normalise, phrase_used
-from lessons.services.status import EMPTY, Progress, Status, conversation_totals, progress_of
+from lessons.selectors.assignments import (
+    EMPTY,
+    AssignmentProgress,
+    AssignmentStatus,
+    assignment_progress,
+    conversation_totals,
+)
+from lessons.text.phrase_match import PhraseMatcher, normalise
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -30,10 +36,9 @@ __all__ = [
     "TurnRef",
     "assignment_evidence",
     "correction_counts",
-    "normalise",
     "phrase_hits",
-    "phrase_used",
     "phrases_by_turn",
+    "turns_in_assignments",
 ]
 
 KINDS = Correction.Kind.choices
@@ -64,7 +69,7 @@ class Attempt:
 @dataclass
 class LearnerEvidence:
     learner: User
-    progress: Progress
+    progress: AssignmentProgress
     last_started: datetime | None
     phrases: list[tuple[str, list[TurnRef]]]
     corrections: dict[str, int]
@@ -102,7 +107,7 @@ class AssignmentEvidence:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(Status.values, 0)
+        counts = dict.fromkeys(AssignmentStatus.values, 0)
         for row in self.rows:
             counts[row.progress.status] += 1
         return counts
@@ -121,7 +126,7 @@ def assignment_evidence(
     ids = [user.pk for user in learners]
     totals = conversation_totals([assignment.pk], learners=ids)
     phrases = list(assignment.topic.target_phrases)
-    hits = phrase_hits(phrases, learner_turns([assignment.pk], ids))
+    hits = phrase_hits(phrases, turns_in_assignments([assignment.pk], ids))
     corrections = correction_counts([assignment.pk], ids)
     attempts = _attempts(assignment, ids)
     rows = []
@@ -131,7 +136,7 @@ def assignment_evidence(
         rows.append(
             LearnerEvidence(
                 learner=user,
-                progress=progress_of(assignment, total, now=now),
+                progress=assignment_progress(assignment, total, now=now),
                 last_started=total.last_started,
                 phrases=[(phrase, found.get(phrase, [])) for phrase in phrases],
                 corrections=corrections.get(user.pk, dict.fromkeys(Correction.Kind.values, 0)),
@@ -153,7 +158,9 @@ def _attempts(assignment: Assignment, learners: list[int]) -> dict[int, list[Att
     return attempts
 
 
-def learner_turns(assignments: Iterable[int], learners: list[int]) -> list[tuple[int, TurnRef]]:
+def turns_in_assignments(
+    assignments: Iterable[int], learners: list[int]
+) -> list[tuple[int, TurnRef]]:
     """(learner id, turn) for every learner turn in these assignments' conversations."""
     rows = (
         Turn.objects.filter(

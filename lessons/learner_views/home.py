@@ -1,4 +1,4 @@
-"""Public and learner pages: landing and the learner's home."""
+"""The public landing page and the learner's home."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from accounts.choices import CAN_DO, TARGET_LANGUAGES
 from accounts.requests import AuthedRequest
 from lessons.models import Topic
-from lessons.services.classrooms import open_assignments_for
-from lessons.services.deck import deck_summary
+from lessons.selectors.assignments import open_assignments_for
+from lessons.selectors.deck import deck_summary
 
 
 def landing(request: HttpRequest) -> HttpResponse:

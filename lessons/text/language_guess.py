@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from lessons.services.phrase_match import normalise
+from lessons.text.phrase_match import normalise
 
 
 def _words(text: str) -> frozenset[str]:

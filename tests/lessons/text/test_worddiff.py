@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lessons.worddiff import Segment, word_diff
+from lessons.text.worddiff import Segment, word_diff
 
 
 def _marked(segments: list[Segment]) -> str:

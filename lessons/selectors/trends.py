@@ -16,8 +16,13 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from lessons.models import Assignment, Classroom, Conversation, Correction
-from lessons.services.evidence import correction_counts, learner_turns, phrase_hits
-from lessons.services.status import EMPTY, Progress, conversation_totals, progress_of
+from lessons.selectors.assignments import (
+    EMPTY,
+    AssignmentProgress,
+    assignment_progress,
+    conversation_totals,
+)
+from lessons.selectors.evidence import correction_counts, phrase_hits, turns_in_assignments
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -28,7 +33,7 @@ MAX_WEEKS = 26
 @dataclass(frozen=True)
 class AssignmentLine:
     assignment: Assignment
-    progress: Progress
+    progress: AssignmentProgress
     phrases_used: int
     corrections: int
 
@@ -92,7 +97,7 @@ def _assignment_lines(
     ids = [a.pk for a in assignments]
     totals = conversation_totals(ids, learners=[learner.pk])
     turns_by_assignment = defaultdict(list)
-    for owner, turn in learner_turns(ids, [learner.pk]):
+    for owner, turn in turns_in_assignments(ids, [learner.pk]):
         turns_by_assignment[turn.assignment_id].append((owner, turn))
     corrections = dict(
         Correction.objects.filter(
@@ -108,7 +113,9 @@ def _assignment_lines(
         lines.append(
             AssignmentLine(
                 assignment,
-                progress_of(assignment, totals.get((assignment.pk, learner.pk), EMPTY), now=now),
+                assignment_progress(
+                    assignment, totals.get((assignment.pk, learner.pk), EMPTY), now=now
+                ),
                 sum(1 for refs in hits.get(learner.pk, {}).values() if refs),
                 corrections.get(assignment.pk, 0),
             )

@@ -1,156 +1,25 @@
-"""Figures for the learner's history, review and progress pages, computed by PostgreSQL.
+"""Everything the learner's progress page draws: days, weeks, streak, phrases and levels.
 
-Speaking time is the seconds the conversation service recorded at finish; a conversation that
-has none (cut off before finishing) falls back to the sum of its turns' timings. Words are
-space-separated tokens, except in Japanese, which has no spaces: there a "word" is a
-character, so its words per minute read as characters per minute.
+Days are in the site's time zone (settings.TIME_ZONE); weeks start Monday. Speaking time and
+words are counted as in `lessons.selectors.figures`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Length, Replace, TruncDate
-from django.db.models.lookups import Exact
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.choices import LEVEL_ORDER
 from lessons.models import Conversation, Correction, Phrase, Turn
+from lessons.selectors.figures import LEARNER, TUTOR, Figures, word_count_sql
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-LEARNER = Turn.Speaker.LEARNER
-TUTOR = Turn.Speaker.TUTOR
-
-
-def word_count_sql(language: Any, text: str = "text") -> Case:
-    """Words in a turn's text as SQL; `language` is the conversation's language expression.
-    Words are split on spaces only (transcripts are single lines): three times faster than
-    a regular expression, which matters when the progress page counts every turn."""
-    characters = Length(Replace(F(text), Value(" "), Value("")))
-    pieces = Func(F(text), Value(" "), function="string_to_array")
-    words = Func(Func(pieces, Value(""), function="array_remove"), function="cardinality")
-    return Case(
-        When(Exact(language, Value("ja")), then=characters),
-        default=words,
-        output_field=IntegerField(),
-    )
-
-
-def word_count(text: str, language: str) -> int:
-    """The Python twin of `word_count_sql`, for figures computed from loaded turns."""
-    if language == "ja":
-        return len(text.replace(" ", ""))
-    return sum(1 for word in text.split(" ") if word)
-
-
-def _turn_total(expression: Any, speaker: str) -> Coalesce:
-    rows = (
-        Turn.objects.filter(conversation=OuterRef("pk"), speaker=speaker)
-        .order_by()
-        .values("conversation_id")
-        .annotate(total=Sum(expression))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows), 0, output_field=IntegerField())
-
-
-def _spoken_seconds(recorded: str, speaker: str) -> Case:
-    turn_ms = _turn_total(F("ended_ms") - F("started_ms"), speaker)
-    return Case(
-        When(**{f"{recorded}__gt": 0}, then=F(recorded)),
-        default=turn_ms / 1000.0,
-        output_field=FloatField(),
-    )
-
-
-def with_figures(conversations: QuerySet[Any]) -> QuerySet[Any]:
-    """Annotate learner_words, learner_spoken, tutor_spoken (seconds) and correction_count."""
-    corrections = (
-        Correction.objects.filter(turn__conversation=OuterRef("pk"))
-        .order_by()
-        .values("turn__conversation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return conversations.annotate(
-        learner_words=_turn_total(word_count_sql(OuterRef("language")), LEARNER),
-        learner_spoken=_spoken_seconds("learner_seconds", LEARNER),
-        tutor_spoken=_spoken_seconds("tutor_seconds", TUTOR),
-        correction_count=Coalesce(Subquery(corrections), 0),
-    )
-
-
-@dataclass(frozen=True)
-class Figures:
-    """What one conversation (or a period) amounts to. Seconds are speaking time."""
-
-    minutes: float
-    learner_words: int
-    learner_seconds: float
-    tutor_seconds: float
-    corrections: int
-
-    @property
-    def talk_share(self) -> float | None:
-        """The learner's share of the speaking time, 0..1; None if nobody spoke."""
-        total = self.learner_seconds + self.tutor_seconds
-        return self.learner_seconds / total if total > 0 else None
-
-    @property
-    def talk_percent(self) -> int | None:
-        share = self.talk_share
-        return None if share is None else round(share * 100)
-
-    @property
-    def words_per_minute(self) -> float | None:
-        if self.learner_seconds <= 0:
-            return None
-        return self.learner_words / (self.learner_seconds / 60)
-
-    @property
-    def corrections_per_100_words(self) -> float | None:
-        return 100 * self.corrections / self.learner_words if self.learner_words else None
-
-
-def figures_of(conversation: Any) -> Figures:
-    """Figures of a conversation annotated by `with_figures`."""
-    return Figures(
-        minutes=conversation.duration_seconds / 60,
-        learner_words=conversation.learner_words,
-        learner_seconds=conversation.learner_spoken,
-        tutor_seconds=conversation.tutor_spoken,
-        corrections=conversation.correction_count,
-    )
-
-
-def corrections_by_kind(corrections: list[Correction]) -> list[tuple[str, int]]:
-    """[(kind label, count)] in the model's order of kinds, kinds with none left out."""
-    counts = {kind: 0 for kind in Correction.Kind}
-    for correction in corrections:
-        counts[Correction.Kind(correction.kind)] += 1
-    return [(kind.label, n) for kind, n in counts.items() if n]
-
-
-# Progress over time. Days are in the site's time zone (settings.TIME_ZONE); weeks start Monday.
 
 DAYS_SHOWN = 30
 WEEKS_SHOWN = 12
@@ -192,7 +61,9 @@ class Period:
 
 
 @dataclass(frozen=True)
-class Progress:
+class ProgressStats:
+    """One learner's whole history, summed for the progress page."""
+
     days: list[Period]  # the last DAYS_SHOWN days, oldest first, empty days included
     weeks: list[Period]  # the last WEEKS_SHOWN weeks, oldest first
     streak: int  # consecutive days with speech, up to today (or yesterday, today still open)
@@ -217,6 +88,13 @@ def _daily(user: User) -> dict[date, Period]:
         .annotate(n=Count("pk"), learner=Sum("learner_seconds"), tutor=Sum("tutor_seconds"))
     )
     days = {day: Period(day, n, 0, learner, tutor) for day, n, learner, tutor in conversations}
+    _add_turns(days, user, tz)
+    _add_corrections(days, user, tz)
+    return days
+
+
+def _add_turns(days: dict[date, Period], user: User, tz: tzinfo) -> None:
+    """Learner words per day, and turn timings where no speaking time was recorded."""
     duration = F("ended_ms") - F("started_ms")
     unrecorded = {
         LEARNER: Q(conversation__learner_seconds__lte=0),
@@ -238,6 +116,10 @@ def _daily(user: User) -> dict[date, Period]:
         period.learner_words = words or 0
         period.learner_seconds += (learner_ms or 0) / 1000
         period.tutor_seconds += (tutor_ms or 0) / 1000
+
+
+def _add_corrections(days: dict[date, Period], user: User, tz: tzinfo) -> None:
+    """Corrections per day and kind."""
     kinds = (
         Correction.objects.filter(turn__conversation__learner=user)
         .annotate(day=TruncDate("turn__conversation__started_at", tzinfo=tz))
@@ -247,7 +129,6 @@ def _daily(user: User) -> dict[date, Period]:
     )
     for day, kind, n in kinds:
         days[day].kinds[kind] = n
-    return days
 
 
 def _streak(active: set[date], today: date) -> int:
@@ -290,7 +171,7 @@ def _levels(user: User) -> list[tuple[str, int, int]]:
     return [(level, *found.get(level, (0, 0))) for level in LEVEL_ORDER]
 
 
-def progress_for(user: User) -> Progress:
+def progress_stats(user: User) -> ProgressStats:
     """Everything the progress page draws: four queries whatever the history's length."""
     today = timezone.localdate()
     days = _daily(user)
@@ -299,7 +180,7 @@ def progress_for(user: User) -> Progress:
     for period in days.values():
         totals.add(period)
     spoken = {day for day, period in days.items() if period.learner_words or period.learner_seconds}
-    return Progress(
+    return ProgressStats(
         days=[days.get(day, Period(day)) for day in shown],
         weeks=_weeks(days, today),
         streak=_streak(spoken, today),

@@ -94,7 +94,7 @@ def _rows(user: User) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def export_json(user: User) -> bytes:
+def learner_export_json(user: User) -> bytes:
     """One JSON document: conversations hold their turns, turns their corrections, phrases
     their reviews."""
     rows = _rows(user)
@@ -145,7 +145,7 @@ def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def export_csv_zip(user: User) -> bytes:
+def learner_export_csv_zip(user: User) -> bytes:
     """A zip with one CSV per table (UTF-8 with a byte-order mark, which Excel needs to
     read accented text) and a README describing them."""
     rows = _rows(user)

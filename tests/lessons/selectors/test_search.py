@@ -1,4 +1,4 @@
-"""Full-text search in each conversation's own language (lessons/search.py)."""
+"""Full-text search in each conversation's own language (lessons/selectors/search.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from accounts.choices import TARGET_LANGUAGES
 from accounts.models import User
 from lessons.models import Conversation
-from lessons.search import TS_CONFIGS, conversations_matching, snippets_for, split_marks
+from lessons.selectors.search import TS_CONFIGS, conversations_matching, snippets_for, split_marks
 from tests.lessons.learner_data import make_conversation
 
 pytestmark = pytest.mark.django_db

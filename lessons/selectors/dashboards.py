@@ -12,7 +12,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from lessons.models import Assignment, Classroom, Membership, Topic
-from lessons.services.status import EMPTY, Status, conversation_totals, progress_of
+from lessons.selectors.assignments import (
+    EMPTY,
+    AssignmentStatus,
+    assignment_progress,
+    conversation_totals,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -28,7 +33,7 @@ class AssignmentSummary:
 
     @property
     def done(self) -> int:
-        return self.counts[Status.DONE]
+        return self.counts[AssignmentStatus.DONE]
 
     @property
     def is_open(self) -> bool:
@@ -76,7 +81,7 @@ def classroom_overview(classroom: Classroom, *, now: datetime | None = None) -> 
         summary = AssignmentSummary(assignment, learners=len(members))
         for learner_id, row in learners.items():
             total = totals.get((assignment.pk, learner_id), EMPTY)
-            status = progress_of(assignment, total, now=now).status
+            status = assignment_progress(assignment, total, now=now).status
             summary.counts[status] += 1
             _add(row, total.seconds, total.attempts, total.last_started, status)
         summaries.append(summary)
@@ -88,8 +93,8 @@ def _add(
 ) -> None:
     row.seconds += seconds
     row.attempts += attempts
-    row.done += status == Status.DONE
-    row.late += status == Status.LATE
+    row.done += status == AssignmentStatus.DONE
+    row.late += status == AssignmentStatus.LATE
     if last and (row.last_started is None or last > row.last_started):
         row.last_started = last
 
@@ -124,7 +129,7 @@ def teacher_overview(teacher: User, *, now: datetime | None = None) -> TeacherOv
         summary = AssignmentSummary(assignment, learners=len(learner_ids))
         for learner_id in learner_ids:
             total = totals.get((assignment.pk, learner_id), EMPTY)
-            summary.counts[progress_of(assignment, total, now=now).status] += 1
+            summary.counts[assignment_progress(assignment, total, now=now).status] += 1
         summaries.append(summary)
     topic_count = Topic.objects.filter(author=teacher).count()
     return TeacherOverview(classrooms, summaries, topic_count)

@@ -1,5 +1,6 @@
 """Conversations worth a teacher's look: very short, mostly in the native language, or the same
-kind of error again and again. A conversation leaves the queue once its teacher comments on it.
+kind of error again and again. A conversation leaves the queue once its teacher comments on it
+(`lessons.services.comments.comment_add`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef
 
 from accounts.choices import LANGUAGE_NAMES
 from lessons.models import Comment, Conversation, Correction, Membership, Turn
-from lessons.services.language_guess import native_share
+from lessons.text.language_guess import native_share
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -102,15 +103,3 @@ def flags_for(conversation: Conversation, texts: list[str], kinds: Counter[str])
             label = Correction.Kind(kind).label
             flags.append(Flag("repeated", f"{label} corrected {count} times"))
     return flags
-
-
-def comment_add(
-    *, conversation: Conversation, author: User, text: str, turn: Turn | None = None
-) -> Comment:
-    """A teacher's note to the learner; it also takes the conversation off the review queue."""
-    if turn is not None and turn.conversation_id != conversation.pk:
-        raise ValueError("the turn belongs to another conversation")
-    comment = Comment(conversation=conversation, author=author, text=text, turn=turn)
-    comment.full_clean()
-    comment.save()
-    return comment

@@ -1,0 +1,92 @@
+"""The review of one of the learner's conversations: transcript, corrections, phrases and
+teacher comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from accounts.requests import AuthedRequest
+from lessons.models import Comment, Conversation, Correction, Phrase, Turn
+from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
+from lessons.text.worddiff import Segment, word_diff
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    correction: Correction
+    said: list[Segment]
+    better: list[Segment]
+
+
+@dataclass
+class TurnView:
+    turn: Turn
+    corrections: list[CorrectionView]
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def clock(self) -> str:
+        seconds = self.turn.started_ms // 1000
+        return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _turn_views(conversation: Conversation, comments: list[Comment]) -> list[TurnView]:
+    views = {}
+    for turn in conversation.turns.prefetch_related("corrections").order_by("ordinal"):
+        corrections = [
+            CorrectionView(c, *word_diff(c.original, c.corrected, conversation.language))
+            for c in turn.corrections.all()
+        ]
+        views[turn.pk] = TurnView(turn, corrections)
+    for comment in comments:
+        if comment.turn_id in views:
+            views[comment.turn_id].comments.append(comment)
+    return list(views.values())
+
+
+def _phrases(conversation: Conversation) -> list[Phrase]:
+    """Cards born in this conversation, including ones first noted in an earlier one."""
+    turns = Turn.objects.filter(conversation=conversation).values("pk")
+    corrections = Correction.objects.filter(turn__conversation=conversation).values("pk")
+    # IN-subqueries rather than joins: each branch uses its own index on Phrase.
+    here = (
+        Q(conversation=conversation)
+        | Q(source_turn__in=turns)
+        | Q(source_correction__in=corrections)
+    )
+    mine = Phrase.objects.filter(here, learner_id=conversation.learner_id)
+    return list(mine.order_by("created_at", "pk"))
+
+
+@login_required
+@require_GET
+def conversation_review(request: AuthedRequest, conversation_id: UUID) -> HttpResponse:
+    # Someone else's conversation, or an anonymous trial, is a 404: its existence is not told.
+    conversation = get_object_or_404(
+        with_figures(Conversation.objects.owned_by(request.user)).select_related("topic"),
+        pk=conversation_id,
+    )
+    comments = list(
+        Comment.objects.filter(conversation=conversation).select_related("author", "turn")
+    )
+    turns = _turn_views(conversation, comments)
+    corrections = [c.correction for t in turns for c in t.corrections]
+    shown_on_turns = {t.turn.pk for t in turns}
+    context = {
+        "conversation": conversation,
+        "turns": turns,
+        "figures": figures_of(conversation),
+        "by_kind": corrections_by_kind(corrections),
+        "correction_count": len(corrections),
+        "phrases": _phrases(conversation),
+        "general_comments": [c for c in comments if c.turn_id not in shown_on_turns],
+        "comment_count": len(comments),
+    }
+    return render(request, "lessons/learner/review.html", context)

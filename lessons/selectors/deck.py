@@ -1,0 +1,125 @@
+"""What the learner's deck shows: cards waiting now and later today, the card to show next,
+and its faces. Grading is in `lessons.services.deck`.
+
+A card never reviewed (reps == 0) is "new": at most NEW_PER_DAY of those are introduced per day,
+so a long conversation history doesn't bury the learner in hundreds of cards on day one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from lessons.models import Phrase, Review
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+NEW_PER_DAY = 20
+# Like Anki's learn-ahead limit: when nothing else is due, a card in its learning steps that is
+# due within this window is shown now, so a session can end instead of waiting for a timer.
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+def start_of_today() -> datetime:
+    return datetime.combine(timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _counts(user: User, now: datetime) -> dict[str, Any]:
+    today = start_of_today()
+    reviewed_before_today = Review.objects.filter(phrase=OuterRef("pk"), reviewed_at__lt=today)
+    seen = Q(reps__gt=0)
+    return Phrase.objects.filter(learner=user).aggregate(
+        total=Count("pk"),
+        new=Count("pk", filter=~seen),
+        due_now=Count("pk", filter=seen & Q(due__lte=now)),
+        due_today=Count("pk", filter=seen & Q(due__lt=today + timedelta(days=1))),
+        introduced_today=Count(
+            "pk", filter=Q(seen, Q(last_review__gte=today), ~Exists(reviewed_before_today))
+        ),
+        next_due=Min("due", filter=seen & Q(due__gt=now)),
+        learned=Count("pk", filter=Q(state=Phrase.State.REVIEW)),
+    )
+
+
+def deck_summary(user: User, now: datetime | None = None) -> dict[str, Any]:
+    """What the learner's home shows: cards waiting now and later today, in one query.
+
+    Keys: total, learned, due_now (reviews due now plus today's new cards), due_today (the same
+    until midnight), new_today, new_waiting (new cards kept for later days), next_due (the
+    next review after now, or None)."""
+    counts = _counts(user, now or timezone.now())
+    new_today = min(counts["new"], max(0, NEW_PER_DAY - counts["introduced_today"]))
+    return {
+        "total": counts["total"],
+        "learned": counts["learned"],
+        "due_now": counts["due_now"] + new_today,
+        "due_today": counts["due_today"] + new_today,
+        "new_today": new_today,
+        "new_waiting": counts["new"] - new_today,
+        "next_due": counts["next_due"],
+    }
+
+
+def _cards(user: User) -> QuerySet[Any]:
+    return Phrase.objects.filter(learner=user).select_related(
+        "source_correction", "source_turn", "conversation__topic"
+    )
+
+
+def next_card(user: User, *, new_allowed: bool, now: datetime | None = None) -> Phrase | None:
+    """The card to show now: a due review, else a new card if today's allowance has room,
+    else a learning step due within LEARN_AHEAD."""
+    now = now or timezone.now()
+    seen = _cards(user).filter(reps__gt=0)
+    card = seen.filter(due__lte=now).order_by("due", "pk").first()
+    if card is None and new_allowed:
+        card = _cards(user).filter(reps=0).order_by("created_at", "pk").first()
+    if card is None:
+        learning = seen.exclude(state=Phrase.State.REVIEW)
+        card = learning.filter(due__lte=now + LEARN_AHEAD).order_by("due", "pk").first()
+    return card
+
+
+@dataclass(frozen=True)
+class CardFace:
+    """What the learner sees before (prompt) and after (answer) revealing a card."""
+
+    instruction: str
+    prompt: str
+    answer: str
+    explanation: str
+    is_correction: bool
+
+
+def card_face(phrase: Phrase) -> CardFace:
+    correction = phrase.source_correction
+    if correction is not None:
+        return CardFace(
+            "Say it better:", correction.original, phrase.text, correction.explanation, True
+        )
+    if phrase.translation:
+        return CardFace(
+            f"Say it in {phrase.get_language_display()}:",
+            phrase.translation,
+            phrase.text,
+            phrase.note,
+            False,
+        )
+    cloze = _cloze(phrase)
+    if cloze:
+        return CardFace("Fill the gap:", cloze, phrase.text, phrase.note, False)
+    return CardFace("Say this aloud and use it in a sentence:", phrase.text, "", phrase.note, False)
+
+
+def _cloze(phrase: Phrase) -> str:
+    """The sentence the phrase came from with the phrase blanked out, if it occurs in it."""
+    context = phrase.source_turn.text if phrase.source_turn else ""
+    start = context.casefold().find(phrase.text.casefold())
+    if not phrase.text or start < 0 or len(context) != len(context.casefold()):
+        return ""
+    return f"{context[:start]}…{context[start + len(phrase.text) :]}"
