@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import ssl
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from tests import servers  # noqa: E402 (the repository root is on the path now)
+
 LINES = [
     "Yo soy cansado hoy",
     "Mañana voy a la playa",
@@ -142,34 +143,17 @@ def control(env: dict[str, str], path: str, payload: Any = None) -> Any:
         return json.load(response)
 
 
-def start_daphne(
-    database_url: str, emulator_env: dict[str, str], port: int, log: Path
-) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if k != "GEMINI_API_KEY"}
-    env.update(
-        emulator_env,
-        DATABASE_URL=database_url,
-        TERTULIA_TESTING="1",
-        GEMINI_CA_FILE=emulator_env["SSL_CERT_FILE"],
-        LOG_LEVEL="WARNING",
-        CONVERSATION_STARTS_PER_HOUR="100000",
-        RECONNECT_GRACE_SECONDS="30",
-    )
-    return subprocess.Popen(  # noqa: S603 (daphne from our venv)
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "tutor.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
+def server_env(database_url: str, emulator_env: dict[str, str]) -> dict[str, str]:
+    return servers.server_env(
+        database_url=database_url,
+        emulator=emulator_env,
+        extra={
+            **emulator_env,  # SSL_CERT_FILE as well
+            "TERTULIA_TESTING": "1",
+            "LOG_LEVEL": "WARNING",
+            "CONVERSATION_STARTS_PER_HOUR": "100000",
+            "RECONNECT_GRACE_SECONDS": "30",
+        },
     )
 
 
@@ -290,28 +274,20 @@ def run(args: argparse.Namespace) -> None:
             "/_emulator/faults",
             random.choice(FAULTS) if random.random() < args.fault_rate else NO_FAULT,
         )
-    port = 8700 + random.randint(0, 200)
-    daphne = start_daphne(database_url, env, port, work / "daphne.log")
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1)  # noqa: S310 (loopback)
-                break
-            except OSError:
-                time.sleep(0.2)
-        pairs = learners(args.conversations)
-        print(
-            f"{len(pairs)} conversations for {args.seconds} s, "
-            f"fault rate {args.fault_rate:.0%} of Live connections …",
-            flush=True,
-        )
-        sent, problems = asyncio.run(hold(url, pairs, args.seconds))
-        time.sleep(2)
-        sessions = control(env, "/_emulator/sessions")
+        with servers.daphne(
+            server_env(database_url, env), log=work / "daphne.log", stop_within=60
+        ) as daphne:
+            pairs = learners(args.conversations)
+            print(
+                f"{len(pairs)} conversations for {args.seconds} s, "
+                f"fault rate {args.fault_rate:.0%} of Live connections …",
+                flush=True,
+            )
+            sent, problems = asyncio.run(hold(daphne.url, pairs, args.seconds))
+            time.sleep(2)
+            sessions = control(env, "/_emulator/sessions")
     finally:
-        daphne.send_signal(signal.SIGTERM)
-        daphne.wait(60)
         emulator.terminate()
         emulator.wait(10)
     counts = reconcile(sessions, sent)

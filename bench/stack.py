@@ -17,8 +17,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +39,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from lessons.models import Conversation  # noqa: E402
+from tests import servers  # noqa: E402
 from tutor.live import upstream  # noqa: E402
 
 PY = sys.executable
@@ -122,8 +121,8 @@ def running(*, workers: int = 1, name: str = "bench") -> Iterator[Stack]:
             stack.database_url = url
             try:
                 start_emulator(stack)
-                start_daphne(stack, workers)
-                yield stack
+                with start_daphne(stack, workers):
+                    yield stack
             finally:
                 stop(stack)  # before the database is dropped: the servers hold connections
     finally:
@@ -149,50 +148,32 @@ def start_emulator(stack: Stack) -> None:
         raise RuntimeError(f"the emulator did not start: {stack.emulator_env}")
 
 
-def start_daphne(stack: Stack, workers: int) -> None:
+@contextlib.contextmanager
+def start_daphne(stack: Stack, workers: int) -> Iterator[None]:
     """One Daphne, or several accepting from one listening socket (the kernel spreads the
-    connections) with Redis as the channel layer, as a multi-process deployment would."""
-    env = {
-        **os.environ,
-        **SERVER_ENV,
-        "DATABASE_URL": stack.database_url,
-        "GOOGLE_GEMINI_BASE_URL": stack.emulator_env["GOOGLE_GEMINI_BASE_URL"],
-        "GEMINI_CA_FILE": stack.emulator_env["SSL_CERT_FILE"],
-    }
+    connections) with Redis as the channel layer, as a multi-process deployment would.
+    Started and stopped by tests/servers.py; its output goes to the terminal."""
+    extra = dict(SERVER_ENV)
     if workers > 1:
         redis_port = free_port()
         # The system's redis-server, wherever PATH has it.
         command = ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"]
         stack.procs["redis"] = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
-        env["REDIS_URL"] = f"redis://{HOST}:{redis_port}/0"
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((HOST, 0))
-    listener.listen(1024)
-    stack.port = listener.getsockname()[1]
-    fd = listener.fileno()
-    for index in range(workers):
-        stack.procs[f"daphne{index}"] = subprocess.Popen(  # noqa: S603 (fixed command line)
-            [PY, "-m", "daphne", "--fd", str(fd), "-v", "0", "tutor.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            pass_fds=(fd,),
-        )
-    listener.close()
-    wait_http(f"{stack.url}/healthz")
-
-
-def wait_http(url: str, within: float = 60.0) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(url, timeout=2) as response,  # noqa: S310 (loopback)
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer in {within:.0f} s")
+        extra["REDIS_URL"] = f"redis://{HOST}:{redis_port}/0"
+    env = servers.server_env(
+        database_url=stack.database_url, emulator=stack.emulator_env, extra=extra
+    )
+    with servers.daphne(
+        env, workers=workers, share_socket=True, args=("-v", "0"), within=60, stop_within=15
+    ) as server:
+        stack.port = server.port
+        for index, proc in enumerate(server.procs):
+            stack.procs[f"daphne{index}"] = proc
+        try:
+            yield
+        finally:
+            for index in range(workers):
+                stack.procs.pop(f"daphne{index}", None)
 
 
 def stop(stack: Stack) -> None:

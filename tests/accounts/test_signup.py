@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -24,6 +25,7 @@ def test_it_signs_up_by_email_and_sends_onboarding(client: Client) -> None:
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:onboarding")
     user = User.objects.get(email="dana@example.org")
+    assert get_user(client) == user  # signed in as the new account
     assert user.display_name == "Dana"
     assert not user.onboarded
     # Verification goes to the console backend in development (locmem under tests).
@@ -82,12 +84,26 @@ def test_onboarding_refuses_learning_your_own_language(client: Client) -> None:
 
 
 def test_it_logs_in_with_email(client: Client) -> None:
-    User.objects.create_user(email="erin@example.org", password=PASSWORD, onboarded=True)
+    erin = User.objects.create_user(email="erin@example.org", password=PASSWORD, onboarded=True)
+    User.objects.create_user(email="frank@example.org", password=PASSWORD, onboarded=True)
     response = client.post(
         reverse("account_login"), {"login": "erin@example.org", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert client.get(reverse("lessons:home")).status_code == 200
+    assert get_user(client) == erin  # the session holds Erin, not just any account
+    home = client.get(reverse("lessons:home"))
+    assert home.status_code == 200
+    assert home.wsgi_request.user == erin
+
+
+def test_a_wrong_password_signs_nobody_in(client: Client) -> None:
+    User.objects.create_user(email="erin@example.org", password=PASSWORD, onboarded=True)
+    response = client.post(
+        reverse("account_login"), {"login": "erin@example.org", "password": PASSWORD + "x"}
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert not get_user(client).is_authenticated
+    assert "_auth_user_id" not in client.session
 
 
 def test_onboarding_continues_to_where_the_user_was_going(client: Client) -> None:

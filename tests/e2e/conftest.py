@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +26,7 @@ from django.db import connection
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.e2e.browser import ARTIFACTS, EmulatorControl
+from tests.servers import daphne, server_env
 from tutor.emulator.voice import synthesize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,12 +50,6 @@ CHROMIUM_ARGS = [
 def fast_password_hashing(settings: Any) -> None:
     """Personas are created for every test; the browser signs in by cookie, never by password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _database_url() -> str:
@@ -104,46 +97,25 @@ def server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     """Daphne serving the site on a free port, against the test database and the emulator."""
-    port = _free_port()
-    env = {key: value for key, value in os.environ.items() if key != "GEMINI_API_KEY"}
-    env.update(emulator)
-    env.update(
-        DATABASE_URL=_database_url(),
-        TERTULIA_TESTING="1",
-        TRIAL_SECONDS=str(TRIAL_SECONDS),
-        DJANGO_SETTINGS_MODULE="tutor.settings",
+    env = server_env(
+        database_url=_database_url(),
+        extra={
+            **emulator,  # its address, and its CA as SSL_CERT_FILE
+            "TERTULIA_TESTING": "1",
+            "TRIAL_SECONDS": str(TRIAL_SECONDS),
+            "DJANGO_SETTINGS_MODULE": "tutor.settings",
+        },
     )
     log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
-    log = log_path.open("w")
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-    proc = subprocess.Popen(  # noqa: S603 (daphne from our venv, fixed arguments)
-        [*command, "tutor.asgi:application"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(url + "/healthz", proc, log_path)
-        yield url
+        with daphne(env, log=log_path) as running:
+            yield running.url
     finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
         with django_db_blocker.unblock():
             _close_other_sessions()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log_path, ARTIFACTS / "daphne.log")
-
-
-def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(200):
-        if proc.poll() is not None:
-            pytest.fail(f"daphne exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 (local)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"daphne did not answer {url}")
+        if log_path.exists():
+            shutil.copy(log_path, ARTIFACTS / "daphne.log")
 
 
 def _close_other_sessions() -> None:

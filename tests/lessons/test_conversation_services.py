@@ -94,8 +94,13 @@ def test_trials_are_limited_per_session_and_per_ip(db: None) -> None:
 @override_settings(TRIALS_PER_SESSION=1, TRIAL_WINDOW_SECONDS=3600)
 def test_old_trials_fall_out_of_the_window(db: None) -> None:
     old = services.conversation_start(learner=None, session_key="s1", ip="10.0.0.1")
+    with pytest.raises(services.LimitExceeded):  # inside the window, the limit holds
+        services.conversation_start(learner=None, session_key="s1", ip="10.0.0.1")
     Conversation.objects.filter(pk=old.pk).update(started_at=timezone.now() - timedelta(hours=2))
-    services.conversation_start(learner=None, session_key="s1", ip="10.0.0.1")
+    new = services.conversation_start(learner=None, session_key="s1", ip="10.0.0.1")
+    assert new.pk != old.pk
+    assert (new.learner, new.trial_session_key, new.status) == (None, "s1", "active")
+    assert Conversation.objects.filter(trial_session_key="s1").count() == 2
 
 
 def test_a_trial_needs_a_session(db: None) -> None:

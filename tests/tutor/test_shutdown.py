@@ -6,12 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
-import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -26,16 +21,10 @@ from websockets.asyncio.client import connect
 from accounts.models import User
 from lessons.models import Conversation, Turn
 from lessons.services import conversations as services
+from tests.servers import adaphne, server_env
 from tutor.emulator import Emulator
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def database_url() -> str:
@@ -48,56 +37,6 @@ def database_url() -> str:
     host = quote(str(params.get("host") or "127.0.0.1"), safe="")
     port = f":{params['port']}" if params.get("port") else ""
     return f"postgres://{user}{password}@{host}{port}/{params['dbname']}"
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/healthz", timeout=1) as response:  # noqa: S310
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def _spawn_daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "GEMINI_API_KEY"}
-    env.update(
-        DATABASE_URL=database_url(),
-        GOOGLE_GEMINI_BASE_URL=emulator.base_url,
-        GEMINI_CA_FILE=emulator.ca_file,
-        TERTULIA_TESTING="1",
-    )
-    handle = log.open("w")
-    proc = subprocess.Popen(  # noqa: S603 (daphne from our venv, fixed arguments)
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "tutor.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=handle,
-        stderr=handle,
-    )
-    return proc, f"http://127.0.0.1:{port}"
-
-
-async def _daphne(emulator: Emulator, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    proc, url = await asyncio.to_thread(_spawn_daphne, emulator, log)
-    for _ in range(150):
-        if await asyncio.to_thread(_healthy, url):
-            return proc, url
-        if proc.poll() is not None:
-            break
-        await asyncio.sleep(0.1)
-    proc.kill()
-    tail = await asyncio.to_thread(log.read_text)
-    pytest.fail(f"daphne did not start:\n{tail[-2000:]}")
 
 
 @contextlib.asynccontextmanager
@@ -129,8 +68,16 @@ async def test_sigterm_mid_turn_stores_everything_and_finishes(alice: User, tmp_
     conversation = await database_sync_to_async(services.conversation_start)(learner=alice)
     cookie = await _signed_in(alice)
     async with Emulator(pace=1.0, silence_ms=300) as emulator:
-        proc, url = await _daphne(emulator, tmp_path / "daphne.log")
-        try:
+        env = server_env(
+            database_url=database_url(),
+            emulator={
+                "GOOGLE_GEMINI_BASE_URL": emulator.base_url,
+                "SSL_CERT_FILE": emulator.ca_file,
+            },
+            extra={"TERTULIA_TESTING": "1"},
+        )
+        async with adaphne(env, log=tmp_path / "daphne.log") as server:
+            url, proc = server.url, server.proc
             ws_url = url.replace("http", "ws") + f"/ws/conversations/{conversation.pk}/"
             headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
             async with (
@@ -149,9 +96,6 @@ async def test_sigterm_mid_turn_stores_everything_and_finishes(alice: User, tmp_
                 )
                 proc.send_signal(signal.SIGTERM)
                 await asyncio.to_thread(proc.wait, 30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
     await database_sync_to_async(connections.close_all)()
 
     @database_sync_to_async

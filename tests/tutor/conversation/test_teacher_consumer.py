@@ -3,6 +3,7 @@ channel layer (in memory, and once through Redis)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
@@ -183,9 +184,22 @@ async def test_the_site_routes_the_live_view_and_signs_in_by_session_cookie() ->
     assert await _refused_with(anonymous) == 4401
 
 
-async def test_publishing_with_no_listener_is_harmless() -> None:
+async def test_publishing_with_no_listener_is_harmless(caplog: pytest.LogCaptureFixture) -> None:
+    """Sent to the (empty) group without a warning, and not replayed to a teacher who opens
+    the page later: the first message that teacher gets is the next activity."""
     world = await _world()
-    await _publish(world["assignment"], world["alice"], "started")
+    layer = get_channel_layer()
+    with mock.patch.object(layer, "group_send", wraps=layer.group_send) as group_send:
+        await _publish(world["assignment"], world["alice"], "started")
+    group_send.assert_awaited_once()
+    assert group_send.await_args.args[0] == group_name(world["assignment"].pk)
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    communicator = _communicator(world["bob"], world["assignment"].pk)
+    connected, _ = await communicator.connect()
+    assert connected
+    await _publish(world["assignment"], world["alice"], "speaking", 5)
+    assert (await communicator.receive_json_from())["kind"] == "speaking"
+    await communicator.disconnect()
 
 
 async def test_a_broken_channel_layer_never_breaks_the_conversation(
