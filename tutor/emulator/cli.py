@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import signal
 import sys
 from pathlib import Path
 from typing import Protocol
 
+from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.server import Emulator
 
 
@@ -34,14 +36,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--pace", type=float, default=1.0, help="1 = real-time tutor audio, 0 = as fast as possible"
     )
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="CA and cert files")
+    parser.add_argument(
+        "--seed", type=int, default=None, help="fixes the random draws (default: a new seed)"
+    )
+    parser.add_argument(
+        "--orderly", action="store_true", help="tidy orderings and no limits (not the real service)"
+    )
+    parser.add_argument(
+        "--connection-seconds",
+        type=float,
+        default=Behaviour.connection_seconds,
+        help="close each connection after this long, like the real service (default 600)",
+    )
+    parser.add_argument(
+        "--goaway-notice",
+        type=float,
+        default=Behaviour.goaway_notice,
+        help="seconds of goAway warning before that close (default 60)",
+    )
 
 
-async def serve(host: str, port: int, pace: float, workdir: Path, out: Output) -> None:
-    emulator = Emulator(host=host, port=port, pace=pace, workdir=workdir)
+def behaviour_from(args: argparse.Namespace | dict[str, object]) -> Behaviour:
+    options = vars(args) if isinstance(args, argparse.Namespace) else args
+    seed = options.get("seed")
+    return Behaviour(
+        seed=int(seed) if isinstance(seed, int) else secrets.randbelow(1_000_000),
+        orderly=bool(options.get("orderly")),
+        connection_seconds=float(options["connection_seconds"]),  # type: ignore[arg-type]
+        goaway_notice=float(options["goaway_notice"]),  # type: ignore[arg-type]
+    )
+
+
+async def serve(
+    host: str, port: int, pace: float, workdir: Path, out: Output, behaviour: Behaviour
+) -> None:
+    emulator = Emulator(host=host, port=port, pace=pace, workdir=workdir, behaviour=behaviour)
     await emulator.start()
     try:
         out.write(f"GOOGLE_GEMINI_BASE_URL={emulator.base_url}\nSSL_CERT_FILE={emulator.ca_file}\n")
         out.flush()
+        # The seed goes to stderr: stdout carries only the two environment lines.
+        print(f"emulator seed {behaviour.seed} (--seed to replay)", file=sys.stderr, flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -56,4 +91,5 @@ def main(argv: list[str] | None = None) -> None:
     add_arguments(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    asyncio.run(serve(args.host, args.port, args.pace, args.workdir, sys.stdout))
+    behaviour = behaviour_from(args)
+    asyncio.run(serve(args.host, args.port, args.pace, args.workdir, sys.stdout, behaviour))

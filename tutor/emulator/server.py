@@ -22,6 +22,7 @@ from types import TracebackType
 from aiohttp import web
 
 from tutor.emulator import text
+from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.certs import ensure_certs, server_context
 from tutor.emulator.dialogue import DialogueState
 from tutor.emulator.records import Fault, SessionRecord
@@ -50,8 +51,10 @@ class Emulator:
         workdir: Path | None = None,
         pace: float = 1.0,
         silence_ms: int = 600,
+        behaviour: Behaviour | None = None,
     ) -> None:
         self.host, self.port, self.pace, self.silence_ms = host, port, pace, silence_ms
+        self.behaviour = behaviour or Behaviour()
         self._workdir = workdir
         self._tempdir: str | None = None  # made in start() when no workdir is given
         self.sessions: list[SessionRecord] = []

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from aiohttp import WSMsgType, web
 
 from tutor.emulator import arrivals, wire
+from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import DialogueState, new_state
 from tutor.emulator.inbound import Inbound
 from tutor.emulator.records import Fault, SessionRecord
@@ -43,6 +44,8 @@ class Hub(Protocol):
     handles: dict[str, DialogueState]
     pace: float
     silence_ms: int
+    behaviour: Behaviour
+    sessions: list[SessionRecord]
 
 
 class LiveSession:
@@ -57,6 +60,8 @@ class LiveSession:
     ) -> None:
         self.ws, self.request, self.record, self.fault, self.hub = ws, request, record, fault, hub
         self.api_key = api_key
+        # This connection's draws: reproducible from the emulator's seed and its index.
+        self.rng = hub.behaviour.rng(len(hub.sessions))
         self._send_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
 

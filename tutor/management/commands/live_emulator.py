@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tutor.emulator.cli import add_arguments, serve
+from tutor.emulator.cli import add_arguments, behaviour_from, serve
 
 
 class Command(BaseCommand):
@@ -24,6 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         logging.basicConfig(level=logging.WARNING)
         coro = serve(
-            options["host"], options["port"], options["pace"], options["workdir"], self.stdout
+            options["host"],
+            options["port"],
+            options["pace"],
+            options["workdir"],
+            self.stdout,
+            behaviour_from(options),
         )
         asyncio.run(coro)
