@@ -22,6 +22,7 @@ from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
 from tutor.conversation import protocol
 from tutor.conversation.access import HTTP_STATUS, TRIAL_SESSION_KEY, owns, refusal
+from tutor.conversation.feedback import TargetPhrases
 from tutor.live import upstream
 from tutor.live.text_reply import TutorUnavailable, generate_text_reply
 
@@ -99,10 +100,15 @@ def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
     if conversation.status != Conversation.Status.ACTIVE:
         return redirect(_after_url(conversation))
     turns = list(conversation.turns.order_by("ordinal"))
+    phrases = conversation.topic.target_phrases if conversation.topic else []
+    said = [turn.text for turn in turns if turn.speaker == Turn.Speaker.LEARNER]
+    used = TargetPhrases(phrases, said).used
     context = {
         "conversation": conversation,
         "topic": conversation.topic,
         "turns": turns,
+        "targets": [(phrase, index in used) for index, phrase in enumerate(phrases)],
+        "targets_used": len(used),
         "language_name": conversation.get_language_display(),
         "config": {
             "id": str(conversation.pk),
@@ -113,7 +119,6 @@ def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
             "trialSeconds": settings.TRIAL_SECONDS,
             "signupUrl": reverse("account_signup"),
             "demo": settings.DEMO_TUTOR,
-            "targetPhrases": list(conversation.topic.target_phrases) if conversation.topic else [],
             "correctionStyle": conversation.correction_style,
             "language": conversation.language,
         },
@@ -191,10 +196,13 @@ async def _reply(conversation: Conversation, text: str) -> JsonResponse:
     tutor = await sync_to_async(services.conversation_record_turn)(
         conversation_id=conversation.pk, speaker="tutor", text=reply, source=Turn.Source.TYPED
     )
+    phrases = conversation.topic.target_phrases if conversation.topic else []
     return JsonResponse(
         {
             "learner": {"turn": learner.ordinal, "text": learner.text},
             "tutor": {"turn": tutor.ordinal, "text": tutor.text},
+            # The target phrases this line used; the page ticks them (never unticks).
+            "targets": sorted(TargetPhrases(phrases, [text]).used),
         }
     )
 

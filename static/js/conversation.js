@@ -63,7 +63,6 @@ class Conversation {
     this.trialDeadline = null;
     const { stage, mic, speaker, socket, debug } = this;
     this.talk = new Talk({ stage, mic, speaker, socket, debug });
-    for (const line of this.transcript.finals()) if (line.speaker === "learner") this.targets.check(line.text);
   }
 
   bind() {
@@ -190,6 +189,7 @@ class Conversation {
       transcript: () => this.caption(msg),
       correction: () => this.transcript.correction(msg),
       phrase: () => this.phrases.add(msg),
+      targets: () => this.targets.mark(msg.used),
       interrupted: () => {
         this.speaker.flush();
         this.wire.flush();
@@ -235,7 +235,6 @@ class Conversation {
     this.transcript.final(msg);
     const { speaker, text, turn, interrupted, source } = msg;
     this.debug.captions.push({ speaker, text, turn, interrupted, source });
-    if (speaker === "learner") this.targets.check(text);
   }
 
   dropped() {
@@ -370,6 +369,7 @@ class Conversation {
         const { text: said, turn } = reply.body[speaker];
         this.caption({ type: "transcript", speaker, text: said, turn, final: true, source: "typed" });
       }
+      this.targets.mark(reply.body.targets || []);
       return;
     }
     if (reply.body.error === "trial_over") {

@@ -40,6 +40,22 @@ def test_a_learner_starts_a_topic_and_lands_on_its_page(client: Client, alice: U
     assert "Offline demo tutor" in body
 
 
+def test_the_page_ticks_target_phrases_already_used(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    topic = _topic()
+    topic.target_phrases = ["¿Cuánto es?", "la cuenta"]
+    topic.save()
+    client.post(reverse("tutor:start"), {"topic": topic.pk})
+    conversation = Conversation.objects.get(learner=alice)
+    Turn.objects.create(conversation=conversation, ordinal=0, speaker="tutor", text="Hola")
+    # Inflected and unpunctuated: the server's phrase rule, as on the teacher's evidence page.
+    Turn.objects.create(conversation=conversation, ordinal=1, speaker="learner", text="cuanto es")
+    body = client.get(conversation.get_absolute_url()).content.decode()
+    assert 'id="targets-count">1 of 2<' in body
+    assert body.count('class="target used"') == 1
+    assert "— used</span>" in body and "— not used yet</span>" in body
+
+
 def test_free_talk_needs_no_topic(client: Client, alice: User) -> None:
     client.force_login(alice)
     client.post(reverse("tutor:start"))
@@ -147,6 +163,28 @@ async def test_the_typed_fallback_answers_and_stores_typed_turns(
         )
     )()
     assert rows == [("learner", "typed"), ("tutor", "typed")]
+    assert data["targets"] == []  # free talk: no target phrases
+
+
+@pytest.mark.asyncio
+async def test_the_typed_fallback_says_which_target_phrases_a_line_used(
+    emulator: Emulator, alice: User, async_client
+) -> None:
+    from channels.db import database_sync_to_async
+
+    topic = await database_sync_to_async(_topic)()
+    conversation = await database_sync_to_async(Conversation.objects.create)(
+        learner=alice, language="es", level="A2", topic=topic
+    )
+    await async_client.aforce_login(alice)
+    url = reverse("tutor:message", args=[conversation.pk])
+    response = await async_client.post(
+        url, {"text": "Perdone, ¿cuánto es todo?"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["targets"] == [0]
+    response = await async_client.post(url, {"text": "Gracias"}, content_type="application/json")
+    assert response.json()["targets"] == []
 
 
 @pytest.mark.asyncio

@@ -114,6 +114,8 @@ class ConversationConsumer(DirectWebsocketConsumer):
             next_ordinal=len(history),
             assignment_id=conversation.assignment_id,
             on_activity=self._publisher(conversation),
+            language=conversation.language,
+            target_phrases=conversation.topic.target_phrases if conversation.topic else (),
         )
 
     @staticmethod

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -27,6 +27,7 @@ from lessons.services import conversations as services
 from tutor.audio.learner_voice import LearnerVoice
 from tutor.audio.resample import is_silence
 from tutor.conversation import protocol
+from tutor.conversation.feedback import TargetPhrases
 from tutor.conversation.registry import REGISTRY
 from tutor.conversation.stats import SpeechStats
 from tutor.conversation.tutor_events import TutorEventHandlers
@@ -57,8 +58,13 @@ class ConversationRuntime(TutorEventHandlers):
         next_ordinal: int = 0,
         assignment_id: int | None = None,
         on_activity: Callable[[str, float], Awaitable[None]] | None = None,
+        language: str = "",
+        target_phrases: Sequence[str] = (),
     ) -> None:
         self.id = conversation_id
+        self.language = language
+        # Which target phrases the learner used: decided here, the page only draws it.
+        self.targets = TargetPhrases(target_phrases)
         self.trial = trial
         self.tutor = tutor
         self.writer = Writer()

@@ -17,6 +17,7 @@ from uuid import UUID
 from lessons.services import audio as audio_services
 from lessons.services import conversations as services
 from tutor.audio.learner_voice import LearnerVoice
+from tutor.conversation.feedback import TargetPhrases, correction_diff
 from tutor.conversation.protocol import CLOSE_TUTOR_UNAVAILABLE
 from tutor.conversation.stats import SpeechStats
 from tutor.live import events as ev
@@ -31,6 +32,8 @@ class TutorEventHandlers:
     """The event pump and its handlers; the attributes are `ConversationRuntime`'s."""
 
     id: UUID
+    language: str
+    targets: TargetPhrases
     tutor: LiveTutor
     stats: SpeechStats
     _voice: LearnerVoice | None
@@ -136,6 +139,8 @@ class TutorEventHandlers:
                 "source": source,
             }
         )
+        if event.speaker == "learner" and self.targets.heard(text):
+            await self._send(self.targets.event())
         await self._activity("turn")
 
     def _offsets(self, event: ev.Transcript) -> tuple[int, int]:
@@ -177,6 +182,7 @@ class TutorEventHandlers:
                 "corrected": event.corrected,
                 "explanation": event.explanation,
                 "kind": event.kind,
+                "diff": correction_diff(event.original, event.corrected, self.language),
             }
         )
 

@@ -1,7 +1,7 @@
 // What the learner sees: the transcript with live captions that settle into turns, correction
 // cards beside the turn they refer to, the phrases and target-phrase panels, and notices.
 
-import { containsPhrase, joinFragment, wordDiff } from "./text.js";
+import { joinFragment } from "./text.js";
 
 const KIND_LABELS = {
   grammar: "Grammar",
@@ -167,15 +167,9 @@ export class Transcript {
     }
   }
 
-  card({ original, corrected, explanation, kind }) {
+  card({ original, corrected, explanation, kind, diff: sides }) {
     const label = KIND_LABELS[kind] || "Correction";
-    const diff = el("p", "correction-diff");
-    diff.lang = this.language;
-    wordDiff(original, corrected).forEach(({ op, text }, index) => {
-      if (index) diff.append(" ");
-      if (op === "same") diff.append(text);
-      else diff.append(el(op, "", text));
-    });
+    const diff = this.diff(sides || { said: [[original, false]], better: [[corrected, false]] });
     const why = explanation ? el("p", "correction-why", explanation) : null;
     if (this.style === "none") {
       // The learner asked not to be corrected while talking: the note waits, folded.
@@ -195,6 +189,23 @@ export class Transcript {
       card.append(more);
     }
     return card;
+  }
+
+  // The server's word diff (the review page's, lessons/text/worddiff.py), drawn as
+  // "said → better" the way templates/lessons/learner/_diff.html draws it.
+  diff({ said, better }) {
+    const pair = el("p", "correction-diff correction-pair");
+    const side = (cls, hidden, segments, tag) => {
+      const span = el("span", cls);
+      span.lang = this.language;
+      span.append(el("span", "visually-hidden", hidden));
+      for (const [text, changed] of segments) span.append(changed ? el(tag, "", text) : text);
+      return span;
+    };
+    const arrow = el("span", "arrow", "→");
+    arrow.setAttribute("aria-hidden", "true");
+    pair.append(side("said", "You said: ", said, "del"), arrow, side("better", "Better: ", better, "ins"));
+    return pair;
   }
 
   announce(text) {
@@ -225,9 +236,12 @@ export class Targets {
     this.counter = counter;
   }
 
-  check(said) {
-    for (const item of this.items) {
-      if (item.classList.contains("used") || !containsPhrase(said, item.dataset.phrase)) continue;
+  // The server decides which phrases a line used (lessons/text/phrase_match.py) and sends
+  // their indices; a tick is never taken back.
+  mark(indices) {
+    for (const index of indices) {
+      const item = this.items[index];
+      if (!item || item.classList.contains("used")) continue;
       item.classList.add("used");
       item.querySelector(".target-state").textContent = " — used";
     }

@@ -12,6 +12,7 @@ from accounts.models import User
 from lessons.models import Conversation, Correction, Phrase, Topic, Turn
 from lessons.services import conversations as services
 from tests.tutor.conftest import Client, final, kind, spanish_48k
+from tutor.conversation.feedback import correction_diff
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
 
@@ -72,6 +73,11 @@ async def test_the_spoken_loop_is_heard_answered_corrected_and_stored(
     correction = await client.until(kind("correction"))
     assert correction["turn"] == learner["turn"]
     assert correction["corrected"] and correction["original"]
+    # The page draws the server's word diff, the same one the review page shows.
+    assert correction["diff"] == correction_diff(
+        correction["original"], correction["corrected"], "es"
+    )
+    assert any(changed for _, changed in correction["diff"]["better"])
     reply = await client.until(lambda e: final("tutor")(e) and e["turn"] > learner["turn"])
     assert reply["text"]
     assert len(client.audio) > 48000  # more than a second of 24 kHz PCM16 tutor speech
@@ -110,6 +116,27 @@ async def test_typed_text_in_voice_mode_is_a_typed_turn(emulator: Emulator, alic
     await client.closed()
     turns = await _turns(conversation)
     assert (turns[1][1], turns[1][2], turns[1][3]) == ("learner", "typed", "Yo soy cansado hoy")
+
+
+async def test_a_target_phrase_is_ticked_by_the_server_once(
+    emulator: Emulator, alice: User
+) -> None:
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    await client.start()
+    await client.until(final("tutor"))
+    # "Estoy cansado" said as "estoy cansada": the server's tolerant matcher, not the page's.
+    await client.send(type="text", text="Hoy estoy cansada")
+    typed = await client.until(final("learner"))
+    assert await client.until(kind("targets")) == {"type": "targets", "used": [0]}
+    await client.until(lambda e: final("tutor")(e) and e["turn"] > typed["turn"])
+    await client.send(type="text", text="Estoy cansado otra vez")
+    again = await client.until(lambda e: final("learner")(e) and e["turn"] > typed["turn"])
+    await client.until(lambda e: final("tutor")(e) and e["turn"] > again["turn"])
+    await client.send(type="end")
+    await client.closed()
+    assert [e["type"] for e in client.events].count("targets") == 1
 
 
 @pytest.mark.parametrize("who", ["anonymous", "charlie"])
