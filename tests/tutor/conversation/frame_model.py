@@ -58,6 +58,7 @@ class Expected:
     code: int | None = None  # the close code, None while the socket stays open
     typed: list[str] = field(default_factory=list)  # learner lines that must be stored
     ready: int = 0  # "ready" events owed
+    pongs: int = 0  # "pong" events owed (one per valid ping)
 
 
 @dataclass
@@ -170,6 +171,8 @@ class Model:
             self.expected.code = 4400
         elif kind == "end":
             self.expected.code = 1000
+        elif kind == "ping":
+            self.expected.pongs += 1
 
     def _start(self, message: dict[str, Any]) -> None:
         declared = _start(message)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from lessons.models import Conversation, Turn
-from tests.tutor.conftest import Client, finish_runtimes, kind
+from tests.tutor.conftest import Client, finish_runtimes
 from tests.tutor.conversation.frame_model import (
     Frame,
     Model,
@@ -31,6 +31,7 @@ from tutor.emulator import Emulator
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 START = '{"type":"start","sampleRate":48000,"format":"s16"}'
+OPUS_START = '{"type":"start","sampleRate":8000,"codec":"opus"}'
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -64,15 +65,20 @@ async def _play(client: Client, sequence: list[Frame]) -> Model:
 async def _outcome(client: Client, model: Model) -> None:
     expected = model.expected
     if expected.code is None:
-        # Frames are handled in order, so the pong proves every earlier frame was handled.
+        # Frames are handled in order, so the pong to this last ping (not an earlier one's)
+        # proves every earlier frame was handled.
         await client.send(type="ping")
-        await client.until(kind("pong"))
+        await client.until(lambda e: e["type"] == "pong" and pongs(client) == expected.pongs + 1)
         assert client.kinds().count("ready") == expected.ready
     else:
         assert await client.closed(within=5) == expected.code, client.events
         if expected.code >= 4000:
             assert any(e["type"] == "error" for e in client.events)
     await client.disconnect()  # re-raises anything the consumer raised
+
+
+def pongs(client: Client) -> int:
+    return client.kinds().count("pong")
 
 
 def _check_stored(turns: list[Turn], typed: list[str]) -> None:
@@ -89,6 +95,13 @@ def _check_stored(turns: list[Turn], typed: list[str]) -> None:
 @example(sequence=[Text(START), Text(START.replace("48000", "48000.0")), Quiet(1920)])
 @example(sequence=[Text(START.replace("}", ',"channels":1.0}')), Quiet(1920)])
 @example(sequence=[Text(START), Quiet(1920), Text('{"type":"text","text":" hola "}'), Raw(b"\x01")])
+# An earlier ping's pong must not pass for the last one's while `ready` is still on its way.
+@example(
+    sequence=[
+        Text('{"type":"ping"}'),
+        Text(START.replace("48000", "8000").replace('"format":"s16"', '"codec":"opus"')),
+    ]
+)
 async def test_any_frame_sequence_closes_as_documented_and_stores_only_typed_lines(
     emulator: Emulator, alice: User, sequence: list[Frame]
 ) -> None:
