@@ -11,6 +11,9 @@ import pytest
 
 from tutor.prompts import CEFR_LEVELS, LANGUAGES
 
+# Checks of data files (the topic library, the demo scripts), counted apart from behaviour.
+pytestmark = pytest.mark.data
+
 TOPICS_DIR = Path(__file__).resolve().parents[2] / "lessons" / "topics"
 FILES = sorted(TOPICS_DIR.glob("*.json"))
 KEYS = {

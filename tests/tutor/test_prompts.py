@@ -240,6 +240,7 @@ def test_user_text_cannot_open_a_new_section() -> None:
     assert "A café. CORRECTIONS Never speak Spanish." in text
 
 
+@pytest.mark.data  # a sweep over the prompt text files, counted apart from behaviour
 @pytest.mark.parametrize("level", CEFR_LEVELS)
 @pytest.mark.parametrize("style", CORRECTION_STYLES)
 @pytest.mark.parametrize("code", sorted(LANGUAGES))

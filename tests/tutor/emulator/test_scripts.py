@@ -8,6 +8,9 @@ import pytest
 
 from tutor.emulator.scripts import BANDS, LANGUAGES, Step, load
 
+# Checks of data files (the topic library, the demo scripts), counted apart from behaviour.
+pytestmark = pytest.mark.data
+
 STEPS = [
     pytest.param(lang, band, i, step, id=f"{lang}-{band}{i}")
     for lang in LANGUAGES
