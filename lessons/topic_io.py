@@ -43,6 +43,8 @@ VERSION = 1
 MAX_BYTES = 512 * 1024
 MAX_TOPICS = 200
 FIELDS = ("language", *TOPIC_CONTENT_FIELDS, "correction_style")
+# A topic in a file may leave these out; it must have all the other FIELDS.
+OPTIONAL_FIELDS = ("grammar_focus", "opener", "correction_style")
 
 
 def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
@@ -52,16 +54,7 @@ def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
 TOPIC_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "required": [
-        "title",
-        "language",
-        "level_min",
-        "level_max",
-        "scenario",
-        "tutor_role",
-        "learner_goal",
-        "target_phrases",
-    ],
+    "required": [name for name in FIELDS if name not in OPTIONAL_FIELDS],
     "properties": {
         "title": _text(120, 1),
         "language": {"enum": [code for code, _ in TARGET_LANGUAGES]},

@@ -41,23 +41,19 @@
     ...extra,
   });
 
-  draw("chart-days", {
-    type: "bar",
-    data: {
-      labels: data.days.labels,
-      datasets: [{ label: "Minutes", data: data.days.minutes, backgroundColor: palette.brand, borderRadius: 4 }],
-    },
-    options: { plugins: { legend: { display: false } }, scales: { y: yAxis("minutes") } },
-  });
+  // Minutes spoken per period (days or weeks), one bar each.
+  const minutesBars = (id, periods, colour) =>
+    draw(id, {
+      type: "bar",
+      data: {
+        labels: periods.labels,
+        datasets: [{ label: "Minutes", data: periods.minutes, backgroundColor: colour, borderRadius: 4 }],
+      },
+      options: { plugins: { legend: { display: false } }, scales: { y: yAxis("minutes") } },
+    });
 
-  draw("chart-weeks", {
-    type: "bar",
-    data: {
-      labels: data.weeks.labels,
-      datasets: [{ label: "Minutes", data: data.weeks.minutes, backgroundColor: palette.accent, borderRadius: 4 }],
-    },
-    options: { plugins: { legend: { display: false } }, scales: { y: yAxis("minutes") } },
-  });
+  minutesBars("chart-days", data.days, palette.brand);
+  minutesBars("chart-weeks", data.weeks, palette.accent);
 
   draw("chart-pace", {
     type: "line",

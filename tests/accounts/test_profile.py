@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -10,20 +11,25 @@ from tests.base import Personas
 
 pytestmark = pytest.mark.django_db
 
+# Alice's profile form, complete and valid.
+PROFILE = {
+    "display_name": "Alicia",
+    "native_language": "en",
+    "target_language": "es",
+    "level": "B2",
+    "correction_style": "none",
+    "role": "learner",
+}
+
+
+def _save_profile(client: Client, **changes: str) -> HttpResponse:
+    """Post the profile form: PROFILE with `changes` applied."""
+    return client.post(reverse("accounts:profile"), {**PROFILE, **changes})
+
 
 def test_it_changes_level_and_correction_style(client: Client, alice: User) -> None:
     client.force_login(alice)
-    response = client.post(
-        reverse("accounts:profile"),
-        {
-            "display_name": "Alicia",
-            "native_language": "en",
-            "target_language": "es",
-            "level": "B2",
-            "correction_style": "none",
-            "role": "learner",
-        },
-    )
+    response = _save_profile(client)
     assert response.status_code == 302
     alice.refresh_from_db()
     assert (alice.display_name, alice.level, alice.correction_style) == ("Alicia", "B2", "none")
@@ -31,17 +37,7 @@ def test_it_changes_level_and_correction_style(client: Client, alice: User) -> N
 
 def test_it_refuses_an_invalid_level(client: Client, alice: User) -> None:
     client.force_login(alice)
-    response = client.post(
-        reverse("accounts:profile"),
-        {
-            "display_name": "A",
-            "native_language": "en",
-            "target_language": "es",
-            "level": "Z9",
-            "correction_style": "none",
-            "role": "learner",
-        },
-    )
+    response = _save_profile(client, display_name="A", level="Z9")
     assert response.status_code == 200
     alice.refresh_from_db()
     assert alice.level == "A2"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user
 from django.core import mail
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -10,6 +11,29 @@ from accounts.models import User
 from tests.base import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+# A complete onboarding form: Erin, a German speaker learning French at B1.
+ONBOARDING = {
+    "display_name": "Erin",
+    "native_language": "de",
+    "target_language": "fr",
+    "level": "B1",
+    "correction_style": "explain",
+    "role": "learner",
+}
+
+
+@pytest.fixture
+def erin_signed_up(client: Client) -> User:
+    """A new account (not yet onboarded), signed in."""
+    user = User.objects.create_user(email="erin@example.org", password=PASSWORD)
+    client.login(email="erin@example.org", password=PASSWORD)
+    return user
+
+
+def _onboard(client: Client, **changes: str) -> HttpResponse:
+    """Post the onboarding form: ONBOARDING with `changes` applied."""
+    return client.post(reverse("accounts:onboarding"), {**ONBOARDING, **changes})
 
 
 def test_it_signs_up_by_email_and_sends_onboarding(client: Client) -> None:
@@ -32,30 +56,18 @@ def test_it_signs_up_by_email_and_sends_onboarding(client: Client) -> None:
     assert any("dana@example.org" in m.to for m in mail.outbox)
 
 
+@pytest.mark.usefixtures("erin_signed_up")
 def test_it_sends_a_new_user_to_onboarding_until_done(client: Client) -> None:
-    User.objects.create_user(email="erin@example.org", password=PASSWORD)
-    client.login(email="erin@example.org", password=PASSWORD)
     response = client.get(reverse("lessons:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:onboarding"))
 
 
+@pytest.mark.usefixtures("erin_signed_up")
 def test_onboarding_saves_languages_level_and_style(client: Client) -> None:
-    User.objects.create_user(email="erin@example.org", password=PASSWORD)
-    client.login(email="erin@example.org", password=PASSWORD)
     page = client.get(reverse("accounts:onboarding"))
     assert "I can say hello, introduce myself" in page.content.decode()  # can-do statements
-    response = client.post(
-        reverse("accounts:onboarding"),
-        {
-            "display_name": "Erin",
-            "native_language": "de",
-            "target_language": "fr",
-            "level": "B1",
-            "correction_style": "explain",
-            "role": "learner",
-        },
-    )
+    response = _onboard(client)
     assert response.status_code == 302
     user = User.objects.get(email="erin@example.org")
     assert (user.native_language, user.target_language, user.level) == ("de", "fr", "B1")
@@ -64,20 +76,9 @@ def test_onboarding_saves_languages_level_and_style(client: Client) -> None:
     assert client.get(reverse("lessons:home")).status_code == 200
 
 
+@pytest.mark.usefixtures("erin_signed_up")
 def test_onboarding_refuses_learning_your_own_language(client: Client) -> None:
-    User.objects.create_user(email="erin@example.org", password=PASSWORD)
-    client.login(email="erin@example.org", password=PASSWORD)
-    response = client.post(
-        reverse("accounts:onboarding"),
-        {
-            "display_name": "Erin",
-            "native_language": "fr",
-            "target_language": "fr",
-            "level": "B1",
-            "correction_style": "recast",
-            "role": "learner",
-        },
-    )
+    response = _onboard(client, native_language="fr", correction_style="recast")
     assert response.status_code == 200
     assert "You already speak French" in response.content.decode()
     assert not User.objects.get(email="erin@example.org").onboarded
@@ -106,41 +107,17 @@ def test_a_wrong_password_signs_nobody_in(client: Client) -> None:
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.usefixtures("erin_signed_up")
 def test_onboarding_continues_to_where_the_user_was_going(client: Client) -> None:
-    User.objects.create_user(email="erin@example.org", password=PASSWORD)
-    client.login(email="erin@example.org", password=PASSWORD)
     detour = client.get("/teach/join/ABCD2345/")
     assert detour["Location"] == "/welcome/?next=%2Fteach%2Fjoin%2FABCD2345%2F"
     page = client.get(detour["Location"])
     assert 'name="next" value="/teach/join/ABCD2345/"' in page.content.decode()
-    response = client.post(
-        reverse("accounts:onboarding"),
-        {
-            "display_name": "Erin",
-            "native_language": "de",
-            "target_language": "fr",
-            "level": "B1",
-            "correction_style": "explain",
-            "role": "learner",
-            "next": "/teach/join/ABCD2345/",
-        },
-    )
+    response = _onboard(client, next="/teach/join/ABCD2345/")
     assert response["Location"] == "/teach/join/ABCD2345/"
 
 
+@pytest.mark.usefixtures("erin_signed_up")
 def test_onboarding_ignores_a_next_that_leaves_the_site(client: Client) -> None:
-    User.objects.create_user(email="erin@example.org", password=PASSWORD)
-    client.login(email="erin@example.org", password=PASSWORD)
-    response = client.post(
-        reverse("accounts:onboarding"),
-        {
-            "display_name": "Erin",
-            "native_language": "de",
-            "target_language": "fr",
-            "level": "B1",
-            "correction_style": "explain",
-            "role": "learner",
-            "next": "https://evil.example/",
-        },
-    )
+    response = _onboard(client, next="https://evil.example/")
     assert response["Location"] == reverse("lessons:home")

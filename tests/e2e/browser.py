@@ -1,5 +1,6 @@
 """What the browser tests share besides fixtures: the emulator's control API, signing a
-browser in, screenshots, and reading the page's own account of itself (window.tertulia)."""
+browser in, opening a conversation, screenshots, and reading the page's own account of itself
+(window.tertulia)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from playwright.sync_api import Browser, Page, ViewportSize
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
+WAIT_MS = 30_000  # an upper bound for a whole spoken exchange at real-time pace
 
 
 class EmulatorControl:
@@ -47,6 +49,26 @@ def signed_in_page(browser: Browser, base_url: str, user: Any) -> Page:
     cookie = client.cookies["sessionid"]
     context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": base_url}])
     return context.new_page()
+
+
+def open_conversation(browser: Browser, base_url: str, user: Any, conversation: Any) -> Page:
+    """`conversation`'s page, loaded in a page signed in as `user`, with the talk button pressed."""
+    page = signed_in_page(browser, base_url, user)
+    page.goto(base_url + conversation.get_absolute_url())
+    page.click("#talk-button")
+    return page
+
+
+def wait_for_reply_to_learner(page: Page) -> None:
+    """Until the tutor's answer to the learner has settled (its final transcript arrived)."""
+    page.wait_for_function(
+        """() => {
+          const lines = window.tertulia.captions;
+          const learner = lines.findIndex((c) => c.speaker === "learner");
+          return learner >= 0 && lines.slice(learner).some((c) => c.speaker === "tutor");
+        }""",
+        timeout=WAIT_MS,
+    )
 
 
 def screenshot(page: Page, name: str) -> None:

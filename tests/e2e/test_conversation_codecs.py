@@ -12,12 +12,11 @@ import pytest
 from playwright.sync_api import Browser
 
 from lessons.services.conversations import conversation_start
-from tests.e2e.browser import debug_state, signed_in_page
+from tests.e2e.browser import WAIT_MS, debug_state, open_conversation, wait_for_reply_to_learner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SENTENCE = "Hoy estoy muy cansado, trabajé mucho en la oficina."
-WAIT_MS = 30_000
 PCM_FRAME_BYTES = 1920  # 20 ms of 48 kHz PCM16, what the page sends without Opus
 
 
@@ -29,17 +28,8 @@ def test_the_page_speaks_the_codec_its_browser_supports(
     codec: str,
 ) -> None:
     conversation = conversation_start(learner=alice)
-    page = signed_in_page(launch(speech_wav(SENTENCE, 2.5)), server, alice)
-    page.goto(server + conversation.get_absolute_url())
-    page.click("#talk-button")
-    page.wait_for_function(
-        """() => {
-          const lines = window.tertulia.captions;
-          const learner = lines.findIndex((c) => c.speaker === "learner");
-          return learner >= 0 && lines.slice(learner).some((c) => c.speaker === "tutor");
-        }""",
-        timeout=WAIT_MS,
-    )
+    page = open_conversation(launch(speech_wav(SENTENCE, 2.5)), server, alice, conversation)
+    wait_for_reply_to_learner(page)
     page.wait_for_function("() => window.tertulia.playedSamples > 24000", timeout=WAIT_MS)
     state = debug_state(page)
     assert (state["codec"], state["outputCodec"]) == (codec, codec)

@@ -16,7 +16,16 @@ from playwright.sync_api import Browser, Page, expect
 
 from lessons.models import Conversation, Topic, Turn
 from lessons.services.conversations import conversation_start
-from tests.e2e.browser import DESKTOP, EmulatorControl, debug_state, screenshot, signed_in_page
+from tests.e2e.browser import (
+    DESKTOP,
+    WAIT_MS,
+    EmulatorControl,
+    debug_state,
+    open_conversation,
+    screenshot,
+    signed_in_page,
+    wait_for_reply_to_learner,
+)
 from tests.e2e.conftest import TRIAL_SECONDS
 from tests.e2e.proxy import CuttableProxy
 
@@ -24,7 +33,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SENTENCE = "Hoy estoy muy cansado, trabajé mucho en la oficina."
 LEAD = 2.5  # seconds of silence before the fake microphone speaks: the tutor is greeting
-WAIT_MS = 30_000  # an upper bound for a whole spoken exchange at real-time pace
 # wait_for_function takes functions only: a bare expression is eval'd, which our CSP forbids.
 BLOCK_WEBSOCKETS = """
 window.WebSocket = class {
@@ -52,18 +60,6 @@ def _normal(text: str) -> str:
 
 def _captions(page: Page, speaker: str) -> list[str]:
     return [_normal(c["text"]) for c in debug_state(page)["captions"] if c["speaker"] == speaker]
-
-
-def _wait_for_reply_to_learner(page: Page) -> None:
-    """Until the tutor's answer to the learner has settled (its final transcript arrived)."""
-    page.wait_for_function(
-        """() => {
-          const lines = window.tertulia.captions;
-          const learner = lines.findIndex((c) => c.speaker === "learner");
-          return learner >= 0 && lines.slice(learner).some((c) => c.speaker === "tutor");
-        }""",
-        timeout=WAIT_MS,
-    )
 
 
 @pytest.mark.smoke
@@ -118,10 +114,8 @@ def test_a_learner_loses_no_caption_when_the_upstream_says_goaway(
     # The learner's voice interrupts the greeting; the goAway follows that turn at once, so
     # the rest of the sentence crosses the reconnection.
     emulator_control.inject(kind="goaway", after_turns=1)
-    page = signed_in_page(launch(speech_wav(SENTENCE, LEAD)), server, alice)
-    page.goto(server + conversation.get_absolute_url())
-    page.click("#talk-button")
-    _wait_for_reply_to_learner(page)
+    page = open_conversation(launch(speech_wav(SENTENCE, LEAD)), server, alice, conversation)
+    wait_for_reply_to_learner(page)
 
     state = debug_state(page)
     assert {"reconnecting", "resumed"} <= set(state["events"])
@@ -147,9 +141,7 @@ def test_speaking_over_the_tutor_flushes_its_audio_at_once(
     alice: Any,
 ) -> None:
     conversation = conversation_start(learner=alice)
-    page = signed_in_page(launch(speech_wav(SENTENCE, LEAD)), server, alice)
-    page.goto(server + conversation.get_absolute_url())
-    page.click("#talk-button")
+    page = open_conversation(launch(speech_wav(SENTENCE, LEAD)), server, alice, conversation)
     # The flush, then the reply to the learner starting to play.
     page.wait_for_function(
         """() => {
@@ -264,9 +256,7 @@ def test_the_page_says_when_the_tutor_is_unavailable(
 ) -> None:
     conversation = conversation_start(learner=alice)
     emulator_control.inject(kind="reject", status=403)
-    page = signed_in_page(launch(allow_mic=False), server, alice)
-    page.goto(server + conversation.get_absolute_url())
-    page.click("#talk-button")
+    page = open_conversation(launch(allow_mic=False), server, alice, conversation)
 
     notice = page.locator("#notice")
     expect(notice).to_contain_text("The tutor is unavailable right now", timeout=WAIT_MS)

@@ -104,3 +104,15 @@ def add_learners(classroom: Classroom, count: int, prefix: str = "learner") -> l
         Membership.objects.create(classroom=classroom, learner=user)
         learners.append(user)
     return learners
+
+
+def attempted_by_new_learners(
+    classroom: Classroom, count: int, *, assignments: int = 1, **conversation: Any
+) -> list[Assignment]:
+    """`assignments` new assignments in `classroom`, then `count` new classmates who each had
+    one conversation (`make_conversation(..., **conversation)`) per assignment."""
+    made = [make_assignment(classroom) for _ in range(assignments)]
+    for learner in add_learners(classroom, count):
+        for assignment in made:
+            make_conversation(learner, assignment, **conversation)
+    return made

@@ -17,6 +17,7 @@ from lessons.models import Assignment, Conversation
 from lessons.selectors.assignments import open_assignments_for
 from tests.base import Personas
 from tests.lessons.teaching import (
+    attempted_by_new_learners,
     fast_passwords,  # noqa: F401 (a fixture, used by name)
     make_assignment,
     make_conversation,
@@ -151,11 +152,9 @@ def test_the_assignment_page_takes_the_same_queries_for_2_or_20_learners(
     personas: Personas,
     django_assert_num_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    from tests.lessons.teaching import add_learners
-
-    assignment = make_assignment(personas.classroom)
-    for learner in add_learners(personas.classroom, count):
-        make_conversation(learner, assignment, said=["quisiera un café"], corrections=["grammar"])
+    (assignment,) = attempted_by_new_learners(
+        personas.classroom, count, said=["quisiera un café"], corrections=["grammar"]
+    )
     client.force_login(personas.bob)
     # session, user, assignment; members, totals, attempts, turns, corrections
     with django_assert_num_queries(8):

@@ -19,7 +19,7 @@ from lessons.services.classrooms import (
 )
 from tests.base import Personas, make_user
 from tests.lessons.teaching import (
-    add_learners,
+    attempted_by_new_learners,
     fast_passwords,  # noqa: F401 (a fixture, used by name)
     make_assignment,
     make_conversation,
@@ -183,10 +183,7 @@ def test_the_classroom_dashboard_takes_the_same_queries_for_2_or_20_learners(
     personas: Personas,
     django_assert_num_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    assignments = [make_assignment(personas.classroom) for _ in range(2)]
-    for learner in add_learners(personas.classroom, count):
-        for assignment in assignments:
-            make_conversation(learner, assignment)
+    attempted_by_new_learners(personas.classroom, count, assignments=2)
     client.force_login(personas.bob)
     url = reverse("teach:classroom", args=[personas.classroom.pk])
     # session, user, classroom, members, assignments, totals
@@ -202,9 +199,7 @@ def test_the_teachers_start_page_takes_the_same_queries_for_2_or_20_learners(
     personas: Personas,
     django_assert_num_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    assignment = make_assignment(personas.classroom)
-    for learner in add_learners(personas.classroom, count):
-        make_conversation(learner, assignment, said=["hola"])
+    attempted_by_new_learners(personas.classroom, count, said=["hola"])
     client.force_login(personas.bob)
     # session, user, classrooms, assignments, members, totals, topics; review queue: 3
     with django_assert_num_queries(10):

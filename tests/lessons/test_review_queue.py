@@ -12,7 +12,7 @@ from lessons.services.comments import comment_add
 from lessons.text.language_guess import native_share
 from tests.base import Personas
 from tests.lessons.teaching import (
-    add_learners,
+    attempted_by_new_learners,
     fast_passwords,  # noqa: F401 (a fixture, used by name)
     make_assignment,
     make_conversation,
@@ -180,9 +180,7 @@ def test_the_review_queue_takes_the_same_queries_for_2_or_20_conversations(
     personas: Personas,
     django_assert_num_queries,  # type: ignore[no-untyped-def]
 ) -> None:
-    assignment = make_assignment(personas.classroom)
-    for learner in add_learners(personas.classroom, count):
-        make_conversation(learner, assignment, said=ENGLISH, corrections=["grammar"] * 3)
+    attempted_by_new_learners(personas.classroom, count, said=ENGLISH, corrections=["grammar"] * 3)
     client.force_login(personas.bob)
     with django_assert_num_queries(5):  # session, user; conversations, turns, corrections
         response = client.get(reverse("teach:review"))
