@@ -9,6 +9,8 @@ Reasons: 1007 `Request contains an invalid argument.` (cookbook #781) for unknow
 bad values; schema errors as `* BidiGenerateContentRequest.setup.tools[i]...: <why>` with
 snake_case paths (livekit/agents #4159); a feature a model lacks as 1008 `Operation is not
 implemented, or supported, or enabled.` (adk-python #4679).
+ASSUMPTION: only the `enum` schema reason is documented; the other schema reasons copy its
+form, and the codes per refused option are unverified (docs/gemini-live.md §2.2).
 """
 
 from __future__ import annotations
