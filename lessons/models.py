@@ -213,6 +213,9 @@ class Conversation(models.Model):
     # The trial clock starts at the first audio the server receives, never at page load.
     first_audio_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The runtime's heartbeat (and every stored turn) moves this on; a conversation still
+    # active with an old value has no live process behind it (lessons.services.sweep).
+    last_activity_at = models.DateTimeField(null=True, blank=True)
     reconnect_count = models.PositiveIntegerField(default=0)
     learner_seconds = models.FloatField(default=0.0)
     tutor_seconds = models.FloatField(default=0.0)

@@ -167,6 +167,13 @@ TRIALS_PER_SESSION = envint("TRIALS_PER_SESSION", 1, minimum=1)
 TRIALS_PER_IP = envint("TRIALS_PER_IP", 5, minimum=1)
 TRIAL_WINDOW_SECONDS = envint("TRIAL_WINDOW_SECONDS", 24 * 3600, minimum=60)
 RECONNECT_GRACE_SECONDS = envint("RECONNECT_GRACE_SECONDS", 20, minimum=0)
+# A live runtime writes Conversation.last_activity_at this often; the sweep ends an active
+# conversation only after grace + margin without it, and the margin is at least three beats.
+CONVERSATION_HEARTBEAT_SECONDS = envint("CONVERSATION_HEARTBEAT_SECONDS", 30, minimum=1)
+SWEEP_MARGIN_SECONDS = envint("SWEEP_MARGIN_SECONDS", 120, minimum=0)
+# Sweep conversations left active by a dead process when the ASGI app starts (off under tests,
+# whose servers opt in).
+SWEEP_ON_START = envbool("SWEEP_ON_START", not TESTING)
 CONVERSATION_MAX_SECONDS = envint("CONVERSATION_MAX_SECONDS", 30 * 60, minimum=60)
 CONVERSATION_STARTS_PER_HOUR = envint("CONVERSATION_STARTS_PER_HOUR", 30, minimum=1)
 MAX_INBOUND_BYTES_PER_SECOND = envint("MAX_INBOUND_BYTES_PER_SECOND", 256_000, minimum=8_000)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lessons.models import Assignment, Conversation, Correction, Phrase, Topic, Turn
 from lessons.services.limits import LimitExceeded, check_start_rate, trial_refusal
+from lessons.services.sweep import conversation_heartbeat
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -110,6 +111,7 @@ def conversation_record_turn(
     write idempotent (a write that committed but whose reply was lost is not stored twice);
     the HTTP fallback passes none and gets the next free ordinal under a row lock."""
     started_ms = max(0, int(started_ms))
+    conversation_heartbeat(conversation_id=conversation_id)  # a stored turn is a sign of life
     turn = Turn(
         conversation_id=conversation_id,
         speaker=speaker,

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from lessons.services import conversations as services
+from lessons.services import sweep
 from tutor.audio.learner_voice import LearnerVoice
 from tutor.audio.resample import is_silence
 from tutor.conversation import protocol
@@ -86,6 +87,7 @@ class ConversationRuntime(TutorEventHandlers):
         self._pump: asyncio.Task[None] | None = None
         self._grace: asyncio.Task[None] | None = None
         self._limit: asyncio.Task[None] | None = None
+        self._beat: asyncio.Task[None] | None = None
         self._finishing = asyncio.Lock()
         self._started = False
         # The learner's voice per turn, only if the operator keeps it (never for a trial).
@@ -108,7 +110,15 @@ class ConversationRuntime(TutorEventHandlers):
         await self._activity("started")
         await self.tutor.start()
         self._pump = asyncio.create_task(self._run_pump(), name=f"pump-{self.id}")
+        self._beat = asyncio.create_task(self._heartbeat(), name=f"beat-{self.id}")
         self._schedule_limits()
+
+    async def _heartbeat(self) -> None:
+        """Tell other processes (and the start-up sweep) this conversation is alive; through
+        the write queue, so a slow database never stalls the audio."""
+        while not self.ended:
+            self._persist(sweep.conversation_heartbeat, conversation_id=self.id)
+            await asyncio.sleep(settings.CONVERSATION_HEARTBEAT_SECONDS)
 
     def attach(self, sink: Sink) -> None:
         if self._grace is not None:
@@ -253,7 +263,7 @@ class ConversationRuntime(TutorEventHandlers):
                 return
             self.ended = True
             current = asyncio.current_task()
-            for task in (self._grace, self._limit):
+            for task in (self._grace, self._limit, self._beat):
                 if task is not None and task is not current:
                     task.cancel()
             # In-flight lines become final (interrupted) events; closing the tutor then ends

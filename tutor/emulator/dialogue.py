@@ -18,6 +18,8 @@ _TOPIC = re.compile(r'\btopic "([^"\n]+)"|^\s*(?:topic|theme)\s*[:\uff1a]\s*(.+?
 _CODE = re.compile(r"\b(?:target[ _]language|language)\s*[:=]\s*([a-z]{2})\b", re.I)
 _BEFORE = r"(?:learn(?:s|ing)?|practi[cs](?:e|es|ing)|target language(?: is)?:?|teach(?:ing)?)\s+"
 _AFTER = r"\s+(?:tutor|teacher|lesson|conversation|practice)"
+# tutor.prompts writes "Speak only Spanish." in its LANGUAGE section: the strongest cue.
+_SPEAK = r"\b(?:(?:speak|answer|reply|respond)(?: only| always| entirely)? in|speak only)\s+"
 _NATIVE = r"(?:native|first|mother)(?: language| tongue)?(?: is)?:?\s+"
 # Everything before the tutor's closing question, so a topic line can go in front of it.
 _LAST_QUESTION = re.compile(r"^(.*[.!\u3002\uff01])\s*([^.!\u3002\uff01]+[?\uff1f])\s*$", re.S)
@@ -61,14 +63,21 @@ CONTINUING = "conversation is already under way"
 
 
 def detect_language(language_code: str | None, instruction: str) -> str:
-    """ISO 639-1 code of the target language: from speechConfig.language_code ("es-ES"),
-    else from the system instruction ("You are a Spanish tutor…"), else English."""
-    code = (language_code or "").split("-")[0].lower()
-    if code in LANGUAGES:
-        return code
+    """ISO 639-1 code of the language the tutor speaks, decided by the system instruction.
+
+    Native-audio Live models ignore speechConfig.language_code and choose the language from
+    the instruction and the conversation (docs/gemini-live.md §6; adk-python issue #5542), so
+    `language_code` never decides here: a prompt that fails to name its language must fail in
+    tests too. Order: "Speak only X", "Target language: xx", "learning X" / "X tutor", then
+    any language named other than the learner's native one, then English (the language of an
+    English instruction that names none).
+    """
+    del language_code  # read from the setup, deliberately ignored (see above)
+    text = instruction.lower()
+    if found := _first_mention(text, lambda n: _SPEAK + n + r"\b"):
+        return found
     if (match := _CODE.search(instruction)) and match.group(1).lower() in LANGUAGES:
         return match.group(1).lower()
-    text = instruction.lower()
     for cue in (lambda n: _BEFORE + n + r"\b", lambda n: r"\b" + n + _AFTER):
         if found := _first_mention(text, cue):
             return found

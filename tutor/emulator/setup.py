@@ -24,6 +24,8 @@ BAD_KEY = "API key not valid. Please pass a valid API key."
 INVALID_KEYS = frozenset({"", "invalid-key"})
 # ASSUMPTION: the real code for an unknown or expired resumption handle is unverified (§4.4).
 BAD_HANDLE = "Session resumption handle is invalid or expired."
+# A feature the model (or this API version) lacks (adk-python #4679, docs/gemini-live.md §5.2).
+NOT_SUPPORTED = "Operation is not implemented, or supported, or enabled."
 TEXT_MODALITY = (
     "The requested combination of response modalities (TEXT) is not supported by the model."
 )
@@ -64,7 +66,9 @@ def parse_setup(message: dict[str, Any], api_key: str | None, version: str) -> L
     if (api_key or "") in INVALID_KEYS:
         raise ProtocolError(1008, BAD_KEY)
     name = model.removeprefix("models/")
-    if name not in MODELS:
+    # Live is served on v1beta (and v1alpha for ephemeral tokens) only; on v1 every model is
+    # "not found" (docs/gemini-live.md §1.4).
+    if name not in MODELS or version == "v1":
         raise ProtocolError(
             1008,
             f"{model} is not found for API version {version}, or is not supported for "
@@ -74,6 +78,9 @@ def parse_setup(message: dict[str, Any], api_key: str | None, version: str) -> L
     generation = _dict(setup, "generationConfig")
     if "TEXT" in (generation.get("responseModalities") or []):
         raise ProtocolError(1007, TEXT_MODALITY)
+    from tutor.emulator.strict import check_setup  # strict.py imports this module's errors
+
+    check_setup(setup, name, version)
     return _config(name, setup, generation)
 
 

@@ -6,6 +6,7 @@ Used by `tutor.views.message` when the page cannot open the conversation socket.
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import aiohttp
 from google import genai
@@ -13,7 +14,9 @@ from google.genai import errors, types
 
 from tutor.live.config import classify
 
-__all__ = ["TutorUnavailable", "generate_text_reply"]
+__all__ = ["TEXT_TIMEOUT", "UNAVAILABLE", "TutorUnavailable", "generate_text_reply"]
+
+logger = logging.getLogger(__name__)
 
 
 class TutorUnavailable(Exception):
@@ -24,7 +27,18 @@ class TutorUnavailable(Exception):
         self.code = code
 
 
-TEXT_TIMEOUT = 30.0  # seconds for one generate_content call
+# The typed fallback answers or fails within 3 s: a learner who typed because their voice
+# link failed should not stare at a spinner. The budget covers the whole call; the rest of the
+# 3 s is for the view's two database writes.
+TEXT_TIMEOUT = 2.5
+# One attempt: the SDK otherwise retries a refused connection once after sleeping 1-10 s, or
+# (with retry options) backs off over several seconds, which blew the budget (7-9 s seen). The
+# learner's line is already stored, so they lose nothing by sending again.
+_HTTP_OPTIONS = types.HttpOptions(
+    timeout=int(TEXT_TIMEOUT * 1000),  # milliseconds, per request
+    retry_options=types.HttpRetryOptions(attempts=1),
+)
+UNAVAILABLE = "The tutor cannot answer right now. Your message is saved; try again in a moment."
 
 
 async def generate_text_reply(
@@ -39,7 +53,9 @@ async def generate_text_reply(
     "learner" or "tutor", oldest first. Raises TutorUnavailable with a safe message."""
     contents = [_content(speaker, text) for speaker, text in history if text.strip()]
     contents.append(_content("learner", message))
-    config = types.GenerateContentConfig(system_instruction=system_instruction)
+    config = types.GenerateContentConfig(
+        system_instruction=system_instruction, http_options=_HTTP_OPTIONS.model_copy(deep=True)
+    )
     try:
         async with asyncio.timeout(TEXT_TIMEOUT):
             response = await client.aio.models.generate_content(
@@ -48,8 +64,10 @@ async def generate_text_reply(
     except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
         secret = getattr(getattr(client, "_api_client", None), "api_key", None)
         failure = classify(exc, secret)
-        code = failure.code if failure.fatal else "upstream_unavailable"
-        raise TutorUnavailable(failure.message, code) from exc
+        if failure.fatal:
+            raise TutorUnavailable(failure.message, failure.code) from exc
+        logger.info("typed fallback: Gemini unavailable (%s: %s)", failure.code, failure.message)
+        raise TutorUnavailable(UNAVAILABLE) from exc
     text = (response.text or "").strip()
     if not text:
         raise TutorUnavailable("Gemini returned an empty reply.")

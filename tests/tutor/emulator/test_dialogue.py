@@ -17,6 +17,8 @@ from tutor.emulator.dialogue import (
     text_reply,
 )
 from tutor.emulator.scripts import load
+from tutor.prompts import LANGUAGES as PROMPT_LANGUAGES
+from tutor.prompts import LearnerBrief, build_system_instruction
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 
@@ -24,7 +26,10 @@ GOLDEN = Path(__file__).parents[1] / "golden"
 @pytest.mark.parametrize(
     ("code", "instruction", "lang"),
     [
-        ("fr-FR", "You are a Spanish tutor.", "fr"),
+        # languageCode never decides: native-audio models ignore it (docs/gemini-live.md §6).
+        ("fr-FR", "You are a Spanish tutor.", "es"),
+        ("es-ES", "Just chat.", "en"),
+        ("de-DE", "You are a French tutor for a German speaker. Speak only Italian.", "it"),
         (
             "",
             "You are a warm, patient German conversation tutor. Their native language is English.",
@@ -40,6 +45,12 @@ def test_it_finds_the_target_language(code: str | None, instruction: str, lang: 
     assert detect_language(code, instruction) == lang
 
 
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.txt")), ids=lambda p: p.stem)
+def test_every_golden_prompt_names_its_language_over_a_contrary_code(golden: Path) -> None:
+    """The project's prompts must steer the language themselves: the code says French."""
+    assert new_state("fr-FR", golden.read_text()).lang == "es"
+
+
 def test_it_reads_the_project_prompt() -> None:
     state = new_state(None, (GOLDEN / "B2.txt").read_text())
     assert (state.lang, state.band, state.topic) == ("es", "B", "Ordering at a café")
@@ -53,14 +64,16 @@ def test_level_and_topic_have_defaults() -> None:
 
 
 def test_the_greeting_names_the_topic_before_its_question() -> None:
-    state = new_state("es-ES", 'Level A1. This is a role-play on the topic "El mercado".')
+    state = new_state(
+        "es-ES", 'Spanish tutor, level A1. This is a role-play on the topic "El mercado".'
+    )
     plan = plan_greeting(state)
     assert plan.reply.endswith("Hoy hablamos de: El mercado. ¿Cómo estás hoy?")
     assert state.greeted and plan.heard is None and plan.correction is None
 
 
 def test_spoken_turns_walk_the_script_and_wrap_around() -> None:
-    state = new_state("es-ES", "A1")
+    state = new_state("es-ES", "Spanish tutor, A1")
     plan_greeting(state)
     steps = load("es").bands["A"].steps
     heard = [plan_spoken(state).heard for _ in range(len(steps) + 1)]
@@ -68,7 +81,7 @@ def test_spoken_turns_walk_the_script_and_wrap_around() -> None:
 
 
 def test_typed_text_with_a_later_steps_error_jumps_to_that_step() -> None:
-    state = new_state("es-ES", "A1")
+    state = new_state("es-ES", "Spanish tutor, A1")
     plan = plan_typed(state, "Me encanta escuchar a la música.")
     assert plan.correction == {
         "original": "Me encanta escuchar a la música.",
@@ -80,7 +93,7 @@ def test_typed_text_with_a_later_steps_error_jumps_to_that_step() -> None:
 
 
 def test_a_snapshot_is_independent_of_later_turns() -> None:
-    state = new_state("de-DE", "B1")
+    state = new_state("de-DE", "German tutor, B1")
     saved = state.snapshot()
     plan_greeting(state)
     plan_spoken(state)
@@ -94,3 +107,16 @@ def test_the_text_reply_recasts_the_last_message_only() -> None:
     state = new_state(None, "German conversation tutor, CEFR A2")
     reply = text_reply(state, ["(joined)", "Ich komme von Spanien."])
     assert reply.startswith("Kleiner Tipp: Man sagt „Ich komme aus Spanien“. ")
+
+
+@pytest.mark.parametrize("target", sorted(PROMPT_LANGUAGES))
+@pytest.mark.parametrize("level", ["A1", "C2"])
+def test_the_built_instruction_decides_the_language_for_every_target(
+    target: str, level: str
+) -> None:
+    """Every language we teach, from a learner whose native language is another one we teach,
+    with a languageCode naming that native language: the instruction must still win."""
+    native = "en" if target != "en" else "es"
+    learner = LearnerBrief("Alice", target, native, level, "explain")
+    instruction = build_system_instruction(learner=learner, topic=None)
+    assert detect_language(PROMPT_LANGUAGES[native].speech_code, instruction) == target

@@ -1,0 +1,90 @@
+"""Ending conversations left `active` by a process that died.
+
+A conversation's runtime lives in one server process. If that process is killed (a deploy, a
+crash, the OOM killer), nothing finishes the conversation and it stays `active` for ever. The
+runtime writes `last_activity_at` on a heartbeat and with every stored turn, so a conversation
+whose last sign of life is older than the reconnect grace plus a margin has no process behind
+it anywhere, and is ended here as `interrupted`. Its turns stay; `ended_at` is its last sign
+of life, so its length counts only the time something was still happening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from lessons.models import Conversation
+
+INTERRUPTED = "interrupted"
+
+
+@dataclass
+class SweepReport:
+    ended: list[UUID] = field(default_factory=list)
+    cutoff: datetime | None = None
+
+
+def stale_after() -> timedelta:
+    """How long an active conversation may go without a sign of life. The margin is at least
+    three heartbeats, so a runtime in another process, beating, is never taken for dead."""
+    margin = max(settings.SWEEP_MARGIN_SECONDS, 3 * settings.CONVERSATION_HEARTBEAT_SECONDS)
+    return timedelta(seconds=settings.RECONNECT_GRACE_SECONDS + margin)
+
+
+def conversations_sweep(
+    *, live: Collection[UUID] = (), dry_run: bool = False, now: datetime | None = None
+) -> SweepReport:
+    """End every stale active conversation except those in `live` (this process's runtimes)."""
+    now = now or timezone.now()
+    cutoff = now - stale_after()
+    report = SweepReport(cutoff=cutoff)
+    candidates = _stale(cutoff).exclude(pk__in=list(live)).values_list("pk", flat=True)
+    for pk in list(candidates):
+        if dry_run or _end(pk, cutoff):
+            report.ended.append(pk)
+    return report
+
+
+def _stale(cutoff: datetime) -> QuerySet[Conversation]:
+    return (
+        Conversation.objects.filter(status=Conversation.Status.ACTIVE)
+        .annotate(seen=_last_seen())
+        .filter(seen__lt=cutoff)
+    )
+
+
+def _last_seen() -> Coalesce:
+    # Rows from before the heartbeat column existed fall back to their last turn, then start.
+    return Coalesce("last_activity_at", Max("turns__created_at"), "started_at")
+
+
+@transaction.atomic
+def _end(pk: UUID, cutoff: datetime) -> bool:
+    """Finish one conversation if it is still stale under a row lock: another process may have
+    finished it, or its runtime may have beaten, since the candidates were listed."""
+    locked = Conversation.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+    if locked is None or locked.status != Conversation.Status.ACTIVE:
+        return False
+    seen = _stale(cutoff).filter(pk=pk).values_list("seen", flat=True).first()  # type: ignore[misc]
+    if seen is None:
+        return False
+    locked.status = Conversation.Status.ENDED
+    locked.end_reason = INTERRUPTED
+    locked.ended_at = max(seen, locked.started_at)
+    locked.save(update_fields=["status", "end_reason", "ended_at"])
+    return True
+
+
+def conversation_heartbeat(*, conversation_id: UUID) -> None:
+    """A sign of life from a runtime or a stored turn: one UPDATE of one indexed row."""
+    Conversation.objects.filter(pk=conversation_id, status=Conversation.Status.ACTIVE).update(
+        last_activity_at=timezone.now()
+    )

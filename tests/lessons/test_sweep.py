@@ -1,0 +1,129 @@
+"""Ending conversations left active by a dead process (lessons/services/sweep.py), on the real
+PostgreSQL: the sweep service and `manage.py sweep_conversations`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import User
+from lessons.models import Conversation, Turn
+from lessons.services import conversations as services
+from lessons.services.sweep import conversations_sweep, stale_after
+
+pytestmark = pytest.mark.django_db
+
+GRACE = {"RECONNECT_GRACE_SECONDS": 20, "SWEEP_MARGIN_SECONDS": 40}
+STALE = timedelta(seconds=60)  # grace + margin under GRACE
+
+
+def _active(alice: User, *, started: timedelta, seen: timedelta | None, **fields: Any) -> Any:
+    now = timezone.now()
+    conversation = Conversation.objects.create(
+        learner=alice, language="es", level="A2", started_at=now - started, **fields
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_activity_at=None if seen is None else now - seen
+    )
+    return conversation
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_a_stale_conversation_ends_as_interrupted_and_keeps_its_turns(alice: User) -> None:
+    conversation = _active(alice, started=timedelta(hours=1), seen=timedelta(minutes=30))
+    services.conversation_record_turn(
+        conversation_id=conversation.pk, speaker="learner", text="Hola"
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_activity_at=timezone.now() - timedelta(minutes=30)
+    )
+    report = conversations_sweep()
+    assert report.ended == [conversation.pk]
+    done = Conversation.objects.get(pk=conversation.pk)
+    assert (done.status, done.end_reason) == ("ended", "interrupted")
+    # Its length runs to the last sign of life, not to the moment someone swept it.
+    assert done.ended_at == done.last_activity_at
+    assert abs(done.duration_seconds - 30 * 60) < 5  # started 60 min ago, last seen 30 min ago
+    assert list(Turn.objects.filter(conversation=done).values_list("text", flat=True)) == ["Hola"]
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_a_conversation_alive_in_another_process_is_left_alone(alice: User) -> None:
+    """Started long ago, but its runtime beat just now (somewhere else)."""
+    alive = _active(alice, started=timedelta(hours=1), seen=STALE - timedelta(seconds=5))
+    assert conversations_sweep().ended == []
+    assert Conversation.objects.get(pk=alive.pk).status == "active"
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_this_processs_own_runtimes_are_never_swept(alice: User) -> None:
+    mine = _active(alice, started=timedelta(hours=1), seen=timedelta(hours=1))
+    assert conversations_sweep(live={mine.pk}).ended == []
+    assert Conversation.objects.get(pk=mine.pk).status == "active"
+
+
+@override_settings(RECONNECT_GRACE_SECONDS=20, SWEEP_MARGIN_SECONDS=0)
+@override_settings(CONVERSATION_HEARTBEAT_SECONDS=30)
+def test_the_margin_is_at_least_three_heartbeats(alice: User) -> None:
+    """A margin shorter than the heartbeat would sweep a conversation between two beats."""
+    assert stale_after() == timedelta(seconds=20 + 90)
+    between_beats = _active(alice, started=timedelta(hours=1), seen=timedelta(seconds=45))
+    assert conversations_sweep().ended == []
+    assert Conversation.objects.get(pk=between_beats.pk).status == "active"
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_rows_without_a_heartbeat_fall_back_to_their_last_turn(alice: User) -> None:
+    """Conversations from before the heartbeat column: the last turn, then the start."""
+    old = _active(alice, started=timedelta(hours=2), seen=None)
+    Turn.objects.create(
+        conversation=old,
+        ordinal=0,
+        speaker="tutor",
+        text="¡Hola!",
+        created_at=timezone.now() - timedelta(hours=1),
+    )
+    recent_turn = _active(alice, started=timedelta(hours=2), seen=None)
+    Turn.objects.create(conversation=recent_turn, ordinal=0, speaker="tutor", text="¡Hola!")
+    never = _active(alice, started=timedelta(hours=3), seen=None)
+    assert sorted(conversations_sweep().ended) == sorted([old.pk, never.pk])
+    assert Conversation.objects.get(pk=old.pk).ended_at == old.turns.get().created_at
+    never_done = Conversation.objects.get(pk=never.pk)
+    assert never_done.ended_at == never_done.started_at  # nothing happened: zero length
+    assert Conversation.objects.get(pk=recent_turn.pk).status == "active"
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_finished_conversations_are_untouched(alice: User) -> None:
+    ended = _active(alice, started=timedelta(hours=1), seen=timedelta(hours=1))
+    services.conversation_finish(conversation_id=ended.pk, reason="ended_by_learner")
+    before = Conversation.objects.get(pk=ended.pk)
+    assert conversations_sweep().ended == []
+    after = Conversation.objects.get(pk=ended.pk)
+    assert (after.end_reason, after.ended_at) == (before.end_reason, before.ended_at)
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_a_stored_turn_is_a_sign_of_life(alice: User) -> None:
+    conversation = _active(alice, started=timedelta(hours=1), seen=timedelta(hours=1))
+    services.conversation_record_turn(conversation_id=conversation.pk, speaker="learner", text="Hi")
+    assert conversations_sweep().ended == []
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_the_command_previews_with_dry_run_then_ends(alice: User) -> None:
+    stale = _active(alice, started=timedelta(hours=1), seen=timedelta(hours=1))
+    out = StringIO()
+    call_command("sweep_conversations", "--dry-run", stdout=out)
+    assert "Would end 1 conversation(s)" in out.getvalue() and str(stale.pk) in out.getvalue()
+    assert Conversation.objects.get(pk=stale.pk).status == "active"
+    out = StringIO()
+    call_command("sweep_conversations", stdout=out)
+    assert "Ended 1 conversation(s)" in out.getvalue() and "over 60 s" in out.getvalue()
+    assert Conversation.objects.get(pk=stale.pk).end_reason == "interrupted"
