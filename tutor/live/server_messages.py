@@ -39,6 +39,7 @@ class ServerMessageHandlers:
     _failures: int
     _greeted: bool
     _go_away_at: float | None
+    _handle_current: bool
     _deadline: asyncio.Timeout | None
 
     async def _dispatch(self, session: AsyncSession, message: types.LiveServerMessage) -> None:
@@ -102,6 +103,7 @@ class ServerMessageHandlers:
     ) -> None:
         if update.resumable and update.new_handle:
             self.resumption_handle = update.new_handle
+            self._handle_current = True
 
     def _handle_go_away(self, go_away: types.LiveServerGoAway) -> None:
         # Leave a margin before the server's deadline close, at most a quarter of the notice
@@ -124,6 +126,9 @@ class ServerMessageHandlers:
 
     def _handle_turn_complete(self) -> None:
         self._turn.turn_complete()
+        # The handle that covers this turn comes after turnComplete: until it does, resuming
+        # would give a session that never heard the turn.
+        self._handle_current = False
         self._failures = 0
         self._greeted = True
 

@@ -87,6 +87,7 @@ class LiveTutor(ServerMessageHandlers):
         self._greeted = False
         self._failures = 0
         self._go_away_at: float | None = None
+        self._handle_current = True  # the newest handle covers every completed turn
         self._deadline: asyncio.Timeout | None = None
 
     # -- public API ---------------------------------------------------------------------
@@ -252,6 +253,7 @@ class LiveTutor(ServerMessageHandlers):
             self.reconnects += 1
             self._emit(Resumed(reconnects=self.reconnects))
         self._connected_once = True
+        self._handle_current = True  # nothing completed on this connection yet
         # The opener makes the tutor speak first. Until the greeting turn completes, every
         # connection needs it: handles come only between turns, so a resumed session never
         # holds half a greeting. After it, a greeting would be a re-greeting.
@@ -279,9 +281,11 @@ class LiveTutor(ServerMessageHandlers):
                             return
 
     def _should_leave(self) -> bool:
+        """After goAway: once the turn is done and its handle has come, or at the deadline."""
         if self._go_away_at is None:
             return False
-        return not self._turn.in_turn or time.monotonic() >= self._go_away_at
+        done = not self._turn.in_turn and self._handle_current
+        return done or time.monotonic() >= self._go_away_at
 
     def _live_session(self) -> AsyncSession | None:
         """Where learner input goes now: nowhere (held) once goAway came, so the dying

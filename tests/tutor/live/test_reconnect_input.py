@@ -101,7 +101,7 @@ async def test_after_go_away_new_input_waits_for_the_next_connection() -> None:
     finish = Gate()
     first = FakeLiveSession(
         said("Hola."), turn_complete(), handle("h1"), said("Bien"), go_away("30s"), finish,
-        said("."), turn_complete(),
+        said("."), turn_complete(), handle("h2"),
     )  # fmt: skip
     second = FakeLiveSession()
     tutor, client, stream = await started(first, second)
@@ -114,7 +114,7 @@ async def test_after_go_away_new_input_waits_for_the_next_connection() -> None:
     await until(stream, Resumed)
     assert first.audio_sent() == [] and "¿Y tú?" not in first.texts_sent()
     assert second.audio_sent() == [A] and second.texts_sent() == ["¿Y tú?"]
-    assert client.handles() == [None, "h1"]
+    assert client.handles() == [None, "h2"]  # the handle that covers the finished turn
     await tutor.close()
 
 

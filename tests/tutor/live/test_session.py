@@ -294,7 +294,7 @@ async def test_go_away_between_turns_reconnects_with_the_newest_handle_and_no_op
 
 async def test_go_away_mid_turn_lets_the_turn_finish_first() -> None:
     first = FakeLiveSession(
-        handle("h1"), said("Hola"), go_away("30s"), said(" amigo"), turn_complete()
+        handle("h1"), said("Hola"), go_away("30s"), said(" amigo"), turn_complete(), handle("h2")
     )
     tutor, client, stream = await started(first, FakeLiveSession())
     events = strip_times(await until(stream, Resumed))
@@ -304,7 +304,7 @@ async def test_go_away_mid_turn_lets_the_turn_finish_first() -> None:
         Reconnecting(attempt=1, reason="go_away"),
         Resumed(reconnects=1),
     ]
-    assert client.handles() == [None, "h1"]
+    assert client.handles() == [None, "h2"]  # it waited for the handle covering the turn
     await tutor.close()
 
 
