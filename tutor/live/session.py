@@ -50,16 +50,12 @@ class LiveTutor(ServerMessageHandlers):
       (`continuation`), which does not greet.
     - The opener goes to every connection until the greeting turn completes, never after:
       a greeting cut by a drop is dropped (not stored) and asked for again, once.
-    - goAway: new learner input is held for the next connection; between turns the bridge
-      reconnects at once; in a turn, the turn may finish before the deadline minus a margin,
-      else it is cut (final lines marked interrupted).
+    - goAway: new input waits for the next connection; the bridge leaves once the turn is done
+      and its handle has come, or at the deadline minus a margin (cutting the turn).
     - Transient failures (1011, 1006, timeouts) retry with capped exponential backoff, at most
       `max_retries` times in a row (the count resets when a turn completes); then one
       `Error("upstream_unavailable")`. Key, config and quota failures are one `Error`, no retry.
-    - Learner input is never lost to a reconnect (`tutor.live.uplink`): what arrives while
-      disconnected is queued in order (audio capped at `audio_buffer_ms`, oldest first; text
-      and `audioStreamEnd` never dropped), and audio the old connection never turned into a
-      turn is replayed first.
+    - Learner input is never lost to a reconnect: see `tutor.live.uplink`.
     - Tool calls are answered at once, before any model reply, so speech never stalls.
     """
 
