@@ -205,6 +205,8 @@ def reconcile(sessions: list[dict[str, Any]], sent: dict[str, list[str]]) -> dic
     by_handle: dict[str, str] = {}
     tag_owner = {line.split("(")[-1]: cid for cid, lines in sent.items() for line in lines}
     for record in sessions:
+        if not (record["learner_turns"] or record["tutor_turns"] or record["handles_issued"]):
+            continue  # e.g. a resume refused with 1011: nothing was said on it
         owner = by_handle.get(record.get("resumed_from") or "")
         for line in record["learner_turns"]:
             owner = owner or tag_owner.get(line.split("(")[-1])

@@ -156,6 +156,9 @@ GEMINI_TEXT_MODEL = envstr("GEMINI_TEXT_MODEL", "gemini-3.5-flash")
 GOOGLE_GEMINI_BASE_URL = envstr("GOOGLE_GEMINI_BASE_URL")
 # Seconds to wait for Live's setupComplete before retrying (the SDK itself waits forever).
 GEMINI_CONNECT_TIMEOUT = envint("GEMINI_CONNECT_TIMEOUT", 10, minimum=1)
+# Live keepalive (tutor.live.config): Google's pongs take 8-30 s, so wait 60 s for one.
+GEMINI_PING_INTERVAL = envint("GEMINI_PING_INTERVAL", 20, minimum=1)
+GEMINI_PING_TIMEOUT = envint("GEMINI_PING_TIMEOUT", 60, minimum=1)
 # The emulator's CA when GOOGLE_GEMINI_BASE_URL points at it (SSL_CERT_FILE also works).
 GEMINI_CA_FILE = envstr("GEMINI_CA_FILE") or envstr("SSL_CERT_FILE")
 # The offline demo tutor is in use whenever no real key is configured.

@@ -5,7 +5,8 @@ double never would (docs/gemini-live.md §10). By default the emulator behaves w
 that, randomly but reproducibly: every draw comes from a `random.Random` seeded from `seed` and
 the connection's index, so a failing run replays exactly with the same seed. `orderly=True`
 gives the old tidy behaviour (whole input transcription first, tool calls before the audio, no
-lifetime) for the few tests that pin a sequence on purpose.
+lifetime, a handle at setup, handles that never expire, concurrent resumes, prompt pongs) for
+the few tests that pin a sequence on purpose.
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ class Behaviour:
     # a minute ahead (docs/gemini-live.md §5.1).
     connection_seconds: float = 600.0
     goaway_notice: float = 60.0
+    # Audio-only sessions without contextWindowCompression end after 15 minutes, counted
+    # across resumed connections (§5.1).
+    session_seconds: float = 900.0
+    # Handles are valid for 2 hours after the session last ended (live-session docs, §5.1).
+    handle_ttl: float = 7200.0
+    # Google's pongs were measured at 8-30 s (§5.1); tests scale the draw down with pong_scale.
+    pong_delay: tuple[float, float] = (8.0, 30.0)
+    pong_scale: float = 1.0
+    # Whether a handle comes right after setupComplete, before any turn, is not documented:
+    # drawn per connection, so the bridge must cope with both.
+    setup_handle_chance: float = 0.5
 
     def rng(self, connection: int) -> random.Random:
         """The draws of one connection: the same seed and index give the same choices."""

@@ -7,8 +7,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FaultKind = Literal["goaway", "close", "abort", "slow_setup", "no_setup", "reject"]
-FAULT_KINDS = ("goaway", "close", "abort", "slow_setup", "no_setup", "reject")
+FaultKind = Literal["goaway", "close", "abort", "slow_setup", "no_setup", "reject", "vanish"]
+FAULT_KINDS = ("goaway", "close", "abort", "slow_setup", "no_setup", "reject", "vanish")
 
 
 @dataclass
@@ -20,7 +20,9 @@ class Fault:
     mid_turn: bool = False  # fire halfway through the next model turn's audio instead
     code: int = 1011  # for "close"
     reason: str = "Internal error encountered."
-    delay: float = 0.0  # "slow_setup": seconds before setupComplete; "goaway": grace before close
+    # "slow_setup": seconds before setupComplete; "goaway": grace before close; "vanish": how
+    # long the server still holds the session after the TCP connection is gone
+    delay: float = 0.0
     status: int = 403  # for "reject": HTTP status on upgrade
 
     @classmethod
@@ -63,6 +65,15 @@ class SessionRecord:
     audio_bytes_out: int = 0
     close_code: int | None = None
     close_reason: str | None = None
+    # time.monotonic() seconds: the socket's life, when the server let the session go (later
+    # than closed_at after a "vanish"), when goAway went out and when the session began (a
+    # resumed connection carries its first connection's start, for the 15-minute cap).
+    opened_at: float | None = None
+    closed_at: float | None = None
+    released_at: float | None = None
+    goaway_at: float | None = None
+    session_started: float | None = None
+    pong_delays: list[float] = field(default_factory=list)
 
     def set_key(self, key: str | None) -> None:
         self.key_present = bool(key)

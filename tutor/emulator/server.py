@@ -16,6 +16,7 @@ import logging
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -125,13 +126,16 @@ class Emulator:
         fault = self._faults.popleft() if self._faults else None
         key = api_key(request)
         record = SessionRecord(path=request.path, api_version=version)
+        record.opened_at = record.session_started = time.monotonic()
         record.fault = fault.kind if fault else None
         record.set_key(key)
         self.sessions.append(record)
         if fault and fault.kind == "reject":
             return text.error(fault.status, "PERMISSION_DENIED", "Rejected by an injected fault.")
         # max_msg_size=0: inbound frames of any size; timeout: wait for the close reply.
-        ws = web.WebSocketResponse(max_msg_size=0, compress=True, autoping=True, timeout=5)
+        # autoping off (unless orderly): LiveSession answers pings late, as Google does.
+        autoping = self.behaviour.orderly
+        ws = web.WebSocketResponse(max_msg_size=0, compress=True, autoping=autoping, timeout=5)
         if not ws.can_prepare(request).ok:
             return text.error(400, "INVALID_ARGUMENT", "Expected a WebSocket upgrade.")
         await ws.prepare(request)

@@ -12,28 +12,23 @@ import contextlib
 import logging
 import socket
 import struct
+import time
 from collections.abc import Coroutine
 from typing import Any, Protocol
 
 from aiohttp import WSMsgType, web
 
-from tutor.emulator import arrivals, wire
+from tutor.emulator import arrivals, lifetime, wire
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import DialogueState, new_state
 from tutor.emulator.inbound import Inbound
 from tutor.emulator.records import Fault, SessionRecord
-from tutor.emulator.setup import (
-    BAD_HANDLE,
-    INVALID_ARGUMENT,
-    LiveConfig,
-    ProtocolError,
-    parse_setup,
-)
+from tutor.emulator.setup import INVALID_ARGUMENT, LiveConfig, ProtocolError, parse_setup
 from tutor.emulator.turns import Conductor, SessionOver
 
 log = logging.getLogger(__name__)
 
-DEADLINE = "Deadline expired before operation could complete."
+DEADLINE = lifetime.DEADLINE
 GOAWAY_GRACE = 1.0  # seconds from goAway to the 1011 close, unless the fault sets `delay`
 INTERNAL = "Internal error encountered."
 
@@ -63,6 +58,8 @@ class LiveSession:
         # This connection's draws: reproducible from the emulator's seed and its index.
         self.rng = hub.behaviour.rng(len(hub.sessions))
         self._send_lock = asyncio.Lock()
+        self._linger = 0.0  # a "vanish" fault: how long the session outlives its socket
+        self._compressed = True
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
@@ -78,6 +75,20 @@ class LiveSession:
                 task.cancel()
             if self.record.close_code is None:
                 self.record.close_code = self.ws.close_code or 1006
+            self._closed()
+
+    def _closed(self) -> None:
+        """Record the socket's end; the session is let go then, or `_linger` s later."""
+        record = self.record
+        record.closed_at = time.monotonic()
+        if not self._linger:
+            record.released_at = record.closed_at
+            return
+
+        def release() -> None:
+            record.released_at = time.monotonic()
+
+        asyncio.get_running_loop().call_later(self._linger, release)
 
     async def _run(self) -> None:
         setup = await self._receive()
@@ -86,6 +97,8 @@ class LiveSession:
         config = parse_setup(setup, self.api_key, self.record.api_version or "v1beta")
         arrivals.setup(self.record, config.instruction)
         state = self._initial_state(config)
+        # Without compression an audio-only session is capped at 15 minutes (§5.1).
+        self._compressed = "contextWindowCompression" in (setup.get("setup") or {})
         self.record.model, self.record.language = config.model, state.lang
         self.record.band = state.band
         if self.fault and self.fault.kind == "no_setup":
@@ -104,8 +117,12 @@ class LiveSession:
         start taking turns."""
         await self.send({"setupComplete": {}})
         conductor = Conductor(self, config, state, self.hub.handles, self.hub.pace)
-        if config.resumption:
+        behaviour = self.hub.behaviour
+        if config.resumption and lifetime.setup_handle(self.rng, behaviour):
             await conductor.issue_handle()
+        left = lifetime.seconds_left(self.record, behaviour, self._compressed)
+        if left is not None:
+            self.spawn(lifetime.expire(self, left, behaviour.goaway_notice))
         self.spawn(self._conduct(conductor))
         await self.between_turns(0)
         return conductor
@@ -114,14 +131,18 @@ class LiveSession:
         handle = config.resume_handle
         if handle is None:
             return new_state(config.language_code, config.instruction)
-        if handle not in self.hub.handles:
-            raise ProtocolError(1008, BAD_HANDLE)
-        self.record.resumed_from = handle
+        # Unknown (1008), still held by its open connection (1011), or expired (1008).
+        started = lifetime.admit_resume(handle, self.hub.sessions, self.hub.behaviour)
+        self.record.resumed_from, self.record.session_started = handle, started
         return self.hub.handles[handle].snapshot()
 
     async def _receive(self) -> dict[str, Any] | None:
         """The next client frame as a normalised dict, or None once the client has gone."""
         msg = await self.ws.receive()
+        while msg.type in (WSMsgType.PING, WSMsgType.PONG):  # autoping is off unless orderly
+            if msg.type == WSMsgType.PING:
+                self.spawn(self._pong_later(msg.data))
+            msg = await self.ws.receive()
         if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
             return None
         try:
@@ -135,6 +156,15 @@ class LiveSession:
         except Exception:
             log.exception("emulator turn failed")
             await self.close(1011, INTERNAL)
+
+    async def _pong_later(self, payload: bytes) -> None:
+        """Google's pongs take 8-30 s (§5.1): a client must not take a slow pong for death."""
+        delay = lifetime.pong_delay(self.rng, self.hub.behaviour)
+        self.record.pong_delays.append(delay)
+        await asyncio.sleep(delay)
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            if not self.ws.closed:
+                await self.ws.pong(payload)
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
@@ -164,7 +194,7 @@ class LiveSession:
     async def fire(self) -> None:
         """Apply this connection's goaway / close / abort fault now (once)."""
         fault, self.fault = self.fault, None
-        if fault is None or fault.kind not in ("goaway", "close", "abort"):
+        if fault is None or fault.kind not in ("goaway", "close", "abort", "vanish"):
             return
         if fault.kind == "goaway":
             grace = fault.delay or GOAWAY_GRACE
@@ -173,7 +203,8 @@ class LiveSession:
             return
         if fault.kind == "close":
             await self.close(fault.code, fault.reason)
-        else:
+        else:  # "vanish": the network path died; the server holds the session a while
+            self._linger = fault.delay if fault.kind == "vanish" else 0.0
             self.abort()
         raise SessionOver
 

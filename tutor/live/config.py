@@ -8,6 +8,7 @@ Only the `tutor.live` package imports google-genai. Nothing here does I/O except
 from __future__ import annotations
 
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,20 +16,29 @@ from google import genai
 from google.genai import errors, types
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tutor.live.continuation import continuation
+
 AUDIO_IN_MIME = "audio/pcm;rate=16000"
 BYTES_PER_MS_IN = 32  # 16 kHz x 2 bytes (PCM16 mono)
 # The sliding window keeps a session alive past the 15-minute audio cap (docs/gemini-live.md
 # §5.1); the window is cut at the start of a user turn, so the tutor never loses half a turn.
 TRIGGER_TOKENS = 25_600
 TARGET_TOKENS = 12_800
+# Keepalive (docs/gemini-live.md §5.1): Google's pongs take 8-30 s, and websockets' default
+# 20 s ping_timeout then fails a healthy connection (1011 "keepalive ping timeout"). Ping as
+# often as websockets does, but wait twice the worst measured pong before calling it dead.
+PING_INTERVAL = 20.0
+PING_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
 class LiveSettings:
     """What one conversation's Live session needs. Times in seconds, buffer in ms.
 
-    `opener` is sent as text once, at the first connection, so the tutor speaks first;
-    never on a reconnect (the resumed session already holds the greeting).
+    `opener` is sent as text so the tutor speaks first, on every connection until the
+    greeting turn has completed (a drop mid-greeting must not leave the tutor silent), never
+    after. `history` is the stored transcript of a conversation whose Live session was lost:
+    it goes into the system instruction of every fresh (not resumed) connection.
     """
 
     model: str
@@ -41,13 +51,23 @@ class LiveSettings:
     backoff: float = 0.5
     max_backoff: float = 8.0
     connect_timeout: float = 10.0
-    audio_buffer_ms: int = 2000
-    # After goAway, finish the current turn only if it ends this long before the deadline.
+    history: tuple[tuple[str, str], ...] = ()
+    # Learner audio held while disconnected (or while a goAway'd connection finishes its turn).
+    audio_buffer_ms: int = 8000
+    # Audio sent but not yet taken into a turn by the server, replayed after a reconnect.
+    replay_ms: int = 8000
+    # After goAway, finish the current turn only if it ends this long before the deadline
+    # (at most a quarter of the notice, so a short notice still lets a turn finish).
     go_away_margin: float = 2.0
 
 
 def make_client(
-    *, api_key: str, base_url: str | None = None, ca_file: str | None = None
+    *,
+    api_key: str,
+    base_url: str | None = None,
+    ca_file: str | None = None,
+    ping_interval: float = PING_INTERVAL,
+    ping_timeout: float = PING_TIMEOUT,
 ) -> genai.Client:
     """A genai client on `v1beta` (the only version serving Live, docs/gemini-live.md §1.4).
 
@@ -57,11 +77,16 @@ def make_client(
 
     The Live WebSocket goes without permessage-deflate: compressing base64 audio 50 times a
     second was a fifth of the relay's CPU (bench/relay.py) for a ~25% saving on the server's
-    own uplink. The SDK passes `compression` to websockets' connect only (aiohttp and httpx
-    drop arguments their signatures lack).
+    own uplink. The SDK passes `compression`, `ping_interval` and `ping_timeout` to
+    websockets' connect (`_api_client._ensure_websocket_ssl_ctx` keeps the arguments in
+    `ws_connect`'s signature; aiohttp and httpx drop arguments their signatures lack).
     """
     options = types.HttpOptions(api_version="v1beta", base_url=base_url or None)
-    args: dict[str, Any] = {"compression": None}
+    args: dict[str, Any] = {
+        "compression": None,
+        "ping_interval": ping_interval,
+        "ping_timeout": ping_timeout,
+    }
     if ca_file:
         args["ssl"] = ssl.create_default_context(cafile=ca_file)
     options.async_client_args = args
@@ -84,9 +109,15 @@ def function_declarations(tools: list[dict[str, Any]]) -> list[types.FunctionDec
     ]
 
 
-def connect_config(settings: LiveSettings, handle: str | None) -> types.LiveConnectConfig:
-    """A fresh config per connection (the SDK mutates it), resuming from `handle` if set."""
+def connect_config(
+    settings: LiveSettings, handle: str | None, history: Sequence[tuple[str, str]] = ()
+) -> types.LiveConnectConfig:
+    """A fresh config per connection (the SDK mutates it), resuming from `handle` if set; a
+    fresh session given `history` is told where the conversation stands (no greeting)."""
     tools = function_declarations(settings.tools)
+    instruction = settings.system_instruction
+    if history and handle is None:
+        instruction += continuation(history)
     return types.LiveConnectConfig(
         response_modalities=[types.Modality.AUDIO],
         speech_config=types.SpeechConfig(
@@ -95,7 +126,7 @@ def connect_config(settings: LiveSettings, handle: str | None) -> types.LiveConn
             ),
             language_code=settings.language_code or None,
         ),
-        system_instruction=settings.system_instruction,
+        system_instruction=instruction,
         tools=[types.Tool(function_declarations=tools)] if tools else None,
         input_audio_transcription=types.AudioTranscriptionConfig(),
         output_audio_transcription=types.AudioTranscriptionConfig(),
@@ -182,3 +213,16 @@ def _scrub(text: str, secret: str | None) -> str:
     """Server reasons are shown to users: make sure the key never rides along."""
     text = text[:200]
     return text.replace(secret, "[key]") if secret else text
+
+
+class ResumeRefused(Exception):
+    """The server refused the resumption handle during setup (raised from the APIError)."""
+
+
+def refuses_resume(exc: errors.APIError, secret: str | None) -> bool:
+    # Fatal key or quota failures stay fatal; any other 1008 (bad or expired handle) or 1011
+    # (a resume while the old connection is still held, aicc2025/sip-to-ai#14) means: fresh.
+    return exc.code in (1008, 1011) and classify(exc, secret).code in (
+        "upstream_config",
+        "close_1011",
+    )

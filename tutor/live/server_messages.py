@@ -39,6 +39,7 @@ class ServerMessageHandlers:
     _failures: int
     _greeted: bool
     _go_away_at: float | None
+    _handle_current: bool
     _deadline: asyncio.Timeout | None
 
     async def _dispatch(self, session: AsyncSession, message: types.LiveServerMessage) -> None:
@@ -102,9 +103,13 @@ class ServerMessageHandlers:
     ) -> None:
         if update.resumable and update.new_handle:
             self.resumption_handle = update.new_handle
+            self._handle_current = True
 
     def _handle_go_away(self, go_away: types.LiveServerGoAway) -> None:
-        left = max(_seconds(go_away.time_left) - self.settings.go_away_margin, 0.0)
+        # Leave a margin before the server's deadline close, at most a quarter of the notice
+        # (real notices are ~60 s; a short one must still let a short turn finish).
+        total = _seconds(go_away.time_left)
+        left = max(total - min(self.settings.go_away_margin, total / 4), 0.0)
         self._go_away_at = time.monotonic() + left
         if self._deadline is not None:  # ends an unfinished turn in time (see `_receive`)
             self._deadline.reschedule(asyncio.get_running_loop().time() + left)
@@ -121,6 +126,9 @@ class ServerMessageHandlers:
 
     def _handle_turn_complete(self) -> None:
         self._turn.turn_complete()
+        # The handle that covers this turn comes after turnComplete: until it does, resuming
+        # would give a session that never heard the turn.
+        self._handle_current = False
         self._failures = 0
         self._greeted = True
 
@@ -129,3 +137,12 @@ def _seconds(duration: str | None) -> float:
     """A proto Duration string ("50s", "1.5s"); unknown or missing means no time left."""
     match = _DURATION.match(duration or "")
     return float(match.group(1)) if match else 0.0
+
+
+def takes_turn(message: types.LiveServerMessage) -> bool:
+    """Whether the server has taken the learner's input into a turn (no replay needed)."""
+    content = message.server_content
+    if content is None:
+        return False
+    heard = content.input_transcription is not None and bool(content.input_transcription.text)
+    return heard or content.model_turn is not None or bool(content.turn_complete)

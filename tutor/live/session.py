@@ -12,20 +12,27 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import cast
 
 from google import genai
-from google.genai import types
+from google.genai import errors, types
 from google.genai.live import AsyncSession
 from websockets.exceptions import ConnectionClosed
 
-from tutor.live.config import BYTES_PER_MS_IN, LiveSettings, classify, connect_config
-from tutor.live.events import Error, Event, Reconnecting, Resumed
+from tutor.live.config import (
+    BYTES_PER_MS_IN,
+    LiveSettings,
+    ResumeRefused,
+    classify,
+    connect_config,
+    refuses_resume,
+)
+from tutor.live.events import Error, Event, Reconnecting, Resumed, Transcript
 from tutor.live.realtime_input import send_audio_frame
-from tutor.live.server_messages import ServerMessageHandlers
+from tutor.live.server_messages import ServerMessageHandlers, takes_turn
 from tutor.live.turns import TurnAssembler
+from tutor.live.uplink import Uplink
 
 __all__ = ["LiveTutor"]
 
@@ -37,16 +44,18 @@ class LiveTutor(ServerMessageHandlers):
 
     - `start()` connects (retrying transient failures) and returns once the session is up or
       has failed; a failure is reported as one `Error` event, after which `events()` ends.
-    - Reconnects resume with the newest resumption handle, so the tutor does not greet again:
-      the opener goes only to a fresh session (no handle) before any turn has completed.
-      goAway between turns reconnects at once; in a turn, the turn may finish if it can before
-      the deadline minus `go_away_margin`, else it is cut (final lines marked interrupted).
+    - Reconnects resume with the newest resumable handle. A resume refused during setup
+      (1011 while the old connection is still held, 1008 for an expired handle) or with no
+      handle at all starts a fresh session whose instruction holds the transcript so far
+      (`continuation`), which does not greet.
+    - The opener goes to every connection until the greeting turn completes, never after:
+      a greeting cut by a drop is dropped (not stored) and asked for again, once.
+    - goAway: new input waits for the next connection; the bridge leaves once the turn is done
+      and its handle has come, or at the deadline minus a margin (cutting the turn).
     - Transient failures (1011, 1006, timeouts) retry with capped exponential backoff, at most
       `max_retries` times in a row (the count resets when a turn completes); then one
       `Error("upstream_unavailable")`. Key, config and quota failures are one `Error`, no retry.
-    - Audio sent while disconnected is kept in a FIFO of at most `audio_buffer_ms` of 16 kHz
-      PCM16 (the oldest audio is dropped first) and flushed, in order, after the session is
-      back, followed by any queued `end_audio` and typed text (text is never dropped).
+    - Learner input is never lost to a reconnect: see `tutor.live.uplink`.
     - Tool calls are answered at once, before any model reply, so speech never stalls.
     """
 
@@ -61,23 +70,27 @@ class LiveTutor(ServerMessageHandlers):
 
     def _reset(self) -> None:
         """Everything but the two statistics above, which stay readable after `close()`."""
-        self.dropped_audio_bytes = 0
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         self._session: AsyncSession | None = None  # set only once pending input is flushed
-        self._audio: deque[bytes] = deque()
-        self._audio_bytes = 0
-        self._texts: list[str] = []
-        self._end_pending = False
+        ms = BYTES_PER_MS_IN
+        self._uplink = Uplink(self.settings.audio_buffer_ms * ms, self.settings.replay_ms * ms)
+        # The transcript so far (as stored), for a fresh session when resuming is impossible.
+        self._history: list[tuple[str, str]] = list(self.settings.history)
         self._turn = TurnAssembler(self._emit)
         self._connected_once = False
         self._greeted = False
         self._failures = 0
         self._go_away_at: float | None = None
+        self._handle_current = True  # the newest handle covers every completed turn
         self._deadline: asyncio.Timeout | None = None
 
     # -- public API ---------------------------------------------------------------------
+
+    @property
+    def dropped_audio_bytes(self) -> int:
+        return self._uplink.dropped_audio_bytes
 
     async def start(self) -> None:
         if self._task is not None:
@@ -95,38 +108,44 @@ class LiveTutor(ServerMessageHandlers):
     async def send_audio(self, pcm16_16k: bytes) -> None:
         """Learner audio: 16 kHz mono PCM16 little-endian. Uses `audio=`, never the
         deprecated `media=` (1007 on current models, docs/gemini-live.md §3)."""
-        session = self._session
+        session = self._live_session()
         if session is None:
-            self._buffer_audio(pcm16_16k)
+            self._uplink.hold("audio", pcm16_16k)
             return
         try:
             await send_audio_frame(session, pcm16_16k)
         except ConnectionClosed:
             self._lost(session)
-            self._buffer_audio(pcm16_16k)
+            self._uplink.hold("audio", pcm16_16k)
+        else:
+            self._uplink.sent_audio(pcm16_16k)
 
     async def send_text(self, text: str) -> None:
         """A typed learner message (realtime text, so it works on every Live model). The
         consumer records it as the learner's line; an echoed transcription is not re-emitted."""
         self._turn.typed(text)
-        session = self._session
+        self._history.append(("learner", text))
+        session = self._live_session()
         if session is None:
-            self._texts.append(text)
+            self._uplink.hold("text", text)
             return
         try:
             await session.send_realtime_input(text=text)
         except ConnectionClosed:
             self._lost(session)
-            self._texts.append(text)
+            self._uplink.hold("text", text)
 
     async def end_audio(self) -> None:
         """The mic paused: let the server flush its cached audio (AAD stays on)."""
-        session = self._session
+        session = self._live_session()
         if session is None:
-            self._end_pending = True
+            self._uplink.hold("end")
             return
-        with contextlib.suppress(ConnectionClosed):
+        try:
             await session.send_realtime_input(audio_stream_end=True)
+        except ConnectionClosed:  # the next connection must still hear that the mic paused
+            self._lost(session)
+            self._uplink.hold("end")
 
     def flush(self) -> None:
         """Emit whatever is in flight (a half-heard learner line, a half-spoken tutor turn) as
@@ -155,7 +174,7 @@ class LiveTutor(ServerMessageHandlers):
                 except Exception as exc:
                     failure = exc
                 self._session = None
-                self._turn.cut()
+                self._connection_over()
                 reason, delay = ("go_away", 0.0) if failure is None else self._failed(failure)
                 if delay < 0:
                     return
@@ -168,8 +187,23 @@ class LiveTutor(ServerMessageHandlers):
             self._ready.set()
             self._queue.put_nowait(None)
 
+    def _connection_over(self) -> None:
+        # A greeting cut short is not kept: the opener goes again and the tutor greets whole,
+        # so the transcript holds one greeting. Anything else in flight is final, interrupted.
+        if not self._greeted:
+            self._turn.abandon_tutor()
+        self._turn.cut()
+        self._uplink.requeue()
+
     def _failed(self, exc: Exception) -> tuple[str, float]:
         """(reason, backoff delay) for a retry, or a negative delay after emitting the Error."""
+        if isinstance(exc, ResumeRefused):
+            # 1011 while the old connection is still held, or 1008 for an expired handle:
+            # the server-side session is out of reach, start a fresh one from the transcript.
+            log.info("resume refused (%s); starting a fresh session", exc.__cause__)
+            self.resumption_handle = None
+            self._failures += 1
+            return "resume_refused", 0.0
         failure = classify(exc, self._secret())
         log.info("Live session failed: %s (%s)", failure.code, failure.message)
         if self._go_away_at is not None and not failure.fatal:
@@ -189,13 +223,18 @@ class LiveTutor(ServerMessageHandlers):
         """One WebSocket: connect (bounded, the SDK waits forever for setupComplete, §2.2),
         flush what queued up, then receive until it ends."""
         handle = self.resumption_handle
-        config = connect_config(self.settings, handle)
+        config = connect_config(self.settings, handle, self._history)
         async with contextlib.AsyncExitStack() as stack:
-            async with asyncio.timeout(self.settings.connect_timeout):
-                live = self._client.aio.live.connect(model=self.model, config=config)
-                session = await stack.enter_async_context(live)
             try:
-                await self._on_connected(session, fresh=handle is None)
+                async with asyncio.timeout(self.settings.connect_timeout):
+                    live = self._client.aio.live.connect(model=self.model, config=config)
+                    session = await stack.enter_async_context(live)
+            except errors.APIError as exc:
+                if handle is not None and refuses_resume(exc, self._secret()):
+                    raise ResumeRefused from exc
+                raise
+            try:
+                await self._on_connected(session)
                 await self._receive(session)
             except asyncio.CancelledError:
                 # close() cancels us: end the session with 1000 (normal), not the 1011
@@ -205,31 +244,22 @@ class LiveTutor(ServerMessageHandlers):
                         await session.close()
                 raise
 
-    async def _on_connected(self, session: AsyncSession, *, fresh: bool) -> None:
+    async def _on_connected(self, session: AsyncSession) -> None:
         if self._connected_once:
             self.reconnects += 1
             self._emit(Resumed(reconnects=self.reconnects))
         self._connected_once = True
-        # The opener makes the tutor speak first. A resumed session already heard it, and once
-        # a turn is done a greeting would be a re-greeting, even on a fresh session.
-        if fresh and not self._greeted and self.settings.opener:
+        self._handle_current = True  # nothing completed on this connection yet
+        # The opener makes the tutor speak first. Until the greeting turn completes, every
+        # connection needs it: handles come only between turns, so a resumed session never
+        # holds half a greeting. After it, a greeting would be a re-greeting.
+        if not self._greeted and self.settings.opener:
             await session.send_realtime_input(text=self.settings.opener)
-        await self._flush_pending(session)
+        # send_* keep queueing while `_session` is still None; an item leaves the queue only
+        # once sent, so a failure here loses nothing.
+        await self._uplink.flush(session)
         self._session = session
         self._ready.set()
-
-    async def _flush_pending(self, session: AsyncSession) -> None:
-        # Loop until all is empty: send_* keep queueing while `_session` is still None.
-        while self._audio or self._end_pending or self._texts:
-            if self._audio:
-                chunk = self._audio.popleft()
-                self._audio_bytes -= len(chunk)
-                await send_audio_frame(session, chunk)
-            elif self._end_pending:
-                self._end_pending = False
-                await session.send_realtime_input(audio_stream_end=True)
-            else:
-                await session.send_realtime_input(text=self._texts.pop(0))
 
     async def _receive(self, session: AsyncSession) -> None:
         # receive() stops after each turnComplete (§4.3), hence the outer loop. The timeout is
@@ -240,34 +270,32 @@ class LiveTutor(ServerMessageHandlers):
                 stream = cast("AsyncGenerator[types.LiveServerMessage]", session.receive())
                 async with contextlib.aclosing(stream):
                     async for message in stream:
+                        if takes_turn(message):  # the server has the learner's words
+                            self._uplink.taken()
                         await self._dispatch(session, message)
                         if self._should_leave():
                             return
 
     def _should_leave(self) -> bool:
+        """After goAway: once the turn is done and its handle has come, or at the deadline."""
         if self._go_away_at is None:
             return False
-        return not self._turn.in_turn or time.monotonic() >= self._go_away_at
+        done = not self._turn.in_turn and self._handle_current
+        return done or time.monotonic() >= self._go_away_at
+
+    def _live_session(self) -> AsyncSession | None:
+        """Where learner input goes now: nowhere (held) once goAway came, so the dying
+        connection only finishes its turn and the next one hears what followed."""
+        return None if self._go_away_at is not None else self._session
 
     def _lost(self, session: AsyncSession) -> None:
         if self._session is session:
             self._session = None
 
-    def _buffer_audio(self, pcm: bytes) -> None:
-        limit = self.settings.audio_buffer_ms * BYTES_PER_MS_IN
-        self._audio.append(pcm)
-        self._audio_bytes += len(pcm)
-        while self._audio_bytes > limit and self._audio:
-            oldest = self._audio.popleft()
-            excess = self._audio_bytes - limit
-            if len(oldest) > excess:  # keep the newest part of a long chunk, sample-aligned
-                self._audio.appendleft(oldest[excess + excess % 2 :])
-            dropped = min(len(oldest), excess + excess % 2)
-            self._audio_bytes -= dropped
-            self.dropped_audio_bytes += dropped
-
     def _secret(self) -> str | None:
         return getattr(getattr(self._client, "_api_client", None), "api_key", None)
 
     def _emit(self, event: Event) -> None:
+        if isinstance(event, Transcript) and event.final and event.text:
+            self._history.append((event.speaker, event.text))
         self._queue.put_nowait(event)

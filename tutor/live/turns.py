@@ -110,6 +110,10 @@ class TurnAssembler:
         self._emit(TurnComplete(interrupted=self.interrupted))
         self._new_tutor_turn()
 
+    def abandon_tutor(self) -> None:
+        """Forget the tutor's words in flight: a greeting cut by a drop is spoken again whole."""
+        self._new_tutor_turn()
+
     def cut(self) -> None:
         """The connection is gone: whatever was in flight is final, marked interrupted."""
         self._finish_learner(interrupted=True)

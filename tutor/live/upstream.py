@@ -13,6 +13,7 @@ from django.conf import settings
 
 from lessons.models import Conversation
 from tutor.live.config import LiveSettings, make_client
+from tutor.live.continuation import CONTINUATION, CONTINUATION_TURNS, continuation
 
 if TYPE_CHECKING:  # the rest of tutor.live imports google-genai at run time
     from google import genai
@@ -39,6 +40,8 @@ def client() -> genai.Client:
         api_key=settings.GEMINI_API_KEY or DEMO_KEY,
         base_url=settings.GOOGLE_GEMINI_BASE_URL or None,
         ca_file=settings.GEMINI_CA_FILE or None,
+        ping_interval=float(settings.GEMINI_PING_INTERVAL),
+        ping_timeout=float(settings.GEMINI_PING_TIMEOUT),
     )
 
 
@@ -72,18 +75,7 @@ def system_instruction(conversation: Conversation) -> str:
     return build_system_instruction(learner=learner, topic=topic)
 
 
-CONTINUATION = (
-    "\n\nThis conversation is already under way: the connection was restored after an "
-    "interruption. Do not greet the learner or introduce yourself or the scenario again; "
-    "carry on naturally from the last line. The conversation so far:\n{transcript}"
-)
-CONTINUATION_TURNS = 30  # the most recent turns a restored session is given
-
-
-def continuation(history: list[tuple[str, str]]) -> str:
-    """The note that tells a fresh Live session where an interrupted conversation stands."""
-    lines = [f"{'Tutor' if speaker == 'tutor' else 'Learner'}: {text}" for speaker, text in history]
-    return CONTINUATION.format(transcript="\n".join(lines[-CONTINUATION_TURNS:]))
+__all__ = ["CONTINUATION", "CONTINUATION_TURNS", "client", "continuation", "live_settings"]
 
 
 def live_settings(
@@ -93,14 +85,13 @@ def live_settings(
     Live session was lost, e.g. when the server restarted: no opener, no second greeting."""
     learner, topic = briefs(conversation)
     instruction = build_system_instruction(learner=learner, topic=topic)
-    if history:
-        instruction += continuation(history)
     return LiveSettings(
         model=settings.GEMINI_LIVE_MODEL,
         system_instruction=instruction,
         voice=voice_for(conversation.language),
         language_code=speech_language_code(conversation.language),
         tools=TOOL_DECLARATIONS,
+        history=tuple(history or ()),
         opener=None if history else opener_text(learner=learner, topic=topic),
         connect_timeout=float(settings.GEMINI_CONNECT_TIMEOUT),
     )
