@@ -39,6 +39,9 @@ class TutorEventHandlers:
     _turn_seq: int
     _last_learner_seq: int | None
     _turn_ids: dict[int, int]
+    _line_seqs: dict[int, int]
+    _written: set[int]
+    _held_notes: dict[int, list[dict[str, Any]]]
     _learner_speaking: bool
     _send: Callable[[dict[str, Any]], Awaitable[None]]
     _send_audio: Callable[[bytes], Awaitable[None]]
@@ -104,26 +107,34 @@ class TutorEventHandlers:
 
     async def _final_transcript(self, event: ev.Transcript, *, source: str) -> None:
         text = event.text.strip()
-        if not text:
+        seq = self._line_seq(event)
+        if seq is None or not text:  # nothing to store (yet): an empty line only holds a place
             return
-        seq = self._turn_seq
-        self._turn_seq += 1
+        amended = seq in self._written
+        self._written.add(seq)
         if event.speaker == "learner":
             self._learner_speaking = False
             self._last_learner_seq = seq
-            self.stats.learner_turn(text)
+            if not amended:
+                self.stats.learner_turn(text)
         started_ms, ended_ms = self._offsets(event)
-        self._persist(
-            self._record_turn,
-            seq=seq,
-            speaker=event.speaker,
-            text=text,
-            started_ms=started_ms,
-            ended_ms=ended_ms,
-            interrupted=event.interrupted,
-            source=source,
-        )
-        if event.speaker == "learner" and source == "speech" and self._voice is not None:
+        fields = {"text": text, "started_ms": started_ms, "ended_ms": ended_ms}
+        if amended:  # late transcription completed a stored line: the same row, its new text
+            self._persist(
+                services.conversation_amend_turn, conversation_id=self.id, ordinal=seq, **fields
+            )
+        else:
+            self._persist(
+                self._record_turn,
+                seq=seq,
+                speaker=event.speaker,
+                interrupted=event.interrupted,
+                source=source,
+                **fields,
+            )
+        for job in self._held_notes.pop(seq, []):  # notes that came before the line's words
+            self._persist(self._record_correction, seq=seq, **job)
+        if event.speaker == "learner" and source == "speech" and self._voice and not amended:
             self._persist(self._record_audio, seq=seq, pcm=self._voice.take())
         await self._send(
             {
@@ -134,9 +145,23 @@ class TutorEventHandlers:
                 "turn": seq,
                 "interrupted": event.interrupted,
                 "source": source,
+                "amends": amended,
             }
         )
         await self._activity("turn")
+
+    def _line_seq(self, event: ev.Transcript) -> int | None:
+        """The ordinal of this line: learner lines keep theirs when amended, and take it when
+        first seen (an empty reservation included) so the tutor's reply is stored after."""
+        if event.speaker == "learner" and event.line is not None:
+            seq = self._line_seqs.get(event.line)
+            if seq is not None:
+                return seq
+            self._line_seqs[event.line] = self._turn_seq
+        elif not event.text.strip():
+            return None
+        self._turn_seq += 1
+        return self._turn_seq - 1
 
     def _offsets(self, event: ev.Transcript) -> tuple[int, int]:
         def offset(at: float | None) -> int:
@@ -157,18 +182,20 @@ class TutorEventHandlers:
             audio_services.turn_store_audio(turn_id=turn_id, pcm16_16k=pcm)
 
     async def _correction(self, event: ev.CorrectionNoted) -> None:
-        seq = self._last_learner_seq
+        seq = self._note_seq(event.line)
         if seq is None:
             logger.info("conversation %s: correction before any learner turn ignored", self.id)
             return
-        self._persist(
-            self._record_correction,
-            seq=seq,
-            original=event.original,
-            corrected=event.corrected,
-            explanation=event.explanation,
-            kind=event.kind,
-        )
+        note = {
+            "original": event.original,
+            "corrected": event.corrected,
+            "explanation": event.explanation,
+            "kind": event.kind,
+        }
+        if seq in self._written:
+            self._persist(self._record_correction, seq=seq, **note)
+        else:  # its line holds a place but has no words (no row) yet
+            self._held_notes.setdefault(seq, []).append(note)
         await self._send(
             {
                 "type": "correction",
@@ -179,6 +206,11 @@ class TutorEventHandlers:
                 "kind": event.kind,
             }
         )
+
+    def _note_seq(self, line: int | None) -> int | None:
+        """The turn a note is about: its line's, else the learner's latest."""
+        seq = self._line_seqs.get(line) if line is not None else None
+        return self._last_learner_seq if seq is None else seq
 
     def _record_correction(self, *, seq: int, **fields: Any) -> None:
         turn_id = self._turn_ids.get(seq)
