@@ -95,6 +95,9 @@ class TurnAssembler:
 
     def typed(self, text: str) -> int:
         """A typed line (recorded by the consumer): its line id, for the notes about it."""
+        if self._late:  # a reply ended since the last line: its echo would have come
+            self._echoes.clear()
+            self._echoed = []
         self._echoes.append((normal(text), time.monotonic() + ECHO_SECONDS))
         line = next(self._ids)
         self._unanswered, self._late = line, False
@@ -103,6 +106,9 @@ class TurnAssembler:
     def learner_speech(self) -> None:
         """The learner's own audio has speech in it. After the reply's turnComplete that is a
         new utterance: the answered line takes no more fragments."""
+        if self._late:  # a reply ended since: its echo, like its late pieces, came before
+            self._echoes.clear()
+            self._echoed = []
         self._heard, self._late = True, False
         if not self.tutor_active and self._line is not None and self._line.stored:
             self._line.closed = True
@@ -137,6 +143,10 @@ class TurnAssembler:
         if not self._echoes:
             return False
         heard = normal(join_fragments([*self._echoed, text]))
+        while (
+            not self._echoed and len(self._echoes) > 1 and not self._echoes[0][0].startswith(heard)
+        ):
+            self._echoes.popleft()  # an earlier typed line that was never echoed
         if self._echoes[0][0].startswith(heard):
             self._echoed.append(text)
             if heard == self._echoes[0][0]:
