@@ -9,6 +9,7 @@ own speech onset (`learner_speech`) comes before the pieces of the utterance it 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from hypothesis import given, settings
@@ -39,7 +40,7 @@ class Exchange:
 
     def pieces(self) -> list[tuple[str, bool]]:
         bounds = [0, *sorted(set(self.cuts)), len(self.words)]
-        texts = [" ".join(self.words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+        texts = [" ".join(self.words[a:b]) for a, b in itertools.pairwise(bounds)]
         texts = [t if i == 0 else " " + t for i, t in enumerate(texts) if t]
         return [(t, self.finished and i == len(texts) - 1) for i, t in enumerate(texts)]
 
