@@ -72,6 +72,7 @@ class TurnAssembler:
         self._unanswered: int | None = None  # newest learner line since the last reply began
         self._reply_line: int | None = None  # the learner line the current/last reply answers
         self._heard = False  # learner speech since the last reply began
+        self._heard_at = 0.0  # when the learner's audio last had speech in it
         self._late = False  # after a turnComplete, before new learner input
         # (normalised typed line, deadline) oldest first: two lines typed before the first
         # echo arrives must both be recognised.
@@ -110,6 +111,7 @@ class TurnAssembler:
             self._echoes.clear()
             self._echoed = []
         self._heard, self._late = True, False
+        self._heard_at = time.monotonic()
         if not self.tutor_active and self._line is not None and self._line.stored:
             self._line.closed = True
 
@@ -184,6 +186,7 @@ class TurnAssembler:
             line = self._line = _Line(next(self._ids))
             self._unanswered = line.id
             self._store(line)
+            self._emit(SpeechEnded(at=self._heard_at))  # from the audio: no words to time
         if self._unanswered is not None:
             self._reply_line = self._unanswered
         self._unanswered, self._heard = None, False
