@@ -124,9 +124,9 @@ class ServerMessageHandlers:
 
     def _handle_turn_complete(self, content: types.LiveServerContent) -> None:
         # interactionStatus IN_PROGRESS: "more model output may follow" (late transcription,
-        # NON_BLOCKING calls); only IDLE, or no status at all, says the server is done (§4.3).
-        status = content.interaction_status
-        idle = status is None or status != types.InteractionStatus.IN_PROGRESS
+        # NON_BLOCKING calls); only IDLE says the server is done (§4.3). Models without the
+        # field (2.5, 3.1) give no such evidence: the learner's next speech closes the line.
+        idle = content.interaction_status == types.InteractionStatus.IDLE
         if content.turn_complete_reason:
             log.info("turnComplete: %s", content.turn_complete_reason)
         self._turn.turn_complete(idle=idle)

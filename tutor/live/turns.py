@@ -50,6 +50,9 @@ __all__ = ["CORRECTION_KINDS", "ECHO_SECONDS", "TurnAssembler", "join_fragments"
 
 # How long a typed line waits for its echo: the real service does not promise one at all.
 ECHO_SECONDS = 15.0
+# Line ids are unique in the process, not per assembler: a runtime's map of lines to ordinals
+# must never mistake a new line for an old one.
+_LINE_IDS = itertools.count()
 
 
 @dataclass
@@ -67,7 +70,6 @@ class TurnAssembler:
 
     def __init__(self, emit: Callable[[Event], None]) -> None:
         self._emit = emit
-        self._ids = itertools.count()
         self._line: _Line | None = None  # the spoken line fragments join
         self._unanswered: int | None = None  # newest learner line since the last reply began
         self._reply_line: int | None = None  # the learner line the current/last reply answers
@@ -100,7 +102,7 @@ class TurnAssembler:
             self._echoes.clear()
             self._echoed = []
         self._echoes.append((normal(text), time.monotonic() + ECHO_SECONDS))
-        line = next(self._ids)
+        line = next(_LINE_IDS)
         self._unanswered, self._late = line, False
         return line
 
@@ -122,7 +124,7 @@ class TurnAssembler:
         if line is None or line.closed:
             if line is not None and not line.stored:
                 self._store(line)
-            line = self._line = _Line(next(self._ids))
+            line = self._line = _Line(next(_LINE_IDS))
             self._unanswered, self._late = line.id, False
         now = time.monotonic()
         line.started = now if line.started is None else line.started
@@ -183,7 +185,7 @@ class TurnAssembler:
             self._store(line)
         elif self._unanswered is None and self._heard:
             # Spoken words not transcribed yet: hold the learner's place before the reply.
-            line = self._line = _Line(next(self._ids))
+            line = self._line = _Line(next(_LINE_IDS))
             self._unanswered = line.id
             self._store(line)
             self._emit(SpeechEnded(at=self._heard_at))  # from the audio: no words to time
@@ -207,8 +209,9 @@ class TurnAssembler:
             self._line.closed = True  # words from now on are the barge-in's
         self._emit(Interrupted())
 
-    def turn_complete(self, idle: bool = True) -> None:
-        """`idle` False: `interactionStatus` IN_PROGRESS, more (late pieces, notes) may follow."""
+    def turn_complete(self, idle: bool = False) -> None:
+        """`idle`: `interactionStatus` IDLE, the server is done with the learner's input. Without
+        it (IN_PROGRESS, or no status at all) late pieces and notes may still follow."""
         line = self._line
         pending = bool(line and line.fragments and not line.stored)
         if self.tutor_active or self.interrupted or pending:

@@ -32,7 +32,7 @@ class Exchange:
     chunks: int
     piece_slots: list[int]
     note_slots: list[int]
-    idle_after_late: bool
+    status: bool  # interactionStatus on turnComplete (3.8), or none (2.5, 3.1)
 
     @property
     def text(self) -> str:
@@ -61,7 +61,7 @@ def exchanges(draw: st.DrawFn) -> Exchange:
         chunks=chunks,
         piece_slots=sorted(draw(st.lists(slot, min_size=pieces, max_size=pieces))),
         note_slots=draw(st.lists(slot, max_size=2)),
-        idle_after_late=draw(st.booleans()),
+        status=draw(st.booleans()),
     )
 
 
@@ -93,9 +93,9 @@ def play(turns: TurnAssembler, k: int, ex: Exchange) -> int | None:
         turns.tutor_fragment(f" r{k}.{chunk}")
     send(ex.chunks)
     late = bool(slots.get(ex.chunks + 1))
-    turns.turn_complete(idle=not late)
+    turns.turn_complete(idle=ex.status and not late)
     send(ex.chunks + 1)
-    if late and ex.idle_after_late:
+    if late and ex.status:  # IN_PROGRESS above, IDLE once the late items are out
         turns.turn_complete(idle=True)
     return typed_id
 
