@@ -72,7 +72,6 @@ export class Transcript {
     if (known) {
       known.querySelector(".turn-text").textContent = text;
       this.onCaption(speaker, text, true);
-      if (this.drafts[speaker]) this.dropDraft(speaker); // its pieces were shown as a draft
       return known;
     }
     // A typed line settles its pending bubble; a spoken one, the speaker's live caption.
