@@ -75,10 +75,8 @@ class ConversationRuntime(TutorEventHandlers):
         self._turn_seq = next_ordinal
         self._last_learner_seq: int | None = None
         self._turn_ids: dict[int, int] = {}
-        # Learner line ids (`tutor.live.turns`) -> ordinals, and the ordinals already written.
-        self._line_seqs: dict[int, int] = {}
-        self._written: set[int] = set()
-        self._held_notes: dict[int, list[dict[str, Any]]] = {}
+        # Learner line ids (`tutor.live.turns`) -> ordinals, ordinals written, notes waiting.
+        self._line_seqs, self._written, self._held_notes = {}, set(), {}
         self._learner_speaking = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pump: asyncio.Task[None] | None = None

@@ -117,6 +117,24 @@ class TutorEventHandlers:
             self._last_learner_seq = seq
             if not amended:
                 self.stats.learner_turn(text)
+        self._write_line(event, seq, text, amended=amended, source=source)
+        await self._send(
+            {
+                "type": "transcript",
+                "speaker": event.speaker,
+                "text": text,
+                "final": True,
+                "turn": seq,
+                "interrupted": event.interrupted,
+                "source": source,
+                "amends": amended,
+            }
+        )
+        await self._activity("turn")
+
+    def _write_line(
+        self, event: ev.Transcript, seq: int, text: str, *, amended: bool, source: str
+    ) -> None:
         started_ms, ended_ms = self._offsets(event)
         fields = {"text": text, "started_ms": started_ms, "ended_ms": ended_ms}
         if amended:  # late transcription completed a stored line: the same row, its new text
@@ -136,19 +154,6 @@ class TutorEventHandlers:
             self._persist(self._record_correction, seq=seq, **job)
         if event.speaker == "learner" and source == "speech" and self._voice and not amended:
             self._persist(self._record_audio, seq=seq, pcm=self._voice.take())
-        await self._send(
-            {
-                "type": "transcript",
-                "speaker": event.speaker,
-                "text": text,
-                "final": True,
-                "turn": seq,
-                "interrupted": event.interrupted,
-                "source": source,
-                "amends": amended,
-            }
-        )
-        await self._activity("turn")
 
     def _line_seq(self, event: ev.Transcript) -> int | None:
         """The ordinal of this line: learner lines keep theirs when amended, and take it when
