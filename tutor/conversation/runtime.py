@@ -75,7 +75,8 @@ class ConversationRuntime(TutorEventHandlers):
         self._turn_seq = next_ordinal
         self._last_learner_seq: int | None = None
         self._turn_ids: dict[int, int] = {}
-        # Learner line ids (`tutor.live.turns`) -> ordinals, ordinals written, notes waiting.
+        # Learner line ids (`tutor.live.turns`) -> ordinals, ordinals written, and notes
+        # waiting for their line's words, by line id.
         self._line_seqs, self._written, self._held_notes = {}, set(), {}
         self._learner_speaking = False
         self._tasks: set[asyncio.Task[Any]] = set()

@@ -41,7 +41,7 @@ class TutorEventHandlers:
     _turn_ids: dict[int, int]
     _line_seqs: dict[int, int]
     _written: set[int]
-    _held_notes: dict[int, list[dict[str, Any]]]
+    _held_notes: dict[int, list[ev.CorrectionNoted]]
     _learner_speaking: bool
     _send: Callable[[dict[str, Any]], Awaitable[None]]
     _send_audio: Callable[[bytes], Awaitable[None]]
@@ -108,7 +108,7 @@ class TutorEventHandlers:
     async def _final_transcript(self, event: ev.Transcript, *, source: str) -> None:
         text = event.text.strip()
         seq = self._line_seq(event)
-        if seq is None or not text:  # nothing to store (yet): an empty line only holds a place
+        if seq is None or not text:  # nothing to store
             return
         amended = seq in self._written
         self._written.add(seq)
@@ -131,6 +131,9 @@ class TutorEventHandlers:
             }
         )
         await self._activity("turn")
+        if event.line is not None and not amended:  # notes that came before the line's words
+            for note in self._held_notes.pop(event.line, []):
+                await self._correction(note)
 
     def _write_line(
         self, event: ev.Transcript, seq: int, text: str, *, amended: bool, source: str
@@ -150,21 +153,19 @@ class TutorEventHandlers:
                 source=source,
                 **fields,
             )
-        for job in self._held_notes.pop(seq, []):  # notes that came before the line's words
-            self._persist(self._record_correction, seq=seq, **job)
         if event.speaker == "learner" and source == "speech" and self._voice and not amended:
             self._persist(self._record_audio, seq=seq, pcm=self._voice.take())
 
     def _line_seq(self, event: ev.Transcript) -> int | None:
-        """The ordinal of this line: learner lines keep theirs when amended, and take it when
-        first seen (an empty reservation included) so the tutor's reply is stored after."""
+        """The ordinal of this line: learner lines keep theirs when amended and take the next
+        one when first seen; an empty line gets none (so ordinals have no gaps)."""
+        if not event.text.strip():
+            return None
         if event.speaker == "learner" and event.line is not None:
             seq = self._line_seqs.get(event.line)
             if seq is not None:
                 return seq
             self._line_seqs[event.line] = self._turn_seq
-        elif not event.text.strip():
-            return None
         self._turn_seq += 1
         return self._turn_seq - 1
 
@@ -187,20 +188,22 @@ class TutorEventHandlers:
             audio_services.turn_store_audio(turn_id=turn_id, pcm16_16k=pcm)
 
     async def _correction(self, event: ev.CorrectionNoted) -> None:
+        if event.line is not None and event.line not in self._line_seqs:
+            # Its line's words have not arrived yet (tutor/live/turns.py): wait for them.
+            self._held_notes.setdefault(event.line, []).append(event)
+            return
         seq = self._note_seq(event.line)
         if seq is None:
             logger.info("conversation %s: correction before any learner turn ignored", self.id)
             return
-        note = {
-            "original": event.original,
-            "corrected": event.corrected,
-            "explanation": event.explanation,
-            "kind": event.kind,
-        }
-        if seq in self._written:
-            self._persist(self._record_correction, seq=seq, **note)
-        else:  # its line holds a place but has no words (no row) yet
-            self._held_notes.setdefault(seq, []).append(note)
+        self._persist(
+            self._record_correction,
+            seq=seq,
+            original=event.original,
+            corrected=event.corrected,
+            explanation=event.explanation,
+            kind=event.kind,
+        )
         await self._send(
             {
                 "type": "correction",

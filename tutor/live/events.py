@@ -26,8 +26,7 @@ class Transcript:
 
     Learner lines carry `line`, the assembler's id for one utterance. A final learner event
     with `amends=True` repeats the whole line after late transcription pieces completed it
-    (the same line, not a new one); a final one with empty text reserves the line's place
-    before the tutor's reply when its words have not arrived yet (`tutor.live.turns`)."""
+    (the same line, not a new one; `tutor.live.turns`)."""
 
     speaker: Speaker
     text: str

@@ -14,8 +14,9 @@ the reply, even after `turnComplete`, and on 3.8 NON_BLOCKING tool calls may too
   the reply's turnComplete (`learner_speech`, from the learner's own audio), `interactionStatus`
   IDLE, or the start of the next reply. Each late fragment re-emits the whole line with
   `amends=True`; the consumer updates the stored turn and its caption instead of adding one;
-- if the learner spoke but no word has arrived when the tutor starts answering, an empty final
-  line reserves its place (so the stored order stays learner, then tutor); its words amend it;
+- if the learner spoke but no word has arrived when the tutor starts answering, the line is
+  reserved: the reply's final tutor line waits until the learner's first words (or evidence
+  that none are coming), so lines are stored learner first, then tutor, with no gap;
 - every note (correction, phrase) carries the line the reply answers. A tool call after
   turnComplete with no new learner input since is a late note of that reply: it never opens a
   tutor turn;
@@ -61,7 +62,8 @@ class _Line:
     fragments: list[str] = field(default_factory=list)
     started: float | None = None
     ended: float | None = None
-    stored: bool = False  # a final Transcript (perhaps an empty reservation) went out
+    stored: bool = False  # its final Transcript went out
+    reserved: bool = False  # its reply began before any of its words arrived
     closed: bool = False  # later fragments start a new line
 
 
@@ -80,6 +82,7 @@ class TurnAssembler:
         # echo arrives must both be recognised.
         self._echoes: deque[tuple[str, float]] = deque(maxlen=8)
         self._echoed: list[str] = []
+        self._held: list[Event] = []  # the tutor's final line, waiting for a reserved line
         self._new_tutor_turn()
 
     def _new_tutor_turn(self) -> None:
@@ -114,15 +117,15 @@ class TurnAssembler:
             self._echoed = []
         self._heard, self._late = True, False
         self._heard_at = time.monotonic()
-        if not self.tutor_active and self._line is not None and self._line.stored:
-            self._line.closed = True
+        if not self.tutor_active:
+            self._close_line()
 
     def learner_fragment(self, text: str, finished: bool = False) -> None:
         if self._is_echo(text):
             return
         line = self._line
         if line is None or line.closed:
-            if line is not None and not line.stored:
+            if line is not None and line.fragments and not line.stored:
                 self._store(line)
             line = self._line = _Line(next(_LINE_IDS))
             self._unanswered, self._late = line.id, False
@@ -134,6 +137,9 @@ class TurnAssembler:
             self._emit(self._final(line, amends=True))
         else:
             self._emit(Transcript(speaker="learner", text=text, final=False, line=line.id))
+            if line.reserved:  # its reply has begun: final now, then the reply's held line
+                self._store(line)
+                self._release()
         if finished:
             line.closed = True
             if not line.stored:
@@ -181,13 +187,15 @@ class TurnAssembler:
         self.tutor_active, self._late = True, False
         self._tutor_started = time.monotonic()
         line = self._line
-        if line is not None and not line.stored and line.fragments:
+        if line is not None and line.reserved:
+            self._close_line()  # the last reply's line never got words: a new reply now
+        elif line is not None and not line.stored and line.fragments:
             self._store(line)
-        elif self._unanswered is None and self._heard:
-            # Spoken words not transcribed yet: hold the learner's place before the reply.
-            line = self._line = _Line(next(_LINE_IDS))
+        if self._unanswered is None and self._heard:
+            # Spoken words not transcribed yet: this reply's final line will wait for them,
+            # so the learner's line is still stored first.
+            line = self._line = _Line(next(_LINE_IDS), reserved=True)
             self._unanswered = line.id
-            self._store(line)
             self._emit(SpeechEnded(at=self._heard_at))  # from the audio: no words to time
         if self._unanswered is not None:
             self._reply_line = self._unanswered
@@ -205,8 +213,7 @@ class TurnAssembler:
 
     def barge_in(self) -> None:
         self.interrupted = True
-        if self._line is not None and self._line.stored:
-            self._line.closed = True  # words from now on are the barge-in's
+        self._close_line()  # words from now on are the barge-in's
         self._emit(Interrupted())
 
     def turn_complete(self, idle: bool = False) -> None:
@@ -221,8 +228,8 @@ class TurnAssembler:
             self._emit(TurnComplete(interrupted=self.interrupted))
             self._new_tutor_turn()
             self._late = True
-        if idle and self._line is not None and self._line.stored:
-            self._line.closed = True  # the server is done with the learner's input
+        if idle:
+            self._close_line()  # the server is done with the learner's input
 
     def cut(self) -> None:
         """The connection is gone: whatever was in flight is final, marked interrupted."""
@@ -231,12 +238,25 @@ class TurnAssembler:
             self._store(line, interrupted=True)
         if line is not None:
             line.closed = True
+        self._release()
         if self.tutor_active:
             self._finish_tutor(True)
             self._emit(TurnComplete(interrupted=True))
         self._new_tutor_turn()
 
     # -- final lines ------------------------------------------------------------------
+
+    def _close_line(self) -> None:
+        """Evidence of a new utterance: the answered (or reserved) line takes no more words."""
+        line = self._line
+        if line is not None and (line.stored or line.reserved):
+            line.closed = True
+            self._release()
+
+    def _release(self) -> None:
+        held, self._held = self._held, []
+        for event in held:
+            self._emit(event)
 
     def _finish_learner(self) -> None:
         line = self._line
@@ -246,7 +266,7 @@ class TurnAssembler:
     def _store(self, line: _Line, *, interrupted: bool = False) -> None:
         line.stored = True
         self._emit(self._final(line, interrupted=interrupted))
-        if line.fragments and not interrupted:
+        if line.fragments and not interrupted and not line.reserved:
             # `at` is when the last learner words arrived: with the first TutorAudio it
             # gives the response latency.
             at = line.ended if line.ended is not None else time.monotonic()
@@ -266,14 +286,18 @@ class TurnAssembler:
 
     def _finish_tutor(self, interrupted: bool) -> None:
         text = join_fragments(self._tutor)
-        if text:
-            self._emit(
-                Transcript(
-                    speaker="tutor",
-                    text=text,
-                    final=True,
-                    interrupted=interrupted,
-                    started_at=self._tutor_started,
-                    ended_at=time.monotonic(),
-                )
-            )
+        if not text:
+            return
+        final = Transcript(
+            speaker="tutor",
+            text=text,
+            final=True,
+            interrupted=interrupted,
+            started_at=self._tutor_started,
+            ended_at=time.monotonic(),
+        )
+        line = self._line
+        if line is not None and line.reserved and not (line.stored or line.closed):
+            self._held.append(final)  # after the learner's line, when its words come
+        else:
+            self._emit(final)

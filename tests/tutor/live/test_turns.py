@@ -157,7 +157,7 @@ def test_a_late_tool_call_keeps_its_line_and_opens_no_tutor_turn() -> None:
     assert _learner_finals(events)[-1][0] != line
 
 
-def test_speech_before_any_word_reserves_the_line_before_the_reply() -> None:
+def test_speech_before_any_word_holds_the_reply_until_the_learners_line() -> None:
     events: list[Event] = []
     turns = TurnAssembler(events.append)
     turns.learner_speech()
@@ -165,13 +165,26 @@ def test_speech_before_any_word_reserves_the_line_before_the_reply() -> None:
     turns.note(PhraseNoted("estar cansado", "to be tired"))
     turns.tutor_fragment("Vale.")
     turns.turn_complete()
+    assert not [e for e in events if isinstance(e, Transcript) and e.final]  # held
     turns.learner_fragment("Estoy cansado.", finished=True)
-    finals = _learner_finals(events)
-    line = finals[0][0]
-    assert finals == [(line, "", False), (line, "Estoy cansado.", True)]
+    finals = [e for e in events if isinstance(e, Transcript) and e.final]
+    assert [(e.speaker, e.text) for e in finals] == [
+        ("learner", "Estoy cansado."),
+        ("tutor", "Vale."),
+    ]
     [note] = [e for e in events if isinstance(e, PhraseNoted)]
-    assert note.line == line is not None
-    assert isinstance(events[1], SpeechEnded)
+    assert note.line == finals[0].line is not None
+    assert isinstance(events[0], SpeechEnded)  # timed from the learner's audio
+
+
+def test_a_reserved_line_that_gets_no_words_releases_the_reply() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_speech()  # a cough: the model answers, nobody transcribes anything
+    turns.tutor_fragment("¿Perdón?")
+    turns.turn_complete(idle=True)
+    finals = [e for e in events if isinstance(e, Transcript) and e.final]
+    assert [(e.speaker, e.text) for e in finals] == [("tutor", "¿Perdón?")]
 
 
 def test_an_unechoed_typed_line_never_swallows_later_speech() -> None:
