@@ -136,6 +136,17 @@ def conversation_record_turn(
     return turn
 
 
+def conversation_amend_turn(
+    *, conversation_id: UUID, ordinal: int, text: str, started_ms: int = 0, ended_ms: int = 0
+) -> None:
+    """Complete a stored turn's text: the live transcription of one utterance may finish after
+    the tutor has answered (tutor/live/turns.py). The row keeps its ordinal and its notes."""
+    started_ms = max(0, int(started_ms))
+    Turn.objects.filter(conversation_id=conversation_id, ordinal=ordinal).update(
+        text=text.strip()[:TEXT_LIMIT], ended_ms=max(started_ms, int(ended_ms))
+    )
+
+
 @transaction.atomic
 def _append_turn(turn: Turn) -> Turn:
     Conversation.objects.select_for_update().only("pk").get(pk=turn.conversation_id)

@@ -234,7 +234,10 @@ class Conversation {
     }
     this.transcript.final(msg);
     const { speaker, text, turn, interrupted, source } = msg;
-    this.debug.captions.push({ speaker, text, turn, interrupted, source });
+    // A line completed by late transcription replaces its own entry, not a new one.
+    const known = msg.amends && this.debug.captions.find((c) => c.turn === turn);
+    if (known) known.text = text;
+    else this.debug.captions.push({ speaker, text, turn, interrupted, source });
   }
 
   dropped() {

@@ -7,6 +7,7 @@ script's next line (with a deliberate mistake), which is what these tests compar
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,15 @@ def _captions(page: Page, speaker: str) -> list[str]:
     return [_normal(c["text"]) for c in debug_state(page)["captions"] if c["speaker"] == speaker]
 
 
+def _settled_captions(page: Page, speaker: str, expected: list[str]) -> list[str]:
+    """The speaker's captions once they equal `expected`, or as they stand after WAIT_MS: the
+    transcription of a line may be completed after its reply (docs/gemini-live.md §10)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while (shown := _captions(page, speaker)) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return shown
+
+
 @pytest.mark.smoke
 def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     server: str,
@@ -79,17 +89,21 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     page.click("#talk-button")
     learner = page.locator(".turn-learner[data-turn]").first
     expect(learner).to_be_visible(timeout=WAIT_MS)
+    # The microphone is live while the learner is heard (checked now: the 12 s trial may be
+    # over once a late, NON_BLOCKING correction has arrived).
+    state = debug_state(page)
+    assert state["capturedFrames"] > 0
+    assert state["mic"] == "on"
     heard = [line for s in emulator_control.sessions() for line in s["learner_turns"]]
-    assert _normal(learner.locator(".turn-text").inner_text()) in map(_normal, heard)
+    # The transcription may finish after the tutor began (docs/gemini-live.md §10): the
+    # caption settles early and is then completed in place, so wait for the whole line.
+    expect(learner.locator(".turn-text")).to_have_text(heard[0], timeout=WAIT_MS)
     card = learner.locator(".correction")
     expect(card.locator("del")).to_have_text("soy")
     expect(card.locator("ins")).to_have_text("estoy")
     expect(page.locator("#phrases .phrase-text")).to_have_text(["estar cansado"])
     # At least half a second of the tutor's voice left the playback worklet.
     page.wait_for_function("() => window.tertulia.playedSamples > 12000", timeout=WAIT_MS)
-    state = debug_state(page)
-    assert state["capturedFrames"] > 0
-    assert state["mic"] == "on"
     screenshot(page, "02-trial-captioned-and-corrected")
 
     invite = page.locator("#invite")
@@ -125,8 +139,9 @@ def test_a_learner_loses_no_caption_when_the_upstream_says_goaway(
     assert ours[1]["resumed_from"] in ours[0]["handles_issued"]
     said = [_normal(t) for s in ours for t in s["learner_turns"]]
     answered = [_normal(t) for s in ours for t in s["tutor_turns"]]
-    assert _captions(page, "learner") == said
+    assert _settled_captions(page, "learner", said) == said
     assert _captions(page, "tutor") == answered
+    state = debug_state(page)
     shown = [_normal(line["text"]) for line in state["transcript"]]
     assert shown == [_normal(c["text"]) for c in state["captions"]]
     expect(page.locator(".target.used")).to_have_text(["trabajé mucho — used"])

@@ -17,6 +17,7 @@ from django.test import override_settings
 
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator
+from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.voice import synthesize
 from tutor.live import upstream
 from tutor.routing import websocket_urlpatterns
@@ -39,6 +40,23 @@ async def no_runtime_leaks() -> AsyncIterator[None]:
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     async with Emulator(pace=0, silence_ms=300) as emu:
+        with override_settings(
+            GOOGLE_GEMINI_BASE_URL=emu.base_url, GEMINI_CA_FILE=emu.ca_file, GEMINI_API_KEY=""
+        ):
+            upstream.client.cache_clear()
+            yield emu
+    upstream.client.cache_clear()
+
+
+# Seeds of the realistic emulator for the key spoken-loop tests: each one scatters the input
+# transcription and the NON_BLOCKING calls differently around the reply (see scatter.py).
+SEEDS = (3, 17, 2024)
+
+
+@pytest.fixture(params=SEEDS, ids=lambda seed: f"seed{seed}")
+async def seeded_emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
+    behaviour = Behaviour(seed=request.param)
+    async with Emulator(pace=0, silence_ms=300, behaviour=behaviour) as emu:
         with override_settings(
             GOOGLE_GEMINI_BASE_URL=emu.base_url, GEMINI_CA_FILE=emu.ca_file, GEMINI_API_KEY=""
         ):

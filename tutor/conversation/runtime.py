@@ -82,6 +82,9 @@ class ConversationRuntime(TutorEventHandlers):
         self._turn_seq = next_ordinal
         self._last_learner_seq: int | None = None
         self._turn_ids: dict[int, int] = {}
+        # Learner line ids (`tutor.live.turns`) -> ordinals, ordinals written, and notes
+        # waiting for their line's words, by line id.
+        self._line_seqs, self._written, self._held_notes = {}, set(), {}
         self._learner_speaking = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pump: asyncio.Task[None] | None = None
@@ -155,6 +158,9 @@ class ConversationRuntime(TutorEventHandlers):
             self._mark_first_activity()
         if not is_silence(pcm16_16k, threshold_dbfs=-45.0):
             self.stats.learner_audio(len(pcm16_16k) / LEARNER_BYTES_PER_SECOND)
+            # Before it goes upstream: the transcription of these words can only come later,
+            # so a fragment after this, and after the reply's end, starts a new line.
+            self.tutor.heard_speech()
         if self._voice is not None:
             self._voice.add(pcm16_16k)
         await self.tutor.send_audio(pcm16_16k)
@@ -166,9 +172,10 @@ class ConversationRuntime(TutorEventHandlers):
         if self._first_activity_at is None:
             self._mark_first_activity()
         now = time.monotonic()
-        final = ev.Transcript("learner", text, final=True, started_at=now, ended_at=now)
+        line = self.tutor.typed_line(text)  # its id first: notes about it name it
+        final = ev.Transcript("learner", text, True, started_at=now, ended_at=now, line=line)
         await self._final_transcript(final, source="typed")
-        await self.tutor.send_text(text)
+        await self.tutor.send_text(text, registered=True)
 
     async def end_audio(self) -> None:
         if not self.ended:

@@ -42,6 +42,9 @@ class TutorEventHandlers:
     _turn_seq: int
     _last_learner_seq: int | None
     _turn_ids: dict[int, int]
+    _line_seqs: dict[int, int]
+    _written: set[int]
+    _held_notes: dict[int, list[ev.CorrectionNoted]]
     _learner_speaking: bool
     _send: Callable[[dict[str, Any]], Awaitable[None]]
     _send_audio: Callable[[bytes], Awaitable[None]]
@@ -107,27 +110,17 @@ class TutorEventHandlers:
 
     async def _final_transcript(self, event: ev.Transcript, *, source: str) -> None:
         text = event.text.strip()
-        if not text:
+        seq = self._line_seq(event)
+        if seq is None or not text:  # nothing to store
             return
-        seq = self._turn_seq
-        self._turn_seq += 1
+        amended = seq in self._written
+        self._written.add(seq)
         if event.speaker == "learner":
             self._learner_speaking = False
             self._last_learner_seq = seq
-            self.stats.learner_turn(text)
-        started_ms, ended_ms = self._offsets(event)
-        self._persist(
-            self._record_turn,
-            seq=seq,
-            speaker=event.speaker,
-            text=text,
-            started_ms=started_ms,
-            ended_ms=ended_ms,
-            interrupted=event.interrupted,
-            source=source,
-        )
-        if event.speaker == "learner" and source == "speech" and self._voice is not None:
-            self._persist(self._record_audio, seq=seq, pcm=self._voice.take())
+            if not amended:
+                self.stats.learner_turn(text)
+        self._write_line(event, seq, text, amended=amended, source=source)
         await self._send(
             {
                 "type": "transcript",
@@ -137,11 +130,49 @@ class TutorEventHandlers:
                 "turn": seq,
                 "interrupted": event.interrupted,
                 "source": source,
+                "amends": amended,
             }
         )
         if event.speaker == "learner" and self.targets.heard(text):
             await self._send(self.targets.event())
         await self._activity("turn")
+        if event.line is not None and not amended:  # notes that came before the line's words
+            for note in self._held_notes.pop(event.line, []):
+                await self._correction(note)
+
+    def _write_line(
+        self, event: ev.Transcript, seq: int, text: str, *, amended: bool, source: str
+    ) -> None:
+        started_ms, ended_ms = self._offsets(event)
+        fields = {"text": text, "started_ms": started_ms, "ended_ms": ended_ms}
+        if amended:  # late transcription completed a stored line: the same row, its new text
+            self._persist(
+                services.conversation_amend_turn, conversation_id=self.id, ordinal=seq, **fields
+            )
+        else:
+            self._persist(
+                self._record_turn,
+                seq=seq,
+                speaker=event.speaker,
+                interrupted=event.interrupted,
+                source=source,
+                **fields,
+            )
+        if event.speaker == "learner" and source == "speech" and self._voice and not amended:
+            self._persist(self._record_audio, seq=seq, pcm=self._voice.take())
+
+    def _line_seq(self, event: ev.Transcript) -> int | None:
+        """The ordinal of this line: learner lines keep theirs when amended and take the next
+        one when first seen; an empty line gets none (so ordinals have no gaps)."""
+        if not event.text.strip():
+            return None
+        if event.speaker == "learner" and event.line is not None:
+            seq = self._line_seqs.get(event.line)
+            if seq is not None:
+                return seq
+            self._line_seqs[event.line] = self._turn_seq
+        self._turn_seq += 1
+        return self._turn_seq - 1
 
     def _offsets(self, event: ev.Transcript) -> tuple[int, int]:
         def offset(at: float | None) -> int:
@@ -162,7 +193,11 @@ class TutorEventHandlers:
             audio_services.turn_store_audio(turn_id=turn_id, pcm16_16k=pcm)
 
     async def _correction(self, event: ev.CorrectionNoted) -> None:
-        seq = self._last_learner_seq
+        if event.line is not None and event.line not in self._line_seqs:
+            # Its line's words have not arrived yet (tutor/live/turns.py): wait for them.
+            self._held_notes.setdefault(event.line, []).append(event)
+            return
+        seq = self._note_seq(event.line)
         if seq is None:
             logger.info("conversation %s: correction before any learner turn ignored", self.id)
             return
@@ -185,6 +220,11 @@ class TutorEventHandlers:
                 "diff": correction_diff(event.original, event.corrected, self.language),
             }
         )
+
+    def _note_seq(self, line: int | None) -> int | None:
+        """The turn a note is about: its line's, else the learner's latest."""
+        seq = self._line_seqs.get(line) if line is not None else None
+        return self._last_learner_seq if seq is None else seq
 
     def _record_correction(self, *, seq: int, **fields: Any) -> None:
         turn_id = self._turn_ids.get(seq)

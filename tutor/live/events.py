@@ -22,7 +22,11 @@ class TutorAudio:
 @dataclass(frozen=True, slots=True)
 class Transcript:
     """Caption text. Partial events carry the new fragment only; a final event carries the
-    whole turn, once, when the turn is over (for the learner: when the tutor starts to answer)."""
+    whole turn, when the turn is over (for the learner: when the tutor starts to answer).
+
+    Learner lines carry `line`, the assembler's id for one utterance. A final learner event
+    with `amends=True` repeats the whole line after late transcription pieces completed it
+    (the same line, not a new one; `tutor.live.turns`)."""
 
     speaker: Speaker
     text: str
@@ -30,6 +34,8 @@ class Transcript:
     interrupted: bool = False
     started_at: float | None = None
     ended_at: float | None = None
+    line: int | None = field(default=None, compare=False)  # an id, not content
+    amends: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +52,13 @@ class TurnComplete:
 
 @dataclass(frozen=True, slots=True)
 class CorrectionNoted:
-    """The tutor called `note_correction`; it refers to the learner's latest final turn."""
+    """The tutor called `note_correction` about learner line `line` (None: the latest)."""
 
     original: str
     corrected: str
     explanation: str
     kind: str
+    line: int | None = field(default=None, compare=False)  # an id, not content
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,7 @@ class PhraseNoted:
 
     text: str
     translation: str
+    line: int | None = field(default=None, compare=False)  # an id, not content
 
 
 @dataclass(frozen=True, slots=True)

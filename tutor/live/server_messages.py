@@ -17,7 +17,7 @@ from google.genai import types
 from google.genai.live import AsyncSession
 
 from tutor.live.config import LiveSettings
-from tutor.live.events import Event, Usage
+from tutor.live.events import CorrectionNoted, Event, PhraseNoted, Usage
 from tutor.live.turns import TurnAssembler, note_event
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,9 @@ class ServerMessageHandlers:
         content = message.server_content or types.LiveServerContent()
         if content.interrupted:
             self._turn.barge_in()
-        if content.input_transcription and content.input_transcription.text:
-            self._turn.learner_fragment(content.input_transcription.text)
+        heard = content.input_transcription
+        if heard and heard.text:
+            self._turn.learner_fragment(heard.text, finished=bool(heard.finished))
         if content.model_turn:
             self._handle_model_turn(content.model_turn)
         if content.output_transcription and content.output_transcription.text:
@@ -65,7 +66,7 @@ class ServerMessageHandlers:
         if message.usage_metadata:
             self._handle_usage_metadata(message.usage_metadata)
         if content.turn_complete:
-            self._handle_turn_complete()
+            self._handle_turn_complete(content)
 
     def _handle_model_turn(self, model_turn: types.Content) -> None:
         for part in model_turn.parts or []:
@@ -76,14 +77,16 @@ class ServerMessageHandlers:
     async def _handle_tool_call(
         self, session: AsyncSession, call: types.LiveServerToolCall
     ) -> None:
-        self._turn.tutor_answering()  # the learner's final line must precede its corrections
+        # The learner's final line precedes its notes; on 3.8 a NON_BLOCKING call may come after
+        # turnComplete, when it is a late note of the last reply (`TurnAssembler.note`).
+        self._turn.tool_call()
         responses = []
         for fc in call.function_calls or []:
             event, result = note_event(fc.name or "", fc.args or {})
-            if event is None:
-                log.warning("Ignored tool call %s: %s", fc.name, result)
+            if isinstance(event, CorrectionNoted | PhraseNoted):
+                self._turn.note(event)
             else:
-                self._emit(event)
+                log.warning("Ignored tool call %s: %s", fc.name, result)
             if not fc.id:  # unanswerable: the SDK refuses a response without an id (§3)
                 continue
             responses.append(
@@ -124,8 +127,14 @@ class ServerMessageHandlers:
             )
         )
 
-    def _handle_turn_complete(self) -> None:
-        self._turn.turn_complete()
+    def _handle_turn_complete(self, content: types.LiveServerContent) -> None:
+        # interactionStatus IN_PROGRESS: "more model output may follow" (late transcription,
+        # NON_BLOCKING calls); only IDLE says the server is done (§4.3). Models without the
+        # field (2.5, 3.1) give no such evidence: the learner's next speech closes the line.
+        idle = content.interaction_status == types.InteractionStatus.IDLE
+        if content.turn_complete_reason:
+            log.info("turnComplete: %s", content.turn_complete_reason)
+        self._turn.turn_complete(idle=idle)
         # The handle that covers this turn comes after turnComplete: until it does, resuming
         # would give a session that never heard the turn.
         self._handle_current = False

@@ -120,10 +120,20 @@ class LiveTutor(ServerMessageHandlers):
         else:
             self._uplink.sent_audio(pcm16_16k)
 
-    async def send_text(self, text: str) -> None:
+    def typed_line(self, text: str) -> int:
+        """Register a typed line before sending it: its id, which notes about it will carry."""
+        return self._turn.typed(text)
+
+    def heard_speech(self) -> None:
+        """The learner's own audio has speech: after a reply, a new utterance (`turns`)."""
+        self._turn.learner_speech()
+
+    async def send_text(self, text: str, *, registered: bool = False) -> None:
         """A typed learner message (realtime text, so it works on every Live model). The
-        consumer records it as the learner's line; an echoed transcription is not re-emitted."""
-        self._turn.typed(text)
+        consumer records it as the learner's line; an echoed transcription is not re-emitted.
+        `registered`: `typed_line` was already called for it."""
+        if not registered:
+            self._turn.typed(text)
         self._history.append(("learner", text))
         session = self._live_session()
         if session is None:

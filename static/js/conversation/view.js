@@ -66,7 +66,14 @@ export class Transcript {
   }
 
   // A final turn: the speaker's caption settles (or a new turn appears) with its sequence number.
-  final({ speaker, text, turn, interrupted, source }) {
+  final({ speaker, text, turn, interrupted, source, amends }) {
+    // A line completed by late transcription (`amends`) updates its own caption in place.
+    const known = amends && turn != null && this.list.querySelector(`.turn[data-turn="${turn}"]`);
+    if (known) {
+      known.querySelector(".turn-text").textContent = text;
+      this.onCaption(speaker, text, true);
+      return known;
+    }
     // A typed line settles its pending bubble; a spoken one, the speaker's live caption.
     let item = source === "typed" ? this.findPendingTyped(speaker, text) : this.drafts[speaker];
     if (source !== "typed") {

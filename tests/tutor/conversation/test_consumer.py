@@ -81,12 +81,16 @@ async def test_the_spoken_loop_is_heard_answered_corrected_and_stored(
     reply = await client.until(lambda e: final("tutor")(e) and e["turn"] > learner["turn"])
     assert reply["text"]
     assert len(client.audio) > 48000  # more than a second of 24 kHz PCM16 tutor speech
+    heard = emulator.sessions[0].learner_turns[0]
+    # However the transcription was cut and ordered, the line ends up whole, on its own turn.
+    whole = await client.until(lambda e: final("learner")(e) and e["text"] == heard)
+    assert whole["turn"] == learner["turn"]
     await client.send(type="end")
     assert await client.closed() == 1000
 
     turns = await _turns(conversation)
     assert [(o, s) for o, s, _, _ in turns] == [(0, "tutor"), (1, "learner"), (2, "tutor")]
-    assert turns[1][3] == learner["text"]
+    assert turns[1][3] == heard  # completed in place, not stored as a second line
     stored = await database_sync_to_async(
         lambda: list(
             Correction.objects.filter(turn__conversation=conversation).values_list(

@@ -12,6 +12,7 @@ from google import genai
 from google.genai import types
 
 from tutor.emulator import Emulator
+from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.voice import synthesize
 
 MODEL = "gemini-3.1-flash-live-preview"
@@ -42,6 +43,14 @@ NOTE_PHRASE = types.FunctionDeclaration(
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     async with Emulator(pace=0) as emu:
+        yield emu
+
+
+@pytest.fixture
+async def orderly_emulator() -> AsyncIterator[Emulator]:
+    """The old tidy order (whole input transcription, then the calls, then the audio), for
+    the tests that pin that sequence on purpose; the default emulator scatters them by seed."""
+    async with Emulator(pace=0, behaviour=Behaviour(orderly=True)) as emu:
         yield emu
 
 

@@ -20,6 +20,7 @@ from tests.tutor.emulator.conftest import (
     speech,
 )
 from tutor.emulator import Emulator
+from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import new_state, plan_greeting
 from tutor.emulator.scripts import load
 from tutor.emulator.turns import CHUNK_BYTES, WPM
@@ -55,7 +56,10 @@ async def test_the_greeting_is_a_voice_not_silence(emulator: Emulator) -> None:
     assert np.sqrt(np.mean(samples**2)) > 1000
 
 
-async def test_a_spoken_turn_is_transcribed_corrected_and_answered(emulator: Emulator) -> None:
+async def test_a_spoken_turn_is_transcribed_corrected_and_answered(
+    orderly_emulator: Emulator,
+) -> None:
+    emulator = orderly_emulator  # pins the tidy sequence
     async with make_client(emulator).aio.live.connect(model=MODEL, config=live_config()) as s:
         await greet(s)
         await say(s, speech(STEP.learner) + silence(1.0))
@@ -110,7 +114,8 @@ async def test_the_tutor_stays_silent_until_the_blocking_tool_call_is_answered(
         assert (await waiting).data
 
 
-async def test_typed_text_is_echoed_and_its_error_corrected(emulator: Emulator) -> None:
+async def test_typed_text_is_echoed_and_its_error_corrected(orderly_emulator: Emulator) -> None:
+    emulator = orderly_emulator  # pins the tidy sequence
     async with make_client(emulator).aio.live.connect(model=MODEL, config=live_config()) as s:
         await greet(s)
         await s.send_realtime_input(text="Hoy soy cansada.")
@@ -149,7 +154,8 @@ def plan_greeting_text() -> str:
     return plan_greeting(new_state("es-ES", live_config().system_instruction)).reply
 
 
-async def test_speech_during_a_pending_tool_call_cancels_it(emulator: Emulator) -> None:
+async def test_speech_during_a_pending_tool_call_cancels_it(orderly_emulator: Emulator) -> None:
+    emulator = orderly_emulator  # pins the tidy sequence
     async with make_client(emulator).aio.live.connect(model=MODEL, config=live_config()) as s:
         await greet(s)
         await say(s, speech(STEP.learner) + silence(1.0))
@@ -177,3 +183,29 @@ async def test_3_x_models_may_carry_a_caption_on_an_audio_event(emulator: Emulat
     async with make_client(emulator).aio.live.connect(model=MODEL, config=live_config()) as s:
         turn = await greet(s)
     assert any(c.model_turn and c.output_transcription for c in turn.contents())
+
+
+async def _spoken_turn(seed: int) -> tuple[list[str], list[dict[str, object]]]:
+    """One spoken turn on 3.8 (NON_BLOCKING calls, interactionStatus)."""
+    async with Emulator(pace=0, behaviour=Behaviour(seed=seed)) as emu:
+        client = make_client(emu).aio.live
+        async with client.connect(model="gemini-3.8-live", config=live_config()) as s:
+            await greet(s)
+            await say(s, speech(STEP.learner) + silence(1.0))
+            # receive() runs to interactionStatus IDLE: late pieces and calls are inside it.
+            turn = await next_turn(s)
+        record = emu.sessions[0]
+    assert turn.heard == STEP.learner  # however cut and placed, every word arrives once
+    assert record.learner_turns == [STEP.learner]
+    return turn.kinds(), [{k: v for k, v in c.items() if k != "id"} for c in record.tool_calls_sent]
+
+
+async def test_realistic_orderings_are_reproducible_by_seed_and_vary_between_seeds() -> None:
+    """The default scatters input pieces and NON_BLOCKING calls; the same seed replays it."""
+    first = await _spoken_turn(7)
+    assert first == await _spoken_turn(7)
+    draws = [first] + [await _spoken_turn(seed) for seed in (1, 2, 3, 4)]
+    assert len({tuple(kinds) for kinds, _ in draws}) > 1  # not one fixed order
+    wheres = {call["where"] for _, calls in draws for call in calls}
+    assert wheres - {"before"}  # calls also during, after or late
+    assert all(call["learner_turn"] == 0 for _, calls in draws for call in calls)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.live.events import CorrectionNoted, Event, PhraseNoted, Transcript, TurnComplete
+from tutor.live.events import (
+    CorrectionNoted,
+    Event,
+    PhraseNoted,
+    SpeechEnded,
+    Transcript,
+    TurnComplete,
+)
 from tutor.live.turns import TurnAssembler, join_fragments, note_event
 
 
@@ -98,3 +105,96 @@ def test_speech_that_only_starts_like_the_typed_text_is_kept_whole() -> None:
     turns.tutor_answering()
     assert finals_and_partials(events)[-1] == ("Yo soy feliz", True)
     assert len(events) == 5  # three partials, the final line, SpeechEnded
+
+
+def _learner_finals(events: list[Event]) -> list[tuple[int | None, str, bool]]:
+    return [
+        (e.line, e.text, e.amends)
+        for e in events
+        if isinstance(e, Transcript) and e.final and e.speaker == "learner"
+    ]
+
+
+def test_words_after_the_reply_began_complete_the_same_line() -> None:
+    """The reported bug: one sentence stored as two learner turns."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_speech()
+    turns.learner_fragment("Me gusta leer libros")
+    turns.tutor_audio(b"\x00\x00")
+    turns.learner_fragment(" y escuchar a la música.")
+    turns.tutor_fragment("¡Qué bien!")
+    turns.turn_complete()
+    finals = _learner_finals(events)
+    line = finals[0][0]
+    assert finals == [
+        (line, "Me gusta leer libros", False),
+        (line, "Me gusta leer libros y escuchar a la música.", True),
+    ]
+    tutor = [e for e in events if isinstance(e, Transcript) and e.final and e.speaker == "tutor"]
+    assert [t.text for t in tutor] == ["¡Qué bien!"]
+
+
+def test_a_late_tool_call_keeps_its_line_and_opens_no_tutor_turn() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_speech()
+    turns.learner_fragment("Yo soy cansado")
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete(idle=False)  # IN_PROGRESS: more may follow
+    turns.tool_call()
+    turns.note(CorrectionNoted("soy", "estoy", "", "grammar"))
+    turns.learner_fragment(" hoy.")
+    turns.turn_complete(idle=True)  # IDLE: the server is done with the learner's input
+    assert not turns.tutor_active
+    assert sum(isinstance(e, TurnComplete) for e in events) == 1
+    [note] = [e for e in events if isinstance(e, CorrectionNoted)]
+    [(line, _, _), (same, text, amends)] = _learner_finals(events)
+    assert note.line == line == same and (text, amends) == ("Yo soy cansado hoy.", True)
+    turns.learner_fragment("Adiós")  # after IDLE: a new line
+    turns.tutor_audio(b"\x00\x00")
+    assert _learner_finals(events)[-1][1:] == ("Adiós", False)
+    assert _learner_finals(events)[-1][0] != line
+
+
+def test_speech_before_any_word_holds_the_reply_until_the_learners_line() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_speech()
+    turns.tool_call()
+    turns.note(PhraseNoted("estar cansado", "to be tired"))
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete()
+    assert not [e for e in events if isinstance(e, Transcript) and e.final]  # held
+    turns.learner_fragment("Estoy cansado.", finished=True)
+    finals = [e for e in events if isinstance(e, Transcript) and e.final]
+    assert [(e.speaker, e.text) for e in finals] == [
+        ("learner", "Estoy cansado."),
+        ("tutor", "Vale."),
+    ]
+    [note] = [e for e in events if isinstance(e, PhraseNoted)]
+    assert note.line == finals[0].line is not None
+    assert isinstance(events[0], SpeechEnded)  # timed from the learner's audio
+
+
+def test_a_reserved_line_that_gets_no_words_releases_the_reply() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_speech()  # a cough: the model answers, nobody transcribes anything
+    turns.tutor_fragment("¿Perdón?")
+    turns.turn_complete(idle=True)
+    finals = [e for e in events if isinstance(e, Transcript) and e.final]
+    assert [(e.speaker, e.text) for e in finals] == [("tutor", "¿Perdón?")]
+
+
+def test_an_unechoed_typed_line_never_swallows_later_speech() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    typed = turns.typed("Hola")
+    turns.tutor_fragment("¡Hola!")
+    turns.turn_complete()
+    turns.learner_speech()
+    turns.learner_fragment("Hola")
+    turns.tutor_audio(b"\x00\x00")
+    [(line, text, amends)] = _learner_finals(events)
+    assert (text, amends) == ("Hola", False) and line != typed
