@@ -237,6 +237,9 @@ def reconcile(sessions: list[dict[str, Any]], sent: dict[str, list[str]]) -> dic
         counts["learner turns stored"] += len(stored_learner)
         counts["learner turns lost"] += sum(1 for line in lines if line not in stored_learner)
         counts["learner turns duplicated"] += len(stored_learner) - len(set(stored_learner))
+        # A stored learner line that is not one the learner sent: a line split in two (or
+        # run together) by late transcription pieces.
+        counts["learner turns split"] += sum(1 for line in stored_learner if line not in lines)
         stored_tutor = [t for _, s, t in turns if s == "tutor"]
         counts["tutor turns spoken by the emulator"] += len(spoken.get(cid, []))
         counts["tutor turns stored"] += len(stored_tutor)
@@ -307,11 +310,12 @@ def run(args: argparse.Namespace) -> None:
         for k in (
             "learner turns lost",
             "learner turns duplicated",
+            "learner turns split",
             "tutor turns lost",
             "ordinal gaps",
         )
     )
-    print("RESULT:", "no turn lost or duplicated" if bad == 0 else f"{bad} problems")
+    print("RESULT:", "no turn lost, duplicated or split" if bad == 0 else f"{bad} problems")
 
 
 def main() -> None:
