@@ -11,13 +11,24 @@ the few tests that pin a sequence on purpose.
 
 from __future__ import annotations
 
+import os
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+
+def env_seed() -> int | None:
+    """EMULATOR_SEED, to run a whole test suite (or `make run`) under one chosen seed."""
+    raw = os.environ.get("EMULATOR_SEED", "").strip()
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        raise SystemExit(f"EMULATOR_SEED must be a whole number, not {raw!r}") from None
 
 
 @dataclass(frozen=True)
 class Behaviour:
-    seed: int = 0
+    # Emulators made without a seed use EMULATOR_SEED, else 0: a test run is reproducible.
+    seed: int = field(default_factory=lambda: env_seed() or 0)
     orderly: bool = False
     # The real service ends a connection after about ten minutes and warns with goAway about
     # a minute ahead (docs/gemini-live.md §5.1).

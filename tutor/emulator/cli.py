@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Protocol
 
-from tutor.emulator.behaviour import Behaviour
+from tutor.emulator.behaviour import Behaviour, env_seed
 from tutor.emulator.server import Emulator
 
 
@@ -59,8 +59,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def behaviour_from(args: argparse.Namespace | dict[str, object]) -> Behaviour:
     options = vars(args) if isinstance(args, argparse.Namespace) else args
     seed = options.get("seed")
+    if not isinstance(seed, int):  # --seed, else EMULATOR_SEED, else a new one (printed)
+        chosen = env_seed()
+        seed = chosen if chosen is not None else secrets.randbelow(1_000_000)
     return Behaviour(
-        seed=int(seed) if isinstance(seed, int) else secrets.randbelow(1_000_000),
+        seed=seed,
         orderly=bool(options.get("orderly")),
         connection_seconds=float(options["connection_seconds"]),  # type: ignore[arg-type]
         goaway_notice=float(options["goaway_notice"]),  # type: ignore[arg-type]
