@@ -101,9 +101,9 @@ class TurnAssembler:
 
     def typed(self, text: str) -> int:
         """A typed line (recorded by the consumer): its line id, for the notes about it."""
-        if self._late:  # a reply ended since the last line: its echo would have come
-            self._echoes.clear()
-            self._echoed = []
+        # Earlier lines keep waiting for their echoes: the echo of a typed line may come after
+        # its reply's turnComplete, up to the next turn, which is this line's (gemini-live.md
+        # §10). Real speech (`learner_speech`), a newer line's echo or the deadline ends them.
         self._echoes.append((normal(text), time.monotonic() + ECHO_SECONDS))
         line = next(_LINE_IDS)
         self._unanswered, self._late = line, False
@@ -153,10 +153,12 @@ class TurnAssembler:
         if not self._echoes:
             return False
         heard = normal(join_fragments([*self._echoed, text]))
-        while (
-            not self._echoed and len(self._echoes) > 1 and not self._echoes[0][0].startswith(heard)
-        ):
-            self._echoes.popleft()  # an earlier typed line that was never echoed
+        if not self._echoed:
+            # The newest waiting line this piece can begin: older ones were never echoed. When
+            # a piece could begin several ("gusta" of "gusta" and of "gusta me"), the newer wins.
+            fits = [i for i, (line, _) in enumerate(self._echoes) if line.startswith(heard)]
+            for _ in range(fits[-1] if fits else len(self._echoes) - 1):
+                self._echoes.popleft()
         if self._echoes[0][0].startswith(heard):
             self._echoed.append(text)
             if heard == self._echoes[0][0]:

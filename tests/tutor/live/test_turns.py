@@ -96,6 +96,35 @@ def test_two_lines_typed_before_their_echoes_arrive_are_both_recognised() -> Non
     assert finals_and_partials(events) == []
 
 
+def test_an_echo_that_comes_after_its_reply_and_the_next_typed_line_is_still_an_echo() -> None:
+    """Found by the consumer fuzz test under emulator seed 1: the echo of a typed line came
+    after its reply's turnComplete and after the next line was typed, and was stored as speech
+    run together with the next line's echo."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Yo estoy bien")
+    turns.tutor_fragment("¡Qué bien!")
+    turns.turn_complete()
+    turns.typed("0")
+    for fragment in ("Yo estoy", " bien", "0"):  # the late echo, then the next line's
+        turns.learner_fragment(fragment)
+    turns.tutor_answering()
+    assert finals_and_partials(events) == [("¡Qué bien!", False), ("¡Qué bien!", True)]
+
+
+def test_a_piece_that_could_begin_two_echoes_belongs_to_the_newer_line() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("gusta")  # never echoed
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete()
+    turns.typed("gusta Me")
+    for fragment in ("gusta", " Me"):
+        turns.learner_fragment(fragment)
+    turns.tutor_answering()
+    assert _learner_finals(events) == []
+
+
 def test_speech_that_only_starts_like_the_typed_text_is_kept_whole() -> None:
     events: list[Event] = []
     turns = TurnAssembler(events.append)
