@@ -123,7 +123,7 @@ def start_emulator(workdir: Path) -> tuple[subprocess.Popen[str], dict[str, str]
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=(workdir / "emulator.log").open("w"),  # its seed, and why it stopped if it did
         text=True,
     )
     assert proc.stdout is not None

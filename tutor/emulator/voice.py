@@ -68,8 +68,19 @@ class _Espeak:
             return b"".join(self._chunks)
 
 
-@functools.cache
+_ENGINE_LOCK = threading.Lock()
+
+
 def _engine() -> _Espeak | None:
+    # functools.cache does not stop two threads from making the engine at once: many
+    # connections' first lines are synthesized together (asyncio.to_thread), and two
+    # espeak_Initialize calls at once corrupted the heap under bench/soak.py.
+    with _ENGINE_LOCK:
+        return _make_engine()
+
+
+@functools.cache
+def _make_engine() -> _Espeak | None:
     try:
         return _Espeak()
     except (OSError, ImportError, RuntimeError, AttributeError) as exc:
