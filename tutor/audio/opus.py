@@ -10,9 +10,9 @@ import av
 import av.error
 import numpy as np
 
+from tutor.audio.frames import OPUS_RATES
 from tutor.audio.resample import AudioFormatError, InputResampler, check_length, check_rate
 
-OPUS_RATES = (8_000, 12_000, 16_000, 24_000, 48_000)  # Hz, the rates Opus encodes at
 OPUS_FRAME_MS = (10, 20, 40, 60)
 
 

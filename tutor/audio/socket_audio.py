@@ -2,7 +2,7 @@
 
 Inbound: binary frames from the page -> 16 kHz mono PCM16 for the tutor. Outbound: 24 kHz mono
 PCM16 tutor audio -> binary frames for the page. The codec is chosen by the `start` message
-(`tutor.conversation.protocol`); Opus frames are bundles of length-prefixed raw packets
+(`tutor.audio.frames.Start`); Opus frames are bundles of length-prefixed raw packets
 (`tutor.audio.opus_framing`).
 """
 
@@ -12,12 +12,11 @@ import math
 import time
 from typing import Protocol
 
+from tutor.audio.frames import FrameError, Start, check_audio_frame
 from tutor.audio.opus import OpusDecoder, OpusEncoder
 from tutor.audio.opus_framing import opus_bundle, opus_packet_ms, split_opus_bundle
+from tutor.audio.rate_limit import InboundBudget
 from tutor.audio.resample import InputResampler
-from tutor.conversation import protocol
-from tutor.conversation.protocol import FrameError, Start
-from tutor.conversation.rate_limit import InboundBudget
 
 TUTOR_RATE = 24_000  # Hz, what Gemini Live speaks
 OPUS_BITRATE = 24_000  # bit/s, speech at 24 kHz
@@ -43,7 +42,7 @@ class PcmIn:
         )
 
     def to_16k(self, data: bytes) -> bytes:
-        protocol.check_audio_frame(self.start, data)
+        check_audio_frame(self.start, data)
         return self._resampler.process(data)
 
 
@@ -61,7 +60,7 @@ class OpusIn:
         packets = split_opus_bundle(self.start, data)
         ms = math.ceil(math.fsum(opus_packet_ms(p) for p in packets))
         if not self._audio_ms.allow(ms):
-            raise FrameError(protocol.CLOSE_TOO_MANY, "sending too fast")
+            raise FrameError("too_fast", "sending too fast")
         return b"".join([self._decoder.decode(p) for p in packets])
 
 
@@ -75,8 +74,7 @@ def same_format(current: Start, new: Start) -> None:
     """A repeated `start` must declare what the first one did: a socket's format is fixed."""
     if new != current:
         raise FrameError(
-            protocol.CLOSE_BAD_FRAME,
-            "the audio format cannot change mid-stream; start a new conversation",
+            "malformed", "the audio format cannot change mid-stream; start a new conversation"
         )
 
 

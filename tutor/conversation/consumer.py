@@ -23,12 +23,12 @@ from lessons.models import Conversation
 from lessons.services.conversations import conversation_history
 from lessons.services.live_updates import publish_activity
 from tutor.audio import socket_audio
+from tutor.audio.frames import FrameError, Start
+from tutor.audio.rate_limit import InboundBudget
 from tutor.audio.resample import AudioFormatError
 from tutor.conversation import protocol
 from tutor.conversation.access import refusal
 from tutor.conversation.direct_consumer import DirectWebsocketConsumer
-from tutor.conversation.protocol import FrameError
-from tutor.conversation.rate_limit import InboundBudget
 from tutor.conversation.registry import REGISTRY
 from tutor.conversation.runtime import ConversationRuntime
 from tutor.live import upstream
@@ -180,13 +180,13 @@ class ConversationConsumer(DirectWebsocketConsumer):
         size = len(bytes_data or b"") + len(text_data or "")
         try:
             if not (self.bytes_in.allow(size) and self.frames_in.allow(1)):
-                raise FrameError(protocol.CLOSE_TOO_MANY, "sending too fast")
+                raise FrameError("too_fast", "sending too fast")
             if bytes_data is not None:
                 await self._audio(bytes_data)
             elif text_data is not None:
                 await self._control(protocol.parse_text_frame(text_data))
         except FrameError as exc:
-            await self._refuse(exc.code, str(exc))
+            await self._refuse(protocol.close_code(exc), str(exc))
         except AudioFormatError as exc:
             await self._refuse(protocol.CLOSE_BAD_FRAME, str(exc))
 
@@ -196,7 +196,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
 
     async def _audio(self, data: bytes) -> None:
         if self.inbound is None:
-            raise FrameError(protocol.CLOSE_BAD_FRAME, "audio before start")
+            raise FrameError("malformed", "audio before start")
         pcm = self.inbound.to_16k(data)
         if pcm and self.runtime is not None:
             await self.runtime.learner_audio(pcm)
@@ -216,7 +216,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
         else:
             await self.send_event({"type": "pong"})
 
-    async def _start(self, start: protocol.Start) -> None:
+    async def _start(self, start: Start) -> None:
         if self.runtime is None:
             return
         if self.inbound is not None:

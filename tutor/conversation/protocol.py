@@ -2,22 +2,22 @@
 every close code.
 
 Close codes mirror HTTP statuses in the 4000 range (docs/ARCHITECTURE.md, "Browser ⇄ server
-protocol"). Opus bundles are split in `tutor.audio.opus_framing`; the inbound rate limit is
-`tutor.conversation.rate_limit`.
+protocol"). What an audio frame may be (`Start`, `FrameError`, the 120 ms ceiling) is
+`tutor.audio.frames`; Opus bundles are split in `tutor.audio.opus_framing`; the inbound rate
+limit is `tutor.audio.rate_limit`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from tutor.audio.opus import OPUS_RATES
+from tutor.audio.frames import OPUS_RATES, FrameError, Start
 
 # Every close code of the conversation socket (and of the teacher's live view, which uses
-# 4401 and 4403), in one place. The page's copy is static/js/conversation/messages.js.
+# 4401 and 4403), in one place. The page gets them with their notices (`close_notices.py`).
 CLOSE_NORMAL = 1000  # the learner ended the conversation
 CLOSE_TRY_AGAIN = 1013  # the database is briefly unreachable: the page retries
 CLOSE_BAD_FRAME = 4400  # malformed JSON, unknown type, audio before start, misaligned audio
@@ -32,7 +32,6 @@ CLOSE_TUTOR_UNAVAILABLE = 4502  # the tutor (Gemini Live) is unavailable
 
 MAX_TEXT_FRAME = 4096  # bytes of JSON
 MAX_TYPED_CHARS = 1000
-MAX_AUDIO_MS = 120  # the page sends 20–40 ms; 100 ms is the documented ceiling, plus slack
 
 START_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -77,54 +76,41 @@ _VALIDATORS = {
 }
 
 
-class FrameError(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+# What is wrong with a refused frame (`FrameError.problem`) -> the close code it earns.
+_CLOSE_FOR = {
+    "malformed": CLOSE_BAD_FRAME,
+    "too_large": CLOSE_TOO_LARGE,
+    "too_fast": CLOSE_TOO_MANY,
+}
 
 
-Codec = Literal["pcm", "opus"]
-
-
-@dataclass(frozen=True)
-class Start:
-    sample_rate: int
-    format: Literal["f32", "s16"]
-    channels: int
-    codec: Codec = "pcm"
-    output_codec: Codec = "pcm"
-
-    @property
-    def bytes_per_frame(self) -> int:
-        return (4 if self.format == "f32" else 2) * self.channels
-
-    @property
-    def max_frame_bytes(self) -> int:
-        return self.sample_rate * MAX_AUDIO_MS // 1000 * self.bytes_per_frame
+def close_code(error: FrameError) -> int:
+    """The close code for a refused frame."""
+    return _CLOSE_FOR[error.problem]
 
 
 def parse_text_frame(raw: str) -> dict[str, Any]:
-    """A validated control message, or FrameError(4400/4413)."""
+    """A validated control message, or FrameError (malformed or too large)."""
     if len(raw) > MAX_TEXT_FRAME:
-        raise FrameError(CLOSE_TOO_LARGE, "control message too large")
+        raise FrameError("too_large", "control message too large")
     try:
         message = json.loads(raw)
     except (ValueError, RecursionError):
-        raise FrameError(CLOSE_BAD_FRAME, "control messages must be JSON") from None
+        raise FrameError("malformed", "control messages must be JSON") from None
     kind = message.get("type") if isinstance(message, dict) else None
     validator = _VALIDATORS.get(kind) if isinstance(kind, str) else None
     if validator is None:
-        raise FrameError(CLOSE_BAD_FRAME, "unknown message type")
+        raise FrameError("malformed", "unknown message type")
     error = next(iter(validator.iter_errors(message)), None)
     if error is not None:
-        raise FrameError(CLOSE_BAD_FRAME, f"invalid {kind} message: {error.message[:120]}")
+        raise FrameError("malformed", f"invalid {kind} message: {error.message[:120]}")
     # JSON Schema's "integer" admits 48000.0 and its enum admits 1.0 for 1: be exact.
     if kind == "start" and not all(_is_int(message.get(k, 1)) for k in ("sampleRate", "channels")):
-        raise FrameError(CLOSE_BAD_FRAME, "invalid start message: numbers must be integers")
+        raise FrameError("malformed", "invalid start message: numbers must be integers")
     if kind == "text" and not message["text"].strip():
-        raise FrameError(CLOSE_BAD_FRAME, "empty text message")
+        raise FrameError("malformed", "empty text message")
     if kind == "text" and not storable_text(message["text"]):
-        raise FrameError(CLOSE_BAD_FRAME, "text may not hold NUL characters or lone surrogates")
+        raise FrameError("malformed", "text may not hold NUL characters or lone surrogates")
     return message
 
 
@@ -154,13 +140,3 @@ def parse_start(message: dict[str, Any]) -> Start:
         codec=codec,
         output_codec=message.get("outputCodec", codec),
     )
-
-
-def check_audio_frame(start: Start | None, data: bytes) -> None:
-    """A PCM audio frame fits the declared format, or FrameError(4400/4413)."""
-    if start is None:
-        raise FrameError(CLOSE_BAD_FRAME, "audio before start")
-    if len(data) > start.max_frame_bytes:
-        raise FrameError(CLOSE_TOO_LARGE, f"audio frames may hold at most {MAX_AUDIO_MS} ms")
-    if not data or len(data) % start.bytes_per_frame:
-        raise FrameError(CLOSE_BAD_FRAME, "audio frame length does not match its format")

@@ -4,9 +4,10 @@ import json
 
 import pytest
 
+from tutor.audio.frames import FrameError, Start, check_audio_frame
+from tutor.audio.rate_limit import InboundBudget
 from tutor.conversation import protocol
-from tutor.conversation.protocol import FrameError, Start, check_audio_frame, parse_text_frame
-from tutor.conversation.rate_limit import InboundBudget
+from tutor.conversation.protocol import parse_text_frame
 
 
 def test_it_accepts_a_valid_start() -> None:
@@ -36,13 +37,13 @@ def test_it_accepts_a_valid_start() -> None:
 def test_it_refuses_malformed_control_frames(raw: str) -> None:
     with pytest.raises(FrameError) as info:
         parse_text_frame(raw)
-    assert info.value.code == protocol.CLOSE_BAD_FRAME
+    assert protocol.close_code(info.value) == protocol.CLOSE_BAD_FRAME
 
 
 def test_it_refuses_oversized_control_frames() -> None:
     with pytest.raises(FrameError) as info:
         parse_text_frame(json.dumps({"type": "text", "text": "x" * 5000}))
-    assert info.value.code == protocol.CLOSE_TOO_LARGE
+    assert protocol.close_code(info.value) == protocol.CLOSE_TOO_LARGE
 
 
 def test_audio_frames_are_checked_against_the_declared_format() -> None:
@@ -50,13 +51,13 @@ def test_audio_frames_are_checked_against_the_declared_format() -> None:
     check_audio_frame(start, b"\x00" * 1920)  # 20 ms
     with pytest.raises(FrameError) as before:
         check_audio_frame(None, b"\x00" * 1920)
-    assert before.value.code == protocol.CLOSE_BAD_FRAME
+    assert protocol.close_code(before.value) == protocol.CLOSE_BAD_FRAME
     with pytest.raises(FrameError) as odd:
         check_audio_frame(start, b"\x00" * 1921)
-    assert odd.value.code == protocol.CLOSE_BAD_FRAME
+    assert protocol.close_code(odd.value) == protocol.CLOSE_BAD_FRAME
     with pytest.raises(FrameError) as large:
         check_audio_frame(start, b"\x00" * (start.max_frame_bytes + 2))
-    assert large.value.code == protocol.CLOSE_TOO_LARGE
+    assert protocol.close_code(large.value) == protocol.CLOSE_TOO_LARGE
     f32 = Start(sample_rate=48000, format="f32", channels=2)
     with pytest.raises(FrameError):
         check_audio_frame(f32, b"\x00" * 6)  # not a whole stereo float frame

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from tests.tutor.conversation.frame_model import Model, Text, text_frames, valid_starts
 from tutor.audio import socket_audio
+from tutor.audio.frames import FrameError
 from tutor.audio.resample import AudioFormatError
 from tutor.conversation import protocol
-from tutor.conversation.protocol import FrameError
 
 START = {"type": "start", "sampleRate": 48000, "format": "s16"}
 
@@ -31,7 +31,7 @@ def _verdict(raw: str, prior: dict[str, object] | None) -> tuple[int | None, str
             else:
                 socket_audio.same_format(first, start)
     except FrameError as exc:
-        return exc.code, None
+        return protocol.close_code(exc), None
     except AudioFormatError:
         return protocol.CLOSE_BAD_FRAME, None
     if message["type"] == "end":

@@ -1,5 +1,5 @@
-"""The inbound rate limit of the conversation socket; over it, the socket closes with
-`CLOSE_TOO_MANY` (4429)."""
+"""The inbound rate limit of the conversation socket: a token bucket. Over it, a frame is
+refused as "too_fast" (`tutor.audio.frames.FrameError`), which closes the socket with 4429."""
 
 from __future__ import annotations
 
