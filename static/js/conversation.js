@@ -229,7 +229,7 @@ class Conversation {
 
   caption(msg) {
     if (!msg.final) {
-      this.transcript.fragment(msg.speaker, msg.text);
+      this.transcript.draft(msg.speaker, msg.caption);
       return;
     }
     this.transcript.final(msg);
@@ -363,7 +363,7 @@ class Conversation {
 
   async typedOverHttp(text, item) {
     this.activity();
-    this.transcript.fragment("tutor", "…");
+    this.transcript.draft("tutor", "…");
     const csrf = document.querySelector("#type-form [name=csrfmiddlewaretoken]").value;
     const reply = await sendTyped(this.config.messageUrl, text, csrf);
     this.transcript.dropDraft("tutor");

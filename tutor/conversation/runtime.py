@@ -28,6 +28,7 @@ from lessons.services import sweep
 from tutor.audio.learner_voice import LearnerVoice
 from tutor.audio.resample import is_silence
 from tutor.conversation import protocol
+from tutor.conversation.captions import Captions
 from tutor.conversation.feedback import TargetPhrases
 from tutor.conversation.registry import REGISTRY
 from tutor.conversation.stats import SpeechStats
@@ -64,8 +65,9 @@ class ConversationRuntime(TutorEventHandlers):
     ) -> None:
         self.id = conversation_id
         self.language = language
-        # Which target phrases the learner used: decided here, the page only draws it.
+        # Decided here, the page only draws them: target phrases used, live captions.
         self.targets = TargetPhrases(target_phrases)
+        self.captions = Captions()
         self.trial = trial
         self.tutor = tutor
         self.writer = Writer()

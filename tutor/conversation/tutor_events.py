@@ -17,6 +17,7 @@ from uuid import UUID
 from lessons.services import audio as audio_services
 from lessons.services import conversations as services
 from tutor.audio.learner_voice import LearnerVoice
+from tutor.conversation.captions import Captions
 from tutor.conversation.feedback import TargetPhrases, correction_diff
 from tutor.conversation.protocol import CLOSE_TUTOR_UNAVAILABLE
 from tutor.conversation.stats import SpeechStats
@@ -34,6 +35,7 @@ class TutorEventHandlers:
     id: UUID
     language: str
     targets: TargetPhrases
+    captions: Captions
     tutor: LiveTutor
     stats: SpeechStats
     _voice: LearnerVoice | None
@@ -70,14 +72,10 @@ class TutorEventHandlers:
             case ev.TutorAudio(pcm=pcm):
                 self.stats.tutor_audio(len(pcm) / TUTOR_BYTES_PER_SECOND)
                 await self._send_audio(pcm)
-            case ev.Transcript(final=False, speaker=speaker, text=text):
-                if speaker == "learner" and not self._learner_speaking:
-                    self._learner_speaking = True
-                    await self._activity("speaking")
-                await self._send(
-                    {"type": "transcript", "speaker": speaker, "text": text, "final": False}
-                )
+            case ev.Transcript(final=False):
+                await self._partial_transcript(event)
             case ev.Transcript():
+                self.captions.settle(event.speaker)
                 await self._final_transcript(event, source="speech")
             case ev.SpeechEnded(at=at):
                 self.stats.speech_ended(at)
@@ -95,8 +93,10 @@ class TutorEventHandlers:
             case ev.Interrupted():
                 await self._send({"type": "interrupted"})
             case ev.TurnComplete(interrupted=interrupted):
+                self.captions.settle("tutor")
                 await self._send({"type": "turn_complete", "interrupted": interrupted})
             case ev.Reconnecting(attempt=attempt):
+                self.captions.settle("tutor")  # a greeting cut by the drop is spoken again whole
                 await self._send({"type": "reconnecting", "attempt": attempt})
             case ev.Resumed(reconnects=reconnects):
                 self.stats.reconnects = reconnects
@@ -107,6 +107,21 @@ class TutorEventHandlers:
                 await self._send({"type": "error", "code": code, "message": message})
                 if fatal:
                     self._spawn(self.finish(code, close_code=CLOSE_TUTOR_UNAVAILABLE, failed=True))
+
+    async def _partial_transcript(self, event: ev.Transcript) -> None:
+        if event.speaker == "learner" and not self._learner_speaking:
+            self._learner_speaking = True
+            await self._activity("speaking")
+        caption = self.captions.grow(event)
+        await self._send(
+            {
+                "type": "transcript",
+                "speaker": event.speaker,
+                "text": event.text,
+                "caption": caption,
+                "final": False,
+            }
+        )
 
     async def _final_transcript(self, event: ev.Transcript, *, source: str) -> None:
         text = event.text.strip()

@@ -1,7 +1,6 @@
 // What the learner sees: the transcript with live captions that settle into turns, correction
 // cards beside the turn they refer to, the phrases and target-phrase panels, and notices.
-
-import { joinFragment } from "./text.js";
+// Words are joined on the server: a partial transcript brings the whole caption so far.
 
 const KIND_LABELS = {
   grammar: "Grammar",
@@ -52,16 +51,15 @@ export class Transcript {
     return item;
   }
 
-  // A non-final fragment: append to the speaker's live caption.
-  fragment(speaker, text) {
+  // A line in flight: the speaker's live caption shows `caption`, the line so far.
+  draft(speaker, caption) {
     let draft = this.drafts[speaker];
     if (!draft) {
       draft = this.drafts[speaker] = this.turnElement(speaker, "", { draft: true });
       this.insert(draft);
     }
-    const body = draft.querySelector(".turn-text");
-    body.textContent = joinFragment(body.textContent, text);
-    this.onCaption(speaker, body.textContent, false);
+    draft.querySelector(".turn-text").textContent = caption;
+    this.onCaption(speaker, caption, false);
     this.scroll();
   }
 
