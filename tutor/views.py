@@ -20,8 +20,10 @@ from accounts.choices import TARGET_LANGUAGES
 from accounts.requests import AuthedRequest
 from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
+from tutor.audio.frames import OPUS_RATES
 from tutor.conversation import protocol
 from tutor.conversation.access import HTTP_STATUS, TRIAL_SESSION_KEY, owns, refusal
+from tutor.conversation.close_notices import CLOSE_NOTICES
 from tutor.conversation.feedback import TargetPhrases
 from tutor.live import upstream
 from tutor.live.text_reply import TutorUnavailable, generate_text_reply
@@ -121,6 +123,9 @@ def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
             "demo": settings.DEMO_TUTOR,
             "correctionStyle": conversation.correction_style,
             "language": conversation.language,
+            "reconnectGraceSeconds": settings.RECONNECT_GRACE_SECONDS,
+            "opusRates": list(OPUS_RATES),
+            "closes": CLOSE_NOTICES,
         },
     }
     return render(request, "tutor/conversation.html", context)

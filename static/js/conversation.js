@@ -3,7 +3,7 @@
 
 import { Microphone, Speaker } from "./conversation/audio.js";
 import { sendTyped } from "./conversation/fallback.js";
-import { closeNotice, MIC_PROBLEMS } from "./conversation/messages.js";
+import { MIC_PROBLEMS } from "./conversation/messages.js";
 import { LiveSocket } from "./conversation/socket.js";
 import { Stage } from "./conversation/stage.js";
 import { Talk } from "./conversation/talk.js";
@@ -43,15 +43,18 @@ class Conversation {
     this.speaker = new Speaker(root.dataset.playbackWorklet, (report) => this.playback(report));
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     this.socket = new LiveSocket(`${scheme}://${location.host}${config.wsPath}`, {
+      graceMs: config.reconnectGraceSeconds * 1000,
       onOpen: () => {},
       onEvent: (msg) => this.event(msg),
       onAudio: (buffer) => this.wire.receive(buffer),
       onDrop: () => this.dropped(),
-      onClosed: (code) => this.closed(code),
+      onClosed: (code) => this.closed(config.closes[code] || config.closes.dropped, code),
+      onGaveUp: () => this.closed(config.closes.dropped, "dropped"),
       onBlocked: () => this.textMode(),
     });
     // Opus both ways when WebCodecs can (about 25x fewer bytes), PCM otherwise.
     this.wire = new WireAudio({
+      opusRates: config.opusRates,
       sendFrame: (frame) => this.socket.sendAudio(frame),
       play: (pcm) => this.speaker.play(pcm),
       debug: this.debug,
@@ -247,17 +250,18 @@ class Conversation {
     this.notice.show("drop", "warn", "Connection lost — reconnecting… your transcript is kept.");
   }
 
-  closed(code) {
+  // The socket is closed for good, or until the learner acts: `notice` is the server's for
+  // this close (tutor/conversation/close_notices.py), `key` names it.
+  closed(notice, key) {
     this.ready = false;
     if (this.leaving) return this.onEnded && this.onEnded();
     if (this.state === "trial-over") return;
-    if (code === 4408 && this.config.trial) return this.trialOver(this.config.signupUrl);
-    const notice = closeNotice(code);
+    if (notice.trialInvite && this.config.trial) return this.trialOver(this.config.signupUrl);
     this.setState(notice.state);
     if (notice.final) this.stop();
     else this.talk.pause();
     // An upstream failure comes with the server's reason just before the close: keep it.
-    const text = code === 4502 && this.lastError ? `${this.lastError} ${notice.text}` : notice.text;
+    const text = notice.afterError && this.lastError ? `${this.lastError} ${notice.text}` : notice.text;
     this.lastError = null;
     const actions = notice.actions.map((action) => ({
       label: action.label,
@@ -265,7 +269,7 @@ class Conversation {
       onClick: () => this.act(action.act),
       href: action.act === "login" ? `${this.root.dataset.loginUrl}?next=${location.pathname}` : undefined,
     }));
-    this.notice.show(`closed-${code}`, notice.tone, text, actions);
+    this.notice.show(`closed-${key}`, notice.tone, text, actions);
   }
 
   act(what) {

@@ -5,7 +5,6 @@
 // as a little-endian uint16 (tutor/audio/opus_framing.py). The server says in `ready` what it
 // sends.
 
-const OPUS_RATES = [8000, 12000, 16000, 24000, 48000]; // what an Opus encoder may run at
 const OUTPUT_RATE = 24000; // the playback context's rate
 const BITRATE = 24000;
 const FRAME_US = 20000;
@@ -38,8 +37,9 @@ async function supported(check) {
   }
 }
 
-export function encoderSupported(rate) {
-  if (!OPUS_RATES.includes(rate)) return Promise.resolve(false);
+// `rates`: what the server takes Opus at (tutor/audio/frames.py OPUS_RATES, in the config).
+export function encoderSupported(rate, rates) {
+  if (!rates.includes(rate)) return Promise.resolve(false);
   return supported(() => AudioEncoder.isConfigSupported(encoderConfig(rate)));
 }
 
@@ -197,7 +197,8 @@ class Downlink {
 // The page's audio codec: decides per microphone rate, builds the `start` message, sends
 // mic frames and plays tutor frames in whichever codec was agreed.
 export class WireAudio {
-  constructor({ sendFrame, play, debug }) {
+  constructor({ opusRates, sendFrame, play, debug }) {
+    this.opusRates = opusRates;
     this.sendFrame = sendFrame; // (ArrayBuffer) -> bool, false when it could not be sent
     this.play = play; // (ArrayBuffer of PCM16 at 24 kHz) -> void
     this.debug = debug;
@@ -218,7 +219,8 @@ export class WireAudio {
     if (rate === this.rate) return;
     this.rate = rate;
     if (this.uplink) this.uplink.close();
-    this.uplink = rate && (await encoderSupported(rate)) ? new Uplink(rate, (f) => this.sent(f)) : null;
+    const opus = rate && (await encoderSupported(rate, this.opusRates));
+    this.uplink = opus ? new Uplink(rate, (f) => this.sent(f)) : null;
     this.debug.codec = this.uplink ? "opus" : "pcm";
   }
 

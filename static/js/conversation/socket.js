@@ -1,8 +1,8 @@
 // The conversation WebSocket: JSON control frames and binary audio both ways.
-// A drop (1006, 1001, 1011…) is retried with backoff for the server's grace period, to the
-// same path, repeating the same `start`; close codes in the 4000s and 1000 are final.
+// A drop (1006, 1001, 1011…) is retried with backoff for the server's grace period
+// (RECONNECT_GRACE_SECONDS, from the page's config), to the same path, repeating the same
+// `start`. A close the server chose (1000, or an application code in the 4000s) is final.
 
-const GRACE_MS = 20000; // RECONNECT_GRACE_SECONDS on the server
 const BACKOFF_MS = [300, 1000, 2000, 3000, 5000];
 const ATTEMPTS_BEFORE_BLOCKED = 2; // never opened after this many tries: treat as blocked
 const PING_MS = 20000;
@@ -10,7 +10,8 @@ const PING_MS = 20000;
 export class LiveSocket {
   constructor(url, handlers) {
     this.url = url;
-    this.handlers = handlers; // onReady(ws), onEvent(msg), onAudio(buf), onDrop(), onClosed(code), onBlocked()
+    // graceMs, onOpen(), onEvent(msg), onAudio(buf), onDrop(), onClosed(code), onGaveUp(), onBlocked()
+    this.handlers = handlers;
     this.ws = null;
     this.start = null;
     this.everOpened = false;
@@ -89,8 +90,8 @@ export class LiveSocket {
     }
     if (this.everOpened) {
       this.droppedAt ??= Date.now();
-      if (Date.now() - this.droppedAt > GRACE_MS) {
-        this.handlers.onClosed(1006);
+      if (Date.now() - this.droppedAt > this.handlers.graceMs) {
+        this.handlers.onGaveUp();
         return;
       }
       this.handlers.onDrop();

@@ -1,0 +1,105 @@
+"""What the conversation page tells the learner when its socket closes, by close code.
+
+The page gets this table in its config (`tutor.views.conversation_page`, through
+`json_script`) and holds no close code of its own. The codes are `tutor.conversation.protocol`'s;
+docs/ARCHITECTURE.md ("Close codes") says when each is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from tutor.conversation import protocol as p
+
+# The page's own key for a socket that dropped and could not come back within the grace period
+# (or closed with a code not listed here).
+DROPPED = "dropped"
+
+Act = Literal["review", "reload", "reconnect", "login", "home"]
+
+SEE_HOW = ("See how it went", "review")
+RECONNECT = ("Reconnect", "reconnect")
+SNAG = "The connection hit a snag and was closed."
+ENDED = "This conversation has ended."
+
+
+def _notice(
+    state: str,
+    tone: str,
+    text: str,
+    *actions: tuple[str, Act],
+    final: bool,
+    **extra: bool,
+) -> dict[str, Any]:
+    """`final`: stop the microphone and the socket for good. The first action is the primary one.
+    `trialInvite`: on a trial, show the sign-up invitation instead. `afterError`: put the last
+    `error` event's message before the text."""
+    ways = [
+        {"label": label, "act": act, "primary": i == 0} for i, (label, act) in enumerate(actions)
+    ]
+    return {"state": state, "tone": tone, "final": final, "text": text, "actions": ways, **extra}
+
+
+_BY_CODE = {
+    p.CLOSE_NORMAL: _notice("ended", "info", ENDED, SEE_HOW, final=True),
+    p.CLOSE_BAD_FRAME: _notice("closed", "error", SNAG, RECONNECT, final=False),
+    p.CLOSE_NOT_SIGNED_IN: _notice(
+        "closed",
+        "error",
+        "You've been signed out. Sign in again to carry on.",
+        ("Sign in", "login"),
+        final=True,
+    ),
+    p.CLOSE_NOT_YOURS: _notice(
+        "closed",
+        "error",
+        "This conversation isn't available to you.",
+        ("Go home", "home"),
+        final=True,
+    ),
+    p.CLOSE_TRIAL_OVER: _notice(
+        "ended",
+        "info",
+        "That's the longest a conversation can run. Start a new one to keep practising.",
+        SEE_HOW,
+        final=True,
+        trialInvite=True,
+    ),
+    p.CLOSE_REPLACED: _notice(
+        "closed",
+        "info",
+        "This conversation is open in another tab or window.",
+        ("Continue here", "reconnect"),
+        final=False,
+    ),
+    p.CLOSE_GONE: _notice("ended", "info", ENDED, SEE_HOW, final=True),
+    p.CLOSE_TOO_LARGE: _notice("closed", "error", SNAG, RECONNECT, final=False),
+    p.CLOSE_TOO_MANY: _notice(
+        "closed",
+        "error",
+        "Too much audio arrived at once, so the connection was closed.",
+        RECONNECT,
+        final=False,
+    ),
+    p.CLOSE_TUTOR_UNAVAILABLE: _notice(
+        "unavailable",
+        "error",
+        "The tutor is unavailable right now. Your transcript is saved — try again in a minute.",
+        ("Try again", "reload"),
+        SEE_HOW,
+        final=True,
+        afterError=True,
+    ),
+}
+_DROPPED = _notice(
+    "closed",
+    "error",
+    "We couldn't reconnect. Check your connection, then reload to pick up where you left off.",
+    ("Reload", "reload"),
+    final=True,
+)
+# Close code (as a string, as JSON keys are) or DROPPED -> the notice the page shows.
+CLOSE_NOTICES: dict[str, dict[str, Any]] = {
+    **{str(code): notice for code, notice in _BY_CODE.items()},
+    DROPPED: _DROPPED,
+}
