@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import numpy as np
@@ -37,32 +38,73 @@ async def no_runtime_leaks() -> AsyncIterator[None]:
     await finish_runtimes()
 
 
-@pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    async with Emulator(pace=0, silence_ms=300) as emu:
-        with override_settings(
-            GOOGLE_GEMINI_BASE_URL=emu.base_url, GEMINI_CA_FILE=emu.ca_file, GEMINI_API_KEY=""
-        ):
-            upstream.client.cache_clear()
-            yield emu
-    upstream.client.cache_clear()
-
-
+StartEmulator = Callable[..., Awaitable[Emulator]]
 # Seeds of the realistic emulator for the key spoken-loop tests: each one scatters the input
 # transcription and the NON_BLOCKING calls differently around the reply (see scatter.py).
 SEEDS = (3, 17, 2024)
 
 
-@pytest.fixture(params=SEEDS, ids=lambda seed: f"seed{seed}")
-async def seeded_emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
-    behaviour = Behaviour(seed=request.param)
-    async with Emulator(pace=0, silence_ms=300, behaviour=behaviour) as emu:
-        with override_settings(
-            GOOGLE_GEMINI_BASE_URL=emu.base_url, GEMINI_CA_FILE=emu.ca_file, GEMINI_API_KEY=""
-        ):
+@pytest.fixture
+def emulator_silence_ms() -> int:
+    """The quiet that ends a learner's turn. Short here, so conversations run quickly; the
+    emulator's own tests and the bridge's keep its default (their conftest.py)."""
+    return 300
+
+
+@pytest.fixture
+async def start_emulator(emulator_silence_ms: int) -> AsyncIterator[StartEmulator]:
+    """Start emulators for one test, the settings pointed at the newest: `pace` 0 sends tutor
+    audio as fast as it can, 1.0 in real time; `behaviour` defaults to the unruly one seeded
+    by EMULATOR_SEED; other keywords are settings to override with it."""
+    emulators: list[Emulator] = []
+    with contextlib.ExitStack() as stack:
+
+        async def start(
+            *, pace: float = 0, behaviour: Behaviour | None = None, **settings: object
+        ) -> Emulator:
+            emu = Emulator(pace=pace, silence_ms=emulator_silence_ms, behaviour=behaviour)
+            await emu.start()
+            emulators.append(emu)
+            stack.enter_context(
+                override_settings(
+                    GOOGLE_GEMINI_BASE_URL=emu.base_url,
+                    GEMINI_CA_FILE=emu.ca_file,
+                    GEMINI_API_KEY="",
+                    **settings,
+                )
+            )
             upstream.client.cache_clear()
-            yield emu
+            return emu
+
+        yield start
+        for emu in emulators:
+            await emu.stop()
     upstream.client.cache_clear()
+
+
+@pytest.fixture
+async def emulator(start_emulator: StartEmulator) -> Emulator:
+    return await start_emulator()
+
+
+@pytest.fixture
+async def orderly_emulator(start_emulator: StartEmulator) -> Emulator:
+    """The tidy order (whole input transcription, then the calls, then the audio), for the
+    tests that pin that sequence on purpose; the default emulator scatters them by seed."""
+    return await start_emulator(behaviour=Behaviour(orderly=True))
+
+
+@pytest.fixture
+async def realtime_emulator(start_emulator: StartEmulator) -> Emulator:
+    """Tutor audio in real time, so the learner can talk over it."""
+    return await start_emulator(pace=1.0)
+
+
+@pytest.fixture(params=SEEDS, ids=lambda seed: f"seed{seed}")
+async def seeded_emulator(
+    request: pytest.FixtureRequest, start_emulator: StartEmulator
+) -> Emulator:
+    return await start_emulator(behaviour=Behaviour(seed=request.param))
 
 
 def spanish_48k(text: str = "Yo soy cansado hoy", silence_s: float = 0.8) -> bytes:

@@ -64,38 +64,37 @@ async def _read_until(ws: Any, match: Any) -> dict[str, Any]:
     raise AssertionError("socket closed")
 
 
-async def test_sigterm_mid_turn_stores_everything_and_finishes(alice: User, tmp_path: Path) -> None:
+async def test_sigterm_mid_turn_stores_everything_and_finishes(
+    realtime_emulator: Emulator, alice: User, tmp_path: Path
+) -> None:
     conversation = await database_sync_to_async(services.conversation_start)(learner=alice)
     cookie = await _signed_in(alice)
-    async with Emulator(pace=1.0, silence_ms=300) as emulator:
-        env = server_env(
-            database_url=database_url(),
-            emulator={
-                "GOOGLE_GEMINI_BASE_URL": emulator.base_url,
-                "SSL_CERT_FILE": emulator.ca_file,
-            },
-            extra={"TERTULIA_TESTING": "1"},
-        )
-        async with adaphne(env, log=tmp_path / "daphne.log") as server:
-            url, proc = server.url, server.proc
-            ws_url = url.replace("http", "ws") + f"/ws/conversations/{conversation.pk}/"
-            headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
-            async with (
-                _explained(tmp_path / "daphne.log"),
-                connect(ws_url, additional_headers=headers) as ws,
-            ):
-                await ws.send(json.dumps({"type": "start", "sampleRate": 48000, "format": "s16"}))
-                await _read_until(ws, lambda e: e["type"] == "transcript" and e["final"])
-                await ws.send(json.dumps({"type": "text", "text": "Yo soy cansado hoy"}))
-                # The tutor has started to answer (in real time): stop the server now.
-                await _read_until(
-                    ws,
-                    lambda e: (
-                        e["type"] == "transcript" and e["speaker"] == "tutor" and not e["final"]
-                    ),
-                )
-                proc.send_signal(signal.SIGTERM)
-                await asyncio.to_thread(proc.wait, 30)
+    env = server_env(
+        database_url=database_url(),
+        emulator={
+            "GOOGLE_GEMINI_BASE_URL": realtime_emulator.base_url,
+            "SSL_CERT_FILE": realtime_emulator.ca_file,
+        },
+        extra={"TERTULIA_TESTING": "1"},
+    )
+    async with adaphne(env, log=tmp_path / "daphne.log") as server:
+        url, proc = server.url, server.proc
+        ws_url = url.replace("http", "ws") + f"/ws/conversations/{conversation.pk}/"
+        headers = {"Cookie": f"sessionid={cookie}", "Origin": url}
+        async with (
+            _explained(tmp_path / "daphne.log"),
+            connect(ws_url, additional_headers=headers) as ws,
+        ):
+            await ws.send(json.dumps({"type": "start", "sampleRate": 48000, "format": "s16"}))
+            await _read_until(ws, lambda e: e["type"] == "transcript" and e["final"])
+            await ws.send(json.dumps({"type": "text", "text": "Yo soy cansado hoy"}))
+            # The tutor has started to answer (in real time): stop the server now.
+            await _read_until(
+                ws,
+                lambda e: e["type"] == "transcript" and e["speaker"] == "tutor" and not e["final"],
+            )
+            proc.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(proc.wait, 30)
     await database_sync_to_async(connections.close_all)()
 
     @database_sync_to_async

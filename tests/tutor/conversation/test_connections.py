@@ -6,30 +6,27 @@ checked against what the emulator heard and said."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
 from itertools import pairwise
 
 import numpy as np
 import pytest
-from django.test import override_settings
 
 from accounts.models import User
-from tests.tutor.conftest import Client, final, spanish_48k
-from tests.tutor.conversation.test_faults import (
+from tests.tutor.conftest import Client, StartEmulator, final, spanish_48k
+from tests.tutor.conversation.talk import (
     GREETING_MARK,
     TYPED,
-    _assert_clean,
-    _converse,
-    _start,
-    _stored,
+    assert_clean,
+    converse,
+    join,
+    saved,
+    start_conversation,
 )
-from tutor.emulator import Emulator, Fault
+from tutor.emulator import Fault
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.lifetime import DEADLINE, REFUSED
 from tutor.emulator.records import SessionRecord
 from tutor.emulator.setup import BAD_HANDLE
-from tutor.live import upstream
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -37,35 +34,7 @@ pytestmark = [
     pytest.mark.usefixtures("no_runtime_leaks"),
 ]
 
-Serve = Callable[..., Awaitable[Emulator]]
 SILENCE_20MS = np.zeros(960, np.int16).tobytes()  # 48 kHz
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable[..., Awaitable[Emulator]]]:
-    """Start an emulator with a given behaviour and point the settings at it."""
-    emulators: list[Emulator] = []
-    with contextlib.ExitStack() as stack:
-
-        async def start(*, pace: float, behaviour: Behaviour, **settings: object) -> Emulator:
-            emu = Emulator(pace=pace, silence_ms=300, behaviour=behaviour)
-            await emu.start()
-            emulators.append(emu)
-            stack.enter_context(
-                override_settings(
-                    GOOGLE_GEMINI_BASE_URL=emu.base_url,
-                    GEMINI_CA_FILE=emu.ca_file,
-                    GEMINI_API_KEY="",
-                    **settings,
-                )
-            )
-            upstream.client.cache_clear()
-            return emu
-
-        yield start
-        for emu in emulators:
-            await emu.stop()
-    upstream.client.cache_clear()
 
 
 def _norm(text: str) -> str:
@@ -93,18 +62,15 @@ async def _live(client: Client, pcm: bytes) -> None:
 
 
 async def test_a_conversation_rolls_over_four_connections_and_loses_nothing(
-    serve: Serve, alice: User
+    start_emulator: StartEmulator, alice: User
 ) -> None:
     # Scaled from the real service (10-minute connections, 60 s notice, turns of seconds):
     # connections of 4 s with 1.5 s notice, tutor audio at a tenth of real time, so a turn
     # begun before goAway can finish inside the notice, as it does for real.
     behaviour = Behaviour(seed=7, connection_seconds=4.0, goaway_notice=1.5)
-    emulator = await serve(pace=0.1, behaviour=behaviour)
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
-    await client.until(final("tutor"), within=30)
+    emulator = await start_emulator(pace=0.1, behaviour=behaviour)
+    conversation = await start_conversation(alice)
+    client = await join(conversation, user=alice)
     spoken = 0
     while len(emulator.sessions) < 5 or spoken < 6:
         assert spoken < 20, f"only {len(emulator.sessions)} connections after {spoken} lines"
@@ -121,7 +87,7 @@ async def test_a_conversation_rolls_over_four_connections_and_loses_nothing(
         spoken += 1
     await client.send(type="end")
     assert await client.closed(within=30) == 1000
-    stored, turns = await _stored(conversation)
+    stored, turns = await saved(conversation)
     sessions = emulator.sessions
     said, heard = _said_and_heard(sessions)
     assert [s for _, s, _ in turns] == ["tutor"] + ["learner", "tutor"] * spoken, "lost or split"
@@ -164,18 +130,16 @@ def _count(client: Client, speaker: str) -> int:
 
 
 async def test_a_resume_refused_while_the_old_connection_is_held_starts_afresh(
-    serve: Serve, alice: User
+    start_emulator: StartEmulator, alice: User
 ) -> None:
     """The network path died but the server still holds the session: the resume gets 1011,
     and the bridge goes on with a fresh session told the transcript, without greeting."""
-    emulator = await serve(pace=0, behaviour=Behaviour(seed=1))
+    emulator = await start_emulator(pace=0, behaviour=Behaviour(seed=1))
     emulator.inject(Fault("vanish", after_turns=1, delay=30.0))
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await _converse(client, TYPED)
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED)
+    conversation = await start_conversation(alice)
+    await converse(conversation, TYPED, user=alice)
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED)
     first, refused, fresh = emulator.sessions[:3]
     assert refused.close_code == 1011 and refused.close_reason == REFUSED
     assert refused.resumed_from is None and first.released_at is None  # still held
@@ -185,16 +149,14 @@ async def test_a_resume_refused_while_the_old_connection_is_held_starts_afresh(
     assert [_norm(t) for _, s, t in turns if s == "tutor"] == said
 
 
-async def test_an_expired_handle_starts_afresh(serve: Serve, alice: User) -> None:
+async def test_an_expired_handle_starts_afresh(start_emulator: StartEmulator, alice: User) -> None:
     behaviour = Behaviour(seed=2, handle_ttl=0.1)  # shorter than the bridge's 0.5 s backoff
-    emulator = await serve(pace=0, behaviour=behaviour)
+    emulator = await start_emulator(pace=0, behaviour=behaviour)
     emulator.inject(Fault("abort", after_turns=1))
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await _converse(client, TYPED)
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED)
+    conversation = await start_conversation(alice)
+    await converse(conversation, TYPED, user=alice)
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED)
     expired, fresh = emulator.sessions[1:3]
     assert (expired.close_code, expired.close_reason) == (1008, BAD_HANDLE)
     assert fresh.resumed_from is None and not any(GREETING_MARK in t for t in fresh.tutor_turns)
@@ -202,19 +164,17 @@ async def test_an_expired_handle_starts_afresh(serve: Serve, alice: User) -> Non
 
 @pytest.mark.parametrize("setup_handle", [1.0, 0.0], ids=["resumed", "fresh"])
 async def test_a_drop_during_the_greeting_greets_once(
-    serve: Serve, alice: User, setup_handle: float
+    start_emulator: StartEmulator, alice: User, setup_handle: float
 ) -> None:
     """Cut halfway through the greeting: the opener goes again (to a session resumed from the
     handle sent at setup, or a fresh one if none came) and the greeting is stored once."""
     behaviour = Behaviour(seed=3, setup_handle_chance=setup_handle)
-    emulator = await serve(pace=0.2, behaviour=behaviour)
+    emulator = await start_emulator(pace=0.2, behaviour=behaviour)
     emulator.inject(Fault("abort", after_turns=0, mid_turn=True))
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await _converse(client, TYPED[:1])
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED[:1])
+    conversation = await start_conversation(alice)
+    await converse(conversation, TYPED[:1], user=alice)
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED[:1])
     cut, again = emulator.sessions[:2]
     assert cut.tutor_turns == [] and cut.close_code == 1006  # cut before the greeting ended
     assert GREETING_MARK in again.tutor_turns[0]  # the opener was sent again: not silent
@@ -223,23 +183,23 @@ async def test_a_drop_during_the_greeting_greets_once(
     assert sum(GREETING_MARK in t for t in said) == 1
 
 
-async def test_slow_pongs_are_not_taken_for_a_dead_connection(serve: Serve, alice: User) -> None:
+async def test_slow_pongs_are_not_taken_for_a_dead_connection(
+    start_emulator: StartEmulator, alice: User
+) -> None:
     # Everything at a tenth of real time: pongs of 25-30 s become 2.5-3 s, the bridge's 20 s
     # ping interval 2 s (0.5 here, for more pings) and its 60 s ping timeout 6 s. With
     # websockets' defaults (timeout = interval, 2 s scaled) every ping would fail.
     behaviour = Behaviour(seed=4, pong_delay=(25.0, 30.0), pong_scale=0.1)
-    emulator = await serve(
+    emulator = await start_emulator(
         pace=0.5,
         behaviour=behaviour,
         GEMINI_PING_INTERVAL=0.5,
         GEMINI_PING_TIMEOUT=6.0,
     )
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await _converse(client, TYPED)
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED)
+    conversation = await start_conversation(alice)
+    await converse(conversation, TYPED, user=alice)
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED)
     assert len(emulator.sessions) == 1 and stored.reconnect_count == 0
     assert len(emulator.sessions[0].pong_delays) >= 2  # pings happened, and were slow
     assert min(emulator.sessions[0].pong_delays) > 2.0

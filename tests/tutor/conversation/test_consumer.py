@@ -9,9 +9,10 @@ from channels.db import database_sync_to_async
 from django.test import override_settings
 
 from accounts.models import User
-from lessons.models import Conversation, Correction, Phrase, Topic, Turn
+from lessons.models import Conversation, Correction, Phrase, Turn
 from lessons.services import conversations as services
 from tests.tutor.conftest import Client, final, kind, spanish_48k
+from tests.tutor.conversation.talk import cafe_topic, converse, exchange, join, start_conversation
 from tutor.conversation.feedback import correction_diff
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
@@ -23,23 +24,10 @@ pytestmark = [
 ]
 
 
-@database_sync_to_async
-def _conversation(learner: User | None = None, **fields: object) -> Conversation:
-    topic = Topic.objects.create(
-        slug="cafe",
-        language="es",
-        title="En el café",
-        scenario="Un café en Madrid.",
-        tutor_role="camarero",
-        level_min="A1",
-        level_max="A2",
-        target_phrases=["Estoy cansado"],
-    )
-    if learner is None:
-        return services.conversation_start(
-            learner=None, session_key="sess-1", ip="10.1.1.1", language="es", **fields
-        )
-    return services.conversation_start(learner=learner, topic=topic, **fields)
+async def _conversation(learner: User | None = None) -> Conversation:
+    """Alice's conversation on the café topic, or (no learner) an anonymous trial."""
+    topic = await database_sync_to_async(cafe_topic)() if learner else None
+    return await start_conversation(learner, topic=topic)
 
 
 @database_sync_to_async
@@ -61,14 +49,11 @@ async def test_the_spoken_loop_is_heard_answered_corrected_and_stored(
     emulator: Emulator, alice: User
 ) -> None:
     conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
+    client = await converse(conversation, [spanish_48k()], user=alice, end=False)
     ready = await client.until(kind("ready"))
     assert ready["demo"] is True and ready["trial"] is False
     greeting = await client.until(final("tutor"))
     assert greeting["text"]
-    await client.speak(spanish_48k())
     learner = await client.until(final("learner"))
     correction = await client.until(kind("correction"))
     assert correction["turn"] == learner["turn"]
@@ -106,18 +91,32 @@ async def test_the_spoken_loop_is_heard_answered_corrected_and_stored(
     assert emulator.sessions[0].learner_turns  # the emulator heard the learner
 
 
+async def test_live_captions_grow_into_the_lines_that_are_stored(
+    seeded_emulator: Emulator, alice: User
+) -> None:
+    """The page shows each partial's `caption` as it is (it joins no words): however the
+    transcription was cut and ordered, the caption a line settles from is the line itself."""
+    conversation = await _conversation(alice)
+    client = await converse(conversation, [spanish_48k()], user=alice)
+    shown: dict[str, str | None] = {"learner": None, "tutor": None}
+    settled = []
+    for event in client.events:
+        if event["type"] != "transcript" or event.get("amends"):
+            continue
+        if not event["final"]:
+            shown[event["speaker"]] = event["caption"]
+        elif shown[event["speaker"]] is not None:
+            assert event["text"] == shown[event["speaker"]]
+            shown[event["speaker"]] = None
+            settled.append(event["speaker"])
+    assert settled.count("tutor") == 2 and settled.count("learner") == 1
+
+
 async def test_typed_text_in_voice_mode_is_a_typed_turn(emulator: Emulator, alice: User) -> None:
     conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
-    await client.until(final("tutor"))
-    await client.send(type="text", text="Yo soy cansado hoy")
+    client = await converse(conversation, ["Yo soy cansado hoy"], user=alice)
     typed = await client.until(final("learner"))
     assert typed["source"] == "typed"
-    await client.until(lambda e: final("tutor")(e) and e["turn"] > typed["turn"])
-    await client.send(type="end")
-    await client.closed()
     turns = await _turns(conversation)
     assert (turns[1][1], turns[1][2], turns[1][3]) == ("learner", "typed", "Yo soy cansado hoy")
 
@@ -126,21 +125,13 @@ async def test_a_target_phrase_is_ticked_by_the_server_once(
     emulator: Emulator, alice: User
 ) -> None:
     conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
-    await client.until(final("tutor"))
     # "Estoy cansado" said as "estoy cansada": the server's tolerant matcher, not the page's.
-    await client.send(type="text", text="Hoy estoy cansada")
-    typed = await client.until(final("learner"))
-    assert await client.until(kind("targets")) == {"type": "targets", "used": [0]}
-    await client.until(lambda e: final("tutor")(e) and e["turn"] > typed["turn"])
-    await client.send(type="text", text="Estoy cansado otra vez")
-    again = await client.until(lambda e: final("learner")(e) and e["turn"] > typed["turn"])
-    await client.until(lambda e: final("tutor")(e) and e["turn"] > again["turn"])
-    await client.send(type="end")
-    await client.closed()
-    assert [e["type"] for e in client.events].count("targets") == 1
+    lines = ["Hoy estoy cansada", "Estoy cansado otra vez"]
+    client = await converse(conversation, lines, user=alice)
+    [ticked] = [e for e in client.events if e["type"] == "targets"]
+    assert ticked == {"type": "targets", "used": [0]}
+    again = await client.until(lambda e: final("learner")(e) and e["text"] == lines[1])
+    assert client.events.index(ticked) < client.events.index(again)  # by the first line
 
 
 @pytest.mark.parametrize("who", ["anonymous", "charlie"])
@@ -160,9 +151,7 @@ async def test_a_trial_belongs_to_the_browser_that_started_it(emulator: Emulator
     stranger = Client(trial.pk, session={"trial_conversations": ["someone-else"]})
     await stranger.connect()
     assert await stranger.closed() == 4403
-    owner = Client(trial.pk, session={"trial_conversations": [str(trial.pk)]})
-    await owner.connect()
-    await owner.start()
+    owner = await join(trial, session={"trial_conversations": [str(trial.pk)]}, greeting=False)
     ready = await owner.until(kind("ready"))
     assert ready["trial"] is True and ready["trialSecondsLeft"] == 60
     await owner.disconnect()
@@ -232,10 +221,7 @@ async def test_bad_frames_close_with_their_code_and_write_nothing(
 @override_settings(MAX_INBOUND_BYTES_PER_SECOND=8000)
 async def test_a_flood_of_audio_is_refused_with_4429(emulator: Emulator, alice: User) -> None:
     conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
-    await client.until(kind("ready"))
+    client = await join(conversation, user=alice, greeting=False)
     for _ in range(40):  # 40 × 1,920 bytes at once: far over 8 kB/s with a 2 s burst
         await client.ws.send_to(bytes_data=b"\x00\x00" * 960)
     assert await client.closed() == 4429
@@ -245,10 +231,7 @@ async def test_a_flood_of_audio_is_refused_with_4429(emulator: Emulator, alice: 
 async def test_the_trial_ends_once_even_across_reconnects(emulator: Emulator) -> None:
     trial = await _conversation(None)
     session = {"trial_conversations": [str(trial.pk)]}
-    client = Client(trial.pk, session=session)
-    await client.connect()
-    await client.start()
-    await client.until(kind("ready"))
+    client = await join(trial, session=session, greeting=False)
     await client.speak(spanish_48k(silence_s=0.2)[: 48000 * 2 * 1])  # one second of audio
     assert await client.closed(within=10) == 4408
     assert client.kinds().count("trial_ended") == 1
@@ -266,17 +249,10 @@ async def test_a_dropped_browser_reconnects_to_the_same_session(
     emulator: Emulator, alice: User
 ) -> None:
     conversation = await _conversation(alice)
-    first = Client(conversation.pk, user=alice)
-    await first.connect()
-    await first.start()
-    await first.until(final("tutor"))
+    first = await join(conversation, user=alice)
     await first.disconnect()
-    second = Client(conversation.pk, user=alice)
-    await second.connect()
-    await second.start()
-    await second.until(kind("ready"))
-    await second.send(type="text", text="Yo soy cansado hoy")
-    await second.until(lambda e: final("tutor")(e) and e["turn"] >= 2)
+    second = await join(conversation, user=alice, greeting=False)
+    await exchange(second, "Yo soy cansado hoy")
     await REGISTRY[conversation.pk].writer.drain()
     assert len(emulator.sessions) == 1  # one Live session throughout, so no second greeting
     tutor_turns = [t for t in await _turns(conversation) if t[1] == "tutor"]
@@ -286,10 +262,7 @@ async def test_a_dropped_browser_reconnects_to_the_same_session(
 @override_settings(RECONNECT_GRACE_SECONDS=0)
 async def test_leaving_without_end_still_finishes_cleanly(emulator: Emulator, alice: User) -> None:
     conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
-    await client.until(final("tutor"))
+    client = await join(conversation, user=alice)
     await client.disconnect()
     for _ in range(50):
         if (await _refresh(conversation)).status != "active":
@@ -309,10 +282,7 @@ async def test_an_upstream_failure_keeps_every_earlier_turn(
         *[Fault(kind="reject", status=503) for _ in range(10)],
     )
     conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
-    await client.until(final("tutor"))
+    client = await join(conversation, user=alice)
     await client.send(type="text", text="Yo soy cansado hoy")
     await client.until(kind("reconnecting"))
     error = await client.until(kind("error"), within=60)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,6 @@ from tests.tutor.conftest import Client, final, kind, spanish_48k
 from tutor.audio.opus import OpusDecoder, OpusEncoder
 from tutor.audio.opus_framing import opus_bundle
 from tutor.emulator import Emulator
-from tutor.live import upstream
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -174,18 +173,6 @@ async def test_a_flood_of_opus_audio_is_refused_with_4429(emulator: Emulator, al
     for frame in frames:
         await client.ws.send_to(bytes_data=frame)
     assert await client.closed() == 4429
-
-
-@pytest.fixture
-async def realtime_emulator() -> AsyncIterator[Emulator]:
-    """Tutor audio at real-time pace, so a greeting is still playing when the learner talks."""
-    async with Emulator(pace=1.0, silence_ms=300) as emu:
-        with override_settings(
-            GOOGLE_GEMINI_BASE_URL=emu.base_url, GEMINI_CA_FILE=emu.ca_file, GEMINI_API_KEY=""
-        ):
-            upstream.client.cache_clear()
-            yield emu
-    upstream.client.cache_clear()
 
 
 async def test_a_barge_in_interrupts_an_opus_page_and_the_next_answer_decodes(

@@ -14,9 +14,17 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from lessons.models import Assignment, Classroom, Conversation, Membership, Topic, Turn
-from lessons.services import conversations as services
-from tests.tutor.conftest import Client, final, kind, spanish_48k
+from lessons.models import Assignment, Classroom, Membership, Topic
+from tests.tutor.conftest import kind, spanish_48k
+from tests.tutor.conversation.talk import (
+    TYPED,
+    assert_clean,
+    converse,
+    exchange,
+    join,
+    saved,
+    start_conversation,
+)
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
 
@@ -25,52 +33,6 @@ pytestmark = [
     pytest.mark.asyncio,
     pytest.mark.usefixtures("no_runtime_leaks"),
 ]
-
-GREETING_MARK = "tutor de demostración"  # words only the emulator's Spanish greeting has
-TYPED = ["Yo soy cansado hoy", "Mañana voy a la playa con mis amigos", "Me gusta mucho el café"]
-
-
-@database_sync_to_async
-def _start(learner: User, assignment: Assignment | None = None) -> Conversation:
-    topic = assignment.topic if assignment else None
-    return services.conversation_start(learner=learner, topic=topic, assignment=assignment)
-
-
-@database_sync_to_async
-def _stored(conversation: Conversation) -> tuple[Conversation, list[tuple[int, str, str]]]:
-    fresh = Conversation.objects.get(pk=conversation.pk)
-    turns = list(
-        Turn.objects.filter(conversation=conversation)
-        .order_by("ordinal")
-        .values_list("ordinal", "speaker", "text")
-    )
-    return fresh, turns
-
-
-async def _converse(client: Client, lines: list[str]) -> None:
-    """Greeting, then one typed line and the tutor's answer per line, then end."""
-    await client.start()
-    await client.until(final("tutor"), within=30)
-    for line in lines:
-        await client.send(type="text", text=line)
-        typed = await client.until(lambda e, line=line: final("learner")(e) and e["text"] == line)
-        await client.until(
-            lambda e, t=typed: final("tutor")(e) and e["turn"] > t["turn"], within=30
-        )
-    await client.send(type="end")
-    assert await client.closed(within=30) == 1000
-
-
-def _assert_clean(
-    conversation: Conversation, turns: list[tuple[int, str, str]], lines: list[str]
-) -> None:
-    assert [ordinal for ordinal, _, _ in turns] == list(range(len(turns))), "gaps in ordinals"
-    learner = [text for _, speaker, text in turns if speaker == "learner"]
-    assert learner == lines, "learner turns missing or duplicated"
-    tutor = [text for _, speaker, text in turns if speaker == "tutor"]
-    assert sum(GREETING_MARK in text for text in tutor) == 1, "greeted twice (or never)"
-    assert len(tutor) >= len(lines) + 1
-    assert conversation.status == "ended"
 
 
 @pytest.mark.parametrize(
@@ -89,12 +51,10 @@ async def test_upstream_faults_lose_and_repeat_nothing(
     emulator: Emulator, alice: User, fault: Fault
 ) -> None:
     emulator.inject(fault)
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await _converse(client, TYPED)
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED)
+    conversation = await start_conversation(alice)
+    client = await converse(conversation, TYPED, user=alice)
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED)
     assert stored.reconnect_count >= 1
     assert len(emulator.sessions) >= 2
     assert emulator.sessions[1].resumed_from  # the second connection resumed with a handle
@@ -105,17 +65,9 @@ async def test_a_goaway_while_the_learner_speaks_keeps_the_spoken_turn(
     emulator: Emulator, alice: User
 ) -> None:
     emulator.inject(Fault(kind="goaway", after_turns=1))
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
-    await client.until(final("tutor"))
-    await client.speak(spanish_48k())
-    learner = await client.until(final("learner"), within=30)
-    await client.until(lambda e: final("tutor")(e) and e["turn"] > learner["turn"], within=30)
-    await client.send(type="end")
-    await client.closed()
-    stored, turns = await _stored(conversation)
+    conversation = await start_conversation(alice)
+    await converse(conversation, [spanish_48k()], user=alice)
+    stored, turns = await saved(conversation)
     assert [s for _, s, _ in turns] == ["tutor", "learner", "tutor"]
     assert stored.reconnect_count == 1
 
@@ -130,12 +82,10 @@ async def test_a_slow_or_missing_setup_reply_is_survived(
     emulator: Emulator, alice: User, fault: Fault
 ) -> None:
     emulator.inject(fault)
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await _converse(client, TYPED[:1])
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED[:1])
+    conversation = await start_conversation(alice)
+    await converse(conversation, TYPED[:1], user=alice)
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED[:1])
 
 
 async def test_a_tool_call_the_bridge_cannot_honour_does_not_stall_the_tutor(
@@ -144,12 +94,10 @@ async def test_a_tool_call_the_bridge_cannot_honour_does_not_stall_the_tutor(
     """The emulator waits for every tool response; an unanswerable call (here: a connection
     cut right after the call) must not leave the conversation hanging or a turn unstored."""
     emulator.inject(Fault(kind="abort", after_turns=1, mid_turn=True))
-    conversation = await _start(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await _converse(client, TYPED[:2])
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED[:2])
+    conversation = await start_conversation(alice)
+    await converse(conversation, TYPED[:2], user=alice)
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED[:2])
 
 
 def _admin() -> psycopg.Connection:
@@ -187,29 +135,20 @@ def _reconnect_after_outage() -> Iterator[None]:
 async def test_postgres_restarting_mid_conversation_loses_nothing(
     emulator: Emulator, alice: User
 ) -> None:
-    conversation = await _start(alice)
+    conversation = await start_conversation(alice)
     name = connection.settings_dict["NAME"]
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.start()
-    await client.until(final("tutor"))
+    client = await join(conversation, user=alice)
     await REGISTRY[conversation.pk].writer.drain()
     await database_sync_to_async(_database_down, thread_sensitive=False)(name)
     try:
         for line in TYPED[:2]:
-            await client.send(type="text", text=line)
-            typed = await client.until(
-                lambda e, line=line: final("learner")(e) and e["text"] == line
-            )
-            await client.until(
-                lambda e, t=typed: final("tutor")(e) and e["turn"] > t["turn"], within=30
-            )
+            await exchange(client, line)
     finally:
         await database_sync_to_async(_database_up, thread_sensitive=False)(name)
     await client.send(type="end")
     await client.closed(within=60)
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED[:2])
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED[:2])
     assert stored.degraded  # the conversation records that writes had to be retried
 
 
@@ -250,12 +189,10 @@ async def test_redis_being_down_does_not_touch_the_conversation(
     emulator: Emulator, alice: User
 ) -> None:
     assignment = await _assignment(alice)
-    conversation = await _start(alice, assignment)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await _converse(client, TYPED[:2])
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED[:2])
+    conversation = await start_conversation(alice, assignment=assignment)
+    await converse(conversation, TYPED[:2], user=alice)
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED[:2])
     assert stored.assignment_id == assignment.pk
 
 
@@ -263,25 +200,17 @@ async def test_redis_being_down_does_not_touch_the_conversation(
 async def test_a_dropped_browser_resumes_without_a_second_greeting(
     emulator: Emulator, alice: User
 ) -> None:
-    conversation = await _start(alice)
-    first = Client(conversation.pk, user=alice)
-    await first.connect()
-    await first.start()
-    await first.until(final("tutor"))
-    await first.send(type="text", text=TYPED[0])
-    await first.until(lambda e: final("tutor")(e) and e["turn"] >= 2, within=30)
+    conversation = await start_conversation(alice)
+    first = await join(conversation, user=alice)
+    await exchange(first, TYPED[0])
     await first.disconnect()  # the network drops
-    second = Client(conversation.pk, user=alice)
-    await second.connect()
-    await second.start()
-    ready = await second.until(kind("ready"))
-    assert ready["conversation"] == str(conversation.pk)
-    await second.send(type="text", text=TYPED[1])
-    await second.until(lambda e: final("tutor")(e) and e["turn"] >= 4, within=30)
+    second = await join(conversation, user=alice, greeting=False)
+    assert (await second.until(kind("ready")))["conversation"] == str(conversation.pk)
+    await exchange(second, TYPED[1])
     await second.send(type="end")
     await second.closed()
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED[:2])
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED[:2])
     assert len(emulator.sessions) == 1
 
 
@@ -290,21 +219,15 @@ async def test_a_server_restart_picks_the_conversation_up_without_greeting_again
 ) -> None:
     """The process that held the conversation died (its runtime is gone) but the conversation
     is still active: a reconnecting page gets a new Live session that does not greet."""
-    conversation = await _start(alice)
-    first = Client(conversation.pk, user=alice)
-    await first.connect()
-    await first.start()
-    await first.until(final("tutor"))
+    conversation = await start_conversation(alice)
+    first = await join(conversation, user=alice)
     runtime = REGISTRY.pop(conversation.pk)
     await runtime.writer.drain()
     await runtime.tutor.close()  # as if the old process were gone
     await first.disconnect()
-    second = Client(conversation.pk, user=alice)
-    await second.connect()
-    await second.start()
-    await second.send(type="text", text=TYPED[0])
-    await second.until(lambda e: final("tutor")(e) and e["turn"] >= 2, within=30)
+    second = await join(conversation, user=alice, greeting=False)
+    await exchange(second, TYPED[0])
     await second.send(type="end")
     await second.closed()
-    stored, turns = await _stored(conversation)
-    _assert_clean(stored, turns, TYPED[:1])
+    stored, turns = await saved(conversation)
+    assert_clean(stored, turns, TYPED[:1])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +11,6 @@ from google import genai
 from google.genai import types
 
 from tutor.emulator import Emulator
-from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.voice import synthesize
 
 MODEL = "gemini-3.1-flash-live-preview"
@@ -41,24 +39,8 @@ NOTE_PHRASE = types.FunctionDeclaration(
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    async with Emulator(pace=0) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def orderly_emulator() -> AsyncIterator[Emulator]:
-    """The old tidy order (whole input transcription, then the calls, then the audio), for
-    the tests that pin that sequence on purpose; the default emulator scatters them by seed."""
-    async with Emulator(pace=0, behaviour=Behaviour(orderly=True)) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def paced_emulator() -> AsyncIterator[Emulator]:
-    """Real-time tutor audio, so the learner can barge in while the tutor is speaking."""
-    async with Emulator(pace=1.0) as emu:
-        yield emu
+def emulator_silence_ms() -> int:
+    return 600  # the emulator's default, as the real service's end-of-speech silence
 
 
 def make_client(

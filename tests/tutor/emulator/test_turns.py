@@ -135,8 +135,8 @@ async def test_typed_text_without_a_known_error_gets_a_follow_up_and_no_correcti
     assert turn.said == load("es").followups[0]
 
 
-async def test_speech_during_the_reply_interrupts_it(paced_emulator: Emulator) -> None:
-    client = make_client(paced_emulator)
+async def test_speech_during_the_reply_interrupts_it(realtime_emulator: Emulator) -> None:
+    client = make_client(realtime_emulator)
     async with client.aio.live.connect(model=MODEL, config=live_config()) as s:
         await s.send_realtime_input(text=OPENER)
         turn = Turn()
@@ -145,7 +145,7 @@ async def test_speech_during_the_reply_interrupts_it(paced_emulator: Emulator) -
             if message.data and len(turn.audio_parts) == 1:
                 await say(s, speech("Perdona, una pregunta."))
     assert turn.kinds() == ["audio", "interrupted", "turn"]
-    record = paced_emulator.sessions[0]
+    record = realtime_emulator.sessions[0]
     assert record.interrupted_turns == 1
     assert record.audio_bytes_out < len(synthesize(plan_greeting_text(), "es", 24000, WPM["A"]))
 

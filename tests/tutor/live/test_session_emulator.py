@@ -13,7 +13,6 @@ import pytest
 
 from tests.fakes import TOOLS, until
 from tutor.emulator import Emulator, Fault
-from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.scripts import load
 from tutor.emulator.turns import OUTPUT_RATE, WPM
 from tutor.emulator.voice import synthesize
@@ -51,27 +50,6 @@ SETTINGS = LiveSettings(
 )
 SCRIPT = load("es").bands["A"]
 STEP = SCRIPT.steps[0]
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    async with Emulator(pace=0) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def orderly_emulator() -> AsyncIterator[Emulator]:
-    """The old tidy order (whole input transcription, then the calls, then the audio), for
-    the tests that pin that sequence on purpose; the default emulator scatters them by seed."""
-    async with Emulator(pace=0, behaviour=Behaviour(orderly=True)) as emu:
-        yield emu
-
-
-@pytest.fixture
-async def paced_emulator() -> AsyncIterator[Emulator]:
-    """Tutor audio in real time, so the learner can talk over it."""
-    async with Emulator(pace=1.0) as emu:
-        yield emu
 
 
 def speech(text: str) -> bytes:
@@ -146,8 +124,8 @@ async def test_typed_text_gets_a_corrected_reply(emulator: Emulator) -> None:
     await tutor.close()
 
 
-async def test_talking_over_the_tutor_interrupts_it(paced_emulator: Emulator) -> None:
-    tutor, stream = await connected(paced_emulator)
+async def test_talking_over_the_tutor_interrupts_it(realtime_emulator: Emulator) -> None:
+    tutor, stream = await connected(realtime_emulator)
     await until(stream, TutorAudio)  # the greeting has started playing
     await speak(tutor, speech(STEP.learner))
     events = await until(stream, TurnComplete)
