@@ -16,6 +16,7 @@ from uuid import UUID
 
 from lessons.services import audio as audio_services
 from lessons.services import conversations as services
+from tutor import metrics
 from tutor.audio.learner_voice import LearnerVoice
 from tutor.conversation.feedback import TargetPhrases, correction_diff
 from tutor.conversation.protocol import CLOSE_TUTOR_UNAVAILABLE
@@ -96,7 +97,8 @@ class TutorEventHandlers:
                 await self._send({"type": "interrupted"})
             case ev.TurnComplete(interrupted=interrupted):
                 await self._send({"type": "turn_complete", "interrupted": interrupted})
-            case ev.Reconnecting(attempt=attempt):
+            case ev.Reconnecting(attempt=attempt, reason=reason):
+                metrics.LIVE_RECONNECTS.labels(reason).inc()
                 await self._send({"type": "reconnecting", "attempt": attempt})
             case ev.Resumed(reconnects=reconnects):
                 self.stats.reconnects = reconnects
