@@ -26,6 +26,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -58,15 +59,16 @@ def scratch_database() -> str:
         from tutor.embedded_db import embedded_database_url
 
         base = embedded_database_url(ROOT / ".data")
-    admin_url = (
-        base.rsplit("/", 1)[0] + "/postgres" + ("?" + base.split("?", 1)[1] if "?" in base else "")
-    )
-    with psycopg.connect(admin_url, autocommit=True) as admin:
+    with psycopg.connect(with_database(base, "postgres"), autocommit=True) as admin:
         admin.execute("DROP DATABASE IF EXISTS tertulia_soak WITH (FORCE)")
         admin.execute("CREATE DATABASE tertulia_soak")
-    head, _, tail = base.rpartition("/")
-    query = "?" + tail.split("?", 1)[1] if "?" in tail else ""
-    return f"{head}/tertulia_soak{query}"
+    return with_database(base, "tertulia_soak")
+
+
+def with_database(url: str, name: str) -> str:
+    """`url` naming the database `name`. Only the URL's path changes: the embedded server's
+    URL has an empty host and its socket directory (slashes and all) in the query."""
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
 def setup_django(database_url: str) -> None:

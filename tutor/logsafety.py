@@ -1,9 +1,13 @@
-"""A logging filter that takes the Gemini key out of log records.
+"""Logging filters that keep the Gemini key and what people said out of the log.
 
 websockets logs every handshake header at DEBUG, and the SDK sends the key as a header
 (x-goog-api-key), so LOG_LEVEL=DEBUG would write the key to the log. settings.LOGGING puts this
 filter on that logger (the record is cleaned before any handler sees it) and on our handler
 (a catch-all for whatever else reaches it).
+
+websockets also logs every frame at DEBUG, and a frame to or from Gemini holds the learner's
+words (typed text, transcriptions) and the tutor's: `WithholdFrames` keeps only each frame's
+kind and size.
 """
 
 from __future__ import annotations
@@ -34,3 +38,16 @@ def _redact(record: logging.LogRecord, secret: str) -> None:
         record.exc_text = logging.Formatter().formatException(record.exc_info)
     if record.exc_text and secret in record.exc_text:
         record.exc_text = record.exc_text.replace(secret, REDACTED)
+
+
+class WithholdFrames(logging.Filter):
+    """websockets' frame lines ("> %s" / "< %s" with a Frame) keep the opcode and length only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in ("> %s", "< %s") and isinstance(record.args, tuple) and record.args:
+            frame = record.args[0]
+            opcode, data = getattr(frame, "opcode", None), getattr(frame, "data", None)
+            if opcode is not None and isinstance(data, bytes | bytearray | memoryview):
+                name = getattr(opcode, "name", str(opcode))
+                record.args = (f"{name} [{len(data)} bytes, contents withheld]",)
+        return True

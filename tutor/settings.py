@@ -185,6 +185,9 @@ CONVERSATION_STARTS_PER_IP_PER_HOUR = envint("CONVERSATION_STARTS_PER_IP_PER_HOU
 # The page sends 25-50 audio frames a second; a flood of tiny frames costs CPU, not bytes.
 MAX_INBOUND_FRAMES_PER_SECOND = envint("MAX_INBOUND_FRAMES_PER_SECOND", 200, minimum=100)
 
+# /metrics (tutor/probes.py) answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, 404.
+METRICS_TOKEN = envsecret("METRICS_TOKEN")
+
 # Privacy (docs/SECURITY.md): what is kept and for how long; `manage.py enforce_retention`
 # (run it daily) deletes what is past its time.
 STORE_LEARNER_AUDIO = envbool("STORE_LEARNER_AUDIO", False)
@@ -214,16 +217,29 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 MIDDLEWARE.insert(1, "tutor.middleware.ContentSecurityPolicyMiddleware")
+# First of all: load balancers probe a worker by its own address over plain http, so the
+# probes answer before the host check and the HTTPS redirect (tutor/probes.py).
+MIDDLEWARE.insert(0, "tutor.probes.ProbeMiddleware")
 
+# LOG_FORMAT=json: one JSON object per line with the conversation id (tutor/logformat.py).
+LOG_FORMAT = envstr("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "tutor.logsafety.RedactSecrets"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "redact_secrets": {"()": "tutor.logsafety.RedactSecrets"},
+        "withhold_frames": {"()": "tutor.logsafety.WithholdFrames"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "tutor.logformat.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["redact_secrets"],
         }
     },
@@ -231,7 +247,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
-        # At DEBUG it logs handshake headers, the key (x-goog-api-key) among them.
-        "websockets.client": {"filters": ["redact_secrets"]},
+        # At DEBUG they log handshake headers, the key (x-goog-api-key) among them, and every
+        # frame, the learner's words among them.
+        "websockets.client": {"filters": ["redact_secrets", "withhold_frames"]},
+        "websockets.server": {"filters": ["redact_secrets", "withhold_frames"]},
     },
 }

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from lessons.learner_views.home import landing
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
+from tutor import probes
 
 urlpatterns = [
     path("", landing, name="landing"),
-    path("healthz", healthz, name="healthz"),
+    # Answered by tutor.probes.ProbeMiddleware before any other middleware; named here so
+    # they can be reversed and appear in the permission matrix.
+    path("healthz", probes.healthz, name="healthz"),
+    path("readyz", probes.readyz, name="readyz"),
+    path("metrics", probes.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("lessons.urls")),

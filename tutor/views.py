@@ -20,6 +20,7 @@ from accounts.choices import TARGET_LANGUAGES
 from accounts.requests import AuthedRequest
 from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
+from tutor import logformat, metrics
 from tutor.audio.frames import OPUS_RATES
 from tutor.conversation import protocol
 from tutor.conversation.access import HTTP_STATUS, TRIAL_SESSION_KEY, owns, refusal
@@ -80,8 +81,10 @@ def trial(request: HttpRequest) -> HttpResponse:
             level="A2",
         )
     except services.LimitExceeded as exc:
+        metrics.TRIAL_STARTS.labels("limited").inc()
         messages.warning(request, str(exc))
         return redirect("account_signup")
+    metrics.TRIAL_STARTS.labels("started").inc()
     request.session[TRIAL_SESSION_KEY] = [
         *request.session.get(TRIAL_SESSION_KEY, []),
         str(conversation.pk),
@@ -153,6 +156,7 @@ def end(request: HttpRequest, pk: UUID) -> HttpResponse:
 async def message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """The typed fallback: one learner message in, the tutor's reply out, both stored as
     typed turns. Used when the WebSocket cannot be established."""
+    logformat.bind_conversation(pk)
     conversation = await sync_to_async(_load_for_text)(pk)
     code = refusal(conversation, await sync_to_async(_scope)(request))
     if code is not None or conversation is None:
@@ -195,12 +199,14 @@ async def _reply(conversation: Conversation, text: str) -> JsonResponse:
             message=text,
         )
     except TutorUnavailable as exc:
+        metrics.TYPED_FALLBACK.labels("unavailable").inc()
         return JsonResponse(
             {"error": exc.code, "message": str(exc), "learnerTurn": learner.ordinal}, status=503
         )
     tutor = await sync_to_async(services.conversation_record_turn)(
         conversation_id=conversation.pk, speaker="tutor", text=reply, source=Turn.Source.TYPED
     )
+    metrics.TYPED_FALLBACK.labels("answered").inc()
     phrases = conversation.topic.target_phrases if conversation.topic else []
     return JsonResponse(
         {

@@ -120,8 +120,11 @@ from django.test import Client, RequestFactory
 
 SessionStore.save = lambda self, must_create=False: setattr(self, "_session_key", "k" * 32)
 host = {"HTTP_HOST": "tertulia.example.org"}
-plain = Client().get("/healthz", **host)
-secure = Client().get("/healthz", secure=True, HTTP_X_FORWARDED_PROTO="https", **host)
+plain = Client().get("/try/", **host)
+secure = Client().get("/try/", secure=True, HTTP_X_FORWARDED_PROTO="https", **host)
+# A load balancer probes a worker by its address, over plain http: no redirect, no 400.
+by_address = {"HTTP_HOST": "10.0.0.7:8001"}
+probes = [Client().get(path, **by_address).status_code for path in ("/healthz", "/readyz")]
 
 def page(request):
     get_token(request)
@@ -133,6 +136,7 @@ chain = SessionMiddleware(CsrfViewMiddleware(page))
 cookies = chain(request).cookies
 print(json.dumps({
     "redirect": [plain.status_code, plain.get("Location")],
+    "probes": probes,
     "headers": dict(secure.items()),
     "csp": settings.CONTENT_SECURITY_POLICY,
     "cookies": {name: cookies[name].output() for name in cookies},
@@ -160,7 +164,9 @@ def test_production_sends_hsts_csp_frame_denial_and_secure_cookies() -> None:
     )
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.splitlines()[-1])
-    assert probe["redirect"] == [301, "https://tertulia.example.org/healthz"]
+    assert probe["redirect"] == [301, "https://tertulia.example.org/try/"]
+    # /readyz: 503, the database here is a closed port; answered all the same.
+    assert probe["probes"] == [200, 503]
     headers = probe["headers"]
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert headers["Content-Security-Policy"] == probe["csp"]

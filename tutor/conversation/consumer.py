@@ -22,6 +22,7 @@ from django.db import DatabaseError
 from lessons.models import Conversation
 from lessons.services.conversations import conversation_history
 from lessons.services.live_updates import publish_activity
+from tutor import logformat, metrics
 from tutor.audio import socket_audio
 from tutor.audio.frames import FrameError, Start
 from tutor.audio.rate_limit import InboundBudget
@@ -61,6 +62,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
 
     async def connect(self) -> None:
         pk = self.scope["url_route"]["kwargs"]["pk"]
+        logformat.bind_conversation(pk)  # this socket's log lines (and its runtime's) name it
         await self.accept()
         try:
             conversation, history = await _load(pk)
@@ -180,6 +182,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
         size = len(bytes_data or b"") + len(text_data or "")
         try:
             if not (self.bytes_in.allow(size) and self.frames_in.allow(1)):
+                metrics.FRAMES_DROPPED.labels("rate_limited").inc()
                 raise FrameError("too_fast", "sending too fast")
             if bytes_data is not None:
                 await self._audio(bytes_data)

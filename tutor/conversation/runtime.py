@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from lessons.services import conversations as services
 from lessons.services import sweep
+from tutor import metrics
 from tutor.audio.learner_voice import LearnerVoice
 from tutor.audio.resample import is_silence
 from tutor.conversation import protocol
@@ -105,6 +106,7 @@ class ConversationRuntime(TutorEventHandlers):
         if self._started:
             return
         self._started = True
+        metrics.conversation_opened(self)
         # Which model and voice served it, for the operator page (off the audio path).
         self._persist(
             services.conversation_set_upstream,
@@ -241,10 +243,12 @@ class ConversationRuntime(TutorEventHandlers):
 
     async def _send_audio(self, pcm: bytes) -> None:
         if self.sink is None:
+            metrics.FRAMES_DROPPED.labels("to_browser").inc()
             return
         try:
             await self.sink.send_audio(pcm)
         except Exception:  # the browser went away mid-send (before its disconnect arrived)
+            metrics.FRAMES_DROPPED.labels("to_browser").inc()
             logger.info("conversation %s: could not send tutor audio", self.id)
             return
         self.stats.audio_sent()

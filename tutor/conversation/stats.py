@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from lessons.services.conversations import FinishStats
+from tutor import metrics
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -39,6 +40,7 @@ class SpeechStats:
         if self._speech_ended_at is not None:
             now = time.monotonic() if at is None else at
             self.latencies_ms.append(max(0.0, now - self._speech_ended_at) * 1000)
+            metrics.FIRST_AUDIO.observe(self.latencies_ms[-1] / 1000)
             self._speech_ended_at = None
 
     def speech_ended(self, at: float) -> None:

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from lessons.services import audio as audio_services
 from lessons.services import conversations as services
+from tutor import metrics
 from tutor.audio.learner_voice import LearnerVoice
 from tutor.conversation.captions import Captions
 from tutor.conversation.feedback import TargetPhrases, correction_diff
@@ -95,8 +96,9 @@ class TutorEventHandlers:
             case ev.TurnComplete(interrupted=interrupted):
                 self.captions.settle("tutor")
                 await self._send({"type": "turn_complete", "interrupted": interrupted})
-            case ev.Reconnecting(attempt=attempt):
+            case ev.Reconnecting(attempt=attempt, reason=reason):
                 self.captions.settle("tutor")  # a greeting cut by the drop is spoken again whole
+                metrics.LIVE_RECONNECTS.labels(reason).inc()
                 await self._send({"type": "reconnecting", "attempt": attempt})
             case ev.Resumed(reconnects=reconnects):
                 self.stats.reconnects = reconnects

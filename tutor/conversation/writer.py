@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 
+from tutor import metrics
+
 logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[Any]]
@@ -44,12 +46,19 @@ class Writer:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        metrics.writer_created(self)
+
+    @property
+    def pending(self) -> int:
+        """Writes waiting, the one running included."""
+        return len(self._jobs)
 
     def submit(self, job: Job) -> None:
         if len(self._jobs) >= self.limit:
             self._jobs.popleft()
             self.dropped += 1
             self.degraded = True
+            metrics.WRITES_DROPPED.labels("queue_full").inc()
             logger.error("conversation write queue full; dropped the oldest write")
         self._jobs.append(job)
         self._idle.clear()
@@ -92,6 +101,7 @@ class Writer:
                 return
             except TRANSIENT as exc:
                 self.degraded = True
+                metrics.WRITE_RETRIES.inc()
                 logger.warning("database write failed (attempt %d): %s", attempt, exc)
                 # channels' database_sync_to_async closes the broken connection around
                 # each job (close_old_connections), so the next try opens a fresh one.
@@ -102,4 +112,5 @@ class Writer:
                 logger.exception("conversation write failed; skipping it")
                 return
         self.dropped += 1
+        metrics.WRITES_DROPPED.labels("gave_up").inc()
         logger.error("conversation write gave up after %d attempts", self.max_attempts)

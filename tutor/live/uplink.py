@@ -20,6 +20,7 @@ from typing import Literal
 
 from google.genai.live import AsyncSession
 
+from tutor import metrics
 from tutor.live.realtime_input import send_audio_frame
 
 Kind = Literal["audio", "end", "text"]
@@ -90,4 +91,5 @@ class Uplink:
                 del self.pending[index]
             self._pending_audio -= cut
             self.dropped_audio_bytes += cut
+            metrics.FRAMES_DROPPED.labels("reconnect_buffer").inc(cut / metrics.LEARNER_FRAME_BYTES)
             excess = self._pending_audio - self.limit
