@@ -77,7 +77,7 @@ PLACEHOLDERS = {
     "learner_name", "target_language", "native_language", "level", "backchannels",
     "topic_section", "level_section", "correction_section", "title",
     "scenario", "tutor_role", "learner_goal", "target_phrases", "grammar_line",
-    "grammar_focus", "free_talk_subjects", "opener", "opener_hint",
+    "grammar_focus", "free_talk_subjects", "opener", "opener_hint", "opener_line",
 }  # fmt: skip
 
 
@@ -178,6 +178,21 @@ def test_it_shows_every_topic_field_and_target_phrase() -> None:
         assert f'"{phrase}"' in text
     assert f"Grammar focus: {CAFE.grammar_focus}." in text
     assert "Never read the phrases out as a list" in text
+
+
+def test_target_phrases_come_one_quoted_phrase_per_line() -> None:
+    """One per line, so neither the model nor the offline emulator (which builds its demo
+    scene from these lines) can mistake where a phrase with a ';' or a quote ends."""
+    topic = dataclasses.replace(CAFE, target_phrases=['Dice "hola"; luego se va.', "¿Cuánto es?"])
+    lines = instruction(topic=topic).splitlines()
+    start = lines.index("Target phrases, one per line:")
+    assert lines[start + 1 : start + 3] == ['- "Dice "hola"; luego se va."', '- "¿Cuánto es?"']
+
+
+def test_the_topics_opening_line_is_in_the_instruction_when_it_has_one() -> None:
+    line = 'Your first line, or one close to it: "¡Buenos días! ¿Qué le pongo?"'
+    assert line in instruction().splitlines()
+    assert "Your first line" not in instruction(topic=dataclasses.replace(CAFE, opener=""))
 
 
 def test_it_leaves_out_the_grammar_line_when_the_topic_has_none() -> None:

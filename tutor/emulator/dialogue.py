@@ -1,7 +1,10 @@
 """The demo tutor's conversation state and what it says next.
 
 Pure functions over `DialogueState`; no I/O. The Live session and the text fallback both use
-them, so a typed turn gets the same correction over either path.
+them, so a typed turn gets the same correction over either path. Everything comes from the
+system instruction, as it would for a real model: its language, level and learner's name, and
+for a topic its opening line and target phrases, from which `roleplay` builds the scene. An
+instruction with no target phrase gets the free-talk script of `scripts/`.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import copy
 import re
 from dataclasses import dataclass, field
 
+from tutor.emulator import roleplay
+from tutor.emulator.roleplay import Scene, build_scene, read_brief
 from tutor.emulator.scripts import LANGUAGES, Band, Script, Step, load
 
 _BAND = re.compile(r"\b([ABC])[12]\b")
@@ -30,10 +35,12 @@ class DialogueState:
     lang: str
     band: str
     topic: str | None = None
-    step: int = 0  # counts scripted learner turns; the script cycles
+    step: int = 0  # counts learner turns; past the script's end the tutor only says it is over
     greeted: bool = False
     followups: int = 0
     history: list[list[str]] = field(default_factory=list)  # [speaker, text] pairs
+    scene: Scene | None = None  # a role-play from the instruction's target phrases; None: free talk
+    name: str = ""  # the learner's name, from the instruction
 
     def snapshot(self) -> DialogueState:
         return copy.deepcopy(self)
@@ -49,13 +56,19 @@ class TurnPlan:
 
 
 def new_state(language_code: str | None, instruction: str) -> DialogueState:
+    lang = detect_language(language_code, instruction)
+    brief = read_brief(instruction)
+    # A session restored from a transcript (tutor.live.upstream.CONTINUATION) must not greet,
+    # just as the real model, told so, would not, and carries on where the transcript stops.
+    continuing = CONTINUING in instruction.lower()
     return DialogueState(
-        lang=detect_language(language_code, instruction),
+        lang=lang,
         band=detect_band(instruction),
         topic=detect_topic(instruction),
-        # A session restored from a transcript (tutor.live.upstream.CONTINUATION) must not greet,
-        # just as the real model, told so, would not.
-        greeted=CONTINUING in instruction.lower(),
+        greeted=continuing,
+        step=brief.learner_lines_so_far if continuing else 0,
+        scene=build_scene(lang, brief),
+        name=brief.name,
     )
 
 
@@ -109,25 +122,44 @@ def detect_topic(instruction: str) -> str | None:
 
 
 def plan_greeting(state: DialogueState) -> TurnPlan:
-    script, band = _script(state)
-    reply = _with_topic(band.greeting, script.topic_line, state.topic)
-    say = _with_topic(band.greeting_say or band.greeting, script.topic_line, state.topic)
+    """Says once, first and briefly, that the demo cannot understand speech; then the
+    topic's opening line (a role-play) or a hello and the script's first question."""
     state.greeted = True
-    state.history.append(["tutor", reply])
-    return TurnPlan(None, None, None, reply, say)
+    if state.scene is not None:
+        return _tutor_turn(state, None, None, None, roleplay.greeting(state.scene))
+    script, band = _script(state)
+    lines = roleplay.lines_for(state.lang)
+    opening = [lines.notice, roleplay.hello(_register(state), state.name)]
+    reply = _with_topic(
+        roleplay.join(lines, [*opening, band.greeting]), script.topic_line, state.topic
+    )
+    if band.greeting_say is None:
+        return _tutor_turn(state, None, None, None, reply)
+    say = roleplay.join(lines, [roleplay.kana(part) for part in opening] + [band.greeting_say])
+    say = _with_topic(say, script.topic_line, state.topic)
+    return _tutor_turn(state, None, None, None, reply, say)
 
 
 def plan_spoken(state: DialogueState) -> TurnPlan:
     """The next scripted step: the emulator cannot recognise speech, so it pretends the
-    learner said the script's line (with its deliberate error)."""
-    steps = _script(state)[1].steps
-    step = steps[state.step % len(steps)]
+    learner said the script's line (a target phrase, now and then with an error)."""
+    step = state.step
     state.step += 1
-    return _step_plan(state, step, step.learner)
+    if state.scene is not None:
+        heard, fix, reply = roleplay.spoken(state.scene, step)
+        return _tutor_turn(state, heard, fix.note() if fix else None, None, reply)
+    steps = _script(state)[1].steps
+    if step >= len(steps):
+        lines = roleplay.lines_for(state.lang)
+        heard = lines.afterwards[(step - len(steps)) % len(lines.afterwards)]
+        return _tutor_turn(state, heard, None, None, _register(state).finished)
+    return _step_plan(state, steps[step], steps[step].learner)
 
 
 def plan_typed(state: DialogueState, text: str) -> TurnPlan:
-    """React to real typed text: correct it if it contains one of the script's errors."""
+    """React to real typed text: correct an error the script knows; a role-play moves on."""
+    if state.scene is not None:
+        return _typed_in_scene(state, state.scene, text)
     script, band = _script(state)
     count = len(band.steps)
     for offset in range(count):
@@ -137,8 +169,7 @@ def plan_typed(state: DialogueState, text: str) -> TurnPlan:
             return _step_plan(state, step, text)
     reply = script.followups[state.followups % len(script.followups)]
     state.followups += 1
-    state.history += [["learner", text], ["tutor", reply]]
-    return TurnPlan(text, None, None, reply, reply)
+    return _tutor_turn(state, text, None, None, reply)
 
 
 def text_reply(state: DialogueState, user_texts: list[str]) -> str:
@@ -153,11 +184,26 @@ def text_reply(state: DialogueState, user_texts: list[str]) -> str:
             plan = plan_typed(state, text)
     if plan is None:
         plan = plan_greeting(state)
-    if plan.correction is None:
+    if plan.correction is None or state.scene is not None:  # a role-play's reply recasts
         return plan.reply
     corrected = plan.correction["corrected"].rstrip(".!?\u3002\uff01\uff1f")
     recast = _script(state)[0].recast.format(corrected=corrected)
     return recast + plan.reply
+
+
+def _typed_in_scene(state: DialogueState, scene: Scene, text: str) -> TurnPlan:
+    state.step, fix, reply = roleplay.typed(scene, state.step, text)
+    correction = fix.note() if fix else _free_talk_correction(state, text)
+    return _tutor_turn(state, text, correction, None, reply)
+
+
+def _free_talk_correction(state: DialogueState, text: str) -> dict[str, str] | None:
+    """The free-talk scripts' errors count in a role-play too: a real tutor notes any error."""
+    for step in _script(state)[1].steps:
+        if (corrected := step.corrected(text)) is not None:
+            return {"original": text, "corrected": corrected, "explanation": step.explanation,
+                    "kind": step.kind}  # fmt: skip
+    return None
 
 
 def _step_plan(state: DialogueState, step: Step, heard: str) -> TurnPlan:
@@ -168,13 +214,38 @@ def _step_plan(state: DialogueState, step: Step, heard: str) -> TurnPlan:
         "kind": step.kind,
     }
     phrase = {"text": step.phrase[0], "translation": step.phrase[1]} if step.phrase else None
-    state.history += [["learner", heard], ["tutor", step.reply]]
-    return TurnPlan(heard, correction, phrase, step.reply, step.reply_say or step.reply)
+    reply, say = step.reply, step.reply_say or step.reply
+    if state.step >= len(_script(state)[1].steps):  # the last step: wrap up, invite a new topic
+        wrap = _register(state).wrap_up
+        lines = roleplay.lines_for(state.lang)
+        reply, say = roleplay.join(lines, [reply, wrap]), roleplay.join(lines, [say, wrap])
+    return _tutor_turn(state, heard, correction, phrase, reply, say)
+
+
+def _tutor_turn(
+    state: DialogueState,
+    heard: str | None,
+    correction: dict[str, str] | None,
+    phrase: dict[str, str] | None,
+    reply: str,
+    say: str | None = None,
+) -> TurnPlan:
+    if heard is not None:
+        state.history.append(["learner", heard])
+    state.history.append(["tutor", reply])
+    if say is None:
+        say = roleplay.kana(reply) if state.lang == "ja" else reply
+    return TurnPlan(heard, correction, phrase, reply, say)
 
 
 def _script(state: DialogueState) -> tuple[Script, Band]:
     script = load(state.lang)
     return script, script.bands[state.band]
+
+
+def _register(state: DialogueState) -> roleplay.lines.Register:
+    lines = roleplay.lines_for(state.lang)
+    return lines.simple if state.band == "A" else lines.fuller
 
 
 def _with_topic(greeting: str, topic_line: str, topic: str | None) -> str:

@@ -92,7 +92,9 @@ def _topic_context(topic: TopicBrief) -> dict[str, str]:
     }
     context = {key: _one_line(value, FIELD_LIMIT) for key, value in fields.items()}
     phrases = (_one_line(phrase, FIELD_LIMIT) for phrase in topic.target_phrases)
-    context["target_phrases"] = "; ".join(f'"{phrase}"' for phrase in phrases if phrase)
+    # One quoted phrase per line: a clear list for the model, and for the offline emulator,
+    # which builds its demo dialogue from this instruction alone (tutor/emulator/roleplay/).
+    context["target_phrases"] = "\n".join(f'- "{phrase}"' for phrase in phrases if phrase)
     return context
 
 
@@ -100,7 +102,13 @@ def _topic_section(topic: TopicBrief | None, context: dict[str, str]) -> str:
     if topic is None:
         return render("free_talk.txt", **context)
     grammar = render("grammar_focus.txt", **context) if context["grammar_focus"] else ""
-    return render("topic.txt", **context, grammar_line=f"\n{grammar}" if grammar else "")
+    opener = render("opener_line.txt", **context) if context["opener"] else ""
+    return render(
+        "topic.txt",
+        **context,
+        grammar_line=f"\n{grammar}" if grammar else "",
+        opener_line=f"\n{opener}" if opener else "",
+    )
 
 
 def _choose(override: str | None, default: str, allowed: tuple[str, ...], what: str) -> str:

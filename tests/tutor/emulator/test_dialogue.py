@@ -72,12 +72,17 @@ def test_the_greeting_names_the_topic_before_its_question() -> None:
     assert state.greeted and plan.heard is None and plan.correction is None
 
 
-def test_spoken_turns_walk_the_script_and_wrap_around() -> None:
+def test_free_talk_walks_the_script_once_then_wraps_up_without_looping() -> None:
     state = new_state("es-ES", "Spanish tutor, A1")
     plan_greeting(state)
     steps = load("es").bands["A"].steps
-    heard = [plan_spoken(state).heard for _ in range(len(steps) + 1)]
-    assert heard == [s.learner for s in steps] + [steps[0].learner]
+    plans = [plan_spoken(state) for _ in range(len(steps) + 3)]
+    assert [p.heard for p in plans[: len(steps)]] == [s.learner for s in steps]
+    assert plans[len(steps) - 1].reply.endswith("¿Quieres probar otro tema?")
+    after = plans[len(steps) :]
+    assert {p.reply for p in after} == {"La demostración ya terminó. Elige otro tema, por favor."}
+    assert all(p.heard and p.correction is None for p in after)
+    assert not any(step.learner == p.heard for p in after for step in steps)
 
 
 def test_typed_text_with_a_later_steps_error_jumps_to_that_step() -> None:

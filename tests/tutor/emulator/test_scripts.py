@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tutor.emulator.roleplay import lines_for
 from tutor.emulator.scripts import BANDS, LANGUAGES, Step, load
 
 # Checks of data files (the topic library, the demo scripts), counted apart from behaviour.
@@ -40,14 +41,24 @@ def test_each_learner_line_carries_its_deliberate_error(
 
 
 @pytest.mark.parametrize(("lang", "band", "index", "step"), STEPS)
-def test_each_reply_ends_with_a_question(lang: str, band: str, index: int, step: Step) -> None:
-    assert re.search(r"[?？]$", step.reply)
+def test_each_reply_but_the_last_ends_with_a_question(
+    lang: str, band: str, index: int, step: Step
+) -> None:
+    """The last step's reply is followed by the wrap-up, which asks its own question."""
+    if index < len(load(lang).bands[band].steps) - 1:
+        assert re.search(r"[?？]$", step.reply)
+    else:
+        assert not re.search(r"[?？]$", step.reply)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("band", BANDS)
-def test_every_greeting_admits_it_is_the_offline_demo(lang: str, band: str) -> None:
-    assert DEMO[lang] in load(lang).bands[band].greeting
+def test_every_greeting_is_an_opening_question_and_every_notice_admits_the_demo(
+    lang: str, band: str
+) -> None:
+    """The free-talk greeting is the notice (roleplay.lines), a hello, then this question."""
+    assert re.search(r"[?？]$", load(lang).bands[band].greeting)
+    assert DEMO[lang].casefold() in lines_for(lang).notice.casefold()
 
 
 def test_japanese_lines_have_kana_for_the_voice() -> None:

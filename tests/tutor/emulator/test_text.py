@@ -45,7 +45,10 @@ async def test_the_opener_alone_gets_the_greeting(emulator: Emulator) -> None:
     reply = await make_client(emulator).aio.models.generate_content(
         model="gemini-2.5-flash", contents="(Alice has just joined.)", config=config()
     )
-    assert reply.text == load("fr").bands["A"].greeting
+    assert reply.text == (
+        "Tuteur de démonstration : je ne comprends pas ce qui est dit. Bonjour ! "
+        + load("fr").bands["A"].greeting
+    )
 
 
 async def test_text_without_a_known_error_gets_a_follow_up(emulator: Emulator) -> None:

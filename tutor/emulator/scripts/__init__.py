@@ -1,9 +1,13 @@
 """Scripted dialogues for the offline demo tutor, one module per target language.
 
-Each band (A = A1-A2, B = B1-B2, C = C1-C2) has a greeting and a short cycle of steps. A step
-holds the learner line the emulator pretends to have heard (it cannot recognise speech), one
-deliberate learner error described as a regex substitution, and the tutor's reply, which recasts
-the corrected form. The same substitutions drive the text fallback's recasts.
+These are the free-talk scripts, used when the instruction names no target phrase (a topic's
+role-play is built from the instruction instead, in `tutor/emulator/roleplay/`). Each band
+(A = A1-A2, B = B1-B2, C = C1-C2) has an opening question and a few steps. A step holds the
+learner line the emulator pretends to have heard (it cannot recognise speech), one deliberate
+learner error described as a regex substitution, and the tutor's reply, which recasts the
+corrected form. The same substitutions drive the text fallback's recasts, and typed text in a
+role-play is checked against them too. After the last step the tutor wraps up
+(`roleplay.lines`); the script never starts again.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Band:
-    greeting: str
+    greeting: str  # the opening question; the demo notice and a hello go before it
     steps: tuple[Step, ...]
     greeting_say: str | None = None
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from tutor.emulator.scripts import Band, Script, Step
 
-AGAIN = "Fangen wir das Skript von vorn an: "
-
 A = Band(
-    greeting=(
-        "Hallo! Ich bin der Offline-Demo-Tutor. Ich verstehe nicht wirklich, was du sagst: "
-        "Ich folge einem Skript, damit du das Gespräch ausprobieren kannst. "
-        "Wie geht es dir heute?"
-    ),
+    greeting="Wie geht es dir heute?",
     steps=(
         Step(
             learner="Mir geht es gut. Ich bin zwanzig Jahre alt und ich komme von Spanien.",
@@ -37,16 +31,13 @@ A = Band(
             explanation="Pizza is feminine: eine Pizza.",
             kind="grammar",
             phrase=("eine Pizza essen", "to eat a pizza"),
-            reply="Eine Pizza nach dem Fußball, klingt gut! " + AGAIN + "Wie geht es dir heute?",
+            reply="Eine Pizza nach dem Fußball, klingt gut!",
         ),
     ),
 )
 
 B = Band(
-    greeting=(
-        "Hallo! Ich bin der Offline-Demo-Tutor: Meine Antworten folgen einem Skript, aber die "
-        "Audioverbindung ist echt. Erzähl mal, was hast du letztes Wochenende gemacht?"
-    ),
+    greeting="Erzähl mal, was hast du letztes Wochenende gemacht?",
     steps=(
         Step(
             learner="Letztes Wochenende habe ich nach Berlin gefahren.",
@@ -71,21 +62,13 @@ B = Band(
             replace="mit dem Zug",
             explanation="Mit takes the dative, and Zug is masculine: mit dem Zug.",
             kind="grammar",
-            reply=(
-                "Mit dem Zug, aber mit Verspätung, schade. "
-                + AGAIN
-                + "Was hast du letztes Wochenende gemacht?"
-            ),
+            reply=("Mit dem Zug, aber mit Verspätung, schade."),
         ),
     ),
 )
 
 C = Band(
-    greeting=(
-        "Hallo, ich bin der Offline-Demo-Tutor. Vorweg: Ich werte deine Stimme nicht wirklich "
-        "aus, ich folge einem Skript. Lass uns trotzdem diskutieren: Ist Homeoffice gut für die "
-        "Gesellschaft?"
-    ),
+    greeting="Lass uns diskutieren: Ist Homeoffice gut für die Gesellschaft?",
     steps=(
         Step(
             learner="Ich denke schon, obwohl viele Menschen fühlen sich isoliert.",
@@ -116,11 +99,7 @@ C = Band(
             explanation="'Eventuell' means 'possibly'; for 'eventually' say 'schließlich'.",
             kind="vocabulary",
             phrase=("den Kontakt halten", "to stay in touch"),
-            reply=(
-                "Gute Idee: regelmäßige Meetings, und schließlich wird das Team zufriedener. "
-                + AGAIN
-                + "Ist Homeoffice gut für die Gesellschaft?"
-            ),
+            reply=("Gute Idee: regelmäßige Meetings, und schließlich wird das Team zufriedener."),
         ),
     ),
 )

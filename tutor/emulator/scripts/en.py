@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from tutor.emulator.scripts import Band, Script, Step
 
-AGAIN = "Let's start the script again from the top: "
-
 A = Band(
-    greeting=(
-        "Hello! I'm the offline demo tutor. I can't really understand what you say: I follow a "
-        "script so you can try out the conversation. How are you today?"
-    ),
+    greeting="How are you today?",
     steps=(
         Step(
             learner="I'm fine, thanks. I have twenty years and I study in London.",
@@ -36,16 +31,13 @@ A = Band(
             explanation="'Delicious' is already strong, so say 'really delicious', not 'very'.",
             kind="vocabulary",
             phrase=("really delicious", "extremely tasty"),
-            reply="A vegetable soup, and it was really delicious. " + AGAIN + "how are you today?",
+            reply="A vegetable soup, and it was really delicious.",
         ),
     ),
 )
 
 B = Band(
-    greeting=(
-        "Hello! I'm the offline demo tutor: my answers follow a script, but the audio loop is "
-        "real. Tell me, what did you do last weekend?"
-    ),
+    greeting="Tell me, what did you do last weekend?",
     steps=(
         Step(
             learner="Last weekend I have been to the beach with my friends.",
@@ -70,20 +62,13 @@ B = Band(
             replace="looking forward to going",
             explanation="'Look forward to' is followed by the -ing form: looking forward to going.",
             kind="grammar",
-            reply=(
-                "You're looking forward to going hiking in Scotland, brilliant! "
-                + AGAIN
-                + "what did you do last weekend?"
-            ),
+            reply=("You're looking forward to going hiking in Scotland, brilliant!"),
         ),
     ),
 )
 
 C = Band(
-    greeting=(
-        "Hello, I'm the offline demo tutor. Fair warning: I don't really analyse your voice, I "
-        "follow a script. Still, let's debate: is remote work good for society?"
-    ),
+    greeting="Let's debate: is remote work good for society?",
     steps=(
         Step(
             learner="I think so, although people feel isolated and the communication is harder.",
@@ -114,11 +99,7 @@ C = Band(
             explanation="We 'hold' or 'have' meetings rather than 'do' them.",
             kind="vocabulary",
             phrase=("to hold a meeting", "to organise and run a meeting"),
-            reply=(
-                "Good point: hold regular meetings and ask people for their opinions. "
-                + AGAIN
-                + "is remote work good for society?"
-            ),
+            reply=("Good point: hold regular meetings and ask people for their opinions."),
         ),
     ),
 )

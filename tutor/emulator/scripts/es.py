@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from tutor.emulator.scripts import Band, Script, Step
 
-AGAIN = "Volvamos al principio del guion: "
-
 A = Band(
-    greeting=(
-        "¡Hola! Soy el tutor de demostración sin conexión. No entiendo de verdad lo que dices: "
-        "sigo un guion para que puedas probar la conversación. ¿Cómo estás hoy?"
-    ),
+    greeting="¿Cómo estás hoy?",
     steps=(
         Step(
             learner="Yo soy cansado hoy, trabajé mucho.",
@@ -36,16 +31,13 @@ A = Band(
             explanation="Música is feminine, so the adjective is buena.",
             kind="grammar",
             phrase=("bailar", "to dance"),
-            reply="Sí, la música pop es muy buena para bailar. " + AGAIN + "¿cómo estás hoy?",
+            reply="Sí, la música pop es muy buena para bailar.",
         ),
     ),
 )
 
 B = Band(
-    greeting=(
-        "¡Hola! Soy el tutor de demostración sin conexión: mis respuestas siguen un guion, "
-        "pero el circuito de audio es real. Cuéntame, ¿qué hiciste el fin de semana pasado?"
-    ),
+    greeting="Cuéntame, ¿qué hiciste el fin de semana pasado?",
     steps=(
         Step(
             learner="El fin de semana pasado fui a la playa y hacía un picnic con mis amigos.",
@@ -71,20 +63,13 @@ B = Band(
             explanation="'Excitado' has a sexual meaning; for 'excited' say 'emocionado'.",
             kind="vocabulary",
             phrase=("estar emocionado", "to be excited"),
-            reply=(
-                "¡Qué bien que estés emocionado por tu viaje a los Pirineos! "
-                + AGAIN
-                + "¿qué hiciste el fin de semana pasado?"
-            ),
+            reply=("¡Qué bien que estés emocionado por tu viaje a los Pirineos!"),
         ),
     ),
 )
 
 C = Band(
-    greeting=(
-        "Hola, soy el tutor de demostración sin conexión. Te aviso: no proceso tu voz de "
-        "verdad, sigo un guion. Aun así, debatamos: ¿el teletrabajo es bueno para la sociedad?"
-    ),
+    greeting="Debatamos: ¿el teletrabajo es bueno para la sociedad?",
     steps=(
         Step(
             learner="Pienso que sí, pero es importante que la gente tiene un buen espacio en casa.",
@@ -115,11 +100,7 @@ C = Band(
             replace="me doy cuenta de que",
             explanation="'Realizar' means to carry out; for 'realise' say 'darse cuenta de'.",
             kind="vocabulary",
-            reply=(
-                "Exacto, te das cuenta de que no funciona para todos. Buen argumento. "
-                + AGAIN
-                + "¿el teletrabajo es bueno para la sociedad?"
-            ),
+            reply=("Exacto, te das cuenta de que no funciona para todos. Buen argumento."),
         ),
     ),
 )

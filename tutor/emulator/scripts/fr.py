@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from tutor.emulator.scripts import Band, Script, Step
 
-AGAIN = "Reprenons le scénario depuis le début : "
-
 A = Band(
-    greeting=(
-        "Bonjour ! Je suis le tuteur de démonstration hors ligne. Je ne comprends pas vraiment "
-        "ce que tu dis : je suis un scénario pour que tu puisses essayer la conversation. "
-        "Comment ça va aujourd'hui ?"
-    ),
+    greeting="Comment ça va aujourd'hui ?",
     steps=(
         Step(
             learner="Ça va bien. Je suis vingt ans et j'habite à Lyon.",
@@ -37,17 +31,13 @@ A = Band(
             explanation="À + le always contracts to au: je vais au marché.",
             kind="grammar",
             phrase=("aller au marché", "to go to the market"),
-            reply="Tu vas au marché avec tes amis, c'est sympa. " + AGAIN + "comment ça va ?",
+            reply="Tu vas au marché avec tes amis, c'est sympa.",
         ),
     ),
 )
 
 B = Band(
-    greeting=(
-        "Bonjour ! Je suis le tuteur de démonstration hors ligne : mes réponses suivent un "
-        "scénario, mais la boucle audio est bien réelle. Raconte-moi, qu'est-ce que tu as fait "
-        "le week-end dernier ?"
-    ),
+    greeting="Raconte-moi, qu'est-ce que tu as fait le week-end dernier ?",
     steps=(
         Step(
             learner="Le week-end dernier, j'ai allé au cinéma avec ma sœur.",
@@ -75,21 +65,13 @@ B = Band(
             replace=r"qu'\1",
             explanation="Que becomes qu' before a vowel: plus cher qu'avant.",
             kind="pronunciation",
-            reply=(
-                "C'est vrai, le cinéma est plus cher qu'avant. "
-                + AGAIN
-                + "qu'est-ce que tu as fait le week-end dernier ?"
-            ),
+            reply=("C'est vrai, le cinéma est plus cher qu'avant."),
         ),
     ),
 )
 
 C = Band(
-    greeting=(
-        "Bonjour, je suis le tuteur de démonstration hors ligne. Je te préviens : je n'analyse "
-        "pas vraiment ta voix, je suis un scénario. Débattons quand même : le télétravail "
-        "est-il une bonne chose pour la société ?"
-    ),
+    greeting="Débattons : le télétravail est-il une bonne chose pour la société ?",
     steps=(
         Step(
             learner="Je pense que oui, bien qu'il est difficile de séparer vie privée et travail.",
@@ -120,11 +102,7 @@ C = Band(
             explanation="You ask something 'à' someone: demander aux employés.",
             kind="grammar",
             phrase=("garder le contact", "to stay in touch"),
-            reply=(
-                "Bonne idée : des réunions, et demander aux employés leur avis. "
-                + AGAIN
-                + "le télétravail est-il une bonne chose pour la société ?"
-            ),
+            reply=("Bonne idée : des réunions, et demander aux employés leur avis."),
         ),
     ),
 )

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from tutor.emulator.scripts import Band, Script, Step
 
-AGAIN = "Ricominciamo il copione dall'inizio: "
-
 A = Band(
-    greeting=(
-        "Ciao! Sono il tutor dimostrativo offline. Non capisco davvero quello che dici: seguo "
-        "un copione, così puoi provare la conversazione. Come stai oggi?"
-    ),
+    greeting="Come stai oggi?",
     steps=(
         Step(
             learner="Sto bene, grazie, e sono venti anni. Studio a Roma.",
@@ -36,16 +31,13 @@ A = Band(
             explanation="Carbonara is feminine, so the adjective is buona.",
             kind="grammar",
             phrase=("piatto preferito", "favourite dish"),
-            reply="La carbonara è buonissima! " + AGAIN + "come stai oggi?",
+            reply="La carbonara è buonissima!",
         ),
     ),
 )
 
 B = Band(
-    greeting=(
-        "Ciao! Sono il tutor dimostrativo offline: le mie risposte seguono un copione, ma il "
-        "collegamento audio è vero. Raccontami, che cosa hai fatto lo scorso fine settimana?"
-    ),
+    greeting="Raccontami, che cosa hai fatto lo scorso fine settimana?",
     steps=(
         Step(
             learner="Lo scorso fine settimana ho andato al mare con la mia famiglia.",
@@ -70,20 +62,13 @@ B = Band(
             replace=r"emozionat\1",
             explanation="'Eccitato' has a sexual meaning; for 'excited' say 'emozionato'.",
             kind="vocabulary",
-            reply=(
-                "Sei emozionato per il viaggio sulle Dolomiti, fantastico! "
-                + AGAIN
-                + "che cosa hai fatto lo scorso fine settimana?"
-            ),
+            reply=("Sei emozionato per il viaggio sulle Dolomiti, fantastico!"),
         ),
     ),
 )
 
 C = Band(
-    greeting=(
-        "Ciao, sono il tutor dimostrativo offline. Ti avviso: non analizzo davvero la tua voce, "
-        "seguo un copione. Discutiamo comunque: il lavoro da casa fa bene alla società?"
-    ),
+    greeting="Discutiamo: il lavoro da casa fa bene alla società?",
     steps=(
         Step(
             learner="Penso che è positivo, ma molte persone si sentono sole.",
@@ -114,11 +99,7 @@ C = Band(
             explanation="'Realizzare' means to achieve; for 'realise' say 'rendersi conto'.",
             kind="vocabulary",
             phrase=("rendersi conto", "to realise"),
-            reply=(
-                "Giusto: molti capi non si rendono conto che la fiducia conta. "
-                + AGAIN
-                + "il lavoro da casa fa bene alla società?"
-            ),
+            reply=("Giusto: molti capi non si rendono conto che la fiducia conta."),
         ),
     ),
 )

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from tutor.emulator.scripts import Band, Script, Step
 
-AGAIN = "Vamos recomeçar o roteiro do início: "
-
 A = Band(
-    greeting=(
-        "Olá! Eu sou o tutor de demonstração offline. Não entendo de verdade o que você diz: "
-        "sigo um roteiro para você poder experimentar a conversa. Como você está hoje?"
-    ),
+    greeting="Como você está hoje?",
     steps=(
         Step(
             learner="Eu sou cansado hoje, trabalhei muito.",
@@ -36,16 +31,13 @@ A = Band(
             explanation="Música is feminine, so the adjective is bonita.",
             kind="grammar",
             phrase=("ouvir música", "to listen to music"),
-            reply="Sim, a música pop é muito bonita. " + AGAIN + "como você está hoje?",
+            reply="Sim, a música pop é muito bonita.",
         ),
     ),
 )
 
 B = Band(
-    greeting=(
-        "Olá! Eu sou o tutor de demonstração offline: as minhas respostas seguem um roteiro, "
-        "mas o áudio é real. Conte-me, o que você fez no fim de semana passado?"
-    ),
+    greeting="Conte-me, o que você fez no fim de semana passado?",
     steps=(
         Step(
             learner="No fim de semana passado, fui à praia e fazi um piquenique.",
@@ -70,20 +62,13 @@ B = Band(
             replace=r"animad\1",
             explanation="'Excitado' has a sexual meaning; for 'excited' say 'animado'.",
             kind="vocabulary",
-            reply=(
-                "Que bom que você está animado com a viagem! "
-                + AGAIN
-                + "o que você fez no fim de semana passado?"
-            ),
+            reply=("Que bom que você está animado com a viagem!"),
         ),
     ),
 )
 
 C = Band(
-    greeting=(
-        "Olá, eu sou o tutor de demonstração offline. Aviso: não analiso a sua voz de verdade, "
-        "sigo um roteiro. Mesmo assim, vamos debater: o teletrabalho é bom para a sociedade?"
-    ),
+    greeting="Vamos debater: o teletrabalho é bom para a sociedade?",
     steps=(
         Step(
             learner="Acho que sim, embora muitas pessoas se sentem isoladas.",
@@ -115,9 +100,7 @@ C = Band(
             kind="vocabulary",
             phrase=("manter o contato", "to stay in touch"),
             reply=(
-                "Isso mesmo: reuniões, porque muitos chefes não percebem que a confiança conta. "
-                + AGAIN
-                + "o teletrabalho é bom para a sociedade?"
+                "Isso mesmo: reuniões, porque muitos chefes não percebem que a confiança conta."
             ),
         ),
     ),
