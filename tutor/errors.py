@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseServerError
 from django.template.loader import render_to_string
 
@@ -21,7 +22,7 @@ BARE_500 = (
 def server_error(request: HttpRequest) -> HttpResponseServerError:
     body: str
     try:
-        body = render_to_string("500.html")
+        body = render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME})
     except Exception:
         logger.exception("the 500 page itself failed to render")
         body = BARE_500
