@@ -47,8 +47,9 @@ lock-check: | $(UV)
 
 # Serves http://$(HOST):$(PORT). With no DATABASE_URL an embedded PostgreSQL starts under .data/;
 # with no GEMINI_API_KEY the local Live emulator (the offline demo tutor) starts beside it.
+# DEBUG is off unless set (`DEBUG=1 make run`): no debug page ever reaches another visitor.
 run: $(STAMP)
-	DEBUG=$${DEBUG:-1} EMULATOR_PORT=$(EMULATOR_PORT) HOST=$(HOST) PORT=$(PORT) bash bin/run
+	EMULATOR_PORT=$(EMULATOR_PORT) HOST=$(HOST) PORT=$(PORT) bash bin/run
 
 browser: $(STAMP)
 	@bin/ensure-browser >/dev/null

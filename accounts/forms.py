@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest
 
-from accounts.choices import CAN_DO, LANGUAGE_NAMES, Level
+from accounts.choices import (
+    CAN_DO,
+    LANGUAGE_NAMES,
+    LEVEL_ORDER,
+    TARGET_LANGUAGES,
+    Level,
+    Role,
+)
 from accounts.models import User
 
 
@@ -23,45 +32,129 @@ class LevelRadio(forms.RadioSelect):
     template_name = "accounts/widgets/level_radio.html"
 
 
-class ProfileForm(forms.ModelForm):
-    """Onboarding and the profile page share one form: languages, level, style, role."""
+class CheckboxChips(forms.CheckboxSelectMultiple):
+    template_name = "accounts/widgets/checkbox_chips.html"
+
+
+LEARNING_FIELDS = [
+    "display_name",
+    "native_language",
+    "target_language",
+    "level",
+    "correction_style",
+]
+TEACHING_FIELDS = ["teaching_languages", "teaching_level_min", "teaching_level_max"]
+LABELS = {
+    "native_language": "I speak (native language)",
+    "target_language": "I am learning",
+    "level": "My speaking level",
+    "correction_style": "When I make a mistake",
+    "role": "I am here as a",
+    "teaching_level_min": "From level",
+    "teaching_level_max": "To level",
+}
+
+
+def teaching_languages_field(*, required: bool) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=TARGET_LANGUAGES,
+        widget=CheckboxChips,
+        label="I teach",
+        required=required,
+        help_text="Tick every language you teach: your topic library lists them first.",
+        error_messages={"required": "Tick at least one language you teach."},
+    )
+
+
+class TeachingLevelsMixin:
+    """Languages taught in the checkboxes' order; the lowest level not above the highest."""
+
+    def clean_teaching_languages(self) -> list[str]:
+        ticked = set(self.cleaned_data["teaching_languages"])  # type: ignore[attr-defined]
+        return [code for code, _ in TARGET_LANGUAGES if code in ticked]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        low, high = data.get("teaching_level_min"), data.get("teaching_level_max")
+        if low and high and LEVEL_ORDER.index(low) > LEVEL_ORDER.index(high):
+            self.add_error(  # type: ignore[attr-defined]
+                "teaching_level_max", "The highest level must not be below the lowest."
+            )
+        return data
+
+
+class ProfileForm(TeachingLevelsMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """The profile page: languages, level, style, role; for a teacher, what they teach."""
+
+    teaching_languages = teaching_languages_field(required=False)
 
     class Meta:
         model = User
-        fields = [
-            "display_name",
-            "native_language",
-            "target_language",
-            "level",
-            "correction_style",
-            "role",
-        ]
+        fields = [*LEARNING_FIELDS, "role", *TEACHING_FIELDS]
         widgets = {
             "level": LevelRadio,
             "correction_style": forms.RadioSelect,
             "role": forms.RadioSelect,
         }
-        labels = {
-            "native_language": "I speak (native language)",
-            "target_language": "I am learning",
-            "level": "My speaking level",
-            "correction_style": "When I make a mistake",
-            "role": "I am here as a",
-        }
+        labels = LABELS
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["level"].choices = [  # type: ignore[attr-defined]
-            (level.value, f"{level.label} — {CAN_DO[level.value]}") for level in Level
-        ]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "level" in self.fields:
+            self.fields["level"].choices = [  # type: ignore[attr-defined]
+                (level.value, f"{level.label} — {CAN_DO[level.value]}") for level in Level
+            ]
+        if not self.instance.is_teacher:
+            for name in TEACHING_FIELDS:
+                self.fields.pop(name, None)
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
         native, target = data.get("native_language"), data.get("target_language")
         if native and native == target:
             name = LANGUAGE_NAMES.get(str(target), str(target))
             self.add_error("target_language", f"You already speak {name}: pick another language.")
         return data
+
+
+class LearnerOnboardingForm(ProfileForm):
+    """Onboarding for a learner: what they learn and how well they speak it."""
+
+    class Meta(ProfileForm.Meta):
+        fields = LEARNING_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in TEACHING_FIELDS:
+            self.fields.pop(name, None)
+
+    def save(self, commit: bool = True) -> User:
+        self.instance.role = Role.LEARNER
+        return super().save(commit)  # type: ignore[no-any-return]
+
+
+class TeacherOnboardingForm(TeachingLevelsMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """Onboarding for a teacher: what they teach, to which levels."""
+
+    teaching_languages = teaching_languages_field(required=True)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "native_language", *TEACHING_FIELDS]
+        labels = {**LABELS, "display_name": "Your name, as your learners know you"}
+
+    def save(self, commit: bool = True) -> User:
+        user: User = self.instance
+        user.role = Role.TEACHER
+        if user.target_language == user.native_language:
+            # A teacher need not be learning anything, but the learner's side of the account
+            # must still name a language other than their own.
+            user.target_language = other_language(user.native_language)
+        return super().save(commit)  # type: ignore[no-any-return]
+
+
+def other_language(native: str) -> str:
+    return next(code for code in ("en", "es", *dict(TARGET_LANGUAGES)) if code != native)
 
 
 class DeleteAccountForm(forms.Form):

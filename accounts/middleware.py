@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
 # Paths a not-yet-onboarded user may still reach (sign out, static files, the API of a page).
@@ -26,7 +27,10 @@ class OnboardingMiddleware:
             and request.method == "GET"
             and not request.path.startswith(_EXEMPT_PREFIXES)
         ):
-            # Keep where they were going (e.g. a classroom join link) for after onboarding.
+            # Keep where they were going (e.g. a classroom join link) for after onboarding;
+            # not the page every sign-in lands on, which onboarding chooses by role.
             target = reverse("accounts:onboarding")
+            if request.path == resolve_url(settings.LOGIN_REDIRECT_URL):
+                return redirect(target)
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -45,6 +45,11 @@ class User(AbstractUser):
         max_length=10, choices=CorrectionStyle.choices, default=CorrectionStyle.RECAST
     )
     onboarded = models.BooleanField(default=False)
+    # What a teacher teaches (codes from TARGET_LANGUAGES, in the order they were ticked) and to
+    # which levels: new classrooms and the topic library start from these.
+    teaching_languages = models.JSONField(default=list, blank=True)
+    teaching_level_min = models.CharField(max_length=2, choices=Level.choices, default=Level.A1)
+    teaching_level_max = models.CharField(max_length=2, choices=Level.choices, default=Level.C2)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -58,6 +63,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(native_language=models.F("target_language")),
                 name="user_native_differs_from_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(teaching_level_min__lte=models.F("teaching_level_max")),
+                name="user_teaching_levels_ordered",
             ),
         ]
 

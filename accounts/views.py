@@ -8,22 +8,39 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from accounts.choices import CAN_DO
-from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.choices import CAN_DO, Role
+from accounts.forms import (
+    DeleteAccountForm,
+    LearnerOnboardingForm,
+    ProfileForm,
+    TeacherOnboardingForm,
+)
+
+# Where each kind of user starts once onboarded (URL names; accounts imports no other app).
+START_PAGES: dict[str, str] = {Role.LEARNER: "lessons:home", Role.TEACHER: "teach:dashboard"}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    """First "I am learning" or "I teach" (?role=), then the questions for that path."""
+    role = request.POST.get("role") or request.GET.get("role")
+    if role not in START_PAGES:
+        return render(request, "accounts/onboarding_choice.html", {"next": _safe_next(request)})
+    form_class = TeacherOnboardingForm if role == Role.TEACHER else LearnerOnboardingForm
+    form = form_class(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)
         user.onboarded = True
         user.save()
-        messages.success(request, "You're all set. Pick a topic and start talking!")
-        return redirect(_safe_next(request) or "lessons:home")
-    context = {"form": form, "can_do": CAN_DO, "next": _safe_next(request)}
-    return render(request, "accounts/onboarding.html", context)
+        if role == Role.TEACHER:
+            messages.success(request, "You're all set. Start with a classroom for your learners.")
+        else:
+            messages.success(request, "You're all set. Pick a topic and start talking!")
+        return redirect(_safe_next(request) or START_PAGES[role])
+    context = {"form": form, "can_do": CAN_DO, "next": _safe_next(request), "role": role}
+    template = f"accounts/onboarding_{role}.html"
+    return render(request, template, context)
 
 
 def _safe_next(request: HttpRequest) -> str | None:

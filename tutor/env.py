@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,3 +57,16 @@ def envsecret(name: str) -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE points at an unreadable file") from exc
     return os.environ.get(name, "")
+
+
+def envurl(name: str) -> str:
+    """An origin such as https://tertulia.example.org (scheme and host, no path), or ""."""
+    raw = os.environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+        raise ImproperlyConfigured(
+            f"{name} must be a site's address such as https://tertulia.example.org, got {raw!r}"
+        )
+    return raw

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from tutor.env import envbool, envint, envlist, envsecret, envstr
+from tutor.env import envbool, envint, envlist, envsecret, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("TERTULIA_DATA_DIR", str(BASE_DIR / ".data")))
@@ -126,8 +127,19 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "lessons:home"
 LOGIN_URL = "account_login"
+ACCOUNT_FORMS = {
+    "signup": "accounts.allauth_forms.SignupForm",
+    "login": "accounts.allauth_forms.LoginForm",
+}
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Tertulia <noreply@localhost>")
+
+# The site's name and address, as pages and e-mails give them. SITE_URL (https://host) is where
+# links in e-mails point; unset, they point at the address the request came to.
+SITE_NAME = envstr("SITE_NAME", "Tertulia").strip() or "Tertulia"
+SITE_URL = envurl("SITE_URL")
+_mail_host = urlsplit(SITE_URL).hostname if SITE_URL else "localhost"
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@{_mail_host}>")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")

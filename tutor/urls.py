@@ -22,3 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("ops/", include("tutor.ops_urls")),
 ]
+
+# 400, 403 and 404 use Django's handlers with templates/400.html, 403.html, 404.html (and
+# 403_csrf.html for a failed CSRF check); 500 has its own, which needs no database.
+handler500 = "tutor.errors.server_error"

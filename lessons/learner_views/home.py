@@ -15,7 +15,7 @@ from lessons.selectors.deck import deck_summary
 
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("lessons:home")
+        return redirect("teach:dashboard" if request.user.is_teacher else "lessons:home")
     return render(
         request, "lessons/landing.html", {"languages": TARGET_LANGUAGES, "can_do": CAN_DO}
     )

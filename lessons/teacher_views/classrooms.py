@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.choices import LANGUAGE_NAMES
 from lessons.forms_teacher import ClassroomForm
 from lessons.selectors.dashboards import classroom_overview, teacher_overview
 from lessons.selectors.review_queue import review_queue
+from lessons.selectors.teaching import classroom_defaults, taught_languages
 from lessons.selectors.trends import learner_trends
 from lessons.services.classrooms import (
     classroom_create,
@@ -22,9 +24,13 @@ from lessons.teacher_views.access import member_of, own_classroom, teacher_requi
 
 @teacher_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    teacher = user_of(request)
+    overview = teacher_overview(teacher)
+    taught = taught_languages(teacher, [classroom.language for classroom in overview.classrooms])
     context = {
-        "overview": teacher_overview(user_of(request)),
-        "review_count": len(review_queue(user_of(request))),
+        "overview": overview,
+        "review_count": len(review_queue(teacher)),
+        "taught": [LANGUAGE_NAMES.get(code, code) for code in taught],
     }
     return render(request, "lessons/teacher/dashboard.html", context)
 
@@ -32,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @teacher_required
 @require_http_methods(["GET", "POST"])
 def classroom_new(request: HttpRequest) -> HttpResponse:
-    form = ClassroomForm(request.POST or None)
+    form = ClassroomForm(request.POST or None, initial=classroom_defaults(user_of(request)))
     if request.method == "POST" and form.is_valid():
         classroom = classroom_create(teacher=user_of(request), **form.cleaned_data)
         messages.success(request, f"“{classroom.name}” is ready. Share the join code or link.")

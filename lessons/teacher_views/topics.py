@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.forms_teacher import TopicForm, TopicImportForm
-from lessons.models import Classroom, Topic
+from lessons.models import Topic
+from lessons.selectors.teaching import builtin_topics_for, taught_languages
 from lessons.teacher_views.access import teacher_required, user_of
 from lessons.topic_io import export_json, import_json
 
@@ -27,7 +28,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
         .annotate(assignment_count=Count("assignments"))
         .order_by("language", "title")
     )
-    builtin = Topic.objects.builtin().order_by("language", "level_min", "title")
+    builtin = builtin_topics_for(user_of(request))  # the languages they teach come first
     context = {"topics": topics, "builtin": builtin, "import_form": TopicImportForm()}
     return render(request, "lessons/teacher/topics.html", context)
 
@@ -48,7 +49,7 @@ def _copy_initial(request: HttpRequest) -> dict[str, object]:
     source = request.GET.get("from", "")
     topic = Topic.objects.builtin().filter(pk=source).first() if source.isdigit() else None
     if topic is None:
-        return {"language": _usual_language(request)}
+        return {"language": taught_languages(user_of(request))[0]}
     initial: dict[str, object] = {name: getattr(topic, name) for name in COPIED}
     initial.update(
         title=f"{topic.title} (my version)",
@@ -57,13 +58,6 @@ def _copy_initial(request: HttpRequest) -> dict[str, object]:
         phrases="\n".join(topic.target_phrases),
     )
     return initial
-
-
-def _usual_language(request: HttpRequest) -> str:
-    """The language of the teacher's first classroom, else the one their profile names."""
-    user = user_of(request)
-    taught = Classroom.objects.filter(teacher=user).values_list("language", flat=True).first()
-    return taught or user.target_language
 
 
 @teacher_required

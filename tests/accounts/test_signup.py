@@ -65,7 +65,7 @@ def test_it_sends_a_new_user_to_onboarding_until_done(client: Client) -> None:
 
 @pytest.mark.usefixtures("erin_signed_up")
 def test_onboarding_saves_languages_level_and_style(client: Client) -> None:
-    page = client.get(reverse("accounts:onboarding"))
+    page = client.get(reverse("accounts:onboarding"), {"role": "learner"})
     assert "I can say hello, introduce myself" in page.content.decode()  # can-do statements
     response = _onboard(client)
     assert response.status_code == 302
@@ -111,7 +111,9 @@ def test_a_wrong_password_signs_nobody_in(client: Client) -> None:
 def test_onboarding_continues_to_where_the_user_was_going(client: Client) -> None:
     detour = client.get("/teach/join/ABCD2345/")
     assert detour["Location"] == "/welcome/?next=%2Fteach%2Fjoin%2FABCD2345%2F"
-    page = client.get(detour["Location"])
+    choice = client.get(detour["Location"]).content.decode()
+    assert "/welcome/?next=%2Fteach%2Fjoin%2FABCD2345%2F&amp;role=learner" in choice
+    page = client.get(detour["Location"] + "&role=learner")
     assert 'name="next" value="/teach/join/ABCD2345/"' in page.content.decode()
     response = _onboard(client, next="/teach/join/ABCD2345/")
     assert response["Location"] == "/teach/join/ABCD2345/"

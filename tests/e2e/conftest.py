@@ -18,13 +18,13 @@ import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 import pytest
 from django.db import connection
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.dburl import database_url
 from tests.e2e.browser import ARTIFACTS, EmulatorControl
 from tests.servers import daphne, server_env
 from tutor.emulator.voice import synthesize
@@ -50,16 +50,6 @@ CHROMIUM_ARGS = [
 def fast_password_hashing(settings: Any) -> None:
     """Personas are created for every test; the browser signs in by cookie, never by password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = quote(db.get("USER") or "")
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    # The embedded server (no DATABASE_URL) is reached by a socket directory in OPTIONS.
-    host = quote(db.get("HOST") or db.get("OPTIONS", {}).get("host") or "127.0.0.1", safe="")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'])}"
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +88,7 @@ def server(
 ) -> Iterator[str]:
     """Daphne serving the site on a free port, against the test database and the emulator."""
     env = server_env(
-        database_url=_database_url(),
+        database_url=database_url(),
         extra={
             **emulator,  # its address, and its CA as SSL_CERT_FILE
             "TERTULIA_TESTING": "1",
