@@ -341,6 +341,10 @@ class Phrase(models.Model):
     source_turn = models.ForeignKey(
         Turn, null=True, blank=True, on_delete=models.SET_NULL, related_name="phrases"
     )
+    # Every conversation that noted this card, the first one and any later one that noted the
+    # same text again (the deck keeps one card per text): a conversation's record lists what it
+    # noted, new cards or not (lessons.selectors.counts).
+    noted_in = models.ManyToManyField(Conversation, blank=True, related_name="noted_phrases")
     created_at = models.DateTimeField(default=timezone.now)
     # FSRS scheduling state.
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)

@@ -10,11 +10,10 @@ character, so its words per minute read as characters per minute.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import (
     Case,
-    Count,
     F,
     FloatField,
     Func,
@@ -30,9 +29,7 @@ from django.db.models.functions import Coalesce, Length, Replace
 from django.db.models.lookups import Exact
 
 from lessons.models import Correction, Turn
-
-if TYPE_CHECKING:
-    pass
+from lessons.selectors.counts import with_counts
 
 LEARNER = Turn.Speaker.LEARNER
 TUTOR = Turn.Speaker.TUTOR
@@ -80,19 +77,12 @@ def _spoken_seconds(recorded: str, speaker: str) -> Case:
 
 
 def with_figures(conversations: QuerySet[Any]) -> QuerySet[Any]:
-    """Annotate learner_words, learner_spoken, tutor_spoken (seconds) and correction_count."""
-    corrections = (
-        Correction.objects.filter(turn__conversation=OuterRef("pk"))
-        .order_by()
-        .values("turn__conversation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return conversations.annotate(
+    """Annotate learner_words, learner_spoken, tutor_spoken (seconds), and correction_count
+    and phrase_count as `lessons.selectors.counts` defines them."""
+    return with_counts(conversations).annotate(
         learner_words=_turn_total(word_count_sql(OuterRef("language")), LEARNER),
         learner_spoken=_spoken_seconds("learner_seconds", LEARNER),
         tutor_spoken=_spoken_seconds("tutor_seconds", TUTOR),
-        correction_count=Coalesce(Subquery(corrections), 0),
     )
 
 
@@ -105,6 +95,7 @@ class Figures:
     learner_seconds: float
     tutor_seconds: float
     corrections: int
+    phrases: int = 0  # cards noted (a period's figures leave it out)
 
     @property
     def talk_share(self) -> float | None:
@@ -136,6 +127,7 @@ def figures_of(conversation: Any) -> Figures:
         learner_seconds=conversation.learner_spoken,
         tutor_seconds=conversation.tutor_spoken,
         corrections=conversation.correction_count,
+        phrases=conversation.phrase_count,
     )
 
 

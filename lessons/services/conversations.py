@@ -184,10 +184,10 @@ def conversation_record_correction(
             learner_id=learner_id,
             language=turn.conversation.language,
             text=correction.corrected[:300],
+            conversation_id=turn.conversation_id,
             defaults={
                 "translation": "",
                 "note": correction.explanation,
-                "conversation_id": turn.conversation_id,
                 "source_correction": correction,
                 "source_turn": turn,
             },
@@ -216,23 +216,31 @@ def conversation_record_phrase(
         learner_id=conversation.learner_id,
         language=conversation.language,
         text=text,
+        conversation_id=conversation.pk,
         defaults={
             "translation": _clip(translation, 300),
-            "conversation_id": conversation.pk,
             "source_turn_id": turn_id,
         },
     )
 
 
-def _card(*, learner_id: int, language: str, text: str, defaults: dict[str, object]) -> Phrase:
-    """get_or_create on the unique (learner, language, text), safe against a concurrent insert."""
+def _card(
+    *, learner_id: int, language: str, text: str, conversation_id: UUID, defaults: dict[str, object]
+) -> Phrase:
+    """get_or_create on the unique (learner, language, text), safe against a concurrent insert,
+    and noted in this conversation: a card the learner already had counts here too."""
     try:
         with transaction.atomic():
             phrase, _ = Phrase.objects.get_or_create(
-                learner_id=learner_id, language=language, text=text, defaults=defaults
+                learner_id=learner_id,
+                language=language,
+                text=text,
+                defaults={**defaults, "conversation_id": conversation_id},
             )
     except IntegrityError:
         phrase = Phrase.objects.get(learner_id=learner_id, language=language, text=text)
+    noted = Phrase.noted_in.through(phrase_id=phrase.pk, conversation_id=conversation_id)
+    Phrase.noted_in.through.objects.bulk_create([noted], ignore_conflicts=True)
     return phrase
 
 
@@ -292,7 +300,8 @@ def conversation_attach_trials(*, user: User, conversation_ids: list[str]) -> in
                 learner_id=user.pk,
                 language=conversation.language,
                 text=str(item.get("text", ""))[:300],
-                defaults={"translation": item.get("translation", ""), "conversation": conversation},
+                conversation_id=conversation.pk,
+                defaults={"translation": item.get("translation", "")},
             )
         corrections = Correction.objects.filter(turn__conversation=conversation).select_related(
             "turn"
@@ -303,9 +312,9 @@ def conversation_attach_trials(*, user: User, conversation_ids: list[str]) -> in
                     learner_id=user.pk,
                     language=conversation.language,
                     text=correction.corrected[:300],
+                    conversation_id=conversation.pk,
                     defaults={
                         "note": correction.explanation,
-                        "conversation_id": conversation.pk,
                         "source_correction": correction,
                         "source_turn": correction.turn,
                     },

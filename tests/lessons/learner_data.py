@@ -88,7 +88,7 @@ def add_correction(turn: Turn, original: str, corrected: str, kind: str = "gramm
     )
     conversation = turn.conversation
     if conversation.learner_id:
-        Phrase.objects.get_or_create(
+        phrase, _ = Phrase.objects.get_or_create(
             learner_id=conversation.learner_id,
             language=conversation.language,
             text=corrected,
@@ -99,13 +99,18 @@ def add_correction(turn: Turn, original: str, corrected: str, kind: str = "gramm
                 "source_turn": turn,
             },
         )
+        phrase.noted_in.add(conversation)
     return correction
 
 
 def make_phrase(learner: User, text: str = "la cuenta, por favor", **fields: object) -> Phrase:
+    """A card; with `conversation`, noted in it as the conversation service does."""
     values: dict[str, object] = {"language": "es", "translation": "the bill, please"}
     values.update(fields)
-    return Phrase.objects.create(learner=learner, text=text, **values)
+    phrase = Phrase.objects.create(learner=learner, text=text, **values)
+    if phrase.conversation_id:
+        phrase.noted_in.add(phrase.conversation_id)
+    return phrase
 
 
 def make_comment(
