@@ -219,6 +219,11 @@ class Conversation(models.Model):
     reconnect_count = models.PositiveIntegerField(default=0)
     learner_seconds = models.FloatField(default=0.0)
     tutor_seconds = models.FloatField(default=0.0)
+    # Running totals of the stored turns (lessons.services.totals): the learner's words and each
+    # speaker's summed turn time, so a whole history is summed without reading every turn.
+    learner_words = models.PositiveIntegerField(default=0)
+    learner_turn_ms = models.PositiveIntegerField(default=0)
+    tutor_turn_ms = models.PositiveIntegerField(default=0)
     degraded = models.BooleanField(default=False)
     latency_p50_ms = models.PositiveIntegerField(null=True, blank=True)
     latency_p95_ms = models.PositiveIntegerField(null=True, blank=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Comment, Conversation, Correction, Phrase, Topic, Turn
+from lessons.services.totals import conversations_recount
 
 # (speaker, text) pairs: tutor first, as the demo tutor opens every conversation.
 CAFE_TURNS = [
@@ -74,6 +75,9 @@ def make_conversation(
     )
     for index, original, corrected, kind in corrections:
         add_correction(made[index], original, corrected, kind)
+    # Bulk-created turns skip the services: total them as the services would have.
+    conversations_recount([conversation.pk])
+    conversation.refresh_from_db()
     return conversation
 
 

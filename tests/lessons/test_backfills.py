@@ -27,9 +27,9 @@ def latest() -> Iterator[None]:
     _migrate(executor.loader.graph.leaf_nodes("lessons")[0])
 
 
-def _conversation(apps: Apps, learner: Any, **fields: Any) -> Any:
+def _conversation(apps: Apps, learner: Any, language: str = "es") -> Any:
     Conversation = apps.get_model("lessons", "Conversation")
-    return Conversation.objects.create(learner_id=learner.pk, language="es", level="A2", **fields)
+    return Conversation.objects.create(learner_id=learner.pk, language=language, level="A2")
 
 
 def test_cards_are_noted_in_the_conversations_that_made_or_repeated_them(latest: None) -> None:
@@ -59,3 +59,34 @@ def test_cards_are_noted_in_the_conversations_that_made_or_repeated_them(latest:
         for conversation in phrase.noted_in.all()
     }
     assert noted == {("estoy", first.pk), ("estoy", second.pk), ("descansar", second.pk)}
+
+
+def test_conversations_get_the_totals_of_the_turns_they_already_had(latest: None) -> None:
+    apps = _migrate(("lessons", "0006_phrase_noted_in_conversations"))
+    User = apps.get_model("accounts", "User")
+    Turn = apps.get_model("lessons", "Turn")
+    alice = User.objects.create(email="alice@example.com")
+    spanish, japanese = _conversation(apps, alice), _conversation(apps, alice, language="ja")
+    said = [
+        (spanish, "tutor", "¡Hola! ¿Qué tal?", 0, 1500),
+        (spanish, "learner", "Yo soy  cansado hoy", 2000, 4000),
+        (spanish, "learner", "", 5000, 5000),
+        (japanese, "learner", "私は 学生です", 0, 1200),
+    ]
+    for ordinal, (conversation, speaker, text, start, end) in enumerate(said):
+        Turn.objects.create(
+            conversation=conversation,
+            ordinal=ordinal,
+            speaker=speaker,
+            text=text,
+            started_ms=start,
+            ended_ms=end,
+        )
+
+    apps = _migrate(("lessons", "0007_conversation_turn_totals"))
+    Conversation = apps.get_model("lessons", "Conversation")
+    totals = {
+        c.pk: (c.learner_words, c.learner_turn_ms, c.tutor_turn_ms)
+        for c in Conversation.objects.all()
+    }
+    assert totals == {spanish.pk: (4, 2000, 1500), japanese.pk: (6, 1200, 0)}
