@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -196,9 +197,15 @@ def conversation_next_ordinal(*, conversation_id: UUID) -> int:
 
 
 def conversation_finish(
-    *, conversation_id: UUID, reason: str, stats: FinishStats | None = None, failed: bool = False
+    *,
+    conversation_id: UUID,
+    reason: str,
+    stats: FinishStats | None = None,
+    failed: bool = False,
+    ended_at: datetime | None = None,
 ) -> Conversation:
-    """End a conversation once; later calls only add statistics that grew."""
+    """End a conversation once; later calls only add statistics that grew. `ended_at`: when it
+    really ended, if not now (an abandoned one ends when its learner left)."""
     stats = stats or FinishStats()
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
@@ -206,7 +213,7 @@ def conversation_finish(
             conversation.status = (
                 Conversation.Status.FAILED if failed else Conversation.Status.ENDED
             )
-            conversation.ended_at = timezone.now()
+            conversation.ended_at = max(ended_at or timezone.now(), conversation.started_at)
             conversation.end_reason = reason[:40]
         conversation.learner_seconds = max(conversation.learner_seconds, stats.learner_seconds)
         conversation.tutor_seconds = max(conversation.tutor_seconds, stats.tutor_seconds)
