@@ -46,6 +46,7 @@ from lessons.models import (  # noqa: E402
     Topic,
     Turn,
 )
+from lessons.services.totals import conversations_recount  # noqa: E402
 
 SCRATCH_DB = "bench_tertulia_pages"
 TURNS = 40
@@ -95,6 +96,8 @@ def _seed_learner(email: str, conversations: int, topics: list[Topic], teacher: 
         ),
         batch_size=5000,
     )
+    # Bulk-created turns skip the services: total them as the services would have.
+    conversations_recount([c.pk for c in made])
     corrections = Correction.objects.bulk_create(
         (
             Correction(

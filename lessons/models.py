@@ -219,6 +219,11 @@ class Conversation(models.Model):
     reconnect_count = models.PositiveIntegerField(default=0)
     learner_seconds = models.FloatField(default=0.0)
     tutor_seconds = models.FloatField(default=0.0)
+    # Running totals of the stored turns (lessons.services.totals): the learner's words and each
+    # speaker's summed turn time, so a whole history is summed without reading every turn.
+    learner_words = models.PositiveIntegerField(default=0)
+    learner_turn_ms = models.PositiveIntegerField(default=0)
+    tutor_turn_ms = models.PositiveIntegerField(default=0)
     degraded = models.BooleanField(default=False)
     latency_p50_ms = models.PositiveIntegerField(null=True, blank=True)
     latency_p95_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -341,6 +346,10 @@ class Phrase(models.Model):
     source_turn = models.ForeignKey(
         Turn, null=True, blank=True, on_delete=models.SET_NULL, related_name="phrases"
     )
+    # Every conversation that noted this card, the first one and any later one that noted the
+    # same text again (the deck keeps one card per text): a conversation's record lists what it
+    # noted, new cards or not (lessons.selectors.counts).
+    noted_in = models.ManyToManyField(Conversation, blank=True, related_name="noted_phrases")
     created_at = models.DateTimeField(default=timezone.now)
     # FSRS scheduling state.
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)

@@ -26,7 +26,8 @@ application = ProtocolTypeRouter(
     }
 )
 
-# Conversations left active by a process that died (a crash, a kill during a deploy).
+# Conversations nobody is behind any more (a process that died, a page left or never started):
+# swept at start-up, then every SWEEP_EVERY_SECONDS.
 sweep_in_background()
 
 # Everything loaded by now lives as long as the process: keep it out of the collector's full

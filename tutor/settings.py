@@ -186,9 +186,11 @@ RECONNECT_GRACE_SECONDS = envint("RECONNECT_GRACE_SECONDS", 20, minimum=0)
 # conversation only after grace + margin without it, and the margin is at least three beats.
 CONVERSATION_HEARTBEAT_SECONDS = envint("CONVERSATION_HEARTBEAT_SECONDS", 30, minimum=1)
 SWEEP_MARGIN_SECONDS = envint("SWEEP_MARGIN_SECONDS", 120, minimum=0)
-# Sweep conversations left active by a dead process when the ASGI app starts (off under tests,
-# whose servers opt in).
+# Sweep conversations nobody is behind (a dead process, a page left or never started) when the
+# ASGI app starts and then every SWEEP_EVERY_SECONDS (0: never). Both off under tests, whose
+# servers opt in.
 SWEEP_ON_START = envbool("SWEEP_ON_START", not TESTING)
+SWEEP_EVERY_SECONDS = envint("SWEEP_EVERY_SECONDS", 0 if TESTING else 60, minimum=0)
 CONVERSATION_MAX_SECONDS = envint("CONVERSATION_MAX_SECONDS", 30 * 60, minimum=60)
 CONVERSATION_STARTS_PER_HOUR = envint("CONVERSATION_STARTS_PER_HOUR", 30, minimum=1)
 MAX_INBOUND_BYTES_PER_SECOND = envint("MAX_INBOUND_BYTES_PER_SECOND", 256_000, minimum=8_000)

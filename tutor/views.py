@@ -25,9 +25,11 @@ from tutor.audio.frames import OPUS_RATES
 from tutor.conversation import protocol
 from tutor.conversation.access import HTTP_STATUS, TRIAL_SESSION_KEY, owns, refusal
 from tutor.conversation.close_notices import CLOSE_NOTICES
-from tutor.conversation.feedback import TargetPhrases
+from tutor.conversation.feedback import TargetPhrases, correction_diff
 from tutor.live import upstream
+from tutor.live.events import CorrectionNoted, Event, PhraseNoted
 from tutor.live.text_reply import TutorUnavailable, generate_text_reply
+from tutor.prompts import TOOL_DECLARATIONS
 
 MAX_TYPED_CHARS = protocol.MAX_TYPED_CHARS
 
@@ -197,6 +199,7 @@ async def _reply(conversation: Conversation, text: str) -> JsonResponse:
             system_instruction=await sync_to_async(upstream.system_instruction)(conversation),
             history=history,
             message=text,
+            tools=TOOL_DECLARATIONS,  # the voice session's tools: notes are stored alike
         )
     except TutorUnavailable as exc:
         metrics.TYPED_FALLBACK.labels("unavailable").inc()
@@ -204,9 +207,13 @@ async def _reply(conversation: Conversation, text: str) -> JsonResponse:
             {"error": exc.code, "message": str(exc), "learnerTurn": learner.ordinal}, status=503
         )
     tutor = await sync_to_async(services.conversation_record_turn)(
-        conversation_id=conversation.pk, speaker="tutor", text=reply, source=Turn.Source.TYPED
+        conversation_id=conversation.pk,
+        speaker="tutor",
+        text=reply.text,
+        source=Turn.Source.TYPED,
     )
     metrics.TYPED_FALLBACK.labels("answered").inc()
+    notes = await sync_to_async(_store_notes)(conversation, learner, reply.notes)
     phrases = conversation.topic.target_phrases if conversation.topic else []
     return JsonResponse(
         {
@@ -214,8 +221,34 @@ async def _reply(conversation: Conversation, text: str) -> JsonResponse:
             "tutor": {"turn": tutor.ordinal, "text": tutor.text},
             # The target phrases this line used; the page ticks them (never unticks).
             "targets": sorted(TargetPhrases(phrases, [text]).used),
+            **notes,
         }
     )
+
+
+def _store_notes(
+    conversation: Conversation, learner: Turn, notes: tuple[Event, ...]
+) -> dict[str, list[dict[str, Any]]]:
+    """The tutor's notes about this typed line, stored by the services the voice runtime uses
+    (tutor.conversation.tutor_events), and as the page's `correction` and `phrase` events."""
+    corrections, phrases = [], []
+    for note in notes:
+        if isinstance(note, CorrectionNoted):
+            fields = {
+                "original": note.original,
+                "corrected": note.corrected,
+                "explanation": note.explanation,
+                "kind": note.kind,
+            }
+            services.conversation_record_correction(turn_id=learner.pk, **fields)
+            diff = correction_diff(note.original, note.corrected, conversation.language)
+            corrections.append({"turn": learner.ordinal, **fields, "diff": diff})
+        elif isinstance(note, PhraseNoted):
+            services.conversation_record_phrase(
+                conversation_id=conversation.pk, text=note.text, translation=note.translation
+            )
+            phrases.append({"text": note.text, "translation": note.translation})
+    return {"corrections": corrections, "phrases": phrases}
 
 
 def _load_for_text(pk: UUID) -> Conversation | None:

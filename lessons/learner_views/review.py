@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthedRequest
-from lessons.models import Comment, Conversation, Correction, Phrase, Turn
+from lessons.models import Comment, Conversation, Correction, Turn
+from lessons.selectors.counts import noted_phrases
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
 from lessons.text.worddiff import Segment, word_diff
 
@@ -51,20 +51,6 @@ def _turn_views(conversation: Conversation, comments: list[Comment]) -> list[Tur
     return list(views.values())
 
 
-def _phrases(conversation: Conversation) -> list[Phrase]:
-    """Cards born in this conversation, including ones first noted in an earlier one."""
-    turns = Turn.objects.filter(conversation=conversation).values("pk")
-    corrections = Correction.objects.filter(turn__conversation=conversation).values("pk")
-    # IN-subqueries rather than joins: each branch uses its own index on Phrase.
-    here = (
-        Q(conversation=conversation)
-        | Q(source_turn__in=turns)
-        | Q(source_correction__in=corrections)
-    )
-    mine = Phrase.objects.filter(here, learner_id=conversation.learner_id)
-    return list(mine.order_by("created_at", "pk"))
-
-
 @login_required
 @require_GET
 def conversation_review(request: AuthedRequest, conversation_id: UUID) -> HttpResponse:
@@ -82,10 +68,10 @@ def conversation_review(request: AuthedRequest, conversation_id: UUID) -> HttpRe
     context = {
         "conversation": conversation,
         "turns": turns,
+        # Counts come from the figures (lessons.selectors.counts), as on the history list.
         "figures": figures_of(conversation),
         "by_kind": corrections_by_kind(corrections),
-        "correction_count": len(corrections),
-        "phrases": _phrases(conversation),
+        "phrases": noted_phrases(conversation),
         "general_comments": [c for c in comments if c.turn_id not in shown_on_turns],
         "comment_count": len(comments),
     }

@@ -2,97 +2,52 @@
 PostgreSQL, for the learner's history, review and progress pages.
 
 Speaking time is the seconds the conversation service recorded at finish; a conversation that
-has none (cut off before finishing) falls back to the sum of its turns' timings. Words are
-space-separated tokens, except in Japanese, which has no spaces: there a "word" is a
-character, so its words per minute read as characters per minute.
+has none (cut off before finishing) falls back to the sum of its turns' timings. Words and turn
+timings are the running totals kept on each conversation as its turns are stored
+(lessons.services.totals), counted as `lessons.words` says.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Length, Replace
-from django.db.models.lookups import Exact
+from django.db.models import Case, F, FloatField, QuerySet, When
 
 from lessons.models import Correction, Turn
+from lessons.selectors.counts import with_counts
+from lessons.words import word_count, word_count_sql
 
-if TYPE_CHECKING:
-    pass
+__all__ = [
+    "LEARNER",
+    "TUTOR",
+    "Figures",
+    "corrections_by_kind",
+    "figures_of",
+    "with_figures",
+    "word_count",
+    "word_count_sql",
+]
 
 LEARNER = Turn.Speaker.LEARNER
 TUTOR = Turn.Speaker.TUTOR
 
 
-def word_count_sql(language: Any, text: str = "text") -> Case:
-    """Words in a turn's text as SQL; `language` is the conversation's language expression.
-    Words are split on spaces only (transcripts are single lines): three times faster than
-    a regular expression, which matters when the progress page counts every turn."""
-    characters = Length(Replace(F(text), Value(" "), Value("")))
-    pieces = Func(F(text), Value(" "), function="string_to_array")
-    words = Func(Func(pieces, Value(""), function="array_remove"), function="cardinality")
-    return Case(
-        When(Exact(language, Value("ja")), then=characters),
-        default=words,
-        output_field=IntegerField(),
-    )
-
-
-def word_count(text: str, language: str) -> int:
-    """The Python twin of `word_count_sql`, for figures computed from loaded turns."""
-    if language == "ja":
-        return len(text.replace(" ", ""))
-    return sum(1 for word in text.split(" ") if word)
-
-
-def _turn_total(expression: Any, speaker: str) -> Coalesce:
-    rows = (
-        Turn.objects.filter(conversation=OuterRef("pk"), speaker=speaker)
-        .order_by()
-        .values("conversation_id")
-        .annotate(total=Sum(expression))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows), 0, output_field=IntegerField())
-
-
-def _spoken_seconds(recorded: str, speaker: str) -> Case:
-    turn_ms = _turn_total(F("ended_ms") - F("started_ms"), speaker)
+def _spoken_seconds(recorded: str, turn_ms: str) -> Case:
     return Case(
         When(**{f"{recorded}__gt": 0}, then=F(recorded)),
-        default=turn_ms / 1000.0,
+        default=F(turn_ms) / 1000.0,
         output_field=FloatField(),
     )
 
 
 def with_figures(conversations: QuerySet[Any]) -> QuerySet[Any]:
-    """Annotate learner_words, learner_spoken, tutor_spoken (seconds) and correction_count."""
-    corrections = (
-        Correction.objects.filter(turn__conversation=OuterRef("pk"))
-        .order_by()
-        .values("turn__conversation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return conversations.annotate(
-        learner_words=_turn_total(word_count_sql(OuterRef("language")), LEARNER),
-        learner_spoken=_spoken_seconds("learner_seconds", LEARNER),
-        tutor_spoken=_spoken_seconds("tutor_seconds", TUTOR),
-        correction_count=Coalesce(Subquery(corrections), 0),
+    """Annotate learner_spoken and tutor_spoken (seconds), and correction_count and
+    phrase_count as `lessons.selectors.counts` defines them. Words are the conversation's own
+    running total (`learner_words`, lessons.services.totals)."""
+    return with_counts(conversations).annotate(
+        learner_spoken=_spoken_seconds("learner_seconds", "learner_turn_ms"),
+        tutor_spoken=_spoken_seconds("tutor_seconds", "tutor_turn_ms"),
     )
 
 
@@ -105,6 +60,7 @@ class Figures:
     learner_seconds: float
     tutor_seconds: float
     corrections: int
+    phrases: int = 0  # cards noted (a period's figures leave it out)
 
     @property
     def talk_share(self) -> float | None:
@@ -136,6 +92,7 @@ def figures_of(conversation: Any) -> Figures:
         learner_seconds=conversation.learner_spoken,
         tutor_seconds=conversation.tutor_spoken,
         corrections=conversation.correction_count,
+        phrases=conversation.phrase_count,
     )
 
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, FloatField, Q, Sum, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.choices import LEVEL_ORDER
-from lessons.models import Conversation, Correction, Phrase, Turn
-from lessons.selectors.figures import LEARNER, TUTOR, Figures, word_count_sql
+from lessons.models import Conversation, Correction, Phrase
+from lessons.selectors.figures import Figures
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -73,49 +73,41 @@ class ProgressStats:
     levels: list[tuple[str, int, int]]  # (CEFR level, topics covered, conversations)
 
 
+def _spoken(recorded: str, turn_ms: str) -> Sum:
+    """Recorded speaking time, or the turns' timings where none was recorded."""
+    seconds = Case(
+        When(**{f"{recorded}__gt": 0}, then=F(recorded)),
+        default=F(turn_ms) / 1000.0,
+        output_field=FloatField(),
+    )
+    return Sum(seconds)
+
+
 def _daily(user: User) -> dict[date, Period]:
     """One Period per day that has a conversation, over the learner's whole history.
 
-    Three grouped queries (conversations, turns, corrections), each one pass over the rows:
-    per-conversation subqueries would cost a lookup per conversation. The turn timings only
-    count for conversations without recorded speaking time, as in `with_figures`."""
+    Two grouped queries (conversations, corrections), each one pass over the rows. Words and
+    turn timings are each conversation's running totals (lessons.services.totals): summing
+    them reads one row per conversation, never the turns."""
     tz = timezone.get_current_timezone()
     conversations = (
         Conversation.objects.owned_by(user)
         .annotate(day=TruncDate("started_at", tzinfo=tz))
         .order_by()
         .values_list("day")
-        .annotate(n=Count("pk"), learner=Sum("learner_seconds"), tutor=Sum("tutor_seconds"))
-    )
-    days = {day: Period(day, n, 0, learner, tutor) for day, n, learner, tutor in conversations}
-    _add_turns(days, user, tz)
-    _add_corrections(days, user, tz)
-    return days
-
-
-def _add_turns(days: dict[date, Period], user: User, tz: tzinfo) -> None:
-    """Learner words per day, and turn timings where no speaking time was recorded."""
-    duration = F("ended_ms") - F("started_ms")
-    unrecorded = {
-        LEARNER: Q(conversation__learner_seconds__lte=0),
-        TUTOR: Q(conversation__tutor_seconds__lte=0),
-    }
-    turns = (
-        Turn.objects.filter(conversation__learner=user)
-        .annotate(day=TruncDate("conversation__started_at", tzinfo=tz))
-        .order_by()
-        .values_list("day")
         .annotate(
-            words=Sum(word_count_sql(F("conversation__language")), filter=Q(speaker=LEARNER)),
-            learner_ms=Sum(duration, filter=Q(speaker=LEARNER) & unrecorded[LEARNER]),
-            tutor_ms=Sum(duration, filter=Q(speaker=TUTOR) & unrecorded[TUTOR]),
+            n=Count("pk"),
+            words=Sum("learner_words"),
+            learner=_spoken("learner_seconds", "learner_turn_ms"),
+            tutor=_spoken("tutor_seconds", "tutor_turn_ms"),
         )
     )
-    for day, words, learner_ms, tutor_ms in turns:
-        period = days[day]
-        period.learner_words = words or 0
-        period.learner_seconds += (learner_ms or 0) / 1000
-        period.tutor_seconds += (tutor_ms or 0) / 1000
+    days = {
+        day: Period(day, n, words, learner, tutor)
+        for day, n, words, learner, tutor in conversations
+    }
+    _add_corrections(days, user, tz)
+    return days
 
 
 def _add_corrections(days: dict[date, Period], user: User, tz: tzinfo) -> None:
@@ -172,7 +164,8 @@ def _levels(user: User) -> list[tuple[str, int, int]]:
 
 
 def progress_stats(user: User) -> ProgressStats:
-    """Everything the progress page draws: four queries whatever the history's length."""
+    """Everything the progress page draws: four queries whatever the history's length, none
+    of them over the turns."""
     today = timezone.localdate()
     days = _daily(user)
     shown = [today - timedelta(days=n) for n in range(DAYS_SHOWN - 1, -1, -1)]

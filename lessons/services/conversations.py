@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -10,14 +11,37 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lessons.models import Assignment, Conversation, Correction, Phrase, Topic, Turn
+from lessons.models import Assignment, Conversation, Topic, Turn
+from lessons.services.cards import (
+    conversation_attach_trials,
+    conversation_record_correction,
+    conversation_record_phrase,
+)
 from lessons.services.limits import LimitExceeded, check_start_rate, trial_refusal
 from lessons.services.sweep import conversation_heartbeat
+from lessons.services.totals import turn_counted, turn_recounted
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-CORRECTION_KINDS = {choice.value for choice in Correction.Kind}
+# The card services moved to lessons.services.cards; callers may still import them from here.
+__all__ = [
+    "TEXT_LIMIT",
+    "FinishStats",
+    "LimitExceeded",
+    "conversation_amend_turn",
+    "conversation_attach_trials",
+    "conversation_finish",
+    "conversation_history",
+    "conversation_mark_first_activity",
+    "conversation_next_ordinal",
+    "conversation_record_correction",
+    "conversation_record_phrase",
+    "conversation_record_turn",
+    "conversation_set_upstream",
+    "conversation_start",
+]
+
 TEXT_LIMIT = 4000  # characters kept per turn; a transcript line longer than this is noise
 
 
@@ -128,6 +152,7 @@ def conversation_record_turn(
     try:
         with transaction.atomic():
             turn.save()
+            turn_counted(turn)
     except IntegrityError:
         existing = Turn.objects.get(conversation_id=conversation_id, ordinal=ordinal)
         if (existing.speaker, existing.text) != (turn.speaker, turn.text):
@@ -141,10 +166,18 @@ def conversation_amend_turn(
 ) -> None:
     """Complete a stored turn's text: the live transcription of one utterance may finish after
     the tutor has answered (tutor/live/turns.py). The row keeps its ordinal and its notes."""
-    started_ms = max(0, int(started_ms))
-    Turn.objects.filter(conversation_id=conversation_id, ordinal=ordinal).update(
-        text=text.strip()[:TEXT_LIMIT], ended_ms=max(started_ms, int(ended_ms))
-    )
+    text, started_ms = text.strip()[:TEXT_LIMIT], max(0, int(started_ms))
+    ended_ms = max(started_ms, int(ended_ms))
+    with transaction.atomic():
+        turn = (
+            Turn.objects.select_for_update()
+            .filter(conversation_id=conversation_id, ordinal=ordinal)
+            .first()
+        )
+        if turn is None:
+            return
+        turn_recounted(turn, text, ended_ms)
+        Turn.objects.filter(pk=turn.pk).update(text=text, ended_ms=ended_ms)
 
 
 @transaction.atomic
@@ -154,6 +187,7 @@ def _append_turn(turn: Turn) -> Turn:
     turn.ordinal = 0 if last["m"] is None else last["m"] + 1
     turn.full_clean(exclude=["conversation"], validate_unique=False)
     turn.save()
+    turn_counted(turn)
     return turn
 
 
@@ -162,84 +196,16 @@ def conversation_next_ordinal(*, conversation_id: UUID) -> int:
     return 0 if last is None else last + 1
 
 
-def _clip(text: str, limit: int) -> str:
-    return " ".join(str(text).split())[:limit]
-
-
-def conversation_record_correction(
-    *, turn_id: int, original: str, corrected: str, explanation: str, kind: str
-) -> Correction:
-    """A correction of a learner turn, and the review card it becomes."""
-    turn = Turn.objects.select_related("conversation").get(pk=turn_id)
-    correction = Correction.objects.create(
-        turn=turn,
-        original=_clip(original, 500),
-        corrected=_clip(corrected, 500),
-        explanation=_clip(explanation, 1000),
-        kind=kind if kind in CORRECTION_KINDS else Correction.Kind.GRAMMAR,
-    )
-    learner_id = turn.conversation.learner_id
-    if learner_id and correction.corrected:
-        _card(
-            learner_id=learner_id,
-            language=turn.conversation.language,
-            text=correction.corrected[:300],
-            defaults={
-                "translation": "",
-                "note": correction.explanation,
-                "conversation_id": turn.conversation_id,
-                "source_correction": correction,
-                "source_turn": turn,
-            },
-        )
-    return correction
-
-
-def conversation_record_phrase(
-    *, conversation_id: UUID, text: str, translation: str, turn_id: int | None = None
-) -> Phrase | None:
-    """A useful phrase the tutor noted. Trial phrases wait until the trial is attached."""
-    conversation = Conversation.objects.get(pk=conversation_id)
-    text = _clip(text, 300)
-    if not text:
-        return None
-    if conversation.learner_id is None:
-        # A trial has no deck yet: keep the phrase on the conversation until sign-up.
-        Conversation.objects.filter(pk=conversation_id).update(
-            trial_phrases=[
-                *conversation.trial_phrases,
-                {"text": text, "translation": _clip(translation, 300)},
-            ]
-        )
-        return None
-    return _card(
-        learner_id=conversation.learner_id,
-        language=conversation.language,
-        text=text,
-        defaults={
-            "translation": _clip(translation, 300),
-            "conversation_id": conversation.pk,
-            "source_turn_id": turn_id,
-        },
-    )
-
-
-def _card(*, learner_id: int, language: str, text: str, defaults: dict[str, object]) -> Phrase:
-    """get_or_create on the unique (learner, language, text), safe against a concurrent insert."""
-    try:
-        with transaction.atomic():
-            phrase, _ = Phrase.objects.get_or_create(
-                learner_id=learner_id, language=language, text=text, defaults=defaults
-            )
-    except IntegrityError:
-        phrase = Phrase.objects.get(learner_id=learner_id, language=language, text=text)
-    return phrase
-
-
 def conversation_finish(
-    *, conversation_id: UUID, reason: str, stats: FinishStats | None = None, failed: bool = False
+    *,
+    conversation_id: UUID,
+    reason: str,
+    stats: FinishStats | None = None,
+    failed: bool = False,
+    ended_at: datetime | None = None,
 ) -> Conversation:
-    """End a conversation once; later calls only add statistics that grew."""
+    """End a conversation once; later calls only add statistics that grew. `ended_at`: when it
+    really ended, if not now (an abandoned one ends when its learner left)."""
     stats = stats or FinishStats()
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
@@ -247,7 +213,7 @@ def conversation_finish(
             conversation.status = (
                 Conversation.Status.FAILED if failed else Conversation.Status.ENDED
             )
-            conversation.ended_at = timezone.now()
+            conversation.ended_at = max(ended_at or timezone.now(), conversation.started_at)
             conversation.end_reason = reason[:40]
         conversation.learner_seconds = max(conversation.learner_seconds, stats.learner_seconds)
         conversation.tutor_seconds = max(conversation.tutor_seconds, stats.tutor_seconds)
@@ -271,43 +237,3 @@ def conversation_history(*, conversation_id: UUID, limit: int = 60) -> list[tupl
         .values_list("speaker", "text")[:limit]
     )
     return rows[::-1]
-
-
-@transaction.atomic
-def conversation_attach_trials(*, user: User, conversation_ids: list[str]) -> int:
-    """After sign-up, give the new account the trial conversations its browser held, and turn
-    their corrections into review cards."""
-    trials = list(
-        Conversation.objects.select_for_update().filter(
-            pk__in=conversation_ids, learner__isnull=True
-        )
-    )
-    for conversation in trials:
-        conversation.learner = user
-        conversation.trial_session_key = ""
-        pending, conversation.trial_phrases = conversation.trial_phrases, []
-        conversation.save(update_fields=["learner", "trial_session_key", "trial_phrases"])
-        for item in pending:
-            _card(
-                learner_id=user.pk,
-                language=conversation.language,
-                text=str(item.get("text", ""))[:300],
-                defaults={"translation": item.get("translation", ""), "conversation": conversation},
-            )
-        corrections = Correction.objects.filter(turn__conversation=conversation).select_related(
-            "turn"
-        )
-        for correction in corrections:
-            if correction.corrected:
-                _card(
-                    learner_id=user.pk,
-                    language=conversation.language,
-                    text=correction.corrected[:300],
-                    defaults={
-                        "note": correction.explanation,
-                        "conversation_id": conversation.pk,
-                        "source_correction": correction,
-                        "source_turn": correction.turn,
-                    },
-                )
-    return len(trials)

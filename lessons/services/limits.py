@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from lessons.models import Conversation
@@ -23,7 +24,12 @@ class LimitExceeded(Exception):
 def trial_refusal(*, session_key: str, ip: str | None) -> str | None:
     """Why a new anonymous trial is refused, or None. Counted over TRIAL_WINDOW_SECONDS."""
     since = timezone.now() - timedelta(seconds=settings.TRIAL_WINDOW_SECONDS)
-    recent = Conversation.objects.trials_since(since)
+    # A trial page opened and abandoned before anything was said (swept, no turns) used nothing.
+    recent = (
+        Conversation.objects.trials_since(since)
+        .filter(Q(status=Conversation.Status.ACTIVE) | Q(turns__isnull=False))
+        .distinct()
+    )
     if session_key and recent.filter(trial_session_key=session_key).count() >= (
         settings.TRIALS_PER_SESSION
     ):

@@ -1,11 +1,18 @@
-"""Ending conversations left `active` by a process that died.
+"""Ending conversations left `active` with nobody behind them.
 
-A conversation's runtime lives in one server process. If that process is killed (a deploy, a
-crash, the OOM killer), nothing finishes the conversation and it stays `active` for ever. The
-runtime writes `last_activity_at` on a heartbeat and with every stored turn, so a conversation
-whose last sign of life is older than the reconnect grace plus a margin has no process behind
-it anywhere, and is ended here as `interrupted`. Its turns stay; `ended_at` is its last sign
-of life, so its length counts only the time something was still happening.
+A conversation's runtime lives in one server process, and finishes the conversation itself
+when its page leaves and does not come back within the reconnect grace (`abandoned`). Two
+cases have no runtime to do that: the process was killed (a deploy, a crash, the OOM killer),
+or no page ever connected (a conversation or trial page opened and left before starting). The
+runtime writes `last_activity_at` on a heartbeat while a page is connected and with every
+stored turn, so a conversation whose last sign of life is older than the reconnect grace plus
+a margin has no process behind it anywhere, and is ended here: `interrupted` if something had
+happened in it, `abandoned` if nothing ever did. Its turns stay; `ended_at` is its last sign of
+life, so its length counts only the time something was still happening (none, for a page that
+never started).
+
+Every server sweeps as it starts and then every SWEEP_EVERY_SECONDS (tutor/startup.py);
+`manage.py sweep_conversations` sweeps on demand.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from django.utils import timezone
 
 from lessons.models import Conversation
 
-INTERRUPTED = "interrupted"
+INTERRUPTED = "interrupted"  # a process died under it
+ABANDONED = "abandoned"  # its page left (or never connected) and nobody came back
 
 
 @dataclass
@@ -76,8 +84,9 @@ def _end(pk: UUID, cutoff: datetime) -> bool:
     seen = _stale(cutoff).filter(pk=pk).values_list("seen", flat=True).first()  # type: ignore[misc]
     if seen is None:
         return False
+    untouched = locked.last_activity_at is None and not locked.turns.exists()
     locked.status = Conversation.Status.ENDED
-    locked.end_reason = INTERRUPTED
+    locked.end_reason = ABANDONED if untouched else INTERRUPTED
     locked.ended_at = max(seen, locked.started_at)
     locked.save(update_fields=["status", "end_reason", "ended_at"])
     return True

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from lessons.forms_teacher import CommentForm
 from lessons.models import Conversation, Turn
+from lessons.selectors.counts import counts_of
 from lessons.selectors.evidence import phrases_by_turn
 from lessons.selectors.review_queue import Flag, flags_for, review_queue
 from lessons.services.comments import comment_add
@@ -52,6 +53,7 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "assignment": assignment,
         "turns": turns,
         "speaking_minutes": conversation.learner_seconds / 60,
+        "counts": counts_of(conversation),  # (corrections, phrases), as the learner sees them
         "comments": conversation.comments.select_related("author", "turn"),
         "flags": _flags(conversation, learner_turns),
         "form": form,

@@ -377,6 +377,9 @@ class Conversation {
         this.caption({ type: "transcript", speaker, text: said, turn, final: true, source: "typed" });
       }
       this.targets.mark(reply.body.targets || []);
+      // The tutor's notes about this line, drawn as the socket's events are.
+      for (const note of reply.body.corrections || []) this.event({ type: "correction", ...note });
+      for (const note of reply.body.phrases || []) this.event({ type: "phrase", ...note });
       return;
     }
     if (reply.body.error === "trial_over") {

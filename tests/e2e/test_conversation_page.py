@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from lessons.models import Conversation, Topic, Turn
+from lessons.models import Conversation, Correction, Topic, Turn
 from lessons.services.conversations import conversation_start
 from tests.e2e.browser import (
     DESKTOP,
@@ -197,6 +197,14 @@ def test_typing_carries_on_over_http_when_websockets_are_blocked(
     turns = Turn.objects.filter(conversation=conversation).order_by("ordinal")
     assert [(t.speaker, t.source) for t in turns] == [("learner", "typed"), ("tutor", "typed")]
     assert turns[1].text == _normal(reply.locator(".turn-text").inner_text())
+    # The tutor's notes on a typed line are stored and drawn, as over the socket.
+    page.fill("#typed", "Yo soy cansado hoy")
+    page.press("#typed", "Enter")
+    corrected = page.locator(".turn-learner[data-turn='2'] .correction")
+    expect(corrected.locator("del")).to_have_text("soy", timeout=WAIT_MS)
+    expect(corrected.locator("ins")).to_have_text("estoy")
+    expect(page.locator("#phrases .phrase-text")).to_have_text(["estar cansado"])
+    assert Correction.objects.filter(turn__conversation=conversation).count() == 1
     screenshot(page, "05-text-mode")
 
 

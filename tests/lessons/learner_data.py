@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Comment, Conversation, Correction, Phrase, Topic, Turn
+from lessons.services.totals import conversations_recount
 
 # (speaker, text) pairs: tutor first, as the demo tutor opens every conversation.
 CAFE_TURNS = [
@@ -74,6 +75,9 @@ def make_conversation(
     )
     for index, original, corrected, kind in corrections:
         add_correction(made[index], original, corrected, kind)
+    # Bulk-created turns skip the services: total them as the services would have.
+    conversations_recount([conversation.pk])
+    conversation.refresh_from_db()
     return conversation
 
 
@@ -88,7 +92,7 @@ def add_correction(turn: Turn, original: str, corrected: str, kind: str = "gramm
     )
     conversation = turn.conversation
     if conversation.learner_id:
-        Phrase.objects.get_or_create(
+        phrase, _ = Phrase.objects.get_or_create(
             learner_id=conversation.learner_id,
             language=conversation.language,
             text=corrected,
@@ -99,13 +103,18 @@ def add_correction(turn: Turn, original: str, corrected: str, kind: str = "gramm
                 "source_turn": turn,
             },
         )
+        phrase.noted_in.add(conversation)
     return correction
 
 
 def make_phrase(learner: User, text: str = "la cuenta, por favor", **fields: object) -> Phrase:
+    """A card; with `conversation`, noted in it as the conversation service does."""
     values: dict[str, object] = {"language": "es", "translation": "the bill, please"}
     values.update(fields)
-    return Phrase.objects.create(learner=learner, text=text, **values)
+    phrase = Phrase.objects.create(learner=learner, text=text, **values)
+    if phrase.conversation_id:
+        phrase.noted_in.add(phrase.conversation_id)
+    return phrase
 
 
 def make_comment(

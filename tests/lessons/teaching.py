@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Assignment, Classroom, Conversation, Correction, Membership, Topic, Turn
+from lessons.services.totals import conversations_recount
 
 
 @pytest.fixture
@@ -86,6 +87,7 @@ def make_conversation(
             conversation=conversation, ordinal=ordinal + 1, speaker="learner", text=text
         )
         ordinal += 2
+    conversations_recount([conversation.pk])  # the turns skipped the services
     first = conversation.turns.filter(speaker="learner").first()
     for kind in corrections:
         assert first is not None, "corrections need a learner turn"

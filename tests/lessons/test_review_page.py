@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from lessons.models import Conversation, Turn
+from lessons.models import Conversation, Phrase, Turn
+from lessons.selectors.counts import counts_of
+from lessons.services import conversations as services
 from tests.lessons.learner_data import make_comment, make_conversation, make_phrase, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +94,7 @@ def test_it_lists_the_phrases_collected_in_the_conversation(
     make_phrase(alice, "¿Me trae la cuenta?", conversation=cafe)
     make_phrase(alice, "hasta luego")  # from nowhere in particular: not listed
     client.force_login(alice)
-    texts = [p.text for p in client.get(_url(cafe)).context["phrases"]]
+    texts = [item.phrase.text for item in client.get(_url(cafe)).context["phrases"]]
     assert "¿Me trae la cuenta?" in texts
     assert "Ayer fui al mercado" in texts  # born from a correction
     assert "hasta luego" not in texts
@@ -195,3 +197,59 @@ def test_the_practise_again_form_starts_a_conversation_on_the_same_topic(
     assert newest is not None
     assert newest.pk != cafe.pk
     assert newest.topic_id == cafe.topic_id
+
+
+def _said_again(learner: User) -> tuple[Conversation, Conversation]:
+    """Two conversations through the conversation service: the second one's corrections and
+    phrase give texts the first one already made cards of (the deck keeps one card each)."""
+    first = services.conversation_start(learner=learner)
+    second = services.conversation_start(learner=learner)
+    for conversation in (first, second):
+        turn = services.conversation_record_turn(
+            conversation_id=conversation.pk, speaker="learner", text="Yo soy cansado hoy"
+        )
+        services.conversation_record_correction(
+            turn_id=turn.pk,
+            original="Yo soy cansado",
+            corrected="Estoy cansado",
+            explanation="estar for states",
+            kind="grammar",
+        )
+        services.conversation_record_phrase(
+            conversation_id=conversation.pk, text="estar cansado", translation="to be tired"
+        )
+    return first, second
+
+
+def test_cards_noted_again_still_belong_to_the_later_conversations_record(
+    client: Client, alice: User
+) -> None:
+    """The header said "Corrections 1" while the sidebar said nothing was noted, because the
+    cards had been made by an earlier conversation."""
+    first, second = _said_again(alice)
+    assert Phrase.objects.filter(learner=alice).count() == 2
+    client.force_login(alice)
+    response = client.get(_url(second))
+    figures = response.context["figures"]
+    assert (figures.corrections, figures.phrases) == (1, 2)
+    noted = response.context["phrases"]
+    assert sorted(item.phrase.text for item in noted) == ["Estoy cansado", "estar cansado"]
+    assert all(item.earlier for item in noted)
+    body = response.content.decode()
+    assert "No phrases or corrections were noted" not in body
+    assert body.count("already in your deck") == 2
+    first_page = client.get(_url(first))
+    assert not any(item.earlier for item in first_page.context["phrases"])
+    assert "already in your deck" not in first_page.content.decode()
+
+
+def test_every_page_gives_a_conversation_the_same_counts(
+    client: Client, alice: User, bob: User
+) -> None:
+    _, second = _said_again(alice)
+    client.force_login(alice)
+    review = client.get(_url(second)).context["figures"]
+    history = client.get(reverse("learn:history")).context["rows"]
+    listed = next(figures for conversation, figures, _ in history if conversation.pk == second.pk)
+    assert (listed.corrections, listed.phrases) == (review.corrections, review.phrases) == (1, 2)
+    assert counts_of(second) == (1, 2)

@@ -127,3 +127,32 @@ def test_the_command_previews_with_dry_run_then_ends(alice: User) -> None:
     call_command("sweep_conversations", stdout=out)
     assert "Ended 1 conversation(s)" in out.getvalue() and "over 60 s" in out.getvalue()
     assert Conversation.objects.get(pk=stale.pk).end_reason == "interrupted"
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_a_page_that_never_started_ends_as_abandoned_with_no_length(alice: User) -> None:
+    """A conversation (or trial) page opened and left before starting stayed "In progress",
+    its length growing, and counted as active on /ops/."""
+    never = _active(alice, started=STALE + timedelta(seconds=5), seen=None)
+    trial = Conversation.objects.create(
+        trial_session_key="visitor", language="es", level="A2", started_at=never.started_at
+    )
+    assert sorted(conversations_sweep().ended) == sorted([never.pk, trial.pk])
+    for pk in (never.pk, trial.pk):
+        done = Conversation.objects.get(pk=pk)
+        assert (done.status, done.end_reason) == ("ended", "abandoned")
+        assert done.duration_seconds == 0
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5, TRIALS_PER_SESSION=1)
+def test_a_trial_abandoned_before_anything_was_said_does_not_use_up_the_trial(db: None) -> None:
+    first = services.conversation_start(learner=None, session_key="visitor", ip="10.0.0.1")
+    with pytest.raises(services.LimitExceeded):  # open, it counts
+        services.conversation_start(learner=None, session_key="visitor", ip="10.0.0.1")
+    Conversation.objects.filter(pk=first.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    assert conversations_sweep().ended == [first.pk]
+    second = services.conversation_start(learner=None, session_key="visitor", ip="10.0.0.1")
+    services.conversation_record_turn(conversation_id=second.pk, speaker="tutor", text="¡Hola!")
+    services.conversation_finish(conversation_id=second.pk, reason="abandoned")
+    with pytest.raises(services.LimitExceeded):  # the tutor spoke: that one was used
+        services.conversation_start(learner=None, session_key="visitor", ip="10.0.0.1")

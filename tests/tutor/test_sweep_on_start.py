@@ -100,3 +100,26 @@ async def test_a_live_runtimes_heartbeat_keeps_the_sweep_away(
     assert conversation.pk in REGISTRY
     await client.send(type="end")
     assert (await _until_ended(conversation.pk, within=15)).end_reason != "interrupted"
+
+
+async def test_a_running_server_ends_abandoned_pages_without_an_operator(
+    alice: User, tmp_path: Path
+) -> None:
+    """Not at start-up: a conversation page opened after the server started and never started
+    itself is ended by the server's periodic sweep, as abandoned, with no length."""
+    env = server_env(
+        database_url=database_url(),
+        extra={
+            "TERTULIA_TESTING": "1",
+            "SWEEP_ON_START": "0",
+            "SWEEP_EVERY_SECONDS": "1",
+            "RECONNECT_GRACE_SECONDS": "1",
+            "SWEEP_MARGIN_SECONDS": "1",
+            "CONVERSATION_HEARTBEAT_SECONDS": "1",
+        },
+    )
+    async with adaphne(env, log=tmp_path / "daphne.log"):
+        never = await database_sync_to_async(services.conversation_start)(learner=alice)
+        done = await _until_ended(never.pk, within=30)
+    assert (done.status, done.end_reason) == ("ended", "abandoned")
+    assert done.ended_at == done.started_at

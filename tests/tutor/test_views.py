@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from lessons.models import Conversation, Phrase, Topic, Turn
+from lessons.models import Conversation, Correction, Phrase, Topic, Turn
+from lessons.selectors.counts import counts_of
 from tests.base import PASSWORD
-from tutor.emulator import Emulator
+from tutor import views
+from tutor.emulator import Emulator, text_tools
+from tutor.emulator.behaviour import Behaviour
+from tutor.live import upstream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -214,8 +220,6 @@ async def test_the_typed_fallback_says_when_the_tutor_is_unavailable(
 ) -> None:
     from channels.db import database_sync_to_async
 
-    from tutor.live import upstream
-
     upstream.client.cache_clear()
     try:
         conversation = await database_sync_to_async(Conversation.objects.create)(
@@ -233,3 +237,82 @@ async def test_the_typed_fallback_says_when_the_tutor_is_unavailable(
     assert response.json()["message"]
     # The learner's message is kept even though the tutor could not answer.
     assert await database_sync_to_async(Turn.objects.filter(speaker="learner").count)() == 1
+
+
+def _typed_seed(words_wait: bool) -> int:
+    return next(
+        s
+        for s in range(100)
+        if text_tools.words_wait(s, False, ["Yo soy cansado hoy"]) == words_wait
+    )
+
+
+@pytest.fixture(
+    params=["orderly", "words-wait", "words-with-calls"],
+)
+async def typed_emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
+    """The text endpoint answering with the calls and the words together (orderly, and a seed
+    that does so), or with the calls alone first (a seed whose words wait for the results)."""
+    if request.param == "orderly":
+        behaviour = Behaviour(orderly=True)
+    else:
+        behaviour = Behaviour(seed=_typed_seed(request.param == "words-wait"))
+    async with Emulator(pace=0, behaviour=behaviour) as emu:
+        with override_settings(
+            GOOGLE_GEMINI_BASE_URL=emu.base_url, GEMINI_CA_FILE=emu.ca_file, GEMINI_API_KEY=""
+        ):
+            upstream.client.cache_clear()
+            yield emu
+    upstream.client.cache_clear()
+
+
+@pytest.mark.asyncio
+async def test_the_typed_fallback_stores_the_tutors_corrections_and_phrases(
+    typed_emulator: Emulator, alice: User, async_client
+) -> None:
+    """The tutor's typed reply recast an error, yet nothing was stored: the text model now has
+    the voice session's tools, and its calls go through the same services."""
+    from channels.db import database_sync_to_async
+
+    conversation = await database_sync_to_async(Conversation.objects.create)(
+        learner=alice, language="es", level="A2"
+    )
+    await async_client.aforce_login(alice)
+    response = await async_client.post(
+        reverse("tutor:message", args=[conversation.pk]),
+        {"text": "Yo soy cansado hoy"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    [correction] = data["corrections"]
+    assert correction["turn"] == data["learner"]["turn"] == 0
+    assert correction["corrected"] == "Yo estoy cansado hoy"
+    assert ["soy", True] in correction["diff"]["said"]
+    assert data["phrases"] == [{"text": "estar cansado", "translation": "to be tired"}]
+
+    def stored() -> tuple[list[tuple[int, str]], set[str], tuple[int, int]]:
+        corrections = list(
+            Correction.objects.filter(turn__conversation=conversation).values_list(
+                "turn__ordinal", "corrected"
+            )
+        )
+        cards = set(Phrase.objects.filter(learner=alice).values_list("text", flat=True))
+        return corrections, cards, counts_of(conversation)
+
+    corrections, cards, counts = await database_sync_to_async(stored)()
+    assert corrections == [(0, "Yo estoy cansado hoy")]
+    assert cards == {"Yo estoy cansado hoy", "estar cansado"}
+    assert counts == (1, 2)
+
+
+def test_the_typed_and_the_spoken_tutor_get_the_same_instruction(alice: User) -> None:
+    """One prompt builder: what the voice session is told about the learner (their name, how
+    to address them), the typed fallback is told too."""
+    alice.display_name = "Alicia"
+    alice.save()
+    conversation = Conversation.objects.create(learner=alice, language="es", level="A2")
+    typed = upstream.system_instruction(views._load_for_text(conversation.pk))
+    assert typed == upstream.live_settings(conversation).system_instruction
+    assert "Alicia" in typed
+    assert "gender" in typed

@@ -41,6 +41,7 @@ from tutor.live.session import LiveTutor
 logger = logging.getLogger(__name__)
 
 LEARNER_BYTES_PER_SECOND = 32_000  # 16 kHz PCM16 mono
+ABANDONED = sweep.ABANDONED  # the end reason when the page left and nobody came back
 
 
 class Sink(Protocol):
@@ -94,6 +95,7 @@ class ConversationRuntime(TutorEventHandlers):
         self._grace: asyncio.Task[None] | None = None
         self._limit: asyncio.Task[None] | None = None
         self._beat: asyncio.Task[None] | None = None
+        self._left_at: datetime | None = None  # when the last page left, while none is attached
         self._finishing = asyncio.Lock()
         self._started = False
         # The learner's voice per turn, only if the operator keeps it (never for a trial).
@@ -117,14 +119,16 @@ class ConversationRuntime(TutorEventHandlers):
         await self._activity("started")
         await self.tutor.start()
         self._pump = asyncio.create_task(self._run_pump(), name=f"pump-{self.id}")
-        self._beat = asyncio.create_task(self._heartbeat(), name=f"beat-{self.id}")
         self._schedule_limits()
 
     async def _heartbeat(self) -> None:
-        """Tell other processes (and the start-up sweep) this conversation is alive; through
-        the write queue, so a slow database never stalls the audio."""
+        """Tell other processes (and their sweeps) this conversation is alive while a page is
+        connected; through the write queue, so a slow database never stalls the audio. A
+        detached runtime stays silent: it finishes itself when the grace is over, and if this
+        process dies first, the sweep ends the conversation at its last connected beat."""
         while not self.ended:
-            self._persist(sweep.conversation_heartbeat, conversation_id=self.id)
+            if self.sink is not None:
+                self._persist(sweep.conversation_heartbeat, conversation_id=self.id)
             await asyncio.sleep(settings.CONVERSATION_HEARTBEAT_SECONDS)
 
     def attach(self, sink: Sink) -> None:
@@ -132,18 +136,24 @@ class ConversationRuntime(TutorEventHandlers):
             self._grace.cancel()
             self._grace = None
         self.sink = sink
+        self._left_at = None
+        if self._beat is None and not self.ended:  # from the first socket, started or not
+            self._beat = asyncio.create_task(self._heartbeat(), name=f"beat-{self.id}")
 
     def detach(self, sink: Sink) -> None:
         """The browser left; keep the Live session for the grace period."""
         if self.sink is not sink:
             return
         self.sink = None
+        self._left_at = timezone.now()
         if not self.ended:
             self._grace = asyncio.create_task(self._grace_then_finish(), name=f"grace-{self.id}")
 
     async def _grace_then_finish(self) -> None:
+        """Nobody came back: the conversation was abandoned when its page left, and its length
+        counts only the time it was connected."""
         await asyncio.sleep(settings.RECONNECT_GRACE_SECONDS)
-        await self.finish("disconnected")
+        await self.finish(ABANDONED, ended_at=self._left_at)
 
     def trial_seconds_left(self) -> float | None:
         if not self.trial:
@@ -268,9 +278,15 @@ class ConversationRuntime(TutorEventHandlers):
     # -- the end ------------------------------------------------------------------------
 
     async def finish(
-        self, reason: str, *, close_code: int | None = None, failed: bool = False
+        self,
+        reason: str,
+        *,
+        close_code: int | None = None,
+        failed: bool = False,
+        ended_at: datetime | None = None,
     ) -> None:
-        """End the conversation once: stop the tutor, write everything, tell the browser."""
+        """End the conversation once: stop the tutor, write everything, tell the browser.
+        `ended_at`: when it really ended, if earlier than now (see `_grace_then_finish`)."""
         async with self._finishing:
             if self.ended:
                 return
@@ -295,7 +311,11 @@ class ConversationRuntime(TutorEventHandlers):
             )
             with contextlib.suppress(Exception):
                 await database_sync_to_async(services.conversation_finish)(
-                    conversation_id=self.id, reason=reason, stats=stats, failed=failed
+                    conversation_id=self.id,
+                    reason=reason,
+                    stats=stats,
+                    failed=failed,
+                    ended_at=ended_at,
                 )
             await self.writer.close()
             await self._activity("ended")

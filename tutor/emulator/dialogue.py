@@ -175,6 +175,12 @@ def plan_typed(state: DialogueState, text: str) -> TurnPlan:
 def text_reply(state: DialogueState, user_texts: list[str]) -> str:
     """A whole reply for the text fallback: replay the user's messages, recast the last one.
     A first message in parentheses is the bridge's join trigger and gets the greeting."""
+    return text_turn(state, user_texts)[1]
+
+
+def text_turn(state: DialogueState, user_texts: list[str]) -> tuple[TurnPlan, str]:
+    """`text_reply` with the plan of the last message, whose notes the text endpoint sends
+    as function calls."""
     plan: TurnPlan | None = None
     for i, text in enumerate(user_texts):
         if i == 0 and (not text.strip() or text.lstrip().startswith("(")):
@@ -185,10 +191,10 @@ def text_reply(state: DialogueState, user_texts: list[str]) -> str:
     if plan is None:
         plan = plan_greeting(state)
     if plan.correction is None or state.scene is not None:  # a role-play's reply recasts
-        return plan.reply
+        return plan, plan.reply
     corrected = plan.correction["corrected"].rstrip(".!?\u3002\uff01\uff1f")
     recast = _script(state)[0].recast.format(corrected=corrected)
-    return recast + plan.reply
+    return plan, recast + plan.reply
 
 
 def _typed_in_scene(state: DialogueState, scene: Scene, text: str) -> TurnPlan:

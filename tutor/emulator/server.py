@@ -117,7 +117,8 @@ class Emulator:
         if request.method == "POST" and (match := REST_PATH.match(path)):
             version, model, method = match.groups()
             stream = method == "streamGenerateContent"
-            return await text.generate_content(request, api_key(request), version, model, stream)
+            key = api_key(request)
+            return await text.generate_content(request, key, version, model, stream, self.behaviour)
         if match := CONTROL_PATH.match(path):
             return await self._control(request, match.group(1))
         return text.error(404, "NOT_FOUND", "Not found.")

@@ -1,7 +1,8 @@
 """The text fallback: `POST /{version}/models/{model}:generateContent` in the REST shape.
 
 Stateless: the reply is worked out by replaying the request's user messages through the same
-dialogue functions the Live session uses, so a recognisable error gets a gentle recast.
+dialogue functions the Live session uses, so a recognisable error gets a gentle recast, and
+the turn's notes come as calls of the declared functions (text_tools.py).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import wire
-from tutor.emulator.dialogue import new_state, text_reply
+from tutor.emulator import text_tools, wire
+from tutor.emulator.behaviour import Behaviour
+from tutor.emulator.dialogue import new_state, text_turn
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
 
 # The real REST API's errors (google.rpc.Status in an "error" object).
@@ -32,7 +34,12 @@ def error(status: int, code: str, message: str) -> web.Response:
 
 
 async def generate_content(
-    request: web.Request, key: str | None, version: str, model: str, stream: bool
+    request: web.Request,
+    key: str | None,
+    version: str,
+    model: str,
+    stream: bool,
+    behaviour: Behaviour | None = None,
 ) -> web.StreamResponse:
     if not key:
         return error(*MISSING_KEY)
@@ -51,8 +58,11 @@ async def generate_content(
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
     if not isinstance(body, dict):
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
-    reply = _reply(body)
-    payload = _response(model, reply, len(json.dumps(body)) // 4)
+    contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
+    if problem := text_tools.check(contents, model):
+        return error(400, "INVALID_ARGUMENT", problem)
+    parts = _reply(body, contents, model, behaviour or Behaviour())
+    payload = _response(model, parts, len(json.dumps(body)) // 4)
     if not stream:
         return web.json_response(payload)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
@@ -62,24 +72,40 @@ async def generate_content(
     return response
 
 
-def _reply(body: dict[str, Any]) -> str:
+def _reply(
+    body: dict[str, Any], contents: list[dict[str, Any]], model: str, behaviour: Behaviour
+) -> list[dict[str, Any]]:
+    """The model's parts: the words, and before them calls for the turn's notes when their
+    functions are declared (text_tools says how)."""
     instruction = instruction_text(body.get("systemInstruction"))
     user_texts = [
         "".join(
             p["text"] for p in content.get("parts") or [] if isinstance(p, dict) and "text" in p
         )
-        for content in body.get("contents") or []
-        if isinstance(content, dict) and content.get("role", "user") == "user"
+        for content in contents
+        if content.get("role", "user") == "user"
+        and not any(
+            isinstance(p, dict) and "functionResponse" in p for p in content.get("parts") or []
+        )
     ]
-    return text_reply(new_state(None, instruction), user_texts)
+    plan, reply = text_turn(new_state(None, instruction), user_texts)
+    words = [{"text": reply}]
+    if text_tools.answers_calls(contents):
+        return words
+    calls = text_tools.call_parts(plan, text_tools.declared(body), model)
+    if not calls:
+        return words
+    if text_tools.words_wait(behaviour.seed, behaviour.orderly, user_texts):
+        return calls
+    return calls + words
 
 
-def _response(model: str, reply: str, prompt_tokens: int) -> dict[str, Any]:
-    reply_tokens = max(1, len(reply) // 4)
+def _response(model: str, parts: list[dict[str, Any]], prompt_tokens: int) -> dict[str, Any]:
+    reply_tokens = max(1, len(json.dumps(parts)) // 4)
     return {
         "candidates": [
             {
-                "content": {"role": "model", "parts": [{"text": reply}]},
+                "content": {"role": "model", "parts": parts},
                 "finishReason": "STOP",
                 "index": 0,
             }

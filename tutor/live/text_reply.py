@@ -1,20 +1,37 @@
-"""The typed fallback's tutor reply: one `generate_content` call over HTTP, no WebSocket.
+"""The typed fallback's tutor reply: `generate_content` over HTTP, no WebSocket.
 
-Used by `tutor.views.message` when the page cannot open the conversation socket.
+Used by `tutor.views.message` when the page cannot open the conversation socket. The tutor gets
+the same system instruction and the same `note_correction` / `note_phrase` declarations as the
+Live session, and its calls become the same `CorrectionNoted` / `PhraseNoted` events
+(`tutor.live.notes.note_event`), so a typed line's corrections and phrases are stored as a
+spoken one's are. A model that answers with calls only gets their results and is asked again
+for its words (at most `MAX_ROUNDS` requests, all within `TEXT_TIMEOUT`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from google import genai
 from google.genai import errors, types
 
-from tutor.live.config import classify
+from tutor.live.config import classify, function_declarations
+from tutor.live.events import Event
+from tutor.live.notes import note_event
 
-__all__ = ["TEXT_TIMEOUT", "UNAVAILABLE", "TutorUnavailable", "generate_text_reply"]
+__all__ = [
+    "MAX_ROUNDS",
+    "TEXT_TIMEOUT",
+    "UNAVAILABLE",
+    "TextReply",
+    "TutorUnavailable",
+    "generate_text_reply",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +44,18 @@ class TutorUnavailable(Exception):
         self.code = code
 
 
+@dataclass(frozen=True)
+class TextReply:
+    text: str
+    notes: tuple[Event, ...] = ()  # CorrectionNoted / PhraseNoted, in the order called
+
+
 # The typed fallback answers or fails within 3 s: a learner who typed because their voice
-# link failed should not stare at a spinner. The budget covers the whole call; the rest of the
-# 3 s is for the view's two database writes.
+# link failed should not stare at a spinner. The budget covers the whole exchange (the request
+# that returns the calls and the one that returns the words); the rest of the 3 s is for the
+# view's database writes.
 TEXT_TIMEOUT = 2.5
+MAX_ROUNDS = 3
 # One attempt: the SDK otherwise retries a refused connection once after sleeping 1-10 s, or
 # (with retry options) backs off over several seconds, which blew the budget (7-9 s seen). The
 # learner's line is already stored, so they lose nothing by sending again.
@@ -48,19 +73,24 @@ async def generate_text_reply(
     system_instruction: str,
     history: list[tuple[str, str]],
     message: str,
-) -> str:
-    """One tutor reply by `generate_content`. `history` is (speaker, text) pairs, speaker
-    "learner" or "tutor", oldest first. Raises TutorUnavailable with a safe message."""
+    tools: Sequence[dict[str, Any]] = (),
+) -> TextReply:
+    """One tutor reply and the notes it made. `history` is (speaker, text) pairs, speaker
+    "learner" or "tutor", oldest first; `tools` the plain declarations (tutor.prompts).
+    Raises TutorUnavailable with a safe message."""
     contents = [_content(speaker, text) for speaker, text in history if text.strip()]
     contents.append(_content("learner", message))
+    declared = function_declarations(list(tools))
     config = types.GenerateContentConfig(
-        system_instruction=system_instruction, http_options=_HTTP_OPTIONS.model_copy(deep=True)
+        system_instruction=system_instruction,
+        http_options=_HTTP_OPTIONS.model_copy(deep=True),
+        tools=[types.Tool(function_declarations=declared)] if declared else None,
+        # The calls are answered here, never run by the SDK.
+        automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
     )
     try:
         async with asyncio.timeout(TEXT_TIMEOUT):
-            response = await client.aio.models.generate_content(
-                model=model, contents=contents, config=config
-            )
+            return await _exchange(client, model, contents, config)
     except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
         secret = getattr(getattr(client, "_api_client", None), "api_key", None)
         failure = classify(exc, secret)
@@ -68,10 +98,51 @@ async def generate_text_reply(
             raise TutorUnavailable(failure.message, failure.code) from exc
         logger.info("typed fallback: Gemini unavailable (%s: %s)", failure.code, failure.message)
         raise TutorUnavailable(UNAVAILABLE) from exc
-    text = (response.text or "").strip()
+
+
+async def _exchange(
+    client: genai.Client,
+    model: str,
+    contents: list[types.Content],
+    config: types.GenerateContentConfig,
+) -> TextReply:
+    notes: list[Event] = []
+    for _ in range(MAX_ROUNDS):
+        response = await client.aio.models.generate_content(
+            model=model, contents=contents, config=config
+        )
+        calls = response.function_calls or []
+        answers = [_answer(call, notes) for call in calls]
+        text = _words(response)
+        if text or not calls:
+            break
+        # Its own turn back as it came (Gemini 3 wants the calls' thought signatures again),
+        # then the results, one per call.
+        content = response.candidates[0].content if response.candidates else None
+        contents = [*contents, content or types.Content(role="model"), _results(answers)]
     if not text:
         raise TutorUnavailable("Gemini returned an empty reply.")
-    return text
+    return TextReply(text, tuple(notes))
+
+
+def _answer(call: types.FunctionCall, notes: list[Event]) -> types.Part:
+    event, result = note_event(call.name or "", dict(call.args or {}))
+    if event is not None:
+        notes.append(event)
+    response = types.FunctionResponse(id=call.id, name=call.name, response=result)
+    return types.Part(function_response=response)
+
+
+def _results(answers: list[types.Part]) -> types.Content:
+    return types.Content(role="tool", parts=answers)
+
+
+def _words(response: types.GenerateContentResponse) -> str:
+    """The reply's text parts (not its calls or thoughts), joined."""
+    if not response.candidates or response.candidates[0].content is None:
+        return ""
+    parts = response.candidates[0].content.parts or []
+    return "".join(part.text for part in parts if part.text and not part.thought).strip()
 
 
 def _content(speaker: str, text: str) -> types.Content:

@@ -1,7 +1,9 @@
-"""End conversations left `active` by a server process that died (lessons.services.sweep).
+"""End conversations left `active` with nobody behind them (lessons.services.sweep): a server
+process that died, or a page that never started.
 
 Safe to run at any time, on any host: a conversation whose runtime is alive in some process
-has a recent heartbeat and is left alone. Servers also sweep once when they start.
+has a recent heartbeat and is left alone. Servers also sweep as they start and every
+SWEEP_EVERY_SECONDS.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from lessons.services.sweep import conversations_sweep, stale_after
 
 
 class Command(BaseCommand):
-    help = "Finish conversations still active with no sign of life (recorded as interrupted)."
+    help = "Finish conversations still active with no sign of life (interrupted or abandoned)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="list them, end nothing")

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Conversation, Correction, Phrase, Turn
@@ -259,18 +260,38 @@ async def test_a_dropped_browser_reconnects_to_the_same_session(
     assert len(tutor_turns) == 2
 
 
-@override_settings(RECONNECT_GRACE_SECONDS=0)
-async def test_leaving_without_end_still_finishes_cleanly(emulator: Emulator, alice: User) -> None:
+@override_settings(RECONNECT_GRACE_SECONDS=1)
+async def test_leaving_without_end_finishes_as_abandoned_when_the_page_left(
+    emulator: Emulator, alice: User
+) -> None:
+    """Nobody came back within the grace: abandoned, and its length stops when the page left,
+    not when the grace ran out."""
     conversation = await _conversation(alice)
     client = await join(conversation, user=alice)
     await client.disconnect()
-    for _ in range(50):
+    left = timezone.now()
+    for _ in range(100):
         if (await _refresh(conversation)).status != "active":
             break
         await asyncio.sleep(0.1)
     done = await _refresh(conversation)
-    assert (done.status, done.end_reason) == ("ended", "disconnected")
+    assert (done.status, done.end_reason) == ("ended", "abandoned")
+    assert done.ended_at is not None and done.ended_at <= left
     assert [t[1] for t in await _turns(conversation)] == ["tutor"]
+
+
+@override_settings(CONVERSATION_HEARTBEAT_SECONDS=1)
+async def test_a_connected_page_beats_before_it_starts(emulator: Emulator, alice: User) -> None:
+    """A page connected but not started yet is alive: other processes' sweeps must see it."""
+    conversation = await _conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    await client.connect()
+    for _ in range(100):
+        if (await _refresh(conversation)).last_activity_at is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert (await _refresh(conversation)).last_activity_at is not None
+    await client.disconnect()
 
 
 async def test_an_upstream_failure_keeps_every_earlier_turn(

@@ -8,8 +8,9 @@ import aiohttp
 import pytest
 from google.genai import errors, types
 
-from tests.tutor.emulator.conftest import make_client
-from tutor.emulator import Emulator
+from tests.tutor.emulator.conftest import NOTE_CORRECTION, NOTE_PHRASE, make_client
+from tutor.emulator import Emulator, text_tools
+from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.scripts import load
 
 FRENCH = "You are a warm, patient French conversation tutor. Their French level is CEFR A1."
@@ -90,3 +91,107 @@ async def test_an_unknown_model_is_a_404(emulator: Emulator) -> None:
     with pytest.raises(errors.ClientError) as caught:
         await make_client(emulator).aio.models.generate_content(model="bard-1", contents="Hola")
     assert caught.value.code == 404
+
+
+# -- function calling (tutor/emulator/text_tools.py) ------------------------------------------
+
+TOOLS = [types.Tool(function_declarations=[NOTE_CORRECTION, NOTE_PHRASE])]
+SPANISH = "You are a warm, patient Spanish conversation tutor. Their Spanish level is CEFR A1."
+TIRED = "Yo soy cansado hoy"
+
+
+def recast() -> str:
+    return load("es").recast.format(corrected="Yo estoy cansado hoy")
+
+
+def tool_config(**extra: object) -> types.GenerateContentConfig:
+    return types.GenerateContentConfig(
+        system_instruction=SPANISH,
+        tools=TOOLS,
+        automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def seed_where(words_wait: bool) -> int:
+    return next(s for s in range(100) if text_tools.words_wait(s, False, [TIRED]) == words_wait)
+
+
+def results_for(response: types.GenerateContentResponse) -> types.Content:
+    parts = [
+        types.Part(function_response=types.FunctionResponse(name=c.name, response={"result": "ok"}))
+        for c in response.function_calls or []
+    ]
+    return types.Content(role="user", parts=parts)
+
+
+def words(response: types.GenerateContentResponse) -> str:
+    parts = response.candidates[0].content.parts or []
+    return "".join(p.text for p in parts if p.text)
+
+
+async def test_declared_notes_come_as_calls_with_the_words_when_orderly(
+    orderly_emulator: Emulator,
+) -> None:
+    response = await make_client(orderly_emulator).aio.models.generate_content(
+        model="gemini-3.5-flash", contents=TIRED, config=tool_config()
+    )
+    calls = {call.name: call.args for call in response.function_calls or []}
+    assert calls["note_correction"]["corrected"] == "Yo estoy cansado hoy"
+    assert calls["note_phrase"] == {"text": "estar cansado", "translation": "to be tired"}
+    assert words(response).startswith(recast())  # as without tools
+    assert response.candidates[0].content.parts[0].thought_signature  # Gemini 3
+
+
+async def test_calls_may_come_alone_and_the_words_after_their_results() -> None:
+    behaviour = Behaviour(seed=seed_where(words_wait=True))
+    async with Emulator(pace=0, behaviour=behaviour) as emulator:
+        client = make_client(emulator)
+        first = await client.aio.models.generate_content(
+            model="gemini-3.5-flash", contents=TIRED, config=tool_config()
+        )
+        assert len(first.function_calls or []) == 2
+        assert words(first) == ""
+        contents = [user(TIRED), first.candidates[0].content, results_for(first)]
+        second = await client.aio.models.generate_content(
+            model="gemini-3.5-flash", contents=contents, config=tool_config()
+        )
+    assert not second.function_calls
+    assert words(second).startswith(recast())
+
+
+async def test_calls_sent_back_without_their_thought_signature_are_refused() -> None:
+    behaviour = Behaviour(seed=seed_where(words_wait=True))
+    async with Emulator(pace=0, behaviour=behaviour) as emulator:
+        client = make_client(emulator)
+        first = await client.aio.models.generate_content(
+            model="gemini-3.5-flash", contents=TIRED, config=tool_config()
+        )
+        unsigned = types.Content(
+            role="model", parts=[types.Part(function_call=c) for c in first.function_calls or []]
+        )
+        with pytest.raises(errors.ClientError) as caught:
+            await client.aio.models.generate_content(
+                model="gemini-3.5-flash",
+                contents=[user(TIRED), unsigned, results_for(first)],
+                config=tool_config(),
+            )
+        assert "missing a thought_signature" in str(caught.value.message)
+        # Without one result per call, too.
+        half = types.Content(role="user", parts=results_for(first).parts[:1])
+        with pytest.raises(errors.ClientError) as caught:
+            await client.aio.models.generate_content(
+                model="gemini-3.5-flash",
+                contents=[user(TIRED), first.candidates[0].content, half],
+                config=tool_config(),
+            )
+        assert "number of function response parts" in str(caught.value.message)
+
+
+async def test_undeclared_functions_are_never_called(emulator: Emulator) -> None:
+    only_phrases = types.Tool(function_declarations=[NOTE_PHRASE])
+    config = types.GenerateContentConfig(system_instruction=SPANISH, tools=[only_phrases])
+    response = await make_client(emulator).aio.models.generate_content(
+        model="gemini-2.5-flash", contents=TIRED, config=config
+    )
+    assert [call.name for call in response.function_calls or []] == ["note_phrase"]

@@ -1,0 +1,71 @@
+"""A conversation's running totals of its turns: the learner's words and each speaker's turn
+time, kept on the conversation row as turns are stored or amended, so that pages summing a
+whole history (the progress page) read one row per conversation instead of every turn.
+
+`conversations_recount` rebuilds them from the turns, for rows written without the services
+(bulk loads); migration 0007 did the same for rows from before the columns existed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from django.db.models import F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from lessons.models import Conversation, Turn
+from lessons.words import word_count_sql
+
+LEARNER = Turn.Speaker.LEARNER
+
+
+def _words(text: str) -> Any:
+    return word_count_sql(F("language"), Value(text))
+
+
+def turn_counted(turn: Turn) -> None:
+    """Add a newly stored turn to its conversation's totals (in the caller's transaction)."""
+    ms = turn.ended_ms - turn.started_ms
+    if turn.speaker == LEARNER:
+        changes = {
+            "learner_words": F("learner_words") + _words(turn.text),
+            "learner_turn_ms": F("learner_turn_ms") + ms,
+        }
+    else:
+        changes = {"tutor_turn_ms": F("tutor_turn_ms") + ms}
+    Conversation.objects.filter(pk=turn.conversation_id).update(**changes)
+
+
+def turn_recounted(before: Turn, text: str, ended_ms: int) -> None:
+    """A stored turn's text and end changed (late transcription): move the totals by the
+    difference. Never below zero, even for a row whose totals were never counted."""
+    ms = ended_ms - before.ended_ms
+    field = "learner_turn_ms" if before.speaker == LEARNER else "tutor_turn_ms"
+    changes: dict[str, Any] = {field: Greatest(F(field) + ms, 0)}
+    if before.speaker == LEARNER:
+        delta = _words(text) - _words(before.text)
+        changes["learner_words"] = Greatest(F("learner_words") + delta, 0)
+    Conversation.objects.filter(pk=before.conversation_id).update(**changes)
+
+
+def _turn_sum(expression: Any, speaker: str) -> Coalesce:
+    rows = (
+        Turn.objects.filter(conversation=OuterRef("pk"), speaker=speaker)
+        .order_by()
+        .values("conversation_id")
+        .annotate(total=Sum(expression))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows), 0, output_field=IntegerField())
+
+
+def conversations_recount(conversation_ids: Iterable[UUID]) -> int:
+    """Rebuild the totals of these conversations from their turns; returns rows updated."""
+    duration = F("ended_ms") - F("started_ms")
+    return Conversation.objects.filter(pk__in=list(conversation_ids)).update(
+        learner_words=_turn_sum(word_count_sql(OuterRef("language")), LEARNER),
+        learner_turn_ms=_turn_sum(duration, LEARNER),
+        tutor_turn_ms=_turn_sum(duration, Turn.Speaker.TUTOR),
+    )
