@@ -27,6 +27,12 @@ from tutor.live.events import Reconnecting, Resumed, Transcript, TurnComplete
 A, B, C = b"\x01\x00" * 8, b"\x02\x00" * 8, b"\x03\x00" * 8
 
 
+def dropping(code: int) -> tuple[FakeLiveSession, Gate]:
+    """A first connection: it sends handle h1, then closes with `code` once the gate opens."""
+    drop = Gate()
+    return FakeLiveSession(handle("h1"), drop, closed(code, "gone")), drop
+
+
 class FailsAfter(FakeLiveSession):
     """A connection whose socket closes after `n` successful sends."""
 
@@ -42,8 +48,7 @@ class FailsAfter(FakeLiveSession):
 
 
 async def test_audio_the_server_never_took_is_replayed_to_the_next_connection() -> None:
-    drop = Gate()
-    first = FakeLiveSession(handle("h1"), drop, closed(1006, "abnormal closure"))
+    first, drop = dropping(1006)
     second = FakeLiveSession()
     tutor, _, stream = await started(first, second)
     await tutor.send_audio(A)
@@ -71,8 +76,7 @@ async def test_audio_the_server_took_into_a_turn_is_not_replayed() -> None:
 
 
 async def test_a_send_failing_mid_flush_loses_no_chunk() -> None:
-    drop = Gate()
-    first = FakeLiveSession(handle("h1"), drop, closed(1006, "gone"))
+    first, drop = dropping(1006)
     flaky = FailsAfter(2)  # opener and A go out, then the socket is gone
     third = FakeLiveSession()
     tutor, _, stream = await started(first, flaky, third)
@@ -87,8 +91,7 @@ async def test_a_send_failing_mid_flush_loses_no_chunk() -> None:
 
 
 async def test_audio_stream_end_on_a_closed_socket_reaches_the_next_connection() -> None:
-    drop = Gate()
-    first = FakeLiveSession(handle("h1"), drop, closed(1011, "gone"))
+    first, drop = dropping(1011)
     second = FakeLiveSession()
     tutor, _, stream = await started(first, second)
     first.send_error = send_closed()
@@ -158,8 +161,7 @@ async def test_a_drop_during_the_greeting_asks_again_and_keeps_one_greeting() ->
 
 
 async def test_audio_during_a_reconnect_is_bounded_flushed_in_order_then_live_again() -> None:
-    drop, gate = Gate(), Gate()
-    first = FakeLiveSession(handle("h1"), drop, closed(1011, "Internal error encountered."))
+    (first, drop), gate = dropping(1011), Gate()
     second = FakeLiveSession()
     settings = dataclasses.replace(SETTINGS, audio_buffer_ms=100)  # 3200 bytes
     tutor, _, stream = await started(first, Gated(second, gate), settings=settings)
@@ -185,8 +187,7 @@ async def test_audio_during_a_reconnect_is_bounded_flushed_in_order_then_live_ag
 
 
 async def test_audio_that_meets_a_closed_socket_is_kept_for_the_next_connection() -> None:
-    drop = Gate()
-    first = FakeLiveSession(handle("h1"), drop, closed(1011, "gone"))
+    first, drop = dropping(1011)
     second = FakeLiveSession()
     tutor, _, stream = await started(first, second)
     first.send_error = send_closed()
