@@ -28,6 +28,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from bench.learner import RATE, SENTENCES, Downlink, noise, speech
+from tests.audio import unbundle
 from tutor.audio.opus import OpusDecoder, OpusEncoder
 from tutor.audio.opus_framing import opus_bundle
 from tutor.audio.resample import InputResampler
@@ -107,17 +108,8 @@ def expected_sizes(frames: list[bytes], offset: int, count: int, codec: str) -> 
     sizes = []
     for k in range(count):
         bundle = frames[(offset + k) % len(frames)]
-        sizes.append(sum(len(decoder.decode(p)) for p in _unbundle(bundle)))
+        sizes.append(sum(len(decoder.decode(p)) for p in unbundle(bundle)))
     return sizes
-
-
-def _unbundle(bundle: bytes) -> list[bytes]:
-    packets, at = [], 0
-    while at < len(bundle):
-        size = int.from_bytes(bundle[at : at + 2], "little")
-        packets.append(bundle[at + 2 : at + 2 + size])
-        at += 2 + size
-    return packets
 
 
 def read_arrivals(path: Path) -> dict[str, list[tuple[int, float]]]:

@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,10 +64,25 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 
 def _seed_learner(email: str, conversations: int, topics: list[Topic], teacher: User) -> User:
+    """A learner with `conversations` ended conversations of TURNS turns, a correction on
+    every tenth turn, a phrase card (half of them reviewed) per correction, and a teacher's
+    comment on every tenth conversation."""
     rng = random.Random(email)
     learner = User.objects.create_user(email=email, password=None, onboarded=True)
     now = timezone.now()
-    made = Conversation.objects.bulk_create(
+    made = _conversations(learner, conversations, topics, rng, now)
+    corrections = _corrections(_turns(made, rng))
+    _reviews(_phrases(learner, corrections, now), now)
+    Comment.objects.bulk_create(
+        Comment(conversation=c, author=teacher, text="¡Buen trabajo!") for c in made[::10]
+    )
+    return learner
+
+
+def _conversations(
+    learner: User, count: int, topics: list[Topic], rng: random.Random, now: datetime
+) -> list[Conversation]:
+    return Conversation.objects.bulk_create(
         Conversation(
             learner=learner,
             topic=topics[i % len(topics)],
@@ -79,8 +94,11 @@ def _seed_learner(email: str, conversations: int, topics: list[Topic], teacher: 
             learner_seconds=rng.uniform(120, 360),
             tutor_seconds=rng.uniform(180, 420),
         )
-        for i in range(conversations)
+        for i in range(count)
     )
+
+
+def _turns(made: list[Conversation], rng: random.Random) -> list[Turn]:
     turns = Turn.objects.bulk_create(
         (
             Turn(
@@ -98,7 +116,11 @@ def _seed_learner(email: str, conversations: int, topics: list[Topic], teacher: 
     )
     # Bulk-created turns skip the services: total them as the services would have.
     conversations_recount([c.pk for c in made])
-    corrections = Correction.objects.bulk_create(
+    return turns
+
+
+def _corrections(turns: list[Turn]) -> list[Correction]:
+    return Correction.objects.bulk_create(
         (
             Correction(
                 turn=turn,
@@ -112,7 +134,10 @@ def _seed_learner(email: str, conversations: int, topics: list[Topic], teacher: 
         ),
         batch_size=5000,
     )
-    phrases = Phrase.objects.bulk_create(
+
+
+def _phrases(learner: User, corrections: list[Correction], now: datetime) -> list[Phrase]:
+    return Phrase.objects.bulk_create(
         (
             Phrase(
                 learner=learner,
@@ -130,6 +155,9 @@ def _seed_learner(email: str, conversations: int, topics: list[Topic], teacher: 
         ),
         batch_size=5000,
     )
+
+
+def _reviews(phrases: list[Phrase], now: datetime) -> None:
     Review.objects.bulk_create(
         (
             Review(phrase=p, rating=3, reviewed_at=now - timedelta(days=1))
@@ -138,10 +166,6 @@ def _seed_learner(email: str, conversations: int, topics: list[Topic], teacher: 
         ),
         batch_size=5000,
     )
-    Comment.objects.bulk_create(
-        Comment(conversation=c, author=teacher, text="¡Buen trabajo!") for c in made[::10]
-    )
-    return learner
 
 
 def _pages(learner: User) -> dict[str, str]:

@@ -86,3 +86,14 @@ def speechlike_array(secs: float, sr: int, seed: int = 0) -> np.ndarray:
 def speechlike(secs: float, sr: int, fmt: Fmt = "s16", seed: int = 0) -> bytes:
     """`speechlike_array` as mono `fmt` bytes at `sr` Hz, peaking at -6 dBFS."""
     return encode(speechlike_array(secs, sr, seed), fmt)
+
+
+def unbundle(bundle: bytes) -> list[bytes]:
+    """The raw Opus packets of one wire bundle, each after its little-endian uint16 length.
+    Unlike the server's inbound split, no ceiling: a tutor chunk's bundle may be 200 ms."""
+    packets, offset = [], 0
+    while offset < len(bundle):
+        size = int.from_bytes(bundle[offset : offset + 2], "little")
+        packets.append(bundle[offset + 2 : offset + 2 + size])
+        offset += 2 + size
+    return packets

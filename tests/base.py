@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import User
-from lessons.models import Classroom, Membership
+from lessons.models import Classroom, Membership, Topic
 
 PASSWORD = "correct horse battery staple"
 
@@ -24,6 +24,20 @@ def make_user(email: str, **fields: object) -> User:
     }
     defaults.update(fields)
     return User.objects.create_user(email=email, password=PASSWORD, **defaults)
+
+
+def make_topic(**fields: object) -> Topic:
+    """A Spanish role-play at a café; tests name the fields that matter to them."""
+    values: dict[str, object] = {
+        "slug": f"cafe-{Topic.objects.count()}",
+        "language": "es",
+        "title": "En el café",
+        "scenario": "Un café en Madrid.",
+        "tutor_role": "camarero",
+        "level_min": "A1",
+        "level_max": "A2",
+    }
+    return Topic.objects.create(**{**values, **fields})
 
 
 @dataclass

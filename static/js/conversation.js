@@ -1,17 +1,19 @@
-// The conversation page: wires the microphone, the speaker, the WebSocket and the view.
+// The conversation page: wires the microphone, the speaker, the WebSocket and the view;
+// typing (conversation/typing.js) and the ways it stops (conversation/endings.js) are mixed in.
 // Its state is mirrored on window.tertulia for tests and debugging: read it, never drive it.
 
 import { Microphone, Speaker } from "./conversation/audio.js";
-import { sendTyped } from "./conversation/fallback.js";
+import { endings } from "./conversation/endings.js";
 import { MIC_PROBLEMS } from "./conversation/messages.js";
 import { LiveSocket } from "./conversation/socket.js";
 import { Stage } from "./conversation/stage.js";
 import { Talk } from "./conversation/talk.js";
-import { Notice, Phrases, Targets, Transcript } from "./conversation/view.js";
+import { typing } from "./conversation/typing.js";
+import { Notice, Phrases, Targets } from "./conversation/panels.js";
+import { Transcript } from "./conversation/view.js";
 import { WireAudio } from "./conversation/opus.js";
 
 const NOMINAL_RATE = 48000; // declared when there is no microphone: no audio will follow
-const END_WAIT_MS = 4000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -249,170 +251,10 @@ class Conversation {
     this.setState("reconnecting");
     this.notice.show("drop", "warn", "Connection lost — reconnecting… your transcript is kept.");
   }
-
-  // The socket is closed for good, or until the learner acts: `notice` is the server's for
-  // this close (tutor/conversation/close_notices.py), `key` names it.
-  closed(notice, key) {
-    this.ready = false;
-    if (this.leaving) return this.onEnded && this.onEnded();
-    if (this.state === "trial-over") return;
-    if (notice.trialInvite && this.config.trial) return this.trialOver(this.config.signupUrl);
-    this.setState(notice.state);
-    if (notice.final) this.stop();
-    else this.talk.pause();
-    // An upstream failure comes with the server's reason just before the close: keep it.
-    const text = notice.afterError && this.lastError ? `${this.lastError} ${notice.text}` : notice.text;
-    this.lastError = null;
-    const actions = notice.actions.map((action) => ({
-      label: action.label,
-      primary: action.primary,
-      onClick: () => this.act(action.act),
-      href: action.act === "login" ? `${this.root.dataset.loginUrl}?next=${location.pathname}` : undefined,
-    }));
-    this.notice.show(`closed-${key}`, notice.tone, text, actions);
-  }
-
-  act(what) {
-    if (what === "reconnect") {
-      this.notice.clear();
-      this.setState("connecting");
-      this.socket.restart(this.startMessage());
-      this.talk.resume();
-    } else if (what === "reload") {
-      location.reload();
-    } else if (what === "review") {
-      $("end-form").requestSubmit();
-    } else if (what === "home") {
-      location.assign("/");
-    }
-  }
-
-  serverError(message) {
-    this.lastError = message;
-    this.notice.show("error", "error", message);
-  }
-
-  serverEnded() {
-    if (this.onEnded) this.onEnded();
-  }
-
-  stop() {
-    this.mic.stop();
-    this.debug.mic = "off";
-    this.socket.stop();
-    this.stage.setMode("ended");
-    this.stage.setIdleText("Finished");
-    clearInterval(this.clock);
-  }
-
-  trialOver(signupUrl) {
-    if (this.state === "trial-over") return;
-    this.setState("trial-over");
-    this.stop();
-    this.stage.trial(0);
-    $("typed").disabled = true;
-    $("type-send").disabled = true;
-    const invite = $("invite");
-    if (signupUrl) $("invite-signup").href = signupUrl;
-    invite.hidden = false;
-    invite.focus();
-  }
-
-  // -- typing, and the text mode when WebSockets are blocked ---------------------------
-
-  textMode() {
-    this.mode = this.debug.mode = "text";
-    this.setState("text");
-    this.mic.stop();
-    this.debug.mic = "off";
-    this.stage.setMode("nomic", "Voice needs a live connection, which this network blocks.");
-    this.stage.setIdleText("Text mode");
-    this.notice.show(
-      "blocked",
-      "warn",
-      "Live voice can't connect from this network, so we've switched to text. Type below and the tutor answers in writing.",
-      [{ label: "Try voice again", onClick: () => this.retryVoice() }],
-    );
-    for (const { text, item } of this.queue.splice(0)) this.typedOverHttp(text, item);
-  }
-
-  async retryVoice() {
-    this.mode = this.debug.mode = "voice";
-    this.notice.clear("blocked");
-    this.setState("connecting");
-    const rate = this.mic.context ? this.mic.sampleRate : await this.startMic();
-    this.declaredRate = rate || this.declaredRate;
-    await this.wire.prepare(rate || null);
-    this.socket.restart(this.startMessage(), { fresh: true });
-  }
-
-  typed(event) {
-    event.preventDefault();
-    const input = $("typed");
-    const text = input.value.trim();
-    if (!text || this.state === "trial-over" || this.leaving) return;
-    input.value = "";
-    if (!this.begun) this.begin(false);
-    const item = this.transcript.pending("learner", text);
-    if (this.mode === "text") this.typedOverHttp(text, item);
-    else if (this.ready) this.sendText(text, item);
-    else this.queue.push({ text, item });
-  }
-
-  // Over the socket the server echoes the line as a final transcript, which settles `item`.
-  sendText(text, item) {
-    if (this.socket.send({ type: "text", text })) this.activity();
-    else this.queue.push({ text, item });
-  }
-
-  async typedOverHttp(text, item) {
-    this.activity();
-    this.transcript.draft("tutor", "…");
-    const csrf = document.querySelector("#type-form [name=csrfmiddlewaretoken]").value;
-    const reply = await sendTyped(this.config.messageUrl, text, csrf);
-    this.transcript.dropDraft("tutor");
-    if (reply.ok) {
-      for (const speaker of ["learner", "tutor"]) {
-        const { text: said, turn } = reply.body[speaker];
-        this.caption({ type: "transcript", speaker, text: said, turn, final: true, source: "typed" });
-      }
-      this.targets.mark(reply.body.targets || []);
-      // The tutor's notes about this line, drawn as the socket's events are.
-      for (const note of reply.body.corrections || []) this.event({ type: "correction", ...note });
-      for (const note of reply.body.phrases || []) this.event({ type: "phrase", ...note });
-      return;
-    }
-    if (reply.body.error === "trial_over") {
-      this.trialOver(reply.body.signupUrl);
-      return;
-    }
-    item.classList.add("turn-failed");
-    const message = reply.body.message || "That didn't send. Check your connection and try again.";
-    this.notice.show("typed", "error", message);
-  }
-
-  // -- the end -------------------------------------------------------------------------
-
-  async end(event) {
-    if (this.leaving) return; // the second, programmatic submit goes through
-    event.preventDefault();
-    this.leaving = true;
-    $("end-button").textContent = "Ending…";
-    this.mic.stop();
-    this.speaker.flush();
-    if (this.socket.open) {
-      // Let the server write the last turns before the review page reads them.
-      const done = new Promise((resolve) => {
-        this.onEnded = resolve;
-        setTimeout(resolve, END_WAIT_MS);
-      });
-      this.socket.send({ type: "end" });
-      await done;
-    }
-    this.socket.stop();
-    $("end-form").submit();
-  }
 }
+
+// Typing and text mode (typing.js) and every way the conversation stops (endings.js).
+Object.assign(Conversation.prototype, typing, endings);
 
 const config = JSON.parse($("conversation-config").textContent);
 new Conversation($("talk"), config).bind();

@@ -10,22 +10,13 @@ from accounts.models import User
 from lessons.models import Conversation, Correction, Phrase, Topic, Turn
 from lessons.services import conversations as services
 from lessons.services.limits import LimitExceeded
-from tests.base import Personas
+from tests.base import Personas, make_topic
 
 pytestmark = pytest.mark.django_db
 
 
 def _topic() -> Topic:
-    return Topic.objects.create(
-        slug="cafe",
-        language="es",
-        title="Café",
-        scenario="At a café.",
-        tutor_role="waiter",
-        level_min="A1",
-        level_max="A2",
-        correction_style="explain",
-    )
+    return make_topic(correction_style="explain")
 
 
 def test_starting_a_topic_uses_its_language_and_style(alice: User) -> None:

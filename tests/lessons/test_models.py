@@ -8,23 +8,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Assignment, Classroom, Conversation, Membership, Phrase, Topic, Turn
-from tests.base import Personas
+from tests.base import Personas, make_topic
 
 pytestmark = pytest.mark.django_db
 
 
 def _topic(**fields: object) -> Topic:
-    values: dict[str, object] = {
-        "slug": "cafe",
-        "language": "es",
-        "title": "Café",
-        "scenario": "At a café.",
-        "tutor_role": "waiter",
-        "level_min": "A1",
-        "level_max": "A2",
-    }
-    values.update(fields)
-    return Topic.objects.create(**values)
+    return make_topic(**{"slug": "cafe", **fields})  # one slug: uniqueness is under test
 
 
 def test_turn_ordinals_are_unique_per_conversation(alice: User) -> None:

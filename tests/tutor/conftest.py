@@ -38,6 +38,15 @@ async def no_runtime_leaks() -> AsyncIterator[None]:
     await finish_runtimes()
 
 
+# What a test of the conversation socket needs: writes that commit (the runtime writes from
+# Channels' database thread), and no runtime left running after it. `pytestmark = SOCKET_TEST`.
+SOCKET_TEST = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.asyncio,
+    pytest.mark.usefixtures("no_runtime_leaks"),
+]
+
+
 StartEmulator = Callable[..., Awaitable[Emulator]]
 # Seeds of the realistic emulator for the key spoken-loop tests: each one scatters the input
 # transcription and the NON_BLOCKING calls differently around the reply (see scatter.py).
@@ -132,8 +141,11 @@ class Client:
     async def send(self, **message: Any) -> None:
         await self.ws.send_to(text_data=json.dumps(message))
 
-    async def start(self, rate: int = 48000, fmt: str = "s16") -> None:
-        await self.send(type="start", sampleRate=rate, format=fmt)
+    async def start(self, rate: int = 48000, fmt: str = "s16", **fields: str) -> None:
+        """Declare the audio format: PCM `fmt` at `rate`, or with codec="opus" Opus bundles
+        (`outputCodec` may differ)."""
+        start = {"type": "start", "sampleRate": rate, **fields}
+        await self.send(**start, **({} if fields.get("codec") == "opus" else {"format": fmt}))
 
     async def speak(self, pcm: bytes, *, rate: int = 48000, frame_ms: int = 20) -> None:
         step = rate * frame_ms // 1000 * 2

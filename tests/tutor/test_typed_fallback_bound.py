@@ -1,7 +1,8 @@
 """The typed fallback answers or fails within 3 s (tutor/live/text_reply.py, tutor/views.py).
 
-The real SDK talks to a real socket in every case: a closed port (Gemini unreachable), a
-server that accepts and never answers (Gemini slow), and the emulator (the normal path).
+The real SDK talks to a real socket in every case: a closed port (Gemini unreachable) and a
+server that accepts and never answers (Gemini slow). The normal path, through the emulator, is
+tests/tutor/test_views.py.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from django.test import override_settings
-from django.urls import reverse
 
 from accounts.models import User
 from lessons.models import Conversation, Turn
-from tests.fakes import FakeLiveClient
-from tutor.emulator import Emulator
+from tests.tutor.typed import post_line, typing_in
 from tutor.live import upstream
-from tutor.live.text_reply import TEXT_TIMEOUT, UNAVAILABLE, generate_text_reply
+from tutor.live.text_reply import TEXT_TIMEOUT, UNAVAILABLE
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -56,19 +55,12 @@ async def silent_server() -> AsyncIterator[int]:
 
 
 async def post_typed(async_client: Any, alice: User, base_url: str) -> tuple[Any, float, Any]:
-    conversation = await database_sync_to_async(Conversation.objects.create)(
-        learner=alice, language="es", level="A2"
-    )
-    await async_client.aforce_login(alice)
+    conversation = await typing_in(async_client, alice)
     with override_settings(GOOGLE_GEMINI_BASE_URL=base_url, GEMINI_CA_FILE=""):
         upstream.client.cache_clear()
         try:
             started = time.monotonic()
-            response = await async_client.post(
-                reverse("tutor:message", args=[conversation.pk]),
-                {"text": "hola"},
-                content_type="application/json",
-            )
+            response = await post_line(async_client, conversation, "hola")
             elapsed = time.monotonic() - started
         finally:
             upstream.client.cache_clear()
@@ -104,37 +96,3 @@ async def test_a_gemini_that_never_answers_times_out_within_the_bound(
     await assert_kept_and_refused(response, conversation)
     assert elapsed + 0.1 >= TEXT_TIMEOUT  # it really waited for the timeout, not a crash
     assert elapsed < BOUND
-
-
-async def test_the_call_asks_the_sdk_for_one_attempt_and_a_request_timeout() -> None:
-    """The SDK's own settings bound each request, not only our outer asyncio timeout."""
-    client = FakeLiveClient()
-    await generate_text_reply(
-        client,  # type: ignore[arg-type]
-        model="m",
-        system_instruction="s",
-        history=[],
-        message="hola",
-    )
-    options = client.models.calls[0]["config"].http_options
-    assert options.retry_options.attempts == 1
-    assert options.timeout == TEXT_TIMEOUT * 1000 < 3000
-
-
-async def test_the_normal_path_still_answers(
-    alice: User, async_client: Any, emulator: Emulator
-) -> None:
-    conversation = await database_sync_to_async(Conversation.objects.create)(
-        learner=alice, language="es", level="A2"
-    )
-    await async_client.aforce_login(alice)
-    response = await async_client.post(
-        reverse("tutor:message", args=[conversation.pk]),
-        {"text": "Yo soy cansado."},
-        content_type="application/json",
-    )
-    assert response.status_code == 200
-    body = response.json()
-    assert body["learner"] == {"turn": 0, "text": "Yo soy cansado."}
-    assert body["tutor"]["turn"] == 1 and body["tutor"]["text"]
-    assert emulator.base_url  # the reply came from the emulator over TLS

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import User
 from lessons.models import Conversation, Correction, Phrase, Topic, Turn
 from lessons.selectors.counts import counts_of
-from tests.base import PASSWORD
+from tests.base import PASSWORD, make_topic
+from tests.tutor.typed import post_line, typing_in
 from tutor import views
 from tutor.emulator import Emulator, text_tools
 from tutor.emulator.behaviour import Behaviour
@@ -21,16 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _topic() -> Topic:
-    return Topic.objects.create(
-        slug="cafe",
-        language="es",
-        title="En el café",
-        scenario="Un café en Madrid.",
-        tutor_role="camarero",
-        level_min="A1",
-        level_max="A2",
-        target_phrases=["¿Cuánto es?"],
-    )
+    return make_topic(target_phrases=["¿Cuánto es?"])
 
 
 def test_a_learner_starts_a_topic_and_lands_on_its_page(client: Client, alice: User) -> None:
@@ -147,18 +141,10 @@ def test_ending_sends_a_learner_to_the_review(client: Client, alice: User) -> No
 @pytest.mark.smoke
 @pytest.mark.asyncio
 async def test_the_typed_fallback_answers_and_stores_typed_turns(
-    emulator: Emulator, alice: User, async_client
+    emulator: Emulator, alice: User, async_client: Any
 ) -> None:
-    from channels.db import database_sync_to_async
-
-    conversation = await database_sync_to_async(Conversation.objects.create)(
-        learner=alice, language="es", level="A2"
-    )
-    await async_client.aforce_login(alice)
-    url = reverse("tutor:message", args=[conversation.pk])
-    response = await async_client.post(
-        url, {"text": "Yo soy cansado hoy"}, content_type="application/json"
-    )
+    conversation = await typing_in(async_client, alice)
+    response = await post_line(async_client, conversation, "Yo soy cansado hoy")
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["learner"] == {"turn": 0, "text": "Yo soy cansado hoy"}
@@ -174,69 +160,26 @@ async def test_the_typed_fallback_answers_and_stores_typed_turns(
 
 @pytest.mark.asyncio
 async def test_the_typed_fallback_says_which_target_phrases_a_line_used(
-    emulator: Emulator, alice: User, async_client
+    emulator: Emulator, alice: User, async_client: Any
 ) -> None:
-    from channels.db import database_sync_to_async
-
     topic = await database_sync_to_async(_topic)()
-    conversation = await database_sync_to_async(Conversation.objects.create)(
-        learner=alice, language="es", level="A2", topic=topic
-    )
-    await async_client.aforce_login(alice)
-    url = reverse("tutor:message", args=[conversation.pk])
-    response = await async_client.post(
-        url, {"text": "Perdone, ¿cuánto es todo?"}, content_type="application/json"
-    )
+    conversation = await typing_in(async_client, alice, topic=topic)
+    response = await post_line(async_client, conversation, "Perdone, ¿cuánto es todo?")
     assert response.status_code == 200, response.content
     assert response.json()["targets"] == [0]
-    response = await async_client.post(url, {"text": "Gracias"}, content_type="application/json")
+    response = await post_line(async_client, conversation, "Gracias")
     assert response.json()["targets"] == []
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("text", ["", "   ", "x" * 1001])
 async def test_the_typed_fallback_refuses_empty_or_huge_messages(
-    alice: User, async_client, text: str
+    alice: User, async_client: Any, text: str
 ) -> None:
-    from channels.db import database_sync_to_async
-
-    conversation = await database_sync_to_async(Conversation.objects.create)(
-        learner=alice, language="es", level="A2"
-    )
-    await async_client.aforce_login(alice)
-    response = await async_client.post(
-        reverse("tutor:message", args=[conversation.pk]),
-        {"text": text},
-        content_type="application/json",
-    )
+    conversation = await typing_in(async_client, alice)
+    response = await post_line(async_client, conversation, text)
     assert response.status_code == 400
     assert not await database_sync_to_async(Turn.objects.exists)()
-
-
-@pytest.mark.asyncio
-@override_settings(GOOGLE_GEMINI_BASE_URL="https://127.0.0.1:9", GEMINI_CA_FILE="")
-async def test_the_typed_fallback_says_when_the_tutor_is_unavailable(
-    alice: User, async_client
-) -> None:
-    from channels.db import database_sync_to_async
-
-    upstream.client.cache_clear()
-    try:
-        conversation = await database_sync_to_async(Conversation.objects.create)(
-            learner=alice, language="es", level="A2"
-        )
-        await async_client.aforce_login(alice)
-        response = await async_client.post(
-            reverse("tutor:message", args=[conversation.pk]),
-            {"text": "hola"},
-            content_type="application/json",
-        )
-    finally:
-        upstream.client.cache_clear()
-    assert response.status_code == 503
-    assert response.json()["message"]
-    # The learner's message is kept even though the tutor could not answer.
-    assert await database_sync_to_async(Turn.objects.filter(speaker="learner").count)() == 1
 
 
 def _typed_seed(words_wait: bool) -> int:

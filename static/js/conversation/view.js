@@ -1,6 +1,8 @@
-// What the learner sees: the transcript with live captions that settle into turns, correction
-// cards beside the turn they refer to, the phrases and target-phrase panels, and notices.
-// Words are joined on the server: a partial transcript brings the whole caption so far.
+// The transcript the learner sees: live captions that settle into turns, and correction cards
+// beside the turn they refer to. Words are joined on the server: a partial transcript brings
+// the whole caption so far. The panels and the notice are panels.js.
+
+import { el } from "./panels.js";
 
 const KIND_LABELS = {
   grammar: "Grammar",
@@ -9,13 +11,6 @@ const KIND_LABELS = {
   register: "Register",
 };
 const NEAR_BOTTOM_PX = 80;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export class Transcript {
   constructor(list, { language, correctionStyle, announcer, empty, onCaption }) {
@@ -232,83 +227,5 @@ export class Transcript {
   // Follow new lines while the reader is at the bottom; stay put if they scrolled up to read.
   scroll(force = false) {
     if (force || this.pinned) this.list.scrollTop = this.list.scrollHeight;
-  }
-}
-
-export class Targets {
-  constructor(list, counter) {
-    this.items = list ? [...list.querySelectorAll(".target")] : [];
-    this.counter = counter;
-  }
-
-  // The server decides which phrases a line used (lessons/text/phrase_match.py) and sends
-  // their indices; a tick is never taken back.
-  mark(indices) {
-    for (const index of indices) {
-      const item = this.items[index];
-      if (!item || item.classList.contains("used")) continue;
-      item.classList.add("used");
-      item.querySelector(".target-state").textContent = " — used";
-    }
-    const used = this.items.filter((item) => item.classList.contains("used")).length;
-    if (this.counter) this.counter.textContent = `${used} of ${this.items.length}`;
-    return used;
-  }
-}
-
-export class Phrases {
-  constructor(list, counter, empty, language) {
-    Object.assign(this, { list, counter, empty, language });
-    this.seen = new Set();
-  }
-
-  add({ text, translation }) {
-    if (this.seen.has(text)) return;
-    this.seen.add(text);
-    const item = el("li", "phrase");
-    const said = el("span", "phrase-text", text);
-    said.lang = this.language;
-    item.append(said);
-    if (translation) item.append(el("span", "phrase-translation", translation));
-    this.list.prepend(item);
-    this.counter.textContent = String(this.seen.size);
-    this.empty.hidden = true;
-  }
-}
-
-// One notice at a time, with its way on: [{label, href} | {label, onClick, primary}].
-export class Notice {
-  constructor(box) {
-    this.box = box;
-    this.text = box.querySelector("#notice-text");
-    this.actions = box.querySelector("#notice-actions");
-    this.key = null;
-  }
-
-  show(key, tone, message, actions = []) {
-    this.key = key;
-    this.box.hidden = false;
-    this.box.dataset.tone = tone;
-    this.box.dataset.key = key;
-    this.text.textContent = message;
-    this.actions.replaceChildren(
-      ...actions.map((action) => {
-        const primary = action.primary ? "" : " button-secondary";
-        const node = el(action.href ? "a" : "button", `button button-small${primary}`, action.label);
-        if (action.href) node.href = action.href;
-        else {
-          node.type = "button";
-          node.addEventListener("click", action.onClick);
-        }
-        return node;
-      }),
-    );
-  }
-
-  clear(key) {
-    if (key && key !== this.key) return;
-    this.key = null;
-    this.box.hidden = true;
-    delete this.box.dataset.key;
   }
 }

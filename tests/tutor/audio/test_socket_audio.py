@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.audio import silence, speechlike, tone
+from tests.audio import silence, speechlike, tone, unbundle
 from tutor.audio import socket_audio
 from tutor.audio.frames import FrameError, Start
 from tutor.audio.opus import OpusDecoder, OpusEncoder
@@ -138,16 +138,6 @@ def test_a_repeated_start_must_match_the_first() -> None:
     socket_audio.same_format(first, start(sampleRate=48000, codec="opus"))
     with pytest.raises(FrameError):
         socket_audio.same_format(first, start(sampleRate=48000, format="s16"))
-
-
-def unbundle(bundle: bytes) -> list[bytes]:
-    """Server bundles may exceed the inbound 120 ms ceiling, so split them here."""
-    packets, offset = [], 0
-    while offset < len(bundle):
-        size = int.from_bytes(bundle[offset : offset + 2], "little")
-        packets.append(bundle[offset + 2 : offset + 2 + size])
-        offset += 2 + size
-    return packets
 
 
 def decode_bundles(bundles: list[bytes], decoder: OpusDecoder) -> bytes:

@@ -17,20 +17,6 @@ GREETING_MARK = "tutor de demostración"  # words only the emulator's Spanish gr
 TYPED = ["Yo soy cansado hoy", "Mañana voy a la playa con mis amigos", "Me gusta mucho el café"]
 
 
-def cafe_topic(**fields: Any) -> Topic:
-    values: dict[str, Any] = {
-        "slug": "cafe",
-        "language": "es",
-        "title": "En el café",
-        "scenario": "Un café en Madrid.",
-        "tutor_role": "camarero",
-        "level_min": "A1",
-        "level_max": "A2",
-        "target_phrases": ["Estoy cansado"],
-    }
-    return Topic.objects.create(**{**values, **fields})
-
-
 @database_sync_to_async
 def start_conversation(
     learner: User | None = None, *, topic: Topic | None = None, **fields: Any
@@ -54,12 +40,19 @@ def saved(conversation: Conversation) -> tuple[Conversation, list[tuple[int, str
     return fresh, list(turns.values_list("ordinal", "speaker", "text"))
 
 
-async def join(conversation: Conversation, *, greeting: bool = True, **who: Any) -> Client:
-    """A page on `conversation` (`user=` or `session=`) that has sent `start` and heard the
-    greeting, or only `ready` when it comes back to a conversation already greeted."""
-    client = Client(conversation.pk, **who)
+async def join(
+    conversation: Conversation,
+    *,
+    user: User | None = None,
+    session: dict[str, Any] | None = None,
+    greeting: bool = True,
+    **start: str,
+) -> Client:
+    """A page on `conversation` that has sent `start` (48 kHz s16, or `codec="opus"`) and heard
+    the greeting, or only `ready` when it comes back to a conversation already greeted."""
+    client = Client(conversation.pk, user=user, session=session)
     await client.connect()
-    await client.start()
+    await client.start(**start)
     await client.until(final("tutor") if greeting else kind("ready"), within=30)
     return client
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from accounts.models import User
-from tests.tutor.conftest import Client, StartEmulator, final, spanish_48k
+from tests.tutor.conftest import SOCKET_TEST, Client, StartEmulator, final, spanish_48k
 from tests.tutor.conversation.talk import (
     GREETING_MARK,
     TYPED,
@@ -28,11 +28,7 @@ from tutor.emulator.lifetime import DEADLINE, REFUSED
 from tutor.emulator.records import SessionRecord
 from tutor.emulator.setup import BAD_HANDLE
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.asyncio,
-    pytest.mark.usefixtures("no_runtime_leaks"),
-]
+pytestmark = SOCKET_TEST
 
 SILENCE_20MS = np.zeros(960, np.int16).tobytes()  # 48 kHz
 

@@ -12,22 +12,20 @@ from django.utils import timezone
 from accounts.models import User
 from lessons.models import Conversation, Correction, Phrase, Turn
 from lessons.services import conversations as services
-from tests.tutor.conftest import Client, final, kind, spanish_48k
-from tests.tutor.conversation.talk import cafe_topic, converse, exchange, join, start_conversation
+from tests.base import make_topic
+from tests.tutor.conftest import SOCKET_TEST, Client, final, kind, spanish_48k
+from tests.tutor.conversation.talk import converse, join, start_conversation
 from tutor.conversation.feedback import correction_diff
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.asyncio,
-    pytest.mark.usefixtures("no_runtime_leaks"),
-]
+pytestmark = SOCKET_TEST
 
 
 async def _conversation(learner: User | None = None) -> Conversation:
     """Alice's conversation on the café topic, or (no learner) an anonymous trial."""
-    topic = await database_sync_to_async(cafe_topic)() if learner else None
+    make = database_sync_to_async(make_topic)
+    topic = await make(target_phrases=["Estoy cansado"]) if learner else None
     return await start_conversation(learner, topic=topic)
 
 
@@ -243,21 +241,6 @@ async def test_the_trial_ends_once_even_across_reconnects(emulator: Emulator) ->
     done = await _refresh(trial)
     assert (done.status, done.end_reason) == ("ended", "trial_over")
     assert done.first_audio_at is not None
-
-
-@override_settings(RECONNECT_GRACE_SECONDS=5)
-async def test_a_dropped_browser_reconnects_to_the_same_session(
-    emulator: Emulator, alice: User
-) -> None:
-    conversation = await _conversation(alice)
-    first = await join(conversation, user=alice)
-    await first.disconnect()
-    second = await join(conversation, user=alice, greeting=False)
-    await exchange(second, "Yo soy cansado hoy")
-    await REGISTRY[conversation.pk].writer.drain()
-    assert len(emulator.sessions) == 1  # one Live session throughout, so no second greeting
-    tutor_turns = [t for t in await _turns(conversation) if t[1] == "tutor"]
-    assert len(tutor_turns) == 2
 
 
 @override_settings(RECONNECT_GRACE_SECONDS=1)

@@ -24,8 +24,8 @@ from tests.tutor.conversation.frame_model import (
     Raw,
     Text,
     materialize,
-    sessions,
 )
+from tests.tutor.conversation.frame_strategies import sessions
 from tutor.emulator import Emulator
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

@@ -14,23 +14,14 @@ from django.test import override_settings
 
 from accounts.models import User
 from lessons.models import Conversation, Turn
-from lessons.services import conversations as services
-from tests.audio import speechlike
-from tests.tutor.conftest import Client, final, kind, spanish_48k
+from tests.audio import speechlike, unbundle
+from tests.tutor.conftest import SOCKET_TEST, Client, final, kind, spanish_48k
+from tests.tutor.conversation.talk import join, start_conversation
 from tutor.audio.opus import OpusDecoder, OpusEncoder
 from tutor.audio.opus_framing import opus_bundle
 from tutor.emulator import Emulator
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.asyncio,
-    pytest.mark.usefixtures("no_runtime_leaks"),
-]
-
-
-@database_sync_to_async
-def _conversation(learner: User) -> Conversation:
-    return services.conversation_start(learner=learner)
+pytestmark = SOCKET_TEST
 
 
 @database_sync_to_async
@@ -49,15 +40,6 @@ def bundles(pcm: bytes, *, rate: int = 48000, per_bundle: int = 2) -> list[bytes
     encoder = OpusEncoder(rate=rate)
     packets = encoder.encode(pcm)
     return [opus_bundle(packets[i : i + per_bundle]) for i in range(0, len(packets), per_bundle)]
-
-
-def unbundle(frame: bytes) -> list[bytes]:
-    packets, offset = [], 0
-    while offset < len(frame):
-        size = int.from_bytes(frame[offset : offset + 2], "little")
-        packets.append(frame[offset + 2 : offset + 2 + size])
-        offset += 2 + size
-    return packets
 
 
 async def _collect(
@@ -87,7 +69,7 @@ async def _read_until(
 
 
 async def test_opus_both_ways_is_heard_answered_and_stored(emulator: Emulator, alice: User) -> None:
-    conversation = await _conversation(alice)
+    conversation = await start_conversation(alice)
     client = Client(conversation.pk, user=alice)
     frames: list[bytes] = []
     await client.connect()
@@ -117,10 +99,8 @@ async def test_opus_both_ways_is_heard_answered_and_stored(emulator: Emulator, a
 
 
 async def test_opus_in_with_pcm_out_sends_raw_24k_audio(emulator: Emulator, alice: User) -> None:
-    conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.send(type="start", sampleRate=48000, codec="opus", outputCodec="pcm")
+    conversation = await start_conversation(alice)
+    client = await join(conversation, user=alice, greeting=False, codec="opus", outputCodec="pcm")
     ready = await client.until(kind("ready"))
     assert (ready["codec"], ready["outputCodec"]) == ("opus", "pcm")
     await client.until(final("tutor"))
@@ -140,22 +120,16 @@ async def test_opus_in_with_pcm_out_sends_raw_24k_audio(emulator: Emulator, alic
 async def test_bad_opus_frames_close_with_their_code(
     emulator: Emulator, alice: User, frame: bytes, code: int
 ) -> None:
-    conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.send(type="start", sampleRate=48000, codec="opus")
-    await client.until(kind("ready"))
+    conversation = await start_conversation(alice)
+    client = await join(conversation, user=alice, greeting=False, codec="opus")
     await client.ws.send_to(bytes_data=frame)
     assert await client.closed() == code
     assert any(e["type"] == "error" for e in client.events)
 
 
 async def test_a_second_start_cannot_switch_codec(emulator: Emulator, alice: User) -> None:
-    conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.send(type="start", sampleRate=48000, codec="opus")
-    await client.until(kind("ready"))
+    conversation = await start_conversation(alice)
+    client = await join(conversation, user=alice, greeting=False, codec="opus")
     await client.start()  # PCM now
     assert await client.closed() == 4400
 
@@ -163,11 +137,8 @@ async def test_a_second_start_cannot_switch_codec(emulator: Emulator, alice: Use
 @override_settings(MAX_INBOUND_BYTES_PER_SECOND=8000)
 async def test_a_flood_of_opus_audio_is_refused_with_4429(emulator: Emulator, alice: User) -> None:
     # 8,000 bytes/s is 83 ms of 48 kHz PCM a second; small Opus frames get the same audio time.
-    conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.send(type="start", sampleRate=48000, codec="opus")
-    await client.until(kind("ready"))
+    conversation = await start_conversation(alice)
+    client = await join(conversation, user=alice, greeting=False, codec="opus")
     frames = bundles(speechlike(1.0, 48000))
     assert max(map(len, frames)) < 300  # far below the byte limit: only audio time can trip
     for frame in frames:
@@ -178,7 +149,7 @@ async def test_a_flood_of_opus_audio_is_refused_with_4429(emulator: Emulator, al
 async def test_a_barge_in_interrupts_an_opus_page_and_the_next_answer_decodes(
     realtime_emulator: Emulator, alice: User
 ) -> None:
-    conversation = await _conversation(alice)
+    conversation = await start_conversation(alice)
     client = Client(conversation.pk, user=alice)
     frames: list[bytes] = []
     await client.connect()
@@ -205,11 +176,8 @@ async def test_a_barge_in_interrupts_an_opus_page_and_the_next_answer_decodes(
 async def test_time_to_first_audio_is_stored_for_an_opus_conversation(
     emulator: Emulator, alice: User
 ) -> None:
-    conversation = await _conversation(alice)
-    client = Client(conversation.pk, user=alice)
-    await client.connect()
-    await client.send(type="start", sampleRate=48000, codec="opus")
-    await client.until(final("tutor"))
+    conversation = await start_conversation(alice)
+    client = await join(conversation, user=alice, codec="opus")
     for frame in bundles(spanish_48k()):
         await client.ws.send_to(bytes_data=frame)
         await asyncio.sleep(0)

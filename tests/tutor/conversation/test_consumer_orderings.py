@@ -12,14 +12,10 @@ from django.test import override_settings
 from accounts.models import User
 from lessons.models import Conversation, Correction, Turn
 from lessons.services import conversations as services
-from tests.tutor.conftest import Client, final, kind, spanish_48k
+from tests.tutor.conftest import SOCKET_TEST, Client, final, kind, spanish_48k
 from tutor.emulator import Emulator
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.asyncio,
-    pytest.mark.usefixtures("no_runtime_leaks"),
-]
+pytestmark = SOCKET_TEST
 
 
 @database_sync_to_async

@@ -14,8 +14,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from lessons.models import Assignment, Classroom, Membership, Topic
-from tests.tutor.conftest import kind, spanish_48k
+from lessons.models import Assignment, Classroom, Membership
+from tests.base import make_topic
+from tests.tutor.conftest import SOCKET_TEST, kind, spanish_48k
 from tests.tutor.conversation.talk import (
     TYPED,
     assert_clean,
@@ -28,11 +29,7 @@ from tests.tutor.conversation.talk import (
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.asyncio,
-    pytest.mark.usefixtures("no_runtime_leaks"),
-]
+pytestmark = SOCKET_TEST
 
 
 @pytest.mark.parametrize(
@@ -163,15 +160,7 @@ def _assignment(alice: User) -> Assignment:
     )
     classroom = Classroom.objects.create(teacher=teacher, name="2B", language="es")
     Membership.objects.create(classroom=classroom, learner=alice)
-    topic = Topic.objects.create(
-        slug="t",
-        language="es",
-        title="T",
-        scenario="S",
-        tutor_role="R",
-        level_min="A1",
-        level_max="B1",
-    )
+    topic = make_topic(level_max="B1")
     return Assignment.objects.create(
         classroom=classroom, topic=topic, due_at=timezone.now() + timedelta(days=7)
     )

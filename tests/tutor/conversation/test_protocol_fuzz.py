@@ -10,7 +10,8 @@ import json
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.tutor.conversation.frame_model import Model, Text, text_frames, valid_starts
+from tests.tutor.conversation.frame_model import Model, Text
+from tests.tutor.conversation.frame_strategies import text_frames, valid_starts
 from tutor.audio import socket_audio
 from tutor.audio.frames import FrameError
 from tutor.audio.resample import AudioFormatError

@@ -21,8 +21,9 @@ from django.urls import path
 from django.utils import timezone
 
 from accounts.models import User
-from lessons.models import Assignment, Classroom, Topic
+from lessons.models import Assignment, Classroom
 from lessons.services.live_updates import group_name, publish_activity
+from tests.base import make_topic
 from tutor.conversation.teacher_consumer import TeacherLiveConsumer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,9 +64,7 @@ def _world() -> dict[str, Any]:
     olga = User.objects.create_user(email="olga@example.org", role="teacher")
     classroom = Classroom.objects.create(teacher=bob, name="Spanish 2B", language="es")
     classroom.learners.add(alice)
-    topic = Topic.objects.create(
-        slug="cafe", language="es", title="Café", scenario="A café.", tutor_role="waiter"
-    )
+    topic = make_topic()
     assignment = Assignment.objects.create(
         classroom=classroom, topic=topic, due_at=timezone.now() + timedelta(days=1)
     )

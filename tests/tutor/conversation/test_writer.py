@@ -217,6 +217,17 @@ def _runtime(conversation: Conversation, writer: Writer) -> ConversationRuntime:
     return runtime
 
 
+def _persist_line(runtime: ConversationRuntime, ordinal: int, text: str) -> None:
+    """A learner line queued on the runtime's writer, as the runtime queues its writes."""
+    runtime._persist(
+        services.conversation_record_turn,
+        conversation_id=runtime.id,
+        ordinal=ordinal,
+        speaker="learner",
+        text=text,
+    )
+
+
 @database_sync_to_async
 def _finished(conversation: Conversation) -> Conversation:
     return Conversation.objects.get(pk=conversation.pk)
@@ -227,13 +238,7 @@ async def test_a_given_up_write_leaves_the_conversation_marked_degraded(
 ) -> None:
     runtime = _runtime(conversation, Writer(retry_delay=0.01, max_attempts=2))
     runtime._persist(_database_gone)
-    runtime._persist(
-        services.conversation_record_turn,
-        conversation_id=conversation.pk,
-        ordinal=0,
-        speaker="learner",
-        text="después",
-    )
+    _persist_line(runtime, 0, "después")
     await runtime.finish("learner_ended")
     done = await _finished(conversation)
     assert (done.status, done.end_reason, done.degraded) == ("ended", "learner_ended", True)
@@ -246,13 +251,7 @@ async def test_an_overflowing_queue_leaves_the_conversation_marked_degraded(
 ) -> None:
     runtime = _runtime(conversation, Writer(limit=2))
     for ordinal in range(4):
-        runtime._persist(
-            services.conversation_record_turn,
-            conversation_id=conversation.pk,
-            ordinal=ordinal,
-            speaker="learner",
-            text=f"t{ordinal}",
-        )
+        _persist_line(runtime, ordinal, f"t{ordinal}")
     await runtime.finish("learner_ended")
     done = await _finished(conversation)
     assert (done.status, done.degraded) == ("ended", True)
@@ -261,13 +260,7 @@ async def test_an_overflowing_queue_leaves_the_conversation_marked_degraded(
 
 async def test_a_clean_conversation_is_not_marked_degraded(conversation: Conversation) -> None:
     runtime = _runtime(conversation, Writer())
-    runtime._persist(
-        services.conversation_record_turn,
-        conversation_id=conversation.pk,
-        ordinal=0,
-        speaker="learner",
-        text="t0",
-    )
+    _persist_line(runtime, 0, "t0")
     await runtime.finish("learner_ended")
     done = await _finished(conversation)
     assert (done.status, done.degraded) == ("ended", False)

@@ -5,11 +5,13 @@ docs/ARCHITECTURE.md "How a conversation survives trouble")."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 from tests.fakes import (
     FakeLiveSession,
     Gate,
+    Gated,
     closed,
     go_away,
     handle,
@@ -19,10 +21,16 @@ from tests.fakes import (
     turn_complete,
     until,
 )
-from tests.tutor.live.test_session import SETTINGS, started
-from tutor.live.events import Resumed, Transcript, TurnComplete
+from tests.tutor.live.scripted import SETTINGS, started
+from tutor.live.events import Reconnecting, Resumed, Transcript, TurnComplete
 
 A, B, C = b"\x01\x00" * 8, b"\x02\x00" * 8, b"\x03\x00" * 8
+
+
+def dropping(code: int) -> tuple[FakeLiveSession, Gate]:
+    """A first connection: it sends handle h1, then closes with `code` once the gate opens."""
+    drop = Gate()
+    return FakeLiveSession(handle("h1"), drop, closed(code, "gone")), drop
 
 
 class FailsAfter(FakeLiveSession):
@@ -40,8 +48,7 @@ class FailsAfter(FakeLiveSession):
 
 
 async def test_audio_the_server_never_took_is_replayed_to_the_next_connection() -> None:
-    drop = Gate()
-    first = FakeLiveSession(handle("h1"), drop, closed(1006, "abnormal closure"))
+    first, drop = dropping(1006)
     second = FakeLiveSession()
     tutor, _, stream = await started(first, second)
     await tutor.send_audio(A)
@@ -69,8 +76,7 @@ async def test_audio_the_server_took_into_a_turn_is_not_replayed() -> None:
 
 
 async def test_a_send_failing_mid_flush_loses_no_chunk() -> None:
-    drop = Gate()
-    first = FakeLiveSession(handle("h1"), drop, closed(1006, "gone"))
+    first, drop = dropping(1006)
     flaky = FailsAfter(2)  # opener and A go out, then the socket is gone
     third = FakeLiveSession()
     tutor, _, stream = await started(first, flaky, third)
@@ -85,8 +91,7 @@ async def test_a_send_failing_mid_flush_loses_no_chunk() -> None:
 
 
 async def test_audio_stream_end_on_a_closed_socket_reaches_the_next_connection() -> None:
-    drop = Gate()
-    first = FakeLiveSession(handle("h1"), drop, closed(1011, "gone"))
+    first, drop = dropping(1011)
     second = FakeLiveSession()
     tutor, _, stream = await started(first, second)
     first.send_error = send_closed()
@@ -152,4 +157,43 @@ async def test_a_drop_during_the_greeting_asks_again_and_keeps_one_greeting() ->
     assert first.texts_sent() == [SETTINGS.opener] and second.texts_sent() == [SETTINGS.opener]
     finals = [e.text for e in events if getattr(e, "final", False)]
     assert finals == ["¡Hola! Soy tu tutor."]  # the cut greeting is not stored
+    await tutor.close()
+
+
+async def test_audio_during_a_reconnect_is_bounded_flushed_in_order_then_live_again() -> None:
+    (first, drop), gate = dropping(1011), Gate()
+    second = FakeLiveSession()
+    settings = dataclasses.replace(SETTINGS, audio_buffer_ms=100)  # 3200 bytes
+    tutor, _, stream = await started(first, Gated(second, gate), settings=settings)
+    drop.open()
+    await until(stream, Reconnecting)
+    await gate.reached.wait()  # connect() is under way, nothing is live
+    chunks = [bytes([i]) * 1000 for i in range(5)]
+    for chunk in chunks:
+        await tutor.send_audio(chunk)
+    await tutor.send_text("¿me oyes?")
+    await tutor.end_audio()
+    gate.open()
+    await until(stream, Resumed)
+    assert b"".join(second.audio_sent()) == (chunks[1] + chunks[2] + chunks[3] + chunks[4])[-3200:]
+    assert tutor.dropped_audio_bytes == 5000 - 3200
+    assert second.sent[-2:] == [  # in the order they were given
+        ("realtime_input", {"text": "¿me oyes?"}),
+        ("realtime_input", {"audio_stream_end": True}),
+    ]
+    await tutor.send_audio(b"\x09\x00")
+    assert second.audio_sent()[-1] == b"\x09\x00"
+    await tutor.close()
+
+
+async def test_audio_that_meets_a_closed_socket_is_kept_for_the_next_connection() -> None:
+    first, drop = dropping(1011)
+    second = FakeLiveSession()
+    tutor, _, stream = await started(first, second)
+    first.send_error = send_closed()
+    await tutor.send_audio(b"\x05\x00" * 4)
+    await tutor.send_audio(b"\x06\x00" * 4)
+    drop.open()
+    await until(stream, Resumed)
+    assert second.audio_sent() == [b"\x05\x00" * 4, b"\x06\x00" * 4]
     await tutor.close()

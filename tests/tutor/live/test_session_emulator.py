@@ -11,12 +11,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.fakes import TOOLS, until
+from tests.fakes import until
+from tests.tutor.live import scripted
 from tutor.emulator import Emulator, Fault
 from tutor.emulator.scripts import load
 from tutor.emulator.turns import OUTPUT_RATE, WPM
 from tutor.emulator.voice import synthesize
-from tutor.live.config import LiveSettings, make_client
+from tutor.live.config import make_client
 from tutor.live.events import (
     CorrectionNoted,
     Error,
@@ -38,12 +39,10 @@ INSTRUCTION = (
     "You are a warm, patient Spanish conversation tutor in a live voice call with Alice. "
     "Their native language is English and their Spanish level is CEFR A2."
 )
-SETTINGS = LiveSettings(
-    model="gemini-3.8-live",
+# The scripted tests' settings, with the patience a real socket needs.
+SETTINGS = dataclasses.replace(
+    scripted.SETTINGS,
     system_instruction=INSTRUCTION,
-    voice="Kore",
-    language_code="es-ES",
-    tools=TOOLS,
     opener="(Alice has just joined. Greet them by name.)",
     backoff=0.01,
     connect_timeout=2.0,
