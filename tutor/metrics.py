@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Protocol
 from weakref import WeakSet
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 
 
 class _Runtime(Protocol):
@@ -25,6 +25,9 @@ class _Writer(Protocol):
     @property
     def pending(self) -> int: ...
 
+
+# No `*_created` series beside each counter: they double the output and say nothing here.
+disable_created_metrics()
 
 _runtimes: WeakSet[_Runtime] = WeakSet()
 _writers: WeakSet[_Writer] = WeakSet()
@@ -43,7 +46,7 @@ WRITE_QUEUE_DEPTH.set_function(lambda: sum(w.pending for w in list(_writers)))
 
 WRITE_RETRIES = Counter(
     "tertulia_write_retries",
-    "Conversation writes retried because PostgreSQL was unreachable",
+    "Conversation write attempts that failed because PostgreSQL was unreachable (retried)",
 )
 WRITES_DROPPED = Counter(
     "tertulia_writes_dropped",

@@ -23,6 +23,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
     # Development and tests only: a fixed, obviously-insecure key. Production sets SECRET_KEY.
     SECRET_KEY = "django-insecure-tertulia-development-key-change-me"  # noqa: S105
+# Rotating SECRET_KEY: the old keys, comma-separated, keep sessions and reset links valid
+# until they expire (docs/deploy.md).
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in envsecret("SECRET_KEY_FALLBACKS").split(",") if k.strip()
+]
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
