@@ -19,6 +19,7 @@ from lessons.services import conversations as services
 from tests.tutor.conftest import Client, final, kind, spanish_48k
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
+from tutor.emulator.roleplay import lines_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -26,7 +27,7 @@ pytestmark = [
     pytest.mark.usefixtures("no_runtime_leaks"),
 ]
 
-GREETING_MARK = "tutor de demostración"  # words only the emulator's Spanish greeting has
+GREETING_MARK = lines_for("es").notice  # said once, first, by the emulator's Spanish greeting
 TYPED = ["Yo soy cansado hoy", "Mañana voy a la playa con mis amigos", "Me gusta mucho el café"]
 
 
