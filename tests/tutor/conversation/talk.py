@@ -12,8 +12,9 @@ from accounts.models import User
 from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
 from tests.tutor.conftest import Client, final, kind
+from tutor.emulator.roleplay import lines_for
 
-GREETING_MARK = "tutor de demostración"  # words only the emulator's Spanish greeting has
+GREETING_MARK = lines_for("es").notice  # said once, first, by the emulator's Spanish greeting
 TYPED = ["Yo soy cansado hoy", "Mañana voy a la playa con mis amigos", "Me gusta mucho el café"]
 
 

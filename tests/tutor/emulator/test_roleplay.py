@@ -24,6 +24,7 @@ from tutor.emulator.dialogue import (
     text_reply,
 )
 from tutor.emulator.roleplay import lines_for, read_brief
+from tutor.emulator.roleplay.kinds import kind_of
 from tutor.live.continuation import continuation
 from tutor.prompts import LearnerBrief, TopicBrief, build_system_instruction
 
@@ -265,3 +266,26 @@ def test_every_library_topic_plays_its_own_scene_in_its_language(
         assert turns[-1].correction is None and turns[-1].heard in lines_for(lang).afterwards
         replies = [greeting.reply] + [t.reply for t in turns]
         assert all(a != b for a, b in pairwise(replies))
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "kind"),
+    [
+        ("es", "¿Cuánto es?", "price"),
+        ("es", "Disculpe, ¿cómo llego a la Plaza de Mayo?", "way"),
+        ("es", "¿Y tú, de dónde eres?", "you"),
+        ("es", "¿Puedo pagar con tarjeta?", "yes"),
+        ("es", "Nada más, gracias.", "thanks"),
+        ("es", "Buenas tardes.", "greeting"),
+        ("es", "Para tomar aquí.", "statement"),
+        ("fr", "Combien de fois par jour je dois le prendre ?", "count"),
+        ("de", "Wie lange wohnst du schon hier?", "time"),
+        ("it", "Qual è il segreto di un buon ragù?", "open"),
+        ("pt", "Quanto custa essa camisa?", "price"),
+        ("ja", "カードで払えますか。", "yes"),
+        ("ja", "これはいくらですか。", "price"),
+        ("en", "Hi! Can I get a medium latte, please?", "yes"),
+    ],
+)
+def test_lines_are_sorted_into_the_kinds_the_tutor_answers(lang: str, line: str, kind: str) -> None:
+    assert kind_of(line, lines_for(lang).cues) == kind

@@ -14,6 +14,7 @@ import pytest
 from tests.fakes import until
 from tests.tutor.live import scripted
 from tutor.emulator import Emulator, Fault
+from tutor.emulator.dialogue import new_state, plan_greeting
 from tutor.emulator.scripts import load
 from tutor.emulator.turns import OUTPUT_RATE, WPM
 from tutor.emulator.voice import synthesize
@@ -49,6 +50,7 @@ SETTINGS = dataclasses.replace(
 )
 SCRIPT = load("es").bands["A"]
 STEP = SCRIPT.steps[0]
+GREETING = plan_greeting(new_state("es-ES", INSTRUCTION)).reply  # the notice, a hello, a question
 
 
 def speech(text: str) -> bytes:
@@ -89,7 +91,7 @@ async def test_a_spoken_turn_gives_transcripts_24k_audio_a_correction_and_a_turn
     emulator = orderly_emulator
     tutor, stream = await connected(emulator, model=model)
     greeting = await until(stream, TurnComplete)
-    assert finals(greeting, "tutor") == [SCRIPT.greeting]
+    assert finals(greeting, "tutor") == [GREETING]
     await speak(tutor, speech(STEP.learner))
     events = await until(stream, TurnComplete)
     assert finals(events, "learner") == [STEP.learner]
@@ -131,7 +133,7 @@ async def test_talking_over_the_tutor_interrupts_it(realtime_emulator: Emulator)
     assert Interrupted() in events
     assert events[-1] == TurnComplete(interrupted=True)
     [cut] = [e for e in events if isinstance(e, Transcript) and e.final]
-    assert cut.interrupted and SCRIPT.greeting.startswith(cut.text.rstrip("."))
+    assert cut.interrupted and GREETING.startswith(cut.text.rstrip("."))
     await tutor.close()
 
 
@@ -150,7 +152,7 @@ async def test_go_away_reconnects_once_with_the_handle_and_never_greets_again(
     assert finals(events, "tutor") == [STEP.reply]  # the script went on: context resumed
     first, second = emulator.sessions
     assert second.resumed_from == first.handles_issued[-1]
-    assert (first.tutor_turns, second.tutor_turns) == ([SCRIPT.greeting], [STEP.reply])
+    assert (first.tutor_turns, second.tutor_turns) == ([GREETING], [STEP.reply])
     assert tutor.reconnects == 1
     await tutor.close()
 
@@ -211,7 +213,7 @@ async def test_a_refused_upgrade_is_one_auth_error(emulator: Emulator) -> None:
 async def test_a_missing_setup_complete_times_out_and_the_retry_works(emulator: Emulator) -> None:
     emulator.inject(Fault("no_setup"))
     tutor, stream = await connected(emulator, connect_timeout=0.3)
-    assert finals(await until(stream, TurnComplete), "tutor") == [SCRIPT.greeting]
+    assert finals(await until(stream, TurnComplete), "tutor") == [GREETING]
     assert [r.fault for r in emulator.sessions] == ["no_setup", None]
     await tutor.close()
 
@@ -222,7 +224,7 @@ async def test_the_text_fallback_answers_over_http(emulator: Emulator) -> None:
         client,
         model="gemini-3.5-flash",
         system_instruction=INSTRUCTION,
-        history=[("tutor", SCRIPT.greeting)],
+        history=[("tutor", GREETING)],
         message=STEP.learner,
     )
     assert STEP.reply in reply

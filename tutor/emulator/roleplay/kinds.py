@@ -16,12 +16,20 @@ def is_question(line: str) -> bool:
 
 
 def kind_of(line: str, cues: Cues) -> str:
-    """One of price, time, count, way, you, open, yes (questions), thanks or statement."""
+    """One of price, time, count, way, you, open, yes (questions), greeting, thanks or
+    statement."""
     text = line.casefold().replace("’", "'")
     if not is_question(line):
+        if re.search(cues.greeting, _OPENING.sub("", text)) and _short(text):
+            return "greeting"  # a greeting with an order after it is answered as the order
         return "thanks" if re.search(cues.thanks, text) else "statement"
     asked = _OPENING.sub("", text.rsplit("¿", 1)[-1])  # "Disculpe, ¿cómo llego…?"
     for kind in ("price", "time", "count", "way", "you"):
         if re.search(getattr(cues, kind), asked):
             return kind
     return "open" if re.search(cues.wh, asked) else "yes"
+
+
+def _short(text: str) -> bool:
+    words = text.split()
+    return len(words) <= 4 if len(words) > 1 else len(text) <= 12

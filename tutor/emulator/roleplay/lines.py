@@ -22,6 +22,7 @@ class Register:
     acks: tuple[str, ...]  # to a statement or a request, in a service scene (a shop, a café)
     chat_acks: tuple[str, ...]  # to a statement in any other scene (a chat, a story)
     chat_more: tuple[str, ...]  # leads to a statement in such a scene
+    greeting: str  # to a line that is a greeting
     thanks: str  # to thanks or "that's all"
     price: str  # to "how much is it?"
     count: str  # to "how many?"
@@ -47,6 +48,7 @@ class Cues:
     time: str
     way: str
     you: str
+    greeting: str  # a line that starts with a greeting
     thanks: str
     please: str  # a polite request: with a price or thanks, it makes a service scene
     wh: str  # a question word: a question that is not yes/no

@@ -130,7 +130,12 @@ def _answer(scene: Scene, kind: str, index: int) -> str:
 def _lead(scene: Scene, index: int) -> str:
     reg = scene.register
     # A yes/no question is usually a request ("Could I have...?"): "anything else?" leads to it.
-    if kind_of(scene.phrases[index], scene.lines.cues) not in ("yes", "statement", "thanks"):
+    if kind_of(scene.phrases[index], scene.lines.cues) not in (
+        "yes",
+        "statement",
+        "greeting",
+        "thanks",
+    ):
         return reg.ask_question[index % len(reg.ask_question)]
     more = reg.ask_more if scene.service else reg.chat_more
     return more[index % len(more)]
