@@ -2,6 +2,7 @@
 
 Stateless: the reply is worked out by replaying the request's user messages through the same
 dialogue functions the Live session uses, so a recognisable error gets a gentle recast.
+Requests with audio in or out (the speaking drills) are answered by `audio_content`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import wire
+from tutor.emulator import audio_content, wire
 from tutor.emulator.dialogue import new_state, text_reply
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
 
@@ -51,8 +52,13 @@ async def generate_content(
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
     if not isinstance(body, dict):
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
-    reply = _reply(body)
-    payload = _response(model, reply, len(json.dumps(body)) // 4)
+    try:
+        parts = await audio_content.audio_parts(body)
+    except audio_content.BadAudio as exc:
+        return error(400, "INVALID_ARGUMENT", str(exc))
+    if parts is None:
+        parts = [{"text": _reply(body)}]
+    payload = _response(model, parts, len(json.dumps(body)) // 4)
     if not stream:
         return web.json_response(payload)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
@@ -74,12 +80,12 @@ def _reply(body: dict[str, Any]) -> str:
     return text_reply(new_state(None, instruction), user_texts)
 
 
-def _response(model: str, reply: str, prompt_tokens: int) -> dict[str, Any]:
-    reply_tokens = max(1, len(reply) // 4)
+def _response(model: str, parts: list[dict[str, Any]], prompt_tokens: int) -> dict[str, Any]:
+    reply_tokens = max(1, sum(_tokens(part) for part in parts))
     return {
         "candidates": [
             {
-                "content": {"role": "model", "parts": [{"text": reply}]},
+                "content": {"role": "model", "parts": parts},
                 "finishReason": "STOP",
                 "index": 0,
             }
@@ -92,3 +98,10 @@ def _response(model: str, reply: str, prompt_tokens: int) -> dict[str, Any]:
         "modelVersion": model,
         "responseId": secrets.token_urlsafe(12),
     }
+
+
+def _tokens(part: dict[str, Any]) -> int:
+    """About four characters of text a token; audio at 32 tokens a second (24 kHz PCM16)."""
+    if "text" in part:
+        return len(part["text"]) // 4
+    return len(part["inlineData"]["data"]) * 3 // 4 // 1500
