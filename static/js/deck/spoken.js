@@ -17,6 +17,9 @@ const MIC_MESSAGES = {
   insecure: "Recording needs a secure (https) page. Type your answer instead.",
   failed: "The microphone could not start. Try again, or type your answer.",
 };
+// Nothing plays while the learner answers, so there is no echo to cancel; noise suppression
+// and gain control would reshape the very sounds being checked. The answer is sent as heard.
+const RECORDING = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
 const NOTHING_HEARD = "Nothing was heard. Check your microphone and try again, or type your answer.";
 
 function el(selector) {
@@ -55,7 +58,7 @@ function showResult(data) {
   const reveal = el("[data-reveal]");
   if (reveal.open) suggested && suggested.focus();
   else reveal.open = true;
-  say(data.matched ? "That's it!" : data.heard ? "Not quite." : "No words were recognised.");
+  say(""); // the result box says it, and is itself a live region
 }
 
 async function send(wav) {
@@ -87,7 +90,8 @@ async function toggleRecording() {
   }
   if (state.phase !== "idle") return;
   say("");
-  const microphone = (handlers) => new Microphone(drill.dataset.captureWorklet, handlers);
+  const microphone = (handlers) =>
+    new Microphone(drill.dataset.captureWorklet, { ...handlers, processing: RECORDING });
   recording = new Recording(microphone, {
     onLevel: (level) => (el("[data-level]").style.transform = `scaleX(${Math.min(1, level * 8)})`),
     onDone: (wav) => {
