@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accounts.requests import AuthedRequest
 from lessons.models import Comment, Conversation, Correction, Phrase, Turn
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
+from lessons.selectors.summary import conversation_summary
 from lessons.text.worddiff import Segment, word_diff
 
 
@@ -88,5 +89,8 @@ def conversation_review(request: AuthedRequest, conversation_id: UUID) -> HttpRe
         "phrases": _phrases(conversation),
         "general_comments": [c for c in comments if c.turn_id not in shown_on_turns],
         "comment_count": len(comments),
+        "summary": conversation_summary(
+            conversation, [t.turn for t in turns], corrections, request.user
+        ),
     }
     return render(request, "lessons/learner/review.html", context)
