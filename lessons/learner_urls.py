@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("deck/", deck.deck, name="deck"),
     path("deck/grade/", deck.grade, name="deck_grade"),
+    path("deck/check/", deck.check, name="deck_check"),
     path("progress/", progress.progress, name="progress"),
     path("export/tertulia.json", export.export_json_view, name="export_json"),
     path("export/tertulia-csv.zip", export.export_csv_view, name="export_csv"),

@@ -396,6 +396,48 @@ class Review(models.Model):
         return f"{self.phrase} graded {self.get_rating_display()}"
 
 
+class DrillAttempt(models.Model):
+    """One answer to a card checked on the drill page: spoken (heard by Gemini) or typed.
+
+    Kept for the learner's own record, and to count spoken checks per learner and per address
+    for their rate limits (settings DRILL_CHECKS_PER_HOUR, DRILL_CHECKS_PER_IP_PER_HOUR)."""
+
+    class Mode(models.TextChoices):
+        SPOKEN = "spoken", "Spoken"
+        TYPED = "typed", "Typed"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drill_attempts"
+    )
+    phrase = models.ForeignKey(Phrase, on_delete=models.CASCADE, related_name="attempts")
+    mode = models.CharField(max_length=8, choices=Mode.choices)
+    heard = models.CharField(max_length=500, blank=True)
+    matched = models.BooleanField(default=False)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} answer to {self.phrase_id}: {self.heard!r}"
+
+
+class PhraseAudio(models.Model):
+    """A card's model answer read aloud by the server's text-to-speech, kept so that each card
+    is synthesised once. Goes with the card (and so with the account)."""
+
+    phrase = models.OneToOneField(Phrase, on_delete=models.CASCADE, related_name="audio")
+    text = models.CharField(max_length=300)  # what was spoken: a changed card speaks again
+    voice = models.CharField(max_length=40)
+    model = models.CharField(max_length=80)
+    wav = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Audio of {self.text!r} ({self.voice})"
+
+
 class Comment(models.Model):
     """A teacher's note on a learner's conversation, shown to the learner on the review page."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -182,6 +183,12 @@ FORMS: dict[str, Form] = {
         page("learn:deck_grade"),
         lambda w: {"phrase": str(w.phrase.pk), "rating": "3", "reps": "0", "shown_at": ""},
     ),
+    "learn:deck_check": Form(
+        "alice",
+        page("learn:deck_check"),
+        lambda w: {"phrase": str(w.phrase.pk), "answer": "quisiera un café", "shown_at": ""},
+        shows=page("learn:deck"),
+    ),
     "teach:classroom_new": Form(
         "bob",
         page("teach:classroom_new"),
@@ -331,6 +338,42 @@ def test_the_typed_fallback_takes_any_json_body_without_a_500(
         url = reverse("tutor:message", args=[w.active.pk])
         response = client.post(url, body, content_type="application/json")
         assert response.status_code in (200, 400), response.content
+        transaction.set_rollback(True)
+
+
+def _wav(rate: int, channels: int, width: int, payload: bytes, size: int | None) -> bytes:
+    """A RIFF/WAVE file whose header says whatever it is told (the data size too)."""
+    fmt = struct.pack(
+        "<HHIIHH", 1, channels, rate, rate * channels * width, channels * width, width * 8
+    )
+    data_size = len(payload) if size is None else size
+    body = b"WAVEfmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data_size)
+    return b"RIFF" + struct.pack("<I", len(body) + len(payload)) + body + payload
+
+
+wav_bodies = st.binary(max_size=300) | st.builds(
+    _wav,
+    rate=st.sampled_from([0, 1, 7999, 16000, 48000, 96001, 2**31]),
+    channels=st.integers(0, 3),
+    width=st.integers(0, 4),
+    payload=st.binary(min_size=0, max_size=40_000),
+    size=st.none() | st.integers(0, 2**32 - 1),
+)
+
+
+@pytest.mark.usefixtures("threaded_emulator")
+@FUZZ
+@given(body=wav_bodies, content_type=st.sampled_from(["audio/wav", "audio/x-wav", "text/plain"]))
+def test_a_spoken_answer_takes_any_body_without_a_500(
+    personas: Personas, body: bytes, content_type: str
+) -> None:
+    upstream.client.cache_clear()
+    with transaction.atomic():
+        w = make_world(personas)
+        url = reverse("tutor:drill_spoken", args=[w.phrase.pk])
+        response = _client(w, "alice").post(url, body, content_type=content_type)
+        assert response.status_code in (200, 400, 415), response.content
+        assert response.json()["message" if response.status_code != 200 else "html"]
         transaction.set_rollback(True)
 
 

@@ -147,6 +147,10 @@ ROWS: dict[str, Row] = {
     "tutor:message": Row(url("tutor:message", pk_of("active")), everyone(405)),
     "tutor:end": Row(url("tutor:end", pk_of("active")), everyone(405)),
     "learn:deck_grade": Row(url("learn:deck_grade"), signed_in(405)),
+    "learn:deck_check": Row(url("learn:deck_check"), signed_in(405)),
+    "tutor:drill_spoken": Row(url("tutor:drill_spoken", pk_of("phrase")), everyone(405)),
+    # alice's card's model answer (kept, so no Gemini call); anyone else's card is a 404.
+    "tutor:drill_audio": Row(url("tutor:drill_audio", pk_of("phrase")), alices()),
     "teach:leave": Row(url("teach:leave", classroom), signed_in(405)),
     # The teacher area: bob's alone; learners are refused by role.
     "teach:dashboard": Row(url("teach:dashboard"), bobs()),
@@ -182,6 +186,12 @@ ROWS: dict[str, Row] = {
         url("tutor:end", pk_of("active")), **post({**alices(302), "anonymous": 404})
     ),
     "POST learn:deck_grade": Row(url("learn:deck_grade"), **post(signed_in(400))),
+    # An empty answer is sent back to the deck with a message; a card of someone else's, 404.
+    "POST learn:deck_check": Row(url("learn:deck_check"), **post(signed_in(302))),
+    "POST tutor:drill_spoken": Row(
+        url("tutor:drill_spoken", pk_of("phrase")),
+        **post({"alice": 415, "bob": 404, "charlie": 404, "anonymous": LOGIN}),
+    ),
     "POST teach:leave": Row(url("teach:leave", classroom), **post(alices(302))),
     "POST teach:rotate_code": Row(url("teach:rotate_code", classroom), **post(bobs(302))),
     "POST teach:remove_learner": Row(

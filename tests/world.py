@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lessons.models import Assignment, Conversation, Phrase, Topic
+from django.conf import settings
+
+from lessons.models import Assignment, Conversation, Phrase, PhraseAudio, Topic
 from tests.base import Personas
 from tests.lessons.teaching import make_assignment, make_conversation, make_topic
 
@@ -17,20 +19,25 @@ class World:
     assignment: Assignment  # bob's, for his classroom
     homework: Conversation  # alice's, ended, for bob's assignment
     active: Conversation  # alice's, in progress
-    phrase: Phrase  # a card in alice's deck
+    phrase: Phrase  # a card in alice's deck, its model answer already spoken and kept
 
 
 def make_world(personas: Personas) -> World:
     topic = make_topic(author=personas.bob, slug="bobs")
     assignment = make_assignment(personas.classroom, topic)
     homework = make_conversation(personas.alice, assignment, said=["Quisiera un café"])
+    phrase = Phrase.objects.create(
+        learner=personas.alice, language="es", text="quisiera un café", conversation=homework
+    )
+    # Kept audio, so that fetching the model answer never needs Gemini (nor the emulator).
+    PhraseAudio.objects.create(
+        phrase=phrase, text=phrase.text, voice="Kore", model=settings.GEMINI_TTS_MODEL, wav=b"RIFF"
+    )
     return World(
         personas=personas,
         topic=topic,
         assignment=assignment,
         homework=homework,
         active=make_conversation(personas.alice, status="active"),
-        phrase=Phrase.objects.create(
-            learner=personas.alice, language="es", text="quisiera un café", conversation=homework
-        ),
+        phrase=phrase,
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import views
+from tutor import drills, views
 
 app_name = "tutor"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("conversations/<uuid:pk>/", views.conversation_page, name="conversation"),
     path("conversations/<uuid:pk>/messages/", views.message, name="message"),
     path("conversations/<uuid:pk>/end/", views.end, name="end"),
+    # The drill page (learn:deck) calls these two; they need Gemini, so they live here.
+    path("learn/deck/<int:phrase_id>/spoken/", drills.spoken_answer, name="drill_spoken"),
+    path("learn/deck/<int:phrase_id>/answer.wav", drills.answer_audio, name="drill_audio"),
 ]

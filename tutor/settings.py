@@ -170,6 +170,8 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 GEMINI_API_KEY = envsecret("GEMINI_API_KEY")
 GEMINI_LIVE_MODEL = envstr("GEMINI_LIVE_MODEL", "gemini-3.8-live")
 GEMINI_TEXT_MODEL = envstr("GEMINI_TEXT_MODEL", "gemini-3.5-flash")
+# Reads a card's model answer aloud on the drill page (generate_content with AUDIO out).
+GEMINI_TTS_MODEL = envstr("GEMINI_TTS_MODEL", "gemini-3.8-flash-tts")
 GOOGLE_GEMINI_BASE_URL = envstr("GOOGLE_GEMINI_BASE_URL")
 # Seconds to wait for Live's setupComplete before retrying (the SDK itself waits forever).
 GEMINI_CONNECT_TIMEOUT = envint("GEMINI_CONNECT_TIMEOUT", 10, minimum=1)
@@ -203,6 +205,10 @@ MAX_INBOUND_BYTES_PER_SECOND = envint("MAX_INBOUND_BYTES_PER_SECOND", 256_000, m
 CONVERSATION_STARTS_PER_IP_PER_HOUR = envint("CONVERSATION_STARTS_PER_IP_PER_HOUR", 300, minimum=1)
 # The page sends 25-50 audio frames a second; a flood of tiny frames costs CPU, not bytes.
 MAX_INBOUND_FRAMES_PER_SECOND = envint("MAX_INBOUND_FRAMES_PER_SECOND", 200, minimum=100)
+# Spoken answers checked on the drill page (each one a Gemini call), per learner and per
+# address in the last hour.
+DRILL_CHECKS_PER_HOUR = envint("DRILL_CHECKS_PER_HOUR", 120, minimum=1)
+DRILL_CHECKS_PER_IP_PER_HOUR = envint("DRILL_CHECKS_PER_IP_PER_HOUR", 1200, minimum=1)
 
 # /metrics (tutor/probes.py) answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, 404.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")

@@ -15,6 +15,7 @@ from accounts.requests import AuthedRequest
 from lessons.models import Comment, Conversation, Correction, Turn
 from lessons.selectors.counts import noted_phrases
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
+from lessons.selectors.summary import conversation_summary
 from lessons.text.worddiff import Segment, word_diff
 
 
@@ -74,5 +75,8 @@ def conversation_review(request: AuthedRequest, conversation_id: UUID) -> HttpRe
         "phrases": noted_phrases(conversation),
         "general_comments": [c for c in comments if c.turn_id not in shown_on_turns],
         "comment_count": len(comments),
+        "summary": conversation_summary(
+            conversation, [t.turn for t in turns], corrections, request.user
+        ),
     }
     return render(request, "lessons/learner/review.html", context)

@@ -25,14 +25,21 @@ NEW_PER_DAY = 20
 LEARN_AHEAD = timedelta(minutes=20)
 
 
+def start_of_day(moment: datetime | None = None, days: int = 0) -> datetime:
+    """Midnight (site time zone) of `moment`'s day (now by default), `days` later."""
+    day = timezone.localdate(moment) + timedelta(days=days)
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
 def start_of_today() -> datetime:
-    return datetime.combine(timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone())
+    return start_of_day()
 
 
 def _counts(user: User, now: datetime) -> dict[str, Any]:
-    today = start_of_today()
+    today = start_of_day(now)
     reviewed_before_today = Review.objects.filter(phrase=OuterRef("pk"), reviewed_at__lt=today)
     seen = Q(reps__gt=0)
+    soon = seen & ~Q(state=Phrase.State.REVIEW) & Q(due__gt=now, due__lte=now + LEARN_AHEAD)
     return Phrase.objects.filter(learner=user).aggregate(
         total=Count("pk"),
         new=Count("pk", filter=~seen),
@@ -43,6 +50,8 @@ def _counts(user: User, now: datetime) -> dict[str, Any]:
         ),
         next_due=Min("due", filter=seen & Q(due__gt=now)),
         learned=Count("pk", filter=Q(state=Phrase.State.REVIEW)),
+        learning_soon=Count("pk", filter=soon),
+        next_after_session=Min("due", filter=seen & Q(due__gt=now) & ~soon),
     )
 
 
@@ -51,7 +60,9 @@ def deck_summary(user: User, now: datetime | None = None) -> dict[str, Any]:
 
     Keys: total, learned, due_now (reviews due now plus today's new cards), due_today (the same
     until midnight), new_today, new_waiting (new cards kept for later days), next_due (the
-    next review after now, or None)."""
+    next review after now, or None), session_left (due_now plus the cards in their learning
+    steps that the deck shows early, LEARN_AHEAD), next_after_session (the first card due
+    once those are done, or None)."""
     counts = _counts(user, now or timezone.now())
     new_today = min(counts["new"], max(0, NEW_PER_DAY - counts["introduced_today"]))
     return {
@@ -62,7 +73,46 @@ def deck_summary(user: User, now: datetime | None = None) -> dict[str, Any]:
         "new_today": new_today,
         "new_waiting": counts["new"] - new_today,
         "next_due": counts["next_due"],
+        "session_left": counts["due_now"] + new_today + counts["learning_soon"],
+        "next_after_session": counts["next_after_session"],
     }
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What the deck says once today's session is done: the next batch of cards (how many,
+    on which day, from what time) and how many new cards tomorrow brings."""
+
+    next_count: int
+    next_at: datetime | None
+    days_away: int  # 0: later today, 1: tomorrow …
+    new_tomorrow: int
+
+    @property
+    def finished_for_today(self) -> bool:
+        """Nothing more comes back before midnight."""
+        return self.next_at is None or self.days_away > 0
+
+    @property
+    def next_day(self) -> str:
+        """ "today", "tomorrow", or "on" a weekday and date, in the site's time zone."""
+        if self.next_at is None or self.days_away <= 0:
+            return "today" if self.next_at else ""
+        if self.days_away == 1:
+            return "tomorrow"
+        return f"on {timezone.localtime(self.next_at):%A %-d %B}"
+
+
+def deck_outlook(user: User, summary: dict[str, Any], now: datetime | None = None) -> Outlook:
+    """The cards due on the day of the first card after the session, from that card on."""
+    first = summary["next_after_session"]
+    new_tomorrow = min(summary["new_waiting"], NEW_PER_DAY)
+    if first is None:
+        return Outlook(0, None, 0, new_tomorrow)
+    day_end = start_of_day(first, days=1)
+    count = Phrase.objects.filter(learner=user, reps__gt=0, due__gte=first, due__lt=day_end).count()
+    days_away = (timezone.localdate(first) - timezone.localdate(now or timezone.now())).days
+    return Outlook(count, first, days_away, new_tomorrow)
 
 
 def _cards(user: User) -> QuerySet[Any]:

@@ -1,5 +1,6 @@
-"""A learner's data, whole: conversations, turns, corrections, phrases, reviews and the
-teacher comments on their conversations, as JSON or as a zip of CSV files."""
+"""A learner's data, whole: conversations, turns, corrections, phrases, reviews, answers checked
+on the drill page and the teacher comments on their conversations, as JSON or as a zip of CSV
+files."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lessons.models import Comment, Conversation, Correction, Phrase, Review, Turn
+from lessons.models import Comment, Conversation, Correction, DrillAttempt, Phrase, Review, Turn
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -40,6 +41,7 @@ COLUMNS = {
         "last_review", "reps", "lapses",
     ],
     "reviews": ["phrase_id", "rating", "reviewed_at", "duration_ms"],
+    "attempts": ["phrase_id", "mode", "heard", "matched", "created_at"],
     "comments": ["conversation_id", "turn_ordinal", "author", "text", "created_at"],
 }  # fmt: skip
 README = """Tertulia export, format version {version}, made {made}.
@@ -50,6 +52,8 @@ corrections.csv    what you said and the better version, with the turn it belong
 phrases.csv        your review cards with their FSRS scheduling state
                    (state 1 learning, 2 review, 3 relearning)
 reviews.csv        every grade you gave a card (1 again, 2 hard, 3 good, 4 easy)
+attempts.csv       every answer you spoke or typed on a card, what was heard, and whether
+                   it matched the card
 comments.csv       your teachers' comments on your conversations
 
 Cells that begin with = + - @ are prefixed with ' so spreadsheets show them as text rather
@@ -77,12 +81,13 @@ def _querysets(user: User) -> dict[str, QuerySet[Any]]:
         ),
         "phrases": Phrase.objects.filter(learner=user).order_by("created_at", "pk"),
         "reviews": Review.objects.filter(phrase__learner=user).order_by("reviewed_at", "pk"),
+        "attempts": DrillAttempt.objects.filter(learner=user).order_by("created_at", "pk"),
         "comments": Comment.objects.filter(conversation__learner=user).order_by("created_at", "pk"),
     }
 
 
 def _rows(user: User) -> dict[str, list[dict[str, Any]]]:
-    """Every table as a list of dicts keyed by COLUMNS: six queries whatever the amount."""
+    """Every table as a list of dicts keyed by COLUMNS: one query a table whatever the amount."""
     rows = {}
     for name, queryset in _querysets(user).items():
         paths = [_PATHS.get(name, {}).get(column, column) for column in COLUMNS[name]]
@@ -96,7 +101,7 @@ def _rows(user: User) -> dict[str, list[dict[str, Any]]]:
 
 def learner_export_json(user: User) -> bytes:
     """One JSON document: conversations hold their turns, turns their corrections, phrases
-    their reviews."""
+    their reviews and checked answers."""
     rows = _rows(user)
     conversations = {c["id"]: {**c, "turns": [], "comments": []} for c in rows["conversations"]}
     turns = {}
@@ -109,9 +114,11 @@ def learner_export_json(user: User) -> bytes:
         turns[key]["corrections"].append(correction)
     for comment in rows["comments"]:
         conversations[comment.pop("conversation_id")]["comments"].append(comment)
-    phrases = {p["id"]: {**p, "reviews": []} for p in rows["phrases"]}
+    phrases = {p["id"]: {**p, "reviews": [], "attempts": []} for p in rows["phrases"]}
     for review in rows["reviews"]:
         phrases[review.pop("phrase_id")]["reviews"].append(review)
+    for attempt in rows["attempts"]:
+        phrases[attempt.pop("phrase_id")]["attempts"].append(attempt)
     document = {
         "format": "tertulia-export",
         "version": FORMAT_VERSION,

@@ -7,7 +7,7 @@
 - unclaimed anonymous trials: older than TRIAL_RETENTION_DAYS (never inside the trial window,
   which the per-IP trial limit counts);
 - IP addresses: cleared once the limits that count them (the trial window, the hourly start
-  limit) no longer look that far back.
+  limit, the hourly limit on spoken drill answers) no longer look that far back.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lessons.models import Conversation, TurnAudio
+from lessons.models import Conversation, DrillAttempt, TurnAudio
 
-START_WINDOW = timedelta(hours=1)  # the per-IP start limit counts the last hour
+START_WINDOW = timedelta(hours=1)  # the per-IP start and drill limits count the last hour
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class RetentionReport:
     transcripts: int
     trials: int
     addresses: int
+    drill_addresses: int = 0  # spoken drill answers
 
 
 def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
@@ -53,6 +54,9 @@ def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
             Q(trial_ip__isnull=False, started_at__lt=now - trial_window)
             | Q(start_ip__isnull=False, started_at__lt=now - START_WINDOW)
         ),
+        "drill_addresses": DrillAttempt.objects.filter(
+            ip__isnull=False, created_at__lt=now - START_WINDOW
+        ),
     }
 
 
@@ -67,4 +71,5 @@ def retention_enforce(*, now: datetime | None = None, dry_run: bool = False) -> 
             transcripts=due["transcripts"].delete()[1].get("lessons.Conversation", 0),
             trials=due["trials"].delete()[1].get("lessons.Conversation", 0),
             addresses=due["addresses"].update(trial_ip=None, start_ip=None),
+            drill_addresses=due["drill_addresses"].update(ip=None),
         )

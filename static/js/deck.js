@@ -1,5 +1,6 @@
 // The daily card review, by keyboard: Space or Enter shows the answer, 1–4 grade it.
-// Without this file the page still works: <details> reveals, the grades are submit buttons.
+// Without this file the page still works: <details> reveals, the grades are submit buttons,
+// a typed answer is checked by a plain form post. Spoken answers are deck/spoken.js.
 (() => {
   "use strict";
   const deck = document.querySelector("[data-deck]");
@@ -23,12 +24,21 @@
     if (button && !submitted) form.requestSubmit(button);
   }
 
-  reveal.addEventListener("toggle", () => {
-    if (!reveal.open) return;
+  let announced = false;
+  function revealed() {
+    if (announced) return; // Chromium also fires "toggle" for a <details open> it parsed
+    announced = true;
     announceAnswer();
-    // Good is the usual answer; focusing it makes Space / Enter a second time mean "Good".
+    // The suggested grade (Good, or what a checked answer suggests) takes the focus, so
+    // Space / Enter a second time confirms it.
     form.querySelector("[data-default]").focus();
+  }
+
+  reveal.addEventListener("toggle", () => {
+    if (reveal.open) revealed();
   });
+  // A typed answer was checked: the page comes back with the answer shown.
+  if (reveal.open) revealed();
 
   form.addEventListener("submit", (event) => {
     if (submitted) event.preventDefault(); // one grade per card, even on a double press

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from lessons.models import Comment, Conversation, Correction, Phrase, Review, Turn
+from lessons.models import Comment, Conversation, Correction, DrillAttempt, Phrase, Review, Turn
 from tests.base import Personas
 from tests.lessons.teaching import (
     fast_passwords,  # noqa: F401 (a fixture, used by name)
@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def _life(user: User, marker: str, **fields: object) -> Conversation:
-    """A conversation, a correction, a card and a review, each holding `marker`."""
+    """A conversation, a correction, a card, a review and a checked answer, each holding
+    `marker`."""
     conversation = make_conversation(user, said=[f"{marker} said this"], **fields)  # type: ignore[arg-type]
     turn = conversation.turns.get(speaker="learner")
     correction = Correction.objects.create(
@@ -34,6 +35,7 @@ def _life(user: User, marker: str, **fields: object) -> Conversation:
         learner=user, language="es", text=f"{marker} card", source_correction=correction
     )
     Review.objects.create(phrase=phrase, rating=3)
+    DrillAttempt.objects.create(learner=user, phrase=phrase, mode="spoken", heard=f"{marker} heard")
     return conversation
 
 
@@ -44,6 +46,7 @@ def _holdings(user: User) -> dict[str, int]:
         "corrections": Correction.objects.filter(turn__conversation__learner=user).count(),
         "phrases": Phrase.objects.filter(learner=user).count(),
         "reviews": Review.objects.filter(phrase__learner=user).count(),
+        "attempts": DrillAttempt.objects.filter(learner=user).count(),
     }
 
 
@@ -68,6 +71,7 @@ def test_alices_exports_hold_none_of_charlies_data(personas: Personas) -> None:
     as_csv = "".join(archive.read(name).decode() for name in archive.namelist())
     for export in (as_json, as_csv):
         assert "ALICE-OWN said this" in export and "ALICE-OWN card" in export
+        assert "ALICE-OWN heard" in export
         assert "CHARLIE-OWN" not in export
         assert "charlie" not in export.lower()
 

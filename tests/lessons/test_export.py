@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from lessons.models import Comment, Conversation, Correction, Phrase, Review, Turn
+from lessons.models import Comment, Conversation, Correction, DrillAttempt, Phrase, Review, Turn
 from lessons.services.deck import phrase_grade
+from lessons.services.drills import drill_check, drill_record
 from tests.lessons.learner_data import make_comment, make_conversation, make_phrase, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,8 @@ def alices_data(alice: User, bob: User) -> Conversation:
     )
     make_comment(conversation, bob, "¡Muy bien!")
     card = make_phrase(alice, "la cuenta, por favor", conversation=conversation)
+    result = drill_check(phrase=card, heard="la cuenta por favor")
+    drill_record(learner=alice, phrase=card, mode="spoken", result=result, ip="10.0.0.1")
     phrase_grade(learner=alice, phrase_id=card.pk, rating=3)
     return conversation
 
@@ -80,6 +83,12 @@ def test_the_json_export_holds_everything_nested(
     assert phrases["Ayer fui al mercado"]["from_correction"] is True
     graded = phrases["la cuenta, por favor"]
     assert [r["rating"] for r in graded["reviews"]] == [3]
+    (attempt,) = graded["attempts"]
+    assert (attempt["mode"], attempt["heard"], attempt["matched"]) == (
+        "spoken",
+        "la cuenta por favor",
+        True,
+    )
     assert graded["reps"] == 1
     assert graded["stability"] is not None
 
@@ -95,6 +104,7 @@ def test_the_csv_export_has_one_file_per_kind(
         "corrections",
         "phrases",
         "reviews",
+        "attempts",
         "comments",
     }
     assert [row["id"] for row in tables["conversations"]] == [str(alices_data.pk)]
@@ -106,6 +116,7 @@ def test_the_csv_export_has_one_file_per_kind(
         "la cuenta, por favor",
     }
     assert tables["reviews"][0]["rating"] == "3"
+    assert tables["attempts"][0]["heard"] == "la cuenta por favor"
     assert tables["comments"][0]["author"] == "Bob"
 
 
@@ -138,7 +149,7 @@ def test_after_deleting_her_account_nothing_of_alice_remains(
     assert not User.objects.filter(email="alice@example.org").exists()
     assert not Conversation.objects.exclude(learner=charlie).exists()
     assert not Turn.objects.exclude(conversation__learner=charlie).exists()
-    for model in (Correction, Phrase, Review, Comment):
+    for model in (Correction, Phrase, Review, Comment, DrillAttempt):
         assert not model.objects.exists(), f"{model.__name__} rows of alice remain"
     client.force_login(charlie)
     data = _json(client)

@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from lessons.models import Conversation, Phrase, Turn, TurnAudio
+from lessons.models import Conversation, DrillAttempt, Phrase, Turn, TurnAudio
 from lessons.services.audio import turn_store_audio
 from tests.audio import tone
 from tests.lessons.learner_data import make_conversation
@@ -118,3 +118,16 @@ def test_ip_addresses_are_cleared_once_no_limit_counts_them(alice: User) -> None
     trial_ips = dict(Conversation.objects.values_list("pk", "trial_ip"))
     assert trial_ips[claimed.pk] is None and ips[started_earlier.pk] is None
     assert ips[started_now.pk] == "10.0.0.2" and trial_ips[trial_today.pk] == "10.0.0.4"
+
+
+def test_a_spoken_drill_answers_address_goes_after_the_hour_its_limit_counts(
+    alice: User,
+) -> None:
+    card = Phrase.objects.create(learner=alice, language="es", text="la cuenta")
+    old, new = (
+        DrillAttempt.objects.create(learner=alice, phrase=card, mode="spoken", ip="10.0.0.9")
+        for _ in range(2)
+    )
+    DrillAttempt.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    assert "and 1 spoken drill answer(s)" in _enforce()
+    assert dict(DrillAttempt.objects.values_list("pk", "ip")) == {old.pk: None, new.pk: "10.0.0.9"}

@@ -66,9 +66,13 @@ def test_each_correction_sits_on_its_own_turn_with_the_changed_words_marked(
     assert "<del>yo voy</del>" in body
     assert "<ins>fui</ins>" in body
     assert "Better: Ayer fui al mercado" in body  # the explanation
-    # The first correction comes after the turn it belongs to and before the next turn.
-    assert body.index("Yo quiero comer una tortilla y") < body.index("<del>Yo quiero</del>")
-    assert body.index("<del>Yo quiero</del>") < body.index("¿Algo más?")
+    # In the transcript (the summary above it repeats some corrections), the first correction
+    # comes after the turn it belongs to and before the next turn.
+    transcript = body[body.index('id="transcript-heading"') :]
+    assert transcript.index("Yo quiero comer una tortilla y") < transcript.index(
+        "<del>Yo quiero</del>"
+    )
+    assert transcript.index("<del>Yo quiero</del>") < transcript.index("¿Algo más?")
 
 
 def test_the_summary_gives_minutes_pace_share_and_corrections_by_kind(

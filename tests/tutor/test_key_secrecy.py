@@ -1,7 +1,7 @@
 """The Gemini key never leaves the server: not in a page, a header, a static file, a JSON
 reply, a WebSocket frame (text or audio) or a log line, during a whole conversation: pages,
 the spoken loop with a correction, typed text, the typed fallback, an upstream failure, the
-review afterwards. Every logger runs at DEBUG, so a library that logs request headers is
+review afterwards, and a card from it answered aloud on the drill page with its model answer. Every logger runs at DEBUG, so a library that logs request headers is
 caught too.
 """
 
@@ -22,10 +22,12 @@ from django.test import AsyncClient, override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from lessons.models import Conversation
+from lessons.models import Conversation, Phrase
 from tests.tutor.conftest import Client, final, kind, spanish_48k
+from tutor.audio.clip import to_wav
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator, Fault
+from tutor.emulator.voice import synthesize
 from tutor.live import upstream
 
 KEY = "AIzaTESTKEY-tertulia-0123456789abcdef"
@@ -128,6 +130,21 @@ async def _fail(conversation: Conversation, alice: User, evidence: Evidence, emu
     evidence.client("failure", client)
 
 
+async def _drill(http: AsyncClient, alice: User, evidence: Evidence) -> None:
+    """A card the conversation made, answered aloud; its model answer, spoken by TTS."""
+    card = await database_sync_to_async(Phrase.objects.filter(learner=alice).first)()
+    assert card is not None
+    evidence.response("deck with a card", await http.get(reverse("learn:deck")))
+    wav = to_wav(synthesize(card.text, "es", 16000), 16000)
+    url = reverse("tutor:drill_spoken", args=[card.pk])
+    answer = await http.post(url, wav, content_type="audio/wav")
+    assert answer.status_code == 200
+    evidence.response("spoken answer", answer)
+    audio = await http.get(reverse("tutor:drill_audio", args=[card.pk]))
+    assert audio.status_code == 200
+    evidence.response("model answer", audio)
+
+
 @database_sync_to_async
 def _start(alice: User) -> Conversation:
     return Conversation.objects.create(learner=alice, language="es", level="A2")
@@ -155,6 +172,7 @@ async def test_the_key_appears_in_no_response_frame_or_log_line(
         evidence.response(
             "review", await http.get(reverse("learn:conversation_review", args=[spoken.pk]))
         )
+        await _drill(http, alice, evidence)
         await _fail(failing, alice, evidence, emulator)
     finally:
         for runtime in list(REGISTRY.values()):

@@ -78,6 +78,8 @@ PLACEHOLDERS = {
     "topic_section", "level_section", "correction_section", "title",
     "scenario", "tutor_role", "learner_goal", "target_phrases", "grammar_line",
     "grammar_focus", "free_talk_subjects", "opener", "opener_hint", "opener_line",
+    # the speaking drills' (tutor/prompts/drills.py)
+    "language_code", "language_name", "prompt", "instruction", "expected", "text",
 }  # fmt: skip
 
 

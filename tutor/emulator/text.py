@@ -2,7 +2,8 @@
 
 Stateless: the reply is worked out by replaying the request's user messages through the same
 dialogue functions the Live session uses, so a recognisable error gets a gentle recast, and
-the turn's notes come as calls of the declared functions (text_tools.py).
+the turn's notes come as calls of the declared functions (text_tools.py). Requests with audio
+in or out (the speaking drills) are answered by `audio_content`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import text_tools, wire
+from tutor.emulator import audio_content, text_tools, wire
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import new_state, text_turn
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
@@ -58,10 +59,15 @@ async def generate_content(
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
     if not isinstance(body, dict):
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
-    contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
-    if problem := text_tools.check(contents, model):
-        return error(400, "INVALID_ARGUMENT", problem)
-    parts = _reply(body, contents, model, behaviour or Behaviour())
+    try:
+        parts = await audio_content.audio_parts(body)
+    except audio_content.BadAudio as exc:
+        return error(400, "INVALID_ARGUMENT", str(exc))
+    if parts is None:
+        contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
+        if problem := text_tools.check(contents, model):
+            return error(400, "INVALID_ARGUMENT", problem)
+        parts = _reply(body, contents, model, behaviour or Behaviour())
     payload = _response(model, parts, len(json.dumps(body)) // 4)
     if not stream:
         return web.json_response(payload)
@@ -101,7 +107,7 @@ def _reply(
 
 
 def _response(model: str, parts: list[dict[str, Any]], prompt_tokens: int) -> dict[str, Any]:
-    reply_tokens = max(1, len(json.dumps(parts)) // 4)
+    reply_tokens = max(1, sum(_tokens(part) for part in parts))
     return {
         "candidates": [
             {
@@ -118,3 +124,10 @@ def _response(model: str, parts: list[dict[str, Any]], prompt_tokens: int) -> di
         "modelVersion": model,
         "responseId": secrets.token_urlsafe(12),
     }
+
+
+def _tokens(part: dict[str, Any]) -> int:
+    """About four characters of text a token; audio at 32 tokens a second (24 kHz PCM16)."""
+    if "inlineData" in part:
+        return len(part["inlineData"]["data"]) * 3 // 4 // 1500
+    return len(json.dumps(part)) // 4  # text, or a function call

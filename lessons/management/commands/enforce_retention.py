@@ -29,5 +29,6 @@ class Command(BaseCommand):
             f"{verb} {report.trials} unclaimed trial(s) "
             f"(older than {settings.TRIAL_RETENTION_DAYS} days)\n"
             f"{'Would clear' if dry_run else 'Cleared'} the IP address of "
-            f"{report.addresses} conversation(s)"
+            f"{report.addresses} conversation(s) and {report.drill_addresses} spoken drill "
+            "answer(s)"
         )

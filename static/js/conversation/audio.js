@@ -28,11 +28,16 @@ function micErrorKind(error) {
   }
 }
 
+// What the conversation asks of the microphone: the tutor's voice plays while the learner
+// speaks, so echo cancellation (and with it noise suppression and gain control) is on.
+const CONVERSATION_PROCESSING = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+
 export class Microphone {
-  constructor(workletUrl, { onFrame, onLevel }) {
+  constructor(workletUrl, { onFrame, onLevel, processing = CONVERSATION_PROCESSING }) {
     this.workletUrl = workletUrl;
     this.onFrame = onFrame;
     this.onLevel = onLevel;
+    this.processing = processing;
     this.context = null;
     this.stream = null;
     this.node = null;
@@ -49,12 +54,7 @@ export class Microphone {
     }
     try {
       this.stream = await navigator.mediaDevices.getUserMedia({
-        audio: {
-          echoCancellation: true,
-          noiseSuppression: true,
-          autoGainControl: true,
-          channelCount: 1,
-        },
+        audio: { ...this.processing, channelCount: 1 },
       });
     } catch (error) {
       throw new MicError(micErrorKind(error), error);
