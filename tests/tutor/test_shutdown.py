@@ -1,5 +1,8 @@
 """Daphne stopped with SIGTERM mid-conversation: every line said so far is stored, the one being
-spoken included (marked interrupted), and the conversation is finished, not left dangling."""
+spoken included (marked interrupted), and the conversation is finished, not left dangling.
+
+This is a process alone (no Redis, so no other process to hand the conversation to); with
+several processes SIGTERM hands conversations over instead (tests/multiprocess/)."""
 
 from __future__ import annotations
 
@@ -74,7 +77,7 @@ async def test_sigterm_mid_turn_stores_everything_and_finishes(alice: User, tmp_
                 "GOOGLE_GEMINI_BASE_URL": emulator.base_url,
                 "SSL_CERT_FILE": emulator.ca_file,
             },
-            extra={"TERTULIA_TESTING": "1"},
+            extra={"TERTULIA_TESTING": "1", "REDIS_URL": ""},  # alone: nowhere to hand over
         )
         async with adaphne(env, log=tmp_path / "daphne.log") as server:
             url, proc = server.url, server.proc

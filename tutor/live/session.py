@@ -95,7 +95,7 @@ class LiveTutor(ServerMessageHandlers):
     async def start(self) -> None:
         if self._task is not None:
             raise RuntimeError("LiveTutor already started")
-        self.reconnects, self.resumption_handle = 0, None
+        self.reconnects, self.resumption_handle = 0, self.settings.resume_handle
         self._task = asyncio.create_task(self._run(), name=f"live-tutor-{self.model}")
         await self._ready.wait()
 
@@ -170,6 +170,23 @@ class LiveTutor(ServerMessageHandlers):
             await asyncio.wait([task])
         self._queue.put_nowait(None)
         self._reset()
+
+    # -- handing the session to another process (tutor.conversation.handover) ------------
+
+    def resumable_handle(self) -> str | None:
+        """The newest handle if it covers every completed turn and nothing is in flight (a
+        session resumed from it has heard all that is stored); else None: start fresh."""
+        if self._handle_current and not self._turn.in_turn:
+            return self.resumption_handle
+        return None
+
+    async def settle(self, within: float) -> None:
+        """Wait up to `within` s for the turn in flight to end and the handle after it."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline and self._task is not None and not self._task.done():
+            if self._handle_current and not self._turn.in_turn:
+                return
+            await asyncio.sleep(0.02)
 
     # -- connection lifecycle -----------------------------------------------------------
 
