@@ -13,11 +13,10 @@ import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from channels.db import database_sync_to_async
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client as HttpClient
 from websockets.asyncio.client import connect
 
@@ -25,21 +24,10 @@ from accounts.models import User
 from lessons.models import Conversation, Turn
 from lessons.services import conversations as services
 from tests.servers import adaphne, server_env
+from tests.subprocess_db import database_url
 from tutor.emulator import Emulator
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-
-def database_url() -> str:
-    """The pytest-django test database as a DATABASE_URL for a server subprocess. Built from
-    the live connection parameters: the embedded PostgreSQL's socket directory is an option
-    there, not the HOST setting."""
-    params = connection.get_connection_params()
-    user = quote(params.get("user") or "")
-    password = f":{quote(params['password'])}" if params.get("password") else ""
-    host = quote(str(params.get("host") or "127.0.0.1"), safe="")
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"postgres://{user}{password}@{host}{port}/{params['dbname']}"
 
 
 @contextlib.asynccontextmanager
