@@ -54,9 +54,11 @@ run: $(STAMP)
 browser: $(STAMP)
 	@bin/ensure-browser >/dev/null
 
-# The browser's path comes from bin/ensure-browser; if it finds and installs none, stop here.
+# The browser's path comes from bin/ensure-browser, nginx's (for the multi-process tests)
+# from bin/ensure-nginx; if either finds and installs none, stop here.
 test: $(STAMP)
-	chromium="$$(bin/ensure-browser)" && CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS)
+	chromium="$$(bin/ensure-browser)" && nginx="$$(bin/ensure-nginx)" && \
+	CHROMIUM="$$chromium" NGINX="$$nginx" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -139,11 +139,14 @@ class Downlink:
             raise RuntimeError(f"server error: {self.error}")
 
 
-async def open_socket(base_url: str, conversation_id: str, cookie: str) -> ClientConnection:
+async def open_socket(
+    base_url: str, conversation_id: str, cookie: str, headers: dict[str, str] | None = None
+) -> ClientConnection:
+    """`headers`: more request headers (e.g. the test proxy's worker choice, tests/nginx.py)."""
     ws_url = base_url.replace("http", "ws", 1) + f"/ws/conversations/{conversation_id}/"
     return await connect(
         ws_url,
-        additional_headers={"Cookie": cookie, "Origin": base_url},
+        additional_headers={"Cookie": cookie, "Origin": base_url, **(headers or {})},
         compression=None,  # Daphne does not negotiate permessage-deflate; browsers get none
         max_size=None,
         open_timeout=60,

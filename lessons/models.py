@@ -232,6 +232,11 @@ class Conversation(models.Model):
     total_tokens = models.PositiveIntegerField(default=0)
     # Phrases the tutor noted during an anonymous trial, carded when the trial is attached.
     trial_phrases = models.JSONField(default=list, blank=True)
+    # The Live session's resumption handle, left by a server process that handed the
+    # conversation to another (lessons.services.handover), and the turn count it covers:
+    # the next owner resumes from it only if no turn was stored since, and clears it.
+    live_handle = models.TextField(blank=True)
+    live_handle_turns = models.PositiveIntegerField(null=True, blank=True)
 
     objects: ClassVar[ConversationQuerySet] = ConversationQuerySet.as_manager()  # type: ignore[assignment]
 

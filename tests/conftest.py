@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -44,3 +45,12 @@ def topics(db: None) -> None:
     from lessons.topic_library import load_builtin_topics
 
     load_builtin_topics()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """REDIS_URL, or a private redis-server for the session (tests/redis_server.py)."""
+    from tests.redis_server import redis_url as serve
+
+    with serve() as url:
+        yield url

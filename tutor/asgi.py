@@ -14,6 +14,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from tutor.conversation.drain import drain_on_shutdown  # noqa: E402
 from tutor.routing import websocket_urlpatterns  # noqa: E402
 from tutor.startup import sweep_in_background  # noqa: E402
 
@@ -29,6 +30,9 @@ application = ProtocolTypeRouter(
 # Conversations nobody is behind any more (a process that died, a page left or never started):
 # swept at start-up, then every SWEEP_EVERY_SECONDS.
 sweep_in_background()
+
+# SIGTERM hands every conversation here to another process (or finishes it) before exit.
+drain_on_shutdown()
 
 # Everything loaded by now lives as long as the process: keep it out of the collector's full
 # passes, which paused Daphne for 80-270 ms with 100 conversations (bench/relay.py, py-spy).

@@ -193,6 +193,12 @@ RECONNECT_GRACE_SECONDS = envint("RECONNECT_GRACE_SECONDS", 20, minimum=0)
 # conversation only after grace + margin without it, and the margin is at least three beats.
 CONVERSATION_HEARTBEAT_SECONDS = envint("CONVERSATION_HEARTBEAT_SECONDS", 30, minimum=1)
 SWEEP_MARGIN_SECONDS = envint("SWEEP_MARGIN_SECONDS", 120, minimum=0)
+# One process owns a conversation's Live session, under a lease (Redis with several
+# processes) renewed every third of this; a dead owner's conversations move after it.
+CONVERSATION_LEASE_SECONDS = envint("CONVERSATION_LEASE_SECONDS", 10, minimum=1)
+# Handing a conversation over waits this long at most for the tutor's turn in flight to end
+# (its resumption handle then covers it); a longer turn is cut and kept, interrupted.
+HANDOVER_SETTLE_SECONDS = envint("HANDOVER_SETTLE_SECONDS", 3, minimum=0)
 # Sweep conversations nobody is behind (a dead process, a page left or never started) when the
 # ASGI app starts and then every SWEEP_EVERY_SECONDS (0: never). Both off under tests, whose
 # servers opt in.

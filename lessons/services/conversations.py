@@ -215,18 +215,24 @@ def conversation_finish(
             )
             conversation.ended_at = max(ended_at or timezone.now(), conversation.started_at)
             conversation.end_reason = reason[:40]
-        conversation.learner_seconds = max(conversation.learner_seconds, stats.learner_seconds)
-        conversation.tutor_seconds = max(conversation.tutor_seconds, stats.tutor_seconds)
-        conversation.reconnect_count = max(conversation.reconnect_count, stats.reconnects)
-        conversation.prompt_tokens = max(conversation.prompt_tokens, stats.prompt_tokens)
-        conversation.response_tokens = max(conversation.response_tokens, stats.response_tokens)
-        conversation.total_tokens = max(conversation.total_tokens, stats.total_tokens)
-        if stats.latency_p50_ms is not None:
-            conversation.latency_p50_ms = stats.latency_p50_ms
-            conversation.latency_p95_ms = stats.latency_p95_ms
-        conversation.degraded = conversation.degraded or stats.degraded
+        merge_stats(conversation, stats)
         conversation.save()
     return conversation
+
+
+def merge_stats(conversation: Conversation, stats: FinishStats) -> None:
+    """Keep the larger of each stored and given figure: a runtime's figures only grow, and
+    one that took the conversation over starts from the stored ones."""
+    conversation.learner_seconds = max(conversation.learner_seconds, stats.learner_seconds)
+    conversation.tutor_seconds = max(conversation.tutor_seconds, stats.tutor_seconds)
+    conversation.reconnect_count = max(conversation.reconnect_count, stats.reconnects)
+    conversation.prompt_tokens = max(conversation.prompt_tokens, stats.prompt_tokens)
+    conversation.response_tokens = max(conversation.response_tokens, stats.response_tokens)
+    conversation.total_tokens = max(conversation.total_tokens, stats.total_tokens)
+    if stats.latency_p50_ms is not None:
+        conversation.latency_p50_ms = stats.latency_p50_ms
+        conversation.latency_p95_ms = stats.latency_p95_ms
+    conversation.degraded = conversation.degraded or stats.degraded
 
 
 def conversation_history(*, conversation_id: UUID, limit: int = 60) -> list[tuple[str, str]]:

@@ -1,5 +1,8 @@
 """Daphne stopped with SIGTERM mid-conversation: every line said so far is stored, the one being
-spoken included (marked interrupted), and the conversation is finished, not left dangling."""
+spoken included (marked interrupted), and the conversation is finished, not left dangling.
+
+This is a process alone (no Redis, so no other process to hand the conversation to); with
+several processes SIGTERM hands conversations over instead (tests/multiprocess/)."""
 
 from __future__ import annotations
 
@@ -10,11 +13,10 @@ import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from channels.db import database_sync_to_async
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client as HttpClient
 from websockets.asyncio.client import connect
 
@@ -22,21 +24,10 @@ from accounts.models import User
 from lessons.models import Conversation, Turn
 from lessons.services import conversations as services
 from tests.servers import adaphne, server_env
+from tests.subprocess_db import database_url
 from tutor.emulator import Emulator
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-
-def database_url() -> str:
-    """The pytest-django test database as a DATABASE_URL for a server subprocess. Built from
-    the live connection parameters: the embedded PostgreSQL's socket directory is an option
-    there, not the HOST setting."""
-    params = connection.get_connection_params()
-    user = quote(params.get("user") or "")
-    password = f":{quote(params['password'])}" if params.get("password") else ""
-    host = quote(str(params.get("host") or "127.0.0.1"), safe="")
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"postgres://{user}{password}@{host}{port}/{params['dbname']}"
 
 
 @contextlib.asynccontextmanager
@@ -75,7 +66,7 @@ async def test_sigterm_mid_turn_stores_everything_and_finishes(
             "GOOGLE_GEMINI_BASE_URL": realtime_emulator.base_url,
             "SSL_CERT_FILE": realtime_emulator.ca_file,
         },
-        extra={"TERTULIA_TESTING": "1"},
+        extra={"TERTULIA_TESTING": "1", "REDIS_URL": ""},  # alone: nowhere to hand over
     )
     async with adaphne(env, log=tmp_path / "daphne.log") as server:
         url, proc = server.url, server.proc

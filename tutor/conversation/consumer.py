@@ -1,8 +1,8 @@
 """The conversation WebSocket: authenticate, validate frames, delegate to the runtime.
 
-Close codes are in `tutor.conversation.protocol` (1013 try again, 4400 bad frame, 4401 not
-signed in, 4403 not yours, 4408 trial over, 4409 opened in another tab, 4410 ended, 4413 too
-large, 4429 too many, 4502 tutor unavailable). We accept the socket before refusing so the
+Close codes are in `tutor.conversation.protocol` (3012 moved, 3013 try again, 4400 bad frame,
+4401 not signed in, 4403 not yours, 4408 trial over, 4409 opened in another tab, 4410 ended,
+4413 too large, 4429 too many, 4502 tutor unavailable). We accept the socket before refusing so the
 browser receives the code: a refusal during the handshake reaches the page as a bare 1006.
 """
 
@@ -20,16 +20,17 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from lessons.models import Conversation
-from lessons.services.conversations import conversation_history
+from lessons.services.handover import Takeover, conversation_take_over
 from lessons.services.live_updates import publish_activity
 from tutor import logformat, metrics
 from tutor.audio import socket_audio
 from tutor.audio.frames import FrameError, Start
 from tutor.audio.rate_limit import InboundBudget
 from tutor.audio.resample import AudioFormatError
-from tutor.conversation import protocol
+from tutor.conversation import ownership, protocol
 from tutor.conversation.access import refusal
 from tutor.conversation.direct_consumer import DirectWebsocketConsumer
+from tutor.conversation.drain import shut_down
 from tutor.conversation.registry import REGISTRY
 from tutor.conversation.runtime import ConversationRuntime
 from tutor.live import upstream
@@ -40,15 +41,10 @@ _CREATING: dict[UUID, asyncio.Lock] = {}
 
 
 @database_sync_to_async
-def _load(pk: UUID) -> tuple[Conversation | None, list[tuple[str, str]]]:
-    """The conversation and its stored turns so far (a restarted session continues from them
-    instead of greeting again)."""
-    conversation = (
+def _load(pk: UUID) -> Conversation | None:
+    return (
         Conversation.objects.select_related("learner", "topic", "assignment").filter(pk=pk).first()
     )
-    if conversation is None:
-        return None, []
-    return conversation, conversation_history(conversation_id=conversation.pk, limit=10_000)
 
 
 class ConversationConsumer(DirectWebsocketConsumer):
@@ -65,7 +61,7 @@ class ConversationConsumer(DirectWebsocketConsumer):
         logformat.bind_conversation(pk)  # this socket's log lines (and its runtime's) name it
         await self.accept()
         try:
-            conversation, history = await _load(pk)
+            conversation = await _load(pk)
         except DatabaseError:
             logger.warning("conversation %s: database unavailable at connect", pk)
             await self.close(protocol.CLOSE_TRY_AGAIN)
@@ -80,15 +76,16 @@ class ConversationConsumer(DirectWebsocketConsumer):
         self.bytes_in = InboundBudget(settings.MAX_INBOUND_BYTES_PER_SECOND, time.monotonic)
         # The same token bucket, counting frames: tiny frames cost little in bytes.
         self.frames_in = InboundBudget(settings.MAX_INBOUND_FRAMES_PER_SECOND, time.monotonic)
-        self.runtime = await self._runtime(conversation, history=history)
+        self.runtime = await self._runtime(conversation)
+        if self.runtime is None:  # its owner elsewhere did not let go (or we are stopping)
+            await self.close(protocol.CLOSE_TRY_AGAIN)
+            return
         if self.runtime.trial and self.runtime.trial_seconds_left() == 0:
             await self.send_event({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
             await self.close(protocol.CLOSE_TRIAL_OVER)
             self.runtime = None
 
-    async def _runtime(
-        self, conversation: Conversation, *, history: list[tuple[str, str]]
-    ) -> ConversationRuntime:
+    async def _runtime(self, conversation: Conversation) -> ConversationRuntime | None:
         lock = _CREATING.setdefault(conversation.pk, asyncio.Lock())
         async with lock:
             runtime = REGISTRY.get(conversation.pk)
@@ -97,28 +94,54 @@ class ConversationConsumer(DirectWebsocketConsumer):
                     await runtime.sink.close_with(protocol.CLOSE_REPLACED)
                 runtime.attach(self)
                 return runtime
-            runtime = self._new_runtime(conversation, history=history)
-            REGISTRY[conversation.pk] = runtime
-            runtime.attach(self)
+            runtime = await self._claimed_runtime(conversation)
+            if runtime is not None:
+                REGISTRY[conversation.pk] = runtime
+                runtime.attach(self)
         _CREATING.pop(conversation.pk, None)
         return runtime
 
-    def _new_runtime(
-        self, conversation: Conversation, *, history: list[tuple[str, str]]
-    ) -> ConversationRuntime:
-        tutor = LiveTutor(upstream.client(), upstream.live_settings(conversation, history=history))
-        return ConversationRuntime(
+    async def _claimed_runtime(self, conversation: Conversation) -> ConversationRuntime | None:
+        """A new runtime holding the conversation's lease: taken from its owner in another
+        process if there is one (tutor.conversation.ownership), and built only then from
+        what is stored, so it continues from every turn and the handle the owner left."""
+        owners = ownership.current()
+        if owners.draining:
+            return None
+        lease = await owners.claim(conversation.pk)
+        if lease is None:
+            return None
+        try:
+            takeover = await database_sync_to_async(conversation_take_over)(
+                conversation_id=conversation.pk
+            )
+        except DatabaseError:
+            takeover = None
+        if takeover is None or not takeover.active:  # the page retries, then is told why
+            await lease.release()
+            return None
+        runtime = self._new_runtime(conversation, takeover)
+        runtime.own(lease)
+        return runtime
+
+    def _new_runtime(self, conversation: Conversation, takeover: Takeover) -> ConversationRuntime:
+        live = upstream.live_settings(
+            conversation, history=takeover.history, handle=takeover.handle
+        )
+        runtime = ConversationRuntime(
             conversation_id=conversation.pk,
             started_at=conversation.started_at,
             trial=conversation.is_trial,
-            first_activity_at=conversation.first_audio_at,
-            tutor=tutor,
-            next_ordinal=len(history),
+            first_activity_at=takeover.first_audio_at,
+            tutor=LiveTutor(upstream.client(), live),
+            next_ordinal=takeover.next_ordinal,
             assignment_id=conversation.assignment_id,
             on_activity=self._publisher(conversation),
             language=conversation.language,
             target_phrases=conversation.topic.target_phrases if conversation.topic else (),
         )
+        runtime.stats.carry(takeover.stats)
+        return runtime
 
     @staticmethod
     def _publisher(conversation: Conversation) -> Any:
@@ -141,10 +164,10 @@ class ConversationConsumer(DirectWebsocketConsumer):
         try:
             await super().__call__(scope, receive, send)
         except asyncio.CancelledError:
-            # Daphne cancels every consumer on SIGTERM: finish this conversation (in-flight
-            # lines flushed, writes drained, stats stored) before the process exits.
+            # Daphne cancels every consumer on SIGTERM: hand this conversation over, or
+            # finish it with no other process to go to (tutor.conversation.drain).
             if self.runtime is not None:
-                await asyncio.shield(self.runtime.finish("server_shutdown"))
+                await asyncio.shield(shut_down(self.runtime))
             raise
 
     async def disconnect(self, code: int) -> None:

@@ -19,7 +19,10 @@ from tutor.audio.frames import OPUS_RATES, FrameError, Start
 # Every close code of the conversation socket (and of the teacher's live view, which uses
 # 4401 and 4403), in one place. The page gets them with their notices (`close_notices.py`).
 CLOSE_NORMAL = 1000  # the learner ended the conversation
-CLOSE_TRY_AGAIN = 1013  # the database is briefly unreachable: the page retries
+# The page reconnects on any code but 1000 and the 4000s, and Daphne (autobahn) can send only
+# 1000 and 3000-4999: so the two "come back" codes are 1012 and 1013's lookalikes in the 3000s.
+CLOSE_MOVED = 3012  # this process is stopping (or lost the conversation): reconnect elsewhere
+CLOSE_TRY_AGAIN = 3013  # the database, or the conversation's owner, is busy: the page retries
 CLOSE_BAD_FRAME = 4400  # malformed JSON, unknown type, audio before start, misaligned audio
 CLOSE_NOT_SIGNED_IN = 4401  # the conversation needs a signed-in owner (or the trial's browser)
 CLOSE_NOT_YOURS = 4403  # someone else's conversation (or assignment, for the live view)

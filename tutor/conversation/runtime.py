@@ -31,7 +31,8 @@ from tutor.audio.resample import is_silence
 from tutor.conversation import protocol
 from tutor.conversation.captions import Captions
 from tutor.conversation.feedback import TargetPhrases
-from tutor.conversation.registry import REGISTRY
+from tutor.conversation.handover import Handover
+from tutor.conversation.ownership import Lease
 from tutor.conversation.stats import SpeechStats
 from tutor.conversation.tutor_events import TutorEventHandlers
 from tutor.conversation.writer import Writer
@@ -50,7 +51,7 @@ class Sink(Protocol):
     async def close_with(self, code: int) -> None: ...
 
 
-class ConversationRuntime(TutorEventHandlers):
+class ConversationRuntime(TutorEventHandlers, Handover):
     def __init__(
         self,
         *,
@@ -96,6 +97,9 @@ class ConversationRuntime(TutorEventHandlers):
         self._limit: asyncio.Task[None] | None = None
         self._beat: asyncio.Task[None] | None = None
         self._left_at: datetime | None = None  # when the last page left, while none is attached
+        # The conversation's lease (tutor.conversation.handover), renewed by `_keeper`.
+        self.lease: Lease | None = None
+        self._keeper: asyncio.Task[None] | None = None
         self._finishing = asyncio.Lock()
         self._started = False
         # The learner's voice per turn, only if the operator keeps it (never for a trial).
@@ -291,21 +295,8 @@ class ConversationRuntime(TutorEventHandlers):
             if self.ended:
                 return
             self.ended = True
-            current = asyncio.current_task()
-            for task in (self._grace, self._limit, self._beat):
-                if task is not None and task is not current:
-                    task.cancel()
-            # In-flight lines become final (interrupted) events; closing the tutor then ends
-            # its event stream, so the pump persists them before it stops.
-            self.tutor.flush()
-            await self.tutor.close()
-            if self._pump is not None and self._pump is not current:
-                try:
-                    async with asyncio.timeout(5.0):
-                        await asyncio.shield(self._pump)
-                except (TimeoutError, asyncio.CancelledError):
-                    self._pump.cancel()
-            await self.writer.drain()
+            self._stop_timers()
+            await self._stop_tutor()
             stats = self.stats.finish_stats(
                 reconnects=self.tutor.reconnects, degraded=self.writer.degraded
             )
@@ -323,4 +314,23 @@ class ConversationRuntime(TutorEventHandlers):
             sink, self.sink = self.sink, None
             if sink is not None and close_code is not None:
                 await sink.close_with(close_code)
-            REGISTRY.pop(self.id, None)
+            await self._let_go()
+
+    def _stop_timers(self) -> None:
+        current = asyncio.current_task()
+        for task in (self._grace, self._limit, self._beat, self._keeper):
+            if task is not None and task is not current:
+                task.cancel()
+
+    async def _stop_tutor(self) -> None:
+        """In-flight lines become final (interrupted) events; closing the tutor then ends its
+        event stream, so the pump persists them before it stops; then every write is done."""
+        self.tutor.flush()
+        await self.tutor.close()
+        if self._pump is not None and self._pump is not asyncio.current_task():
+            try:
+                async with asyncio.timeout(5.0):
+                    await asyncio.shield(self._pump)
+            except (TimeoutError, asyncio.CancelledError):
+                self._pump.cancel()
+        await self.writer.drain()

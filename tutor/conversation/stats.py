@@ -21,6 +21,7 @@ class SpeechStats:
         self.tutor_seconds = 0.0
         self.learner_words = 0
         self.reconnects = 0
+        self.reconnects_before = 0  # Live reconnects in processes that held it before
         self.prompt_tokens = self.response_tokens = self.total_tokens = 0
         self.latencies_ms: list[float] = []
         self._speech_ended_at: float | None = None
@@ -63,12 +64,19 @@ class SpeechStats:
         self.response_tokens += response
         self.total_tokens += total
 
+    def carry(self, stored: FinishStats) -> None:
+        """Start from the figures a process that handed the conversation over stored."""
+        self.learner_seconds, self.tutor_seconds = stored.learner_seconds, stored.tutor_seconds
+        self.prompt_tokens, self.response_tokens = stored.prompt_tokens, stored.response_tokens
+        self.total_tokens = stored.total_tokens
+        self.reconnects_before = stored.reconnects
+
     def finish_stats(self, *, reconnects: int, degraded: bool) -> FinishStats:
         lat = self.latencies_ms
         return FinishStats(
             learner_seconds=round(self.learner_seconds, 2),
             tutor_seconds=round(self.tutor_seconds, 2),
-            reconnects=max(reconnects, self.reconnects),
+            reconnects=self.reconnects_before + max(reconnects, self.reconnects),
             prompt_tokens=self.prompt_tokens,
             response_tokens=self.response_tokens,
             total_tokens=self.total_tokens,

@@ -59,6 +59,9 @@ class LiveSettings:
     # After goAway, finish the current turn only if it ends this long before the deadline
     # (at most a quarter of the notice, so a short notice still lets a turn finish).
     go_away_margin: float = 2.0
+    # A handle another process stored when it handed the conversation over: the first
+    # connection resumes from it (tutor.conversation.handover); refused, it starts fresh.
+    resume_handle: str | None = None
 
 
 def make_client(

@@ -37,6 +37,7 @@ from tutor.live.uplink import Uplink
 __all__ = ["LiveTutor"]
 
 log = logging.getLogger(__name__)
+_NO_INPUT = object()  # `_input_under` before any learner input
 
 
 class LiveTutor(ServerMessageHandlers):
@@ -85,6 +86,9 @@ class LiveTutor(ServerMessageHandlers):
         self._go_away_at: float | None = None
         self._handle_current = True  # the newest handle covers every completed turn
         self._deadline: asyncio.Timeout | None = None
+        # The newest handle when learner input last went up: a session resumed from that
+        # handle never heard the input (see `resumable_handle`).
+        self._input_under: object = _NO_INPUT
 
     # -- public API ---------------------------------------------------------------------
 
@@ -95,7 +99,7 @@ class LiveTutor(ServerMessageHandlers):
     async def start(self) -> None:
         if self._task is not None:
             raise RuntimeError("LiveTutor already started")
-        self.reconnects, self.resumption_handle = 0, None
+        self.reconnects, self.resumption_handle = 0, self.settings.resume_handle
         self._task = asyncio.create_task(self._run(), name=f"live-tutor-{self.model}")
         await self._ready.wait()
 
@@ -127,6 +131,7 @@ class LiveTutor(ServerMessageHandlers):
     def heard_speech(self) -> None:
         """The learner's own audio has speech: after a reply, a new utterance (`turns`)."""
         self._turn.learner_speech()
+        self._input_under = self.resumption_handle
 
     async def send_text(self, text: str, *, registered: bool = False) -> None:
         """A typed learner message (realtime text, so it works on every Live model). The
@@ -135,6 +140,7 @@ class LiveTutor(ServerMessageHandlers):
         if not registered:
             self._turn.typed(text)
         self._history.append(("learner", text))
+        self._input_under = self.resumption_handle
         session = self._live_session()
         if session is None:
             self._uplink.hold("text", text)
@@ -170,6 +176,25 @@ class LiveTutor(ServerMessageHandlers):
             await asyncio.wait([task])
         self._queue.put_nowait(None)
         self._reset()
+
+    # -- handing the session to another process (tutor.conversation.handover) ------------
+
+    def resumable_handle(self) -> str | None:
+        """The newest handle if it covers every completed turn, nothing is in flight and no
+        learner input went up after it (a session resumed from it has heard all that is
+        stored); else None: start fresh from the transcript."""
+        handle = self.resumption_handle
+        if handle == self._input_under or not self._handle_current or self._turn.in_turn:
+            return None
+        return handle
+
+    async def settle(self, within: float) -> None:
+        """Wait up to `within` s for the turn in flight to end and the handle after it."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline and self._task is not None and not self._task.done():
+            if self._handle_current and not self._turn.in_turn:
+                return
+            await asyncio.sleep(0.02)
 
     # -- connection lifecycle -----------------------------------------------------------
 

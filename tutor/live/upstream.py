@@ -79,12 +79,18 @@ __all__ = ["CONTINUATION", "CONTINUATION_TURNS", "client", "continuation", "live
 
 
 def live_settings(
-    conversation: Conversation, *, history: list[tuple[str, str]] | None = None
+    conversation: Conversation,
+    *,
+    history: list[tuple[str, str]] | None = None,
+    handle: str | None = None,
 ) -> LiveSettings:
     """With `history` (the turns stored so far) the session continues a conversation whose
-    Live session was lost, e.g. when the server restarted: no opener, no second greeting."""
+    Live session was lost, e.g. when the server restarted: no opener, no second greeting.
+    With `handle` (left by the process that handed the conversation over) it resumes that
+    Live session, and falls back to `history` if the handle is refused."""
     learner, topic = briefs(conversation)
     instruction = build_system_instruction(learner=learner, topic=topic)
+    under_way = bool(history) or handle is not None
     return LiveSettings(
         model=settings.GEMINI_LIVE_MODEL,
         system_instruction=instruction,
@@ -92,6 +98,7 @@ def live_settings(
         language_code=speech_language_code(conversation.language),
         tools=TOOL_DECLARATIONS,
         history=tuple(history or ()),
-        opener=None if history else opener_text(learner=learner, topic=topic),
+        opener=None if under_way else opener_text(learner=learner, topic=topic),
         connect_timeout=float(settings.GEMINI_CONNECT_TIMEOUT),
+        resume_handle=handle,
     )
