@@ -15,6 +15,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from tutor.conversation.drain import drain_on_shutdown  # noqa: E402
+from tutor.frame_limit import install as install_frame_limit  # noqa: E402
 from tutor.routing import websocket_urlpatterns  # noqa: E402
 from tutor.startup import sweep_in_background  # noqa: E402
 
@@ -26,6 +27,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Frames over the size limit close with 4413, not a dropped connection (Daphne serves us).
+install_frame_limit()
 
 # Conversations nobody is behind any more (a process that died, a page left or never started):
 # swept at start-up, then every SWEEP_EVERY_SECONDS.

@@ -106,7 +106,12 @@ def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
         raise Http404("No such conversation")
     if conversation.status != Conversation.Status.ACTIVE:
         return redirect(_after_url(conversation))
-    turns = list(conversation.turns.order_by("ordinal"))
+    turns = list(conversation.turns.prefetch_related("corrections").order_by("ordinal"))
+    for turn in turns:
+        for correction in turn.corrections.all():
+            # The word diff the live `correction` event carries, for a reloaded page's cards.
+            diff = correction_diff(correction.original, correction.corrected, conversation.language)
+            correction.diff_json = json.dumps(diff, ensure_ascii=False)  # type: ignore[attr-defined]
     phrases = conversation.topic.target_phrases if conversation.topic else []
     said = [turn.text for turn in turns if turn.speaker == Turn.Speaker.LEARNER]
     used = TargetPhrases(phrases, said).used

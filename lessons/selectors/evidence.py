@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -36,6 +36,7 @@ __all__ = [
     "TurnRef",
     "assignment_evidence",
     "correction_counts",
+    "live_evidence",
     "phrase_hits",
     "phrases_by_turn",
     "turns_in_assignments",
@@ -144,6 +145,32 @@ def assignment_evidence(
             )
         )
     return AssignmentEvidence(assignment, rows, phrases)
+
+
+def live_evidence(assignment_id: int, learner_id: int) -> dict[str, Any]:
+    """One learner's two evidence cells for an assignment, for the teacher's live view
+    (lessons.services.live_updates): each target phrase with the first turn that used it and
+    how often, and the corrections by kind. Three queries, as the page's rows count them."""
+    assignment = Assignment.objects.select_related("topic").get(pk=assignment_id)
+    phrases = list(assignment.topic.target_phrases)
+    turns = turns_in_assignments([assignment_id], [learner_id])
+    found = phrase_hits(phrases, turns).get(learner_id, {})
+    counts = correction_counts([assignment_id], [learner_id]).get(learner_id, {})
+    return {
+        "phrases": [_phrase_cell(phrase, found.get(phrase, [])) for phrase in phrases],
+        "corrections": [[kind, label, counts.get(kind, 0)] for kind, label in KINDS],
+    }
+
+
+def _phrase_cell(phrase: str, refs: list[TurnRef]) -> dict[str, Any]:
+    first = refs[0] if refs else None
+    return {
+        "phrase": phrase,
+        "uses": len(refs),
+        "conversation": str(first.conversation_id) if first else None,
+        "turn": first.ordinal if first else None,
+        "text": first.text if first else "",
+    }
 
 
 def _attempts(assignment: Assignment, learners: list[int]) -> dict[int, list[Attempt]]:

@@ -9,15 +9,18 @@ swallowed: a learner's conversation must never fail because nobody could be told
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Any, Literal
 
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-Activity = Literal["started", "speaking", "listening", "turn", "ended"]
-ACTIVITIES: tuple[Activity, ...] = ("started", "speaking", "listening", "turn", "ended")
+Activity = Literal["started", "speaking", "listening", "turn", "noted", "ended"]
+ACTIVITIES: tuple[Activity, ...] = ("started", "speaking", "listening", "turn", "noted", "ended")
+# These carry the learner's evidence row as the page shows it (phrases used, corrections):
+# a line was stored, a correction noted, the conversation ended.
+WITH_EVIDENCE: frozenset[str] = frozenset({"turn", "noted", "ended"})
 # The consumer method that receives these messages (channels maps "." to "_").
 MESSAGE_TYPE = "assignment.activity"
 
@@ -33,8 +36,11 @@ async def publish_activity(
     learner_name: str,
     kind: Activity,
     speaking_seconds: float = 0.0,
+    evidence: dict[str, Any] | None = None,
 ) -> None:
-    """`speaking_seconds` is the learner's own speaking time in the current conversation."""
+    """`speaking_seconds` is the learner's own speaking time in the current conversation;
+    `evidence` their `phrases` and `corrections` for the assignment
+    (lessons.selectors.evidence.live_evidence), sent along as they are."""
     if kind not in ACTIVITIES:
         logger.warning("unknown activity %r for assignment %s", kind, assignment_id)
         return
@@ -45,6 +51,7 @@ async def publish_activity(
         "learner_name": learner_name,
         "speaking_seconds": round(float(speaking_seconds), 1),
         "at": timezone.now().isoformat(),
+        **(evidence or {}),
     }
     layer = get_channel_layer()
     if layer is None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import uuid
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -57,6 +59,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "minSeconds": assignment.min_speaking_minutes * 60,
         "dueAt": assignment.due_at.isoformat(),
         "active": active,
+        # The phrase chips link to a transcript turn; the page puts the conversation in.
+        "transcriptUrl": reverse("teach:transcript", args=[uuid.UUID(int=0)]),
+        "placeholder": str(uuid.UUID(int=0)),
     }
     context = {
         "evidence": evidence,

@@ -1,5 +1,8 @@
 // Live view of one assignment for its teacher: who is in a conversation now, and the evidence
-// table's status, speaking time and attempt counts, updated from /ws/assignments/<pk>/live/.
+// table's status, speaking time, attempt counts, target phrases used and corrections, updated
+// from /ws/assignments/<pk>/live/. Phrases and corrections come read back from the database
+// with each stored line, note and end (lessons/selectors/evidence.py live_evidence): the cells
+// are redrawn from them as the server renders them.
 (() => {
   "use strict";
 
@@ -12,7 +15,13 @@
   const due = new Date(config.dueAt);
   const needed = Math.max(1, config.minSeconds);
   const LABELS = { not_started: "Not started", in_progress: "In progress", done: "Done", late: "Late" };
-  const DOING = { speaking: "speaking", listening: "listening", turn: "talking", started: "starting" };
+  const DOING = {
+    speaking: "speaking",
+    listening: "listening",
+    turn: "talking",
+    noted: "talking",
+    started: "starting",
+  };
   const FINAL_CODES = new Set([4401, 4403]);
 
   // Learner id -> seconds spoken so far in the conversation running now.
@@ -78,6 +87,64 @@
     }
   }
 
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function transcriptHref(conversation, turn) {
+    return `${config.transcriptUrl.replace(config.placeholder, conversation)}#turn-${turn}`;
+  }
+
+  // The same chips as templates/lessons/teacher/assignment.html draws.
+  function phraseChip({ phrase, uses, conversation, turn, text }) {
+    const chip = el("li", uses ? "chip chip-used" : "chip");
+    const mark = el("span", "mark", uses ? "✓" : "–");
+    mark.setAttribute("aria-hidden", "true");
+    chip.append(mark);
+    if (!uses) {
+      chip.append(phrase, el("span", "visually-hidden", " (not used)"));
+      return chip;
+    }
+    const link = el("a", "", phrase);
+    link.href = transcriptHref(conversation, turn);
+    link.title = text;
+    chip.append(link);
+    if (uses > 1) chip.append(" ", el("span", "muted", `×${uses}`));
+    return chip;
+  }
+
+  function showPhrases(row, phrases) {
+    const cell = row.querySelector('[data-cell="phrases"]');
+    if (!cell || !Array.isArray(phrases)) return;
+    const used = phrases.filter((p) => p.uses > 0).length;
+    const chips = el("ul", "chips");
+    chips.append(...phrases.map(phraseChip));
+    cell.replaceChildren(el("span", "visually-hidden", `${used} of ${phrases.length}:`), chips);
+  }
+
+  function showCorrections(row, corrections) {
+    const cell = row.querySelector('[data-cell="corrections"]');
+    if (!cell || !Array.isArray(corrections)) return;
+    const counted = corrections.filter(([, , count]) => count > 0);
+    if (!counted.length) {
+      cell.replaceChildren(el("span", "muted", "none"));
+      return;
+    }
+    const chips = el("ul", "chips");
+    chips.append(...counted.map(([, label, count]) => el("li", "chip chip-kind", `${label} ${count}`)));
+    cell.replaceChildren(chips);
+  }
+
+  function showEvidence(id, message) {
+    const row = rowOf(id);
+    if (!row) return;
+    if (message.phrases) showPhrases(row, message.phrases);
+    if (message.corrections) showCorrections(row, message.corrections);
+  }
+
   function recount() {
     const counts = { not_started: 0, in_progress: 0, done: 0, late: 0 };
     tbody.querySelectorAll("tr[data-status]").forEach((row) => { counts[row.dataset.status] += 1; });
@@ -89,6 +156,7 @@
   function onActivity(message) {
     const id = String(message.learner_id);
     const seconds = Number(message.speaking_seconds) || 0;
+    showEvidence(id, message);
     if (message.kind === "ended") {
       if (!running.has(id)) return;
       running.delete(id);

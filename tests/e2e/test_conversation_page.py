@@ -101,6 +101,7 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     card = learner.locator(".correction")
     expect(card.locator("del")).to_have_text("soy")
     expect(card.locator("ins")).to_have_text("estoy")
+    expect(card.get_by_text("Why?")).to_have_count(0)  # a trial's style: without comment
     expect(page.locator("#phrases .phrase-text")).to_have_text(["estar cansado"])
     # At least half a second of the tutor's voice left the playback worklet.
     page.wait_for_function("() => window.tertulia.playedSamples > 12000", timeout=WAIT_MS)
@@ -205,7 +206,15 @@ def test_typing_carries_on_over_http_when_websockets_are_blocked(
     expect(corrected.locator("ins")).to_have_text("estoy")
     expect(page.locator("#phrases .phrase-text")).to_have_text(["estar cansado"])
     assert Correction.objects.filter(turn__conversation=conversation).count() == 1
+    # "Repeat it correctly, without comment" (alice's style): the better version, no "Why?".
+    expect(corrected.locator("summary")).to_have_count(0)
+    expect(corrected.locator(".correction-why")).to_have_count(0)
     screenshot(page, "05-text-mode")
+    # Reloaded, the server's cards are drawn alike, with the server's word diff.
+    page.reload()
+    expect(corrected.locator("del")).to_have_text("soy")
+    expect(corrected.locator("ins")).to_have_text("estoy")
+    expect(corrected.locator("summary")).to_have_count(0)
 
 
 def test_without_microphone_permission_typing_still_works_and_end_leads_to_the_review(

@@ -259,3 +259,22 @@ def test_the_typed_and_the_spoken_tutor_get_the_same_instruction(alice: User) ->
     assert typed == upstream.live_settings(conversation).system_instruction
     assert "Alicia" in typed
     assert "gender" in typed
+
+
+@pytest.mark.parametrize(("style", "explained"), [("recast", False), ("explain", True)])
+def test_a_reloaded_page_draws_corrections_with_the_word_diff_and_the_style(
+    client: Client, alice: User, style: str, explained: bool
+) -> None:
+    conversation = Conversation.objects.create(
+        learner=alice, language="es", level="A2", correction_style=style
+    )
+    turn = Turn.objects.create(
+        conversation=conversation, ordinal=0, speaker="learner", text="Yo soy cansado"
+    )
+    Correction.objects.create(
+        turn=turn, original="Yo soy cansado", corrected="Yo estoy cansado", explanation="estar"
+    )
+    client.force_login(alice)
+    body = client.get(conversation.get_absolute_url()).content.decode()
+    assert "data-diff=" in body and "[&quot;soy&quot;, true]" in body
+    assert ('class="correction-why"' in body) is explained

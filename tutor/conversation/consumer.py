@@ -20,8 +20,9 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from lessons.models import Conversation
+from lessons.selectors.evidence import live_evidence
 from lessons.services.handover import Takeover, conversation_take_over
-from lessons.services.live_updates import publish_activity
+from lessons.services.live_updates import WITH_EVIDENCE, publish_activity
 from tutor import logformat, metrics
 from tutor.audio import socket_audio
 from tutor.audio.frames import FrameError, Start
@@ -150,12 +151,16 @@ class ConversationConsumer(DirectWebsocketConsumer):
         assignment_id, learner = conversation.assignment_id, conversation.learner
 
         async def publish(kind: str, seconds: float) -> None:
+            evidence = None
+            if kind in WITH_EVIDENCE:  # the row's phrases and corrections, as stored so far
+                evidence = await database_sync_to_async(live_evidence)(assignment_id, learner.pk)
             await publish_activity(
                 assignment_id=assignment_id,
                 learner_id=learner.pk,
                 learner_name=learner.name,
                 kind=kind,  # type: ignore[arg-type]
                 speaking_seconds=seconds,
+                evidence=evidence,
             )
 
         return publish

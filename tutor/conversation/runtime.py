@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 LEARNER_BYTES_PER_SECOND = 32_000  # 16 kHz PCM16 mono
 ABANDONED = sweep.ABANDONED  # the end reason when the page left and nobody came back
+EVIDENCE_AFTER_WRITES = frozenset({"turn", "noted"})
 
 
 class Sink(Protocol):
@@ -242,9 +243,20 @@ class ConversationRuntime(TutorEventHandlers, Handover):
 
     async def _activity(self, kind: str) -> None:
         """Tell a teacher's live view, off the audio path: a slow or absent Redis must not
-        delay the conversation, so the broadcast runs as its own task with a deadline."""
-        if self._on_activity is not None:
-            self._spawn(self._publish(kind, self.stats.learner_seconds))
+        delay the conversation, so the broadcast runs as its own task with a deadline. A new
+        line or note is told once the writes queued before it are done, because its message
+        carries the evidence read back from the database (phrases used, corrections)."""
+        if self._on_activity is None:
+            return
+        seconds = self.stats.learner_seconds
+        if kind not in EVIDENCE_AFTER_WRITES:
+            self._spawn(self._publish(kind, seconds))
+            return
+
+        async def after_writes() -> None:
+            self._spawn(self._publish(kind, seconds))
+
+        self.writer.submit(after_writes)
 
     async def _publish(self, kind: str, seconds: float) -> None:
         if self._on_activity is None:

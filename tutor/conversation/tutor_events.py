@@ -226,6 +226,7 @@ class TutorEventHandlers:
             explanation=event.explanation,
             kind=event.kind,
         )
+        await self._activity("noted")  # the teacher's live view counts it
         await self._send(
             {
                 "type": "correction",

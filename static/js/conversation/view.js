@@ -27,9 +27,11 @@ export class Transcript {
     list.addEventListener("scroll", () => {
       this.pinned = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
     });
-    // Cards rendered by the server (a reloaded page) get the same word diff and folding.
+    // Cards rendered by the server (a reloaded page) get the same word diff and folding; the
+    // diff is the server's (data-diff), as in the live `correction` event.
     for (const old of list.querySelectorAll(".correction[data-original]")) {
-      old.replaceWith(this.card({ ...old.dataset }));
+      const diff = old.dataset.diff ? JSON.parse(old.dataset.diff) : undefined;
+      old.replaceWith(this.card({ ...old.dataset, diff }));
     }
     this.scroll(true); // a reloaded page opens on its latest lines
   }
@@ -182,12 +184,9 @@ export class Transcript {
     const card = el("aside", `correction correction-${kind}`);
     card.setAttribute("aria-label", `${label} correction`);
     card.append(el("p", "correction-kind", label), diff);
+    // "Repeat it correctly, without comment": the better version only; the review page keeps
+    // the explanation for later.
     if (why && this.style === "explain") card.append(why);
-    else if (why) {
-      const more = el("details", "correction-more");
-      more.append(el("summary", "", "Why?"), why);
-      card.append(more);
-    }
     return card;
   }
 
