@@ -1,8 +1,8 @@
 """The Gemini key never leaves the server: not in a page, a header, a static file, a JSON
 reply, a WebSocket frame (text or audio) or a log line, during a whole conversation: pages,
 the spoken loop with a correction, typed text, the typed fallback, an upstream failure, the
-review afterwards, and a card from it answered aloud on the drill page with its model answer. Every logger runs at DEBUG, so a library that logs request headers is
-caught too.
+review afterwards, and a card from it answered aloud on the drill page with its model answer.
+Every logger runs at DEBUG, so a library that logs request headers is caught too.
 """
 
 from __future__ import annotations
