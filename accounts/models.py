@@ -47,9 +47,17 @@ class User(AbstractUser):
     onboarded = models.BooleanField(default=False)
     # What a teacher teaches (codes from TARGET_LANGUAGES, in the order they were ticked) and to
     # which levels: new classrooms and the topic library start from these.
-    teaching_languages = models.JSONField(default=list, blank=True)
-    teaching_level_min = models.CharField(max_length=2, choices=Level.choices, default=Level.A1)
-    teaching_level_max = models.CharField(max_length=2, choices=Level.choices, default=Level.C2)
+    # Database defaults too: a process still running the code before these columns (a rolling
+    # upgrade) can go on creating users.
+    teaching_languages = models.JSONField(
+        default=list, db_default=models.Value([], models.JSONField()), blank=True
+    )
+    teaching_level_min = models.CharField(
+        max_length=2, choices=Level.choices, default=Level.A1, db_default=Level.A1
+    )
+    teaching_level_max = models.CharField(
+        max_length=2, choices=Level.choices, default=Level.C2, db_default=Level.C2
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -13,7 +13,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="user",
             name="teaching_languages",
-            field=models.JSONField(blank=True, default=list),
+            field=models.JSONField(
+                blank=True, default=list, db_default=models.Value([], models.JSONField())
+            ),
         ),
         migrations.AddField(
             model_name="user",
@@ -28,6 +30,7 @@ class Migration(migrations.Migration):
                     ("C2", "C2 · Proficient"),
                 ],
                 default="C2",
+                db_default="C2",
                 max_length=2,
             ),
         ),
@@ -44,6 +47,7 @@ class Migration(migrations.Migration):
                     ("C2", "C2 · Proficient"),
                 ],
                 default="A1",
+                db_default="A1",
                 max_length=2,
             ),
         ),
