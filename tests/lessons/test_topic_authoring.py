@@ -177,7 +177,7 @@ def test_the_prompt_uses_every_field_of_a_teachers_topic(personas: Personas) -> 
         topic.scenario,
         "la farmacéutica",
         "buy something for a headache",
-        '"me duele la cabeza"; "¿cada cuántas horas?"',
+        '- "me duele la cabeza"\n- "¿cada cuántas horas?"',  # one quoted phrase a line
         "doler + pronombre",
     ):
         assert text in instruction
