@@ -58,11 +58,16 @@ class ClassroomForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
         help_texts = {"name": "As your learners know it, e.g. “Spanish 2B”."}
 
 
+# What a code looks like, as lessons.models.new_join_code makes them and the classroom page
+# shows them: eight characters from JOIN_CODE_ALPHABET, no separator.
+EXAMPLE_JOIN_CODE = "K7PMQ2XR"
+
+
 class JoinForm(forms.Form):
     code = forms.CharField(
         label="Join code",
         max_length=20,
-        help_text="Eight letters and digits from your teacher, e.g. K7PM-Q2XR.",
+        help_text=f"Eight letters and digits from your teacher, e.g. {EXAMPLE_JOIN_CODE}.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from accounts.models import User
@@ -65,6 +66,21 @@ def make_run(log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
+        _end_server_sessions()
+
+
+def _end_server_sessions() -> None:
+    """The server's PostgreSQL sessions outlive it by a moment; pytest-django cannot drop the
+    test database while they are there. Wait for them, then end any left."""
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    with connection.cursor() as cursor:
+        for attempt in range(100):
+            cursor.execute(f"SELECT count(*) {others}")
+            if cursor.fetchone()[0] == 0:
+                return
+            if attempt > 20:
+                cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
+            time.sleep(0.05)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from lessons.models import Classroom, Membership
+from lessons.forms_teacher import EXAMPLE_JOIN_CODE
+from lessons.models import JOIN_CODE_ALPHABET, Classroom, Membership, new_join_code
 from lessons.services.classrooms import (
     classroom_by_code,
     classroom_join,
@@ -268,3 +269,18 @@ def test_a_learners_page_shows_the_term_week_by_week(client: Client, personas: P
     [line] = trends.assignments
     assert (line.progress.status, line.phrases_used, line.phrases_total) == ("done", 1, 3)
     assert trends.corrections_by_kind[0] == ("Grammar", 2)
+
+
+def test_the_join_code_hint_shows_a_code_shaped_like_real_ones(
+    client: Client, personas: Personas
+) -> None:
+    """The hint used to say "K7PM-Q2XR": real codes have no dash (and the page shows none)."""
+    codes = {new_join_code() for _ in range(200)}
+    assert {len(code) for code in codes} == {len(EXAMPLE_JOIN_CODE)}
+    assert set(EXAMPLE_JOIN_CODE) <= set(JOIN_CODE_ALPHABET)
+    client.force_login(personas.alice)
+    form = client.get(reverse("teach:join_code")).content.decode()
+    assert f"e.g. {EXAMPLE_JOIN_CODE}." in form
+    client.force_login(personas.bob)
+    page = client.get(reverse("teach:classroom", args=[personas.classroom.pk])).content.decode()
+    assert f'<p class="join-code">{personas.classroom.join_code}</p>' in page
