@@ -30,6 +30,7 @@ from asgiref.sync import markcoroutinefunction
 from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,12 @@ Check = tuple[bool, str]
 _NOT_CONNINFO = ("cursor_factory", "context", "prepare_threshold", "server_side_binding")
 
 
+@require_safe
 async def healthz(request: HttpRequest) -> HttpResponse:
     return _no_store(HttpResponse("ok", content_type="text/plain"))
 
 
+@require_safe
 async def readyz(request: HttpRequest) -> HttpResponse:
     database, redis = await asyncio.gather(_database(), _redis())
     checks = {"database": database, "redis": redis, "tutor": _tutor()}
@@ -58,6 +61,7 @@ async def readyz(request: HttpRequest) -> HttpResponse:
     return _logged(_no_store(JsonResponse(body, status=503 if failed else 200)))
 
 
+@require_safe
 async def metrics(request: HttpRequest) -> HttpResponse:
     token = settings.METRICS_TOKEN
     if not token:
@@ -145,8 +149,7 @@ class ProbeMiddleware:
 
     async def __call__(self, request: HttpRequest) -> Any:
         probe = PROBES.get(request.path_info)
-        if probe is None:
+        # Anything but GET and HEAD takes the usual way (CSRF check, then 405 from the view).
+        if probe is None or request.method not in ("GET", "HEAD"):
             return await self.get_response(request)
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
         return await probe(request)

@@ -40,7 +40,7 @@ def test_a_line_is_one_json_object_with_the_bound_conversation() -> None:
         bind_conversation("7d1c4c8e-0000-4000-8000-000000000001")
         return JsonFormatter().format(_record("turn %d stored", 3))
 
-    line = contextvars.copy_context().run(in_a_conversation)
+    line = contextvars.Context().run(in_a_conversation)
     entry = json.loads(line)
     assert "\n" not in line
     assert entry["message"] == "turn 3 stored"
@@ -50,7 +50,7 @@ def test_a_line_is_one_json_object_with_the_bound_conversation() -> None:
 
 
 def test_outside_a_conversation_there_is_no_conversation_field() -> None:
-    line = contextvars.copy_context().run(JsonFormatter().format, _record("start-up"))
+    line = contextvars.Context().run(JsonFormatter().format, _record("start-up"))
     assert "conversation" not in json.loads(line)
 
 

@@ -33,6 +33,8 @@ def test_healthz_answers_ok_without_touching_anything(http: Client) -> None:
 def test_probes_refuse_other_methods(http: Client) -> None:
     response = http.post("/healthz")
     assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    forged = Client(enforce_csrf_checks=True).post("/readyz")
+    assert forged.status_code == 403  # like every other URL, CSRF comes first
 
 
 @pytest.mark.django_db  # the test database: it exists wherever the suite runs
