@@ -343,9 +343,8 @@ def test_the_typed_fallback_takes_any_json_body_without_a_500(
 
 def _wav(rate: int, channels: int, width: int, payload: bytes, size: int | None) -> bytes:
     """A RIFF/WAVE file whose header says whatever it is told (the data size too)."""
-    fmt = struct.pack(
-        "<HHIIHH", 1, channels, rate, rate * channels * width, channels * width, width * 8
-    )
+    byte_rate = (rate * channels * width) & 0xFFFFFFFF  # a 32-bit field, whatever it says
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, byte_rate, channels * width, width * 8)
     data_size = len(payload) if size is None else size
     body = b"WAVEfmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data_size)
     return b"RIFF" + struct.pack("<I", len(body) + len(payload)) + body + payload

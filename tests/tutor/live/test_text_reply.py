@@ -11,14 +11,15 @@ from tutor.live.text_reply import TEXT_TIMEOUT, TutorUnavailable, generate_text_
 
 
 async def reply(client: FakeLiveClient, message: str = "hola") -> str:
-    """A reply to `message` with no history and a placeholder model and instruction."""
-    return await generate_text_reply(
+    """A reply's words to `message` with no history and a placeholder model and instruction."""
+    answer = await generate_text_reply(
         client,  # type: ignore[arg-type]
         model="m",
         system_instruction="s",
         history=[],
         message=message,
     )
+    return answer.text
 
 
 async def test_text_replies_send_history_as_user_and_model_turns() -> None:
@@ -30,7 +31,7 @@ async def test_text_replies_send_history_as_user_and_model_turns() -> None:
         history=[("tutor", "¡Hola!"), ("learner", "Hola, soy Ana")],
         message="¿Cómo estás?",
     )
-    assert answer == "¡Muy bien!"
+    assert answer.text == "¡Muy bien!"
     [call] = client.models.calls
     assert call["model"] == "gemini-3.5-flash"
     assert [(c.role, c.parts[0].text) for c in call["contents"]] == [
