@@ -10,7 +10,8 @@ the way out sends SIGTERM, waits, then kills. With `workers=N, share_socket=True
 processes accepting from one listening socket (`daphne --fd`), as bench/stack.py deploys it.
 If the server does not come up, or the body raises, or it has to be killed, the log's tail is
 printed to stderr (the failure message of a start-up carries it too). `adaphne()` is the same
-for async tests: the blocking start and stop run in a thread.
+for async tests: the blocking start and stop run in a thread. `run_python()` runs our
+interpreter once, for manage.py commands and settings probes.
 
 Standard library only, and no Django: the bench scripts import it before they set Django up.
 """
@@ -34,6 +35,22 @@ from typing import IO, Any
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 APPLICATION = "tutor.asgi:application"
+
+
+def run_python(
+    args: Sequence[str], env: Mapping[str, str], *, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Our interpreter in the repository root with exactly `env` (a manage.py command or a
+    settings probe), its output captured as text; the caller checks the return code."""
+    return subprocess.run(  # noqa: S603 (our own interpreter, the caller's fixed arguments)
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 class ServerError(RuntimeError):

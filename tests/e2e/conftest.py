@@ -22,10 +22,11 @@ from typing import Any
 import numpy as np
 import pytest
 from django.db import connection
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from lessons.services.conversations import conversation_start
 from tests.dburl import database_url
-from tests.e2e.browser import ARTIFACTS, EmulatorControl
+from tests.e2e.browser import ARTIFACTS, EmulatorControl, open_conversation
 from tests.servers import daphne, server_env
 from tutor.emulator.voice import synthesize
 
@@ -204,3 +205,20 @@ def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, float
         return path
 
     return make
+
+
+@pytest.fixture
+def speaking(
+    server: str,
+    launch: Callable[..., Browser],
+    speech_wav: Callable[[str, float], Path],
+    alice: Any,
+) -> Callable[..., Page]:
+    """Opens Alice's new conversation (on `topic`, or free talk) with the talk button pressed,
+    her fake microphone saying `sentence` after `lead` seconds of silence."""
+
+    def open_page(sentence: str, lead: float, topic: Any = None) -> Page:
+        conversation = conversation_start(learner=alice, topic=topic)
+        return open_conversation(launch(speech_wav(sentence, lead)), server, alice, conversation)
+
+    return open_page

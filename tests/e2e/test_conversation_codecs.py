@@ -5,14 +5,11 @@ voice plays, and Opus is the far smaller stream."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Page
 
-from lessons.services.conversations import conversation_start
-from tests.e2e.browser import WAIT_MS, debug_state, open_conversation, wait_for_reply_to_learner
+from tests.e2e.browser import WAIT_MS, debug_state, wait_for_reply_to_learner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,14 +18,9 @@ PCM_FRAME_BYTES = 1920  # 20 ms of 48 kHz PCM16, what the page sends without Opu
 
 
 def test_the_page_speaks_the_codec_its_browser_supports(
-    server: str,
-    launch: Callable[..., Browser],
-    speech_wav: Callable[[str, float], Path],
-    alice: Any,
-    codec: str,
+    speaking: Callable[..., Page], codec: str
 ) -> None:
-    conversation = conversation_start(learner=alice)
-    page = open_conversation(launch(speech_wav(SENTENCE, 2.5)), server, alice, conversation)
+    page = speaking(SENTENCE, 2.5)
     wait_for_reply_to_learner(page)
     page.wait_for_function("() => window.tertulia.playedSamples > 24000", timeout=WAIT_MS)
     state = debug_state(page)

@@ -118,18 +118,12 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
 
 
 def test_a_learner_loses_no_caption_when_the_upstream_says_goaway(
-    server: str,
-    launch: Callable[..., Browser],
-    speech_wav: Callable[[str, float], Path],
-    emulator_control: EmulatorControl,
-    alice: Any,
-    topic: Topic,
+    speaking: Callable[..., Page], emulator_control: EmulatorControl, topic: Topic
 ) -> None:
-    conversation = conversation_start(learner=alice, topic=topic)
     # The learner's voice interrupts the greeting; the goAway follows that turn at once, so
     # the rest of the sentence crosses the reconnection.
     emulator_control.inject(kind="goaway", after_turns=1)
-    page = open_conversation(launch(speech_wav(SENTENCE, LEAD)), server, alice, conversation)
+    page = speaking(SENTENCE, LEAD, topic)
     wait_for_reply_to_learner(page)
 
     state = debug_state(page)
@@ -150,14 +144,8 @@ def test_a_learner_loses_no_caption_when_the_upstream_says_goaway(
     screenshot(page, "04-after-goaway")
 
 
-def test_speaking_over_the_tutor_flushes_its_audio_at_once(
-    server: str,
-    launch: Callable[..., Browser],
-    speech_wav: Callable[[str, float], Path],
-    alice: Any,
-) -> None:
-    conversation = conversation_start(learner=alice)
-    page = open_conversation(launch(speech_wav(SENTENCE, LEAD)), server, alice, conversation)
+def test_speaking_over_the_tutor_flushes_its_audio_at_once(speaking: Callable[..., Page]) -> None:
+    page = speaking(SENTENCE, LEAD)
     # The flush, then the reply to the learner starting to play.
     page.wait_for_function(
         """() => {

@@ -3,15 +3,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.servers import run_python
 from tutor.env import envbool, envint, envlist, envsecret
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_envbool_fails_loudly_on_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,15 +46,7 @@ def test_envsecret_reads_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 def _manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DEBUG"))}
     base.update(env)
-    return subprocess.run(  # noqa: S603 (our own manage.py with fixed arguments)
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python(["manage.py", *args], base, timeout=120)
 
 
 def test_a_non_postgres_database_url_is_refused() -> None:
@@ -90,18 +80,10 @@ def test_the_embedded_postgres_starts_when_no_database_url_is_set(tmp_path: Path
         assert "created" in loaded.stdout
         assert (tmp_path / "pg" / "PG_VERSION").exists()
     finally:
-        subprocess.run(  # noqa: S603 (stop the server we started)
-            [
-                sys.executable,
-                "-c",
-                "import sys, pgserver; "
-                "pgserver.get_server(sys.argv[1], cleanup_mode='stop').cleanup()",
-                str(tmp_path / "pg"),
-            ],
-            capture_output=True,
-            timeout=60,
-            check=False,
+        stop = (
+            "import sys, pgserver; pgserver.get_server(sys.argv[1], cleanup_mode='stop').cleanup()"
         )
+        run_python(["-c", stop, str(tmp_path / "pg")], os.environ)  # the server we started
 
 
 # Runs under production settings: the full middleware stack for the headers; the cookie
@@ -145,23 +127,16 @@ print(json.dumps({
 
 
 def test_production_sends_hsts_csp_frame_denial_and_secure_cookies() -> None:
-    result = subprocess.run(  # noqa: S603 (our interpreter, fixed arguments)
-        [sys.executable, "-c", PRODUCTION_PROBE],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("DEBUG")},
-            "DJANGO_SETTINGS_MODULE": "tutor.settings",
-            "DEBUG": "0",
-            "TERTULIA_TESTING": "0",
-            "SECRET_KEY": "p" * 64,
-            "ALLOWED_HOSTS": "tertulia.example.org",
-            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unused",  # parsed, never opened
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DEBUG")},
+        "DJANGO_SETTINGS_MODULE": "tutor.settings",
+        "DEBUG": "0",
+        "TERTULIA_TESTING": "0",
+        "SECRET_KEY": "p" * 64,
+        "ALLOWED_HOSTS": "tertulia.example.org",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/unused",  # parsed, never opened
+    }
+    result = run_python(["-c", PRODUCTION_PROBE], env)
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.splitlines()[-1])
     assert probe["redirect"] == [301, "https://tertulia.example.org/try/"]

@@ -55,6 +55,13 @@ async def _read_until(ws: Any, match: Any) -> dict[str, Any]:
     raise AssertionError("socket closed")
 
 
+@database_sync_to_async
+def _stored(conversation: Conversation) -> tuple[Conversation, list[tuple[int, str, str, bool]]]:
+    turns = Turn.objects.filter(conversation=conversation).order_by("ordinal")
+    fresh = Conversation.objects.get(pk=conversation.pk)
+    return fresh, list(turns.values_list("ordinal", "speaker", "source", "interrupted"))
+
+
 async def test_sigterm_mid_turn_stores_everything_and_finishes(
     realtime_emulator: Emulator, alice: User, tmp_path: Path
 ) -> None:
@@ -87,16 +94,7 @@ async def test_sigterm_mid_turn_stores_everything_and_finishes(
             proc.send_signal(signal.SIGTERM)
             await asyncio.to_thread(proc.wait, 30)
     await database_sync_to_async(connections.close_all)()
-
-    @database_sync_to_async
-    def stored() -> tuple[Conversation, list[tuple[int, str, str, bool]]]:
-        return Conversation.objects.get(pk=conversation.pk), list(
-            Turn.objects.filter(conversation=conversation)
-            .order_by("ordinal")
-            .values_list("ordinal", "speaker", "source", "interrupted")
-        )
-
-    done, turns = await stored()
+    done, turns = await _stored(conversation)
     log = await asyncio.to_thread((tmp_path / "daphne.log").read_text)
     assert [(o, s) for o, s, _, _ in turns] == [(0, "tutor"), (1, "learner"), (2, "tutor")], log
     assert turns[1][2] == "typed"

@@ -17,8 +17,8 @@ DROPPED = "dropped"
 
 Act = Literal["review", "reload", "reconnect", "login", "home"]
 
-SEE_HOW = ("See how it went", "review")
-RECONNECT = ("Reconnect", "reconnect")
+SEE_HOW: tuple[str, Act] = ("See how it went", "review")
+RECONNECT: tuple[str, Act] = ("Reconnect", "reconnect")
 SNAG = "The connection hit a snag and was closed."
 ENDED = "This conversation has ended."
 

@@ -9,9 +9,6 @@ tests/lessons/test_conversation_services.py.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
@@ -21,12 +18,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from lessons.models import Conversation
+from tests.servers import run_python
 from tests.tutor.conftest import Client as SocketClient
 from tests.tutor.conftest import final, kind
 from tutor.conversation.registry import REGISTRY
 from tutor.emulator import Emulator
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _browser(ip: str, user: User | None = None) -> Client:
@@ -126,15 +122,7 @@ def test_every_limit_and_retention_period_comes_from_the_environment() -> None:
     database = {"DATABASE_URL": "postgres://nobody@127.0.0.1:1/unused"}
     env = {**os.environ, **LIMITS, **database, "DJANGO_SETTINGS_MODULE": "tutor.settings"}
     code = "from django.conf import settings as s; print(*(getattr(s, n) for n in %r))"
-    result = subprocess.run(  # noqa: S603 (our interpreter, fixed arguments)
-        [sys.executable, "-c", code % list(LIMITS)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python(["-c", code % list(LIMITS)], env)
     assert result.returncode == 0, result.stderr
     expected = ["True" if v == "1" and n.startswith("STORE") else v for n, v in LIMITS.items()]
     assert result.stdout.split() == expected
