@@ -161,24 +161,18 @@ def test_production_sends_hsts_csp_frame_denial_and_secure_cookies() -> None:
 def test_old_secret_keys_can_be_given_while_a_new_one_rolls_out(tmp_path: Path) -> None:
     old = tmp_path / "old-keys"
     old.write_text("first-old-key, second-old-key\n")
-    result = subprocess.run(
+    result = run_python(
         [
-            sys.executable,
             "-c",
             "import django, json; django.setup(); from django.conf import settings; "
             "print(json.dumps([settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS]))",
         ],
-        cwd=ROOT,
-        env={
+        {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tutor.settings",
             "SECRET_KEY": "the-new-key",
             "SECRET_KEY_FALLBACKS_FILE": str(old),
         },
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == [
