@@ -229,4 +229,5 @@ def test_the_teachers_transcript_marks_only_the_changed_words(
     assert "<ins>estoy</ins>" in body
     assert "<del>Yo es cansado hoy</del>" not in body
     assert "Said: " in body  # the screen reader's label is not "You said"
+    assert "said_label" not in body  # the partial's own comment stays out of the page
     assert "1 correction · 0 phrases noted" in body
