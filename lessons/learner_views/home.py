@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from accounts.choices import CAN_DO, TARGET_LANGUAGES
 from accounts.requests import AuthedRequest
 from lessons.models import Topic
-from lessons.selectors.assignments import open_assignments_for
+from lessons.selectors.assignments import home_assignments_for
 from lessons.selectors.deck import deck_summary
 
 
@@ -36,10 +36,12 @@ def home(request: AuthedRequest) -> HttpResponse:
         .exclude(pk__in=[t.pk for t in topics])
         .order_by("level_min", "title")
     )
+    assignments = home_assignments_for(user)
     context = {
         "topics": topics,
         "other_topics": other_topics,
         "deck": deck_summary(user),
-        "open_assignments": open_assignments_for(user),
+        "open_assignments": assignments.open,
+        "done_assignments": assignments.done,
     }
     return render(request, "lessons/home.html", context)

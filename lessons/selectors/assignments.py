@@ -1,5 +1,5 @@
 """Where learners stand on assignments: not started, in progress, done or late, and the
-assignments a learner still has open (their home page)."""
+assignments a learner has open or has done (their home page)."""
 
 from __future__ import annotations
 
@@ -116,8 +116,17 @@ class OpenAssignment:
         return min(100, round(100 * self.progress.seconds / needed))
 
 
-def open_assignments_for(user: User, *, now: datetime | None = None) -> list[OpenAssignment]:
-    """The learner's started assignments with something left to do (overdue ones for a while).
+@dataclass(frozen=True)
+class HomeAssignments:
+    """The learner's assignments on their home page: what is left to do, and what is done."""
+
+    open: list[OpenAssignment]
+    done: list[OpenAssignment]  # the minimum reached (by the due date or after it)
+
+
+def home_assignments_for(user: User, *, now: datetime | None = None) -> HomeAssignments:
+    """The learner's started assignments, open first (overdue ones for a while), then the ones
+    they finished, until LATE_GRACE after their due date: finished work stays in sight.
 
     Two queries whatever the number of classrooms; only the learner's own conversations are read.
     """
@@ -130,10 +139,14 @@ def open_assignments_for(user: User, *, now: datetime | None = None) -> list[Ope
         .order_by("due_at")
     )
     totals = conversation_totals(assignments, learners=[user.pk])
-    items = []
+    found = HomeAssignments(open=[], done=[])
     for assignment in assignments:
         total = totals.get((assignment.pk, user.pk), EMPTY)
-        progress = assignment_progress(assignment, total, now=now)
-        if progress.is_open:
-            items.append(OpenAssignment(assignment, progress))
-    return items
+        item = OpenAssignment(assignment, assignment_progress(assignment, total, now=now))
+        (found.open if item.progress.is_open else found.done).append(item)
+    return found
+
+
+def open_assignments_for(user: User, *, now: datetime | None = None) -> list[OpenAssignment]:
+    """The learner's started assignments with something left to do (overdue ones for a while)."""
+    return home_assignments_for(user, now=now).open

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from lessons.filenames import attachment
 from lessons.forms_teacher import AssignmentForm
 from lessons.selectors.assignments import AssignmentStatus
 from lessons.selectors.evidence import AssignmentEvidence, assignment_evidence
@@ -80,8 +81,8 @@ def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = own_assignment(request, pk)
     evidence = assignment_evidence(assignment)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"{assignment.classroom.name}-{assignment.topic.title}"[:80]
-    response["Content-Disposition"] = f'attachment; filename="{_safe_filename(name)}.csv"'
+    name = f"{assignment.classroom.name} {assignment.topic.title}"[:80]
+    response["Content-Disposition"] = attachment(name, "csv", fallback="results")
     response.write("\ufeff")  # so that spreadsheet programs read the accents as UTF-8
     write_csv(response, evidence)
     return response
@@ -122,8 +123,3 @@ def _cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
-
-
-def _safe_filename(name: str) -> str:
-    cleaned = "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "-" for c in name)
-    return cleaned.strip("-") or "results"

@@ -17,6 +17,7 @@ from lessons.selectors.evidence import phrases_by_turn
 from lessons.selectors.review_queue import Flag, flags_for, review_queue
 from lessons.services.comments import comment_add
 from lessons.teacher_views.access import teacher_required, user_of, visible_conversation
+from lessons.text.worddiff import word_diff
 
 
 @teacher_required
@@ -48,6 +49,11 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     used = phrases_by_turn(assignment.topic.target_phrases, learner_turns)
     for turn in learner_turns:
         turn.used_phrases = used.get(turn.ordinal, [])  # type: ignore[attr-defined]
+        # The changed words marked, as the learner's review page shows them.
+        turn.diffs = [  # type: ignore[attr-defined]
+            (c, *word_diff(c.original, c.corrected, conversation.language))
+            for c in turn.corrections.all()
+        ]
     context = {
         "conversation": conversation,
         "assignment": assignment,

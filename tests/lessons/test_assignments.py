@@ -193,3 +193,15 @@ def test_the_csv_export_defuses_spreadsheet_formulas(client: Client, personas: P
     body = client.get(reverse("teach:assignment_csv", args=[assignment.pk])).content.decode()
     assert "'=HYPERLINK" in body
     assert "\n=HYPERLINK" not in body
+
+
+def test_the_csv_file_name_keeps_its_letters(client: Client, personas: Personas) -> None:
+    """It came out as Espa-ol-2B-…: accents fold to ASCII, and the real name goes along."""
+    personas.classroom.name = "Español 2B"
+    personas.classroom.save()
+    assignment = make_assignment(personas.classroom)
+    client.force_login(personas.bob)
+    response = client.get(reverse("teach:assignment_csv", args=[assignment.pk]))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="Espanol-2B-En-el-cafe.csv"; ')
+    assert disposition.endswith("filename*=UTF-8''Espa%C3%B1ol-2B-En-el-caf%C3%A9.csv")

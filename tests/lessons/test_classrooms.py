@@ -24,6 +24,7 @@ from tests.lessons.teaching import (
     fast_passwords,  # noqa: F401 (a fixture, used by name)
     make_assignment,
     make_conversation,
+    make_topic,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
@@ -284,3 +285,25 @@ def test_the_join_code_hint_shows_a_code_shaped_like_real_ones(
     client.force_login(personas.bob)
     page = client.get(reverse("teach:classroom", args=[personas.classroom.pk])).content.decode()
     assert f'<p class="join-code">{personas.classroom.join_code}</p>' in page
+
+
+def test_finished_assignments_stay_on_the_learners_home_as_done(
+    client: Client, personas: Personas
+) -> None:
+    """They vanished from the home page once done."""
+    current = make_assignment(personas.classroom, min_speaking_minutes=2)
+    finished = make_assignment(
+        personas.classroom, make_topic(title="En la farmacia"), min_speaking_minutes=1
+    )
+    make_conversation(personas.alice, finished, seconds=61)
+    client.force_login(personas.alice)
+    response = client.get(reverse("lessons:home"))
+    assert [item.assignment for item in response.context["open_assignments"]] == [current]
+    [done] = response.context["done_assignments"]
+    assert done.assignment == finished
+    assert done.progress.status == "done"
+    body = response.content.decode()
+    assert 'aria-labelledby="done-assignments-heading"' in body
+    open_part, done_part = body.split('id="done-assignments-heading"')
+    assert "En la farmacia" in done_part and "En la farmacia" not in open_part
+    assert "Practise again" in done_part

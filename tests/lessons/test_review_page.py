@@ -65,6 +65,7 @@ def test_each_correction_sits_on_its_own_turn_with_the_changed_words_marked(
     assert "<ins>Quiero</ins>" in body
     assert "<del>yo voy</del>" in body
     assert "<ins>fui</ins>" in body
+    assert "said_label" not in body  # the partial's own comment stays out of the page
     assert "Better: Ayer fui al mercado" in body  # the explanation
     # In the transcript (the summary above it repeats some corrections), the first correction
     # comes after the turn it belongs to and before the next turn.

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lessons.models import Classroom, Comment, Conversation, Membership
+from lessons.models import Classroom, Comment, Conversation, Correction, Membership
 from lessons.selectors.review_queue import review_queue
 from lessons.services.comments import comment_add
 from lessons.text.language_guess import native_share
@@ -167,7 +167,7 @@ def test_the_transcript_marks_phrases_flags_and_corrections(
     response = client.get(reverse("teach:transcript", args=[conversation.pk]))
     page = response.content.decode()
     assert 'id="turn-3"' in page
-    assert "<del>yo es</del>" in page and "<ins>yo soy</ins>" in page
+    assert "<del>es</del>" in page and "<ins>soy</ins>" in page  # the words that changed
     learner_turns = [t for t in response.context["turns"] if t.speaker == "learner"]
     assert [t.used_phrases for t in learner_turns] == [[], ["quisiera un café"]]
     assert [f.code for f in response.context["flags"]] == ["short"]
@@ -210,3 +210,24 @@ def test_native_share_tells_languages_apart(
 def test_trials_never_reach_a_teacher(personas: Personas) -> None:
     Conversation.objects.create(trial_session_key="abc", language="es", level="A1")
     assert review_queue(personas.bob) == []
+
+
+def test_the_teachers_transcript_marks_only_the_changed_words(
+    client: Client, personas: Personas
+) -> None:
+    """It struck out the whole sentence; the learner's review page marks the word diff."""
+    conversation = make_conversation(
+        personas.alice, make_assignment(personas.classroom), said=["Yo es cansado hoy"]
+    )
+    turn = conversation.turns.get(speaker="learner")
+    Correction.objects.create(
+        turn=turn, original="Yo es cansado hoy", corrected="Yo estoy cansado hoy", kind="grammar"
+    )
+    client.force_login(personas.bob)
+    body = client.get(reverse("teach:transcript", args=[conversation.pk])).content.decode()
+    assert "<del>es</del>" in body
+    assert "<ins>estoy</ins>" in body
+    assert "<del>Yo es cansado hoy</del>" not in body
+    assert "Said: " in body  # the screen reader's label is not "You said"
+    assert "said_label" not in body  # the partial's own comment stays out of the page
+    assert "1 correction · 0 phrases noted" in body
