@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +24,17 @@ CONVERSATION: ContextVar[str | None] = ContextVar("tertulia_conversation", defau
 def bind_conversation(pk: UUID | str) -> None:
     """Name this conversation in every log line of the current context from now on."""
     CONVERSATION.set(str(pk))
+
+
+@contextmanager
+def conversation_bound(pk: UUID | str) -> Iterator[None]:
+    """Name this conversation in the log lines of a block (an HTTP view): the binding ends with
+    it, because asgiref copies a view's context changes back into a synchronous caller's."""
+    token = CONVERSATION.set(str(pk))
+    try:
+        yield
+    finally:
+        CONVERSATION.reset(token)
 
 
 class JsonFormatter(logging.Formatter):

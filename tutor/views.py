@@ -163,7 +163,11 @@ def end(request: HttpRequest, pk: UUID) -> HttpResponse:
 async def message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """The typed fallback: one learner message in, the tutor's reply out, both stored as
     typed turns. Used when the WebSocket cannot be established."""
-    logformat.bind_conversation(pk)
+    with logformat.conversation_bound(pk):
+        return await _message(request, pk)
+
+
+async def _message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     conversation = await sync_to_async(_load_for_text)(pk)
     code = refusal(conversation, await sync_to_async(_scope)(request))
     if code is not None or conversation is None:

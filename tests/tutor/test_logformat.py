@@ -12,10 +12,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from channels.db import database_sync_to_async
+from django.test import Client as HttpClient
 from django.test import override_settings
+from django.urls import reverse
 from websockets.frames import Frame, Opcode
 
 from accounts.models import User
@@ -23,7 +26,7 @@ from lessons.models import Conversation
 from tests.tutor.conftest import Client, final, kind, spanish_48k
 from tutor.emulator import Emulator, Fault
 from tutor.live import upstream
-from tutor.logformat import JsonFormatter, bind_conversation
+from tutor.logformat import CONVERSATION, JsonFormatter, bind_conversation
 from tutor.logsafety import RedactSecrets, WithholdFrames
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +169,15 @@ async def test_a_conversation_logs_json_with_its_id_and_no_key_or_learner_words(
     # The socket to Gemini (the SDK's websockets) and the bridge (its goAway) name it.
     assert "websockets.client" in loggers
     assert "tutor.live.server_messages" in loggers, loggers
+
+
+@pytest.mark.django_db
+def test_the_typed_fallback_unbinds_its_conversation_when_it_answers(alice: User) -> None:
+    """asgiref copies an async view's context back into a synchronous caller: a binding left
+    set named a conversation in every later line of that thread (found by the suite's order)."""
+    http = HttpClient()
+    http.force_login(alice)
+    url = reverse("tutor:message", args=[uuid4()])
+    response = http.post(url, {"text": "hola"}, content_type="application/json")
+    assert response.status_code == 404
+    assert CONVERSATION.get() is None
