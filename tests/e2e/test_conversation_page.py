@@ -2,7 +2,8 @@
 learner can hit. Live server, the emulator and PostgreSQL; see conftest.py for the harness.
 
 The demo tutor cannot recognise speech: whatever the fake microphone says, it "hears" its
-script's next line (with a deliberate mistake), which is what these tests compare against.
+script's next line (in free talk, a line with a deliberate mistake; in a topic, the next target
+phrase), which is what these tests compare against.
 """
 
 from __future__ import annotations
