@@ -80,6 +80,7 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     speech_wav: Callable[[str, float], Path],
     emulator_control: EmulatorControl,
 ) -> None:
+    earlier = len(emulator_control.sessions())  # the emulator serves the whole test session
     page = launch(speech_wav(SENTENCE, LEAD)).new_page(viewport=DESKTOP)
     page.goto(server + "/")
     page.click("#try-free")
@@ -95,7 +96,7 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     state = debug_state(page)
     assert state["capturedFrames"] > 0
     assert state["mic"] == "on"
-    heard = [line for s in emulator_control.sessions() for line in s["learner_turns"]]
+    heard = [line for s in emulator_control.sessions()[earlier:] for line in s["learner_turns"]]
     # The transcription may finish after the tutor began (docs/gemini-live.md §10): the
     # caption settles early and is then completed in place, so wait for the whole line.
     expect(learner.locator(".turn-text")).to_have_text(heard[0], timeout=WAIT_MS)
