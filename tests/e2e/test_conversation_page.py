@@ -2,7 +2,8 @@
 learner can hit. Live server, the emulator and PostgreSQL; see conftest.py for the harness.
 
 The demo tutor cannot recognise speech: whatever the fake microphone says, it "hears" its
-script's next line (with a deliberate mistake), which is what these tests compare against.
+script's next line (in free talk, a line with a deliberate mistake; in a topic, the next target
+phrase), which is what these tests compare against.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     speech_wav: Callable[[str, float], Path],
     emulator_control: EmulatorControl,
 ) -> None:
+    earlier = len(emulator_control.sessions())  # the emulator serves the whole test session
     page = launch(speech_wav(SENTENCE, LEAD)).new_page(viewport=DESKTOP)
     page.goto(server + "/")
     page.click("#try-free")
@@ -94,7 +96,7 @@ def test_a_trial_visitor_is_captioned_corrected_and_invited_to_sign_up(
     state = debug_state(page)
     assert state["capturedFrames"] > 0
     assert state["mic"] == "on"
-    heard = [line for s in emulator_control.sessions() for line in s["learner_turns"]]
+    heard = [line for s in emulator_control.sessions()[earlier:] for line in s["learner_turns"]]
     # The transcription may finish after the tutor began (docs/gemini-live.md §10): the
     # caption settles early and is then completed in place, so wait for the whole line.
     expect(learner.locator(".turn-text")).to_have_text(heard[0], timeout=WAIT_MS)
