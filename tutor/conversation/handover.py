@@ -11,7 +11,10 @@ it every third of its life. It lets go in one of three ways:
   stored turn) and the figures so far are stored, and only then is the lease released: the
   next owner reads a whole transcript and resumes a session nobody else holds.
 - lost: a renewal found another token holding the lease (this process stalled past its
-  expiry). The Live session is closed at once and nothing more is stored or released.
+  expiry). The Live session is closed at once; nothing more is written or released.
+
+The lease is renewed until the very end of finishing or handing over (writes may be waiting on
+the database), so nobody takes the conversation over before its transcript is complete.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class Handover:
     lease: Lease | None
     _keeper: asyncio.Task[None] | None
     _finishing: asyncio.Lock
+    _pump: asyncio.Task[None] | None
     _turn_seq: int
     _spawn: Callable[[Awaitable[Any]], None]
     _stop_timers: Callable[[], None]
@@ -60,10 +64,12 @@ class Handover:
         self._keeper = asyncio.create_task(self._keep_lease(), name=f"lease-{self.id}")
 
     async def _keep_lease(self) -> None:
+        # Until `_let_go`, not just until the end: finishing or handing over may wait on the
+        # database, and the next owner must not read the transcript before that is done.
         interval = settings.CONVERSATION_LEASE_SECONDS / 3
-        while not self.ended and self.lease is not None:
+        while self.lease is not None:
             await asyncio.sleep(interval)
-            if not await self.lease.renew():
+            if self.lease is not None and not await self.lease.renew():
                 logger.warning("conversation %s: another process holds it now", self.id)
                 self._spawn(self.hand_over(close_code=protocol.CLOSE_MOVED, lost=True))
                 return
@@ -77,11 +83,8 @@ class Handover:
             self.ended = True
             self._stop_timers()
             sink, self.sink = self.sink, None
-            if lost:  # someone else's session may be open: close ours before anything else
-                await self._stop_tutor()
-                await self.writer.close()
-                await self._let_go(release=False)
-                await _close(sink, close_code)
+            if lost:
+                await self._drop_everything(sink, close_code)
                 return
             await _close(sink, close_code)  # the page reconnects while this one lets go
             await self.tutor.settle(settings.HANDOVER_SETTLE_SECONDS)
@@ -91,6 +94,17 @@ class Handover:
             await self.writer.close()
             await self._let_go()
             logger.info("conversation %s handed over (resumable: %s)", self.id, bool(handle))
+
+    async def _drop_everything(self, sink: Any, close_code: int | None) -> None:
+        """The lease is someone else's: close the Live session at once (theirs may be open)
+        and write nothing more. Lines not yet written are dropped: the new owner numbered
+        its turns from what was stored, and a late write here could take one's place."""
+        await self.tutor.close()
+        if self._pump is not None:
+            self._pump.cancel()
+        await self.writer.close()
+        await self._let_go(release=False)
+        await _close(sink, close_code)
 
     async def _store_for_next(self, handle: str | None) -> None:
         stats = self.stats.finish_stats(
@@ -107,6 +121,8 @@ class Handover:
         """The last step of finishing or handing over: out of the registry, lease released."""
         if REGISTRY.get(self.id) is self:
             del REGISTRY[self.id]
+        if self._keeper is not None and self._keeper is not asyncio.current_task():
+            self._keeper.cancel()
         lease, self.lease = self.lease, None
         if lease is None:
             return

@@ -292,7 +292,7 @@ class ConversationRuntime(TutorEventHandlers, Handover):
 
     def _stop_timers(self) -> None:
         current = asyncio.current_task()
-        for task in (self._grace, self._limit, self._beat, self._keeper):
+        for task in (self._grace, self._limit, self._beat):  # the lease's keeper: `_let_go`
             if task is not None and task is not current:
                 task.cancel()
 
