@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
@@ -81,6 +82,7 @@ class Handover:
             if self.ended:
                 return
             self.ended = True
+            began = time.monotonic()
             self._stop_timers()
             sink, self.sink = self.sink, None
             if lost:
@@ -93,7 +95,12 @@ class Handover:
             await self._store_for_next(handle)
             await self.writer.close()
             await self._let_go()
-            logger.info("conversation %s handed over (resumable: %s)", self.id, bool(handle))
+            logger.info(
+                "conversation %s handed over in %.3f s (resumable: %s)",
+                self.id,
+                time.monotonic() - began,
+                bool(handle),
+            )
 
     async def _drop_everything(self, sink: Any, close_code: int | None) -> None:
         """The lease is someone else's: close the Live session at once (theirs may be open)
