@@ -54,9 +54,10 @@ class Handover:
     _finishing: asyncio.Lock
     _pump: asyncio.Task[None] | None
     _turn_seq: int
+    _grace: asyncio.Task[None] | None
+    _limit: asyncio.Task[None] | None
+    _beat: asyncio.Task[None] | None
     _spawn: Callable[[Awaitable[Any]], None]
-    _stop_timers: Callable[[], None]
-    _stop_tutor: Callable[[], Awaitable[None]]
 
     def own(self, lease: Lease) -> None:
         """Hold `lease` from now on: renew it, and answer hand-over requests naming it."""
@@ -123,6 +124,25 @@ class Handover:
             )
         except Exception:  # the next owner starts fresh from the transcript instead
             logger.exception("conversation %s: hand-over state not stored", self.id)
+
+    def _stop_timers(self) -> None:
+        current = asyncio.current_task()
+        for task in (self._grace, self._limit, self._beat):  # the lease's keeper: `_let_go`
+            if task is not None and task is not current:
+                task.cancel()
+
+    async def _stop_tutor(self) -> None:
+        """In-flight lines become final (interrupted) events; closing the tutor then ends its
+        event stream, so the pump persists them before it stops; then every write is done."""
+        self.tutor.flush()
+        await self.tutor.close()
+        if self._pump is not None and self._pump is not asyncio.current_task():
+            try:
+                async with asyncio.timeout(5.0):
+                    await asyncio.shield(self._pump)
+            except (TimeoutError, asyncio.CancelledError):
+                self._pump.cancel()
+        await self.writer.drain()
 
     async def _let_go(self, *, release: bool = True) -> None:
         """The last step of finishing or handing over: out of the registry, lease released."""
