@@ -278,9 +278,18 @@ def main() -> None:
     parser.add_argument("--no-stretch", action="store_true")
     parser.add_argument("--no-bare", action="store_true")
     parser.add_argument("--profile", type=Path, help="py-spy each server process into DIR")
+    parser.add_argument(
+        "--workers",
+        help="e.g. 1,2: conversations held per worker count behind nginx (bench/scaling.py)",
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
     args.frame_ms = args.frame_ms or (40 if args.codec == "opus" else 20)
+    if args.workers:
+        from bench import scaling
+
+        scaling.main(args, [int(w) for w in args.workers.split(",")], levels)
+        return
     print(
         f"{args.seconds:g} s windows, {args.codec} frames of {args.frame_ms} ms at 48 kHz, "
         f"{psutil.cpu_count()} cores shared by everything\n\n{HEADER}",

@@ -1,7 +1,8 @@
 """The running system that bench/bandwidth.py and bench/relay.py measure, started and stopped
 here: a scratch PostgreSQL database (on the server of DATABASE_URL, else the embedded one),
 the Live emulator (`python -m tutor.emulator`, real-time pace), Daphne worker processes
-(two share one listening socket and a Redis channel layer) and seeded, signed-in learners.
+(several share one listening socket and a Redis channel layer, or with `proxy=True` each has
+its own port behind nginx, tests/nginx.py) and seeded, signed-in learners.
 
 Import this module before anything else from Django: it sets up Django for the bench process.
 """
@@ -40,6 +41,7 @@ from django.db import connection  # noqa: E402
 from accounts.models import User  # noqa: E402
 from lessons.models import Conversation  # noqa: E402
 from tests import servers  # noqa: E402
+from tests.nginx import nginx  # noqa: E402
 from tutor.live import upstream  # noqa: E402
 
 PY = sys.executable
@@ -113,15 +115,16 @@ def _database_url(name: str, base: dict[str, object]) -> str:
 
 
 @contextlib.contextmanager
-def running(*, workers: int = 1, name: str = "bench") -> Iterator[Stack]:
-    """Scratch database, emulator and `workers` Daphne processes, stopped on the way out."""
+def running(*, workers: int = 1, name: str = "bench", proxy: bool = False) -> Iterator[Stack]:
+    """Scratch database, emulator and `workers` Daphne processes (behind nginx if `proxy`),
+    stopped on the way out."""
     stack = Stack(workdir=Path(tempfile.mkdtemp(prefix=f"tertulia-{name}-")))
     try:
         with scratch_database(f"tertulia_{name}_{os.getpid()}") as url:
             stack.database_url = url
             try:
                 start_emulator(stack)
-                with start_daphne(stack, workers):
+                with start_daphne(stack, workers, proxy=proxy):
                     yield stack
             finally:
                 stop(stack)  # before the database is dropped: the servers hold connections
@@ -149,20 +152,16 @@ def start_emulator(stack: Stack) -> None:
 
 
 @contextlib.contextmanager
-def start_daphne(stack: Stack, workers: int) -> Iterator[None]:
+def start_daphne(stack: Stack, workers: int, *, proxy: bool = False) -> Iterator[None]:
     """One Daphne, or several accepting from one listening socket (the kernel spreads the
-    connections) with Redis as the channel layer, as a multi-process deployment would.
+    connections) with Redis as the channel layer, as a multi-process deployment would; with
+    `proxy`, each on its own port behind nginx (round robin), as the README deploys it.
     Started and stopped by tests/servers.py; its output goes to the terminal."""
-    extra = dict(SERVER_ENV)
-    if workers > 1:
-        redis_port = free_port()
-        # The system's redis-server, wherever PATH has it.
-        command = ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"]
-        stack.procs["redis"] = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
-        extra["REDIS_URL"] = f"redis://{HOST}:{redis_port}/0"
-    env = servers.server_env(
-        database_url=stack.database_url, emulator=stack.emulator_env, extra=extra
-    )
+    if proxy:
+        with _behind_nginx(stack, workers):
+            yield
+        return
+    env = _environment(stack, workers)
     with servers.daphne(
         env, workers=workers, share_socket=True, args=("-v", "0"), within=60, stop_within=15
     ) as server:
@@ -174,6 +173,41 @@ def start_daphne(stack: Stack, workers: int) -> Iterator[None]:
         finally:
             for index in range(workers):
                 stack.procs.pop(f"daphne{index}", None)
+
+
+def _environment(stack: Stack, workers: int) -> dict[str, str]:
+    """The servers' environment; with several workers, a private Redis (the system's
+    redis-server, wherever PATH has it) for the channel layer and the leases."""
+    extra = dict(SERVER_ENV)
+    if workers > 1:
+        redis_port = free_port()
+        command = ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"]
+        stack.procs["redis"] = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
+        extra["REDIS_URL"] = f"redis://{HOST}:{redis_port}/0"
+    return servers.server_env(
+        database_url=stack.database_url, emulator=stack.emulator_env, extra=extra
+    )
+
+
+@contextlib.contextmanager
+def _behind_nginx(stack: Stack, workers: int) -> Iterator[None]:
+    env = _environment(stack, workers)
+    with contextlib.ExitStack() as started:
+        ports = []
+        for index in range(workers):
+            server = started.enter_context(
+                servers.daphne(env, args=("-v", "0"), within=60, stop_within=15)
+            )
+            stack.procs[f"daphne{index}"] = server.proc
+            ports.append(server.port)
+        proxy = started.enter_context(nginx(ports, workdir=stack.workdir / "nginx"))
+        stack.procs["nginx"], stack.port = proxy.proc, proxy.port
+        try:
+            yield
+        finally:
+            for index in range(workers):
+                stack.procs.pop(f"daphne{index}", None)
+            stack.procs.pop("nginx", None)
 
 
 def stop(stack: Stack) -> None:

@@ -46,6 +46,11 @@ class Cluster:
         """How nginx's X-Upstream names the worker."""
         return f"127.0.0.1:{self.workers[worker].port}"
 
+    def timings(self) -> list[str]:
+        """What the workers logged about hand-overs ("handed over in", "taken over in")."""
+        lines = [line for w in self.workers for line in w.log_tail(10**6).splitlines()]
+        return [line for line in lines if " over in " in line]
+
     def logs(self) -> str:
         return "\n".join(f"--- worker {i}:\n{w.log_tail()}" for i, w in enumerate(self.workers))
 
@@ -198,6 +203,20 @@ def final(speaker: str, after: int = -1) -> Callable[[dict[str, Any]], bool]:
 
 def partial(speaker: str) -> Callable[[dict[str, Any]], bool]:
     return lambda e: e["type"] == "transcript" and not e["final"] and e["speaker"] == speaker
+
+
+async def all_stored(conversation: Conversation, sessions: list[SessionRecord]) -> None:
+    """Wait until the database holds everything the emulator heard and said so far (late
+    transcription pieces included): the moment between two turns a test cuts at."""
+    for _ in range(600):
+        _, turns = await stored(conversation)
+        try:
+            whole_and_unique(turns, sessions)
+        except AssertionError:
+            await asyncio.sleep(0.05)
+        else:
+            return
+    whole_and_unique(turns, sessions)  # fails, saying what is missing
 
 
 def one_open_at_a_time(sessions: list[SessionRecord]) -> None:

@@ -10,12 +10,11 @@ import signal
 from pathlib import Path
 
 import pytest
-from channels.db import database_sync_to_async
 
 from accounts.models import User
-from lessons.models import Turn
 from tests.multiprocess.conftest import (
     Page,
+    all_stored,
     cluster,
     conversation_for,
     final,
@@ -48,7 +47,7 @@ async def test_a_reconnect_to_the_other_process_resumes_the_same_live_session(
         await page.say(SPOKEN[0])
         said = await page.until(final("learner", after=greeting["turn"]))
         reply = await page.until(final("tutor", after=said["turn"]))
-        await page.until(lambda e: e["type"] == "turn_complete")
+        await all_stored(conversation, running.emulator.sessions)  # between two turns
 
         page.drop()  # the Wi-Fi blips; the page comes back on the other process
         await page.open(worker=1)
@@ -61,6 +60,7 @@ async def test_a_reconnect_to_the_other_process_resumes_the_same_live_session(
         await page.until(final("tutor", after=said["turn"]))
         assert await page.end() == protocol.CLOSE_NORMAL
         sessions = running.emulator.sessions
+        print("TIMINGS", *running.timings(), sep="\n  ")
 
     done, turns = await stored(conversation)
     assert [r.resumed_from for r in sessions] == [None, sessions[0].handles_issued[-1]]
@@ -96,6 +96,7 @@ async def test_sigterm_on_the_owner_mid_reply_moves_the_conversation(
         await page.until(final("tutor", after=again["turn"]))
         assert await page.end() == protocol.CLOSE_NORMAL
         sessions = running.emulator.sessions
+        print("TIMINGS", *running.timings(), sep="\n  ")
 
     done, turns = await stored(conversation)
     assert [(s, t) for _, s, t, _ in turns if s == "learner"] == [("learner", t) for t in TYPED]
@@ -104,19 +105,6 @@ async def test_sigterm_on_the_owner_mid_reply_moves_the_conversation(
     one_open_at_a_time(sessions)
     whole_and_unique(turns, sessions)
     assert (done.status, done.end_reason) == ("ended", "learner_ended")
-
-
-@database_sync_to_async
-def _turns_stored(conversation_id: object) -> int:
-    return Turn.objects.filter(conversation_id=conversation_id).count()
-
-
-async def _stored_at_least(conversation_id: object, count: int) -> None:
-    for _ in range(600):
-        if await _turns_stored(conversation_id) >= count:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"fewer than {count} turns stored after 30 s")
 
 
 async def test_a_killed_owner_loses_its_lease_and_the_next_process_carries_on(
@@ -130,7 +118,7 @@ async def test_a_killed_owner_loses_its_lease_and_the_next_process_carries_on(
         await page.say(SPOKEN[0])
         said = await page.until(final("learner", after=greeting["turn"]))
         reply = await page.until(final("tutor", after=said["turn"]))
-        await _stored_at_least(conversation.pk, 3)  # written: the kill loses nothing stored
+        await all_stored(conversation, running.emulator.sessions)  # the kill loses nothing
         owner = running.workers[0].proc
         owner.kill()
         await asyncio.to_thread(owner.wait, 30)
@@ -143,6 +131,7 @@ async def test_a_killed_owner_loses_its_lease_and_the_next_process_carries_on(
         await page.until(final("tutor", after=said["turn"]))
         assert await page.end() == protocol.CLOSE_NORMAL
         sessions = running.emulator.sessions
+        print("TIMINGS", *running.timings(), sep="\n  ")
 
     done, turns = await stored(conversation)
     # The dead owner stored no handle: a fresh session from the transcript, not greeting again.

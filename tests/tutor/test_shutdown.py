@@ -95,6 +95,7 @@ async def test_sigterm_mid_turn_stores_everything_and_finishes(
             await asyncio.to_thread(proc.wait, 30)
     await database_sync_to_async(connections.close_all)()
     done, turns = await _stored(conversation)
+    await database_sync_to_async(connections.close_all)()  # so the test database can go
     log = await asyncio.to_thread((tmp_path / "daphne.log").read_text)
     assert [(o, s) for o, s, _, _ in turns] == [(0, "tutor"), (1, "learner"), (2, "tutor")], log
     assert turns[1][2] == "typed"

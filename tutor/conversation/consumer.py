@@ -2,8 +2,9 @@
 
 Close codes are in `tutor.conversation.protocol` (3012 moved, 3013 try again, 4400 bad frame,
 4401 not signed in, 4403 not yours, 4408 trial over, 4409 opened in another tab, 4410 ended,
-4413 too large, 4429 too many, 4502 tutor unavailable). We accept the socket before refusing so the
-browser receives the code: a refusal during the handshake reaches the page as a bare 1006.
+4413 too large, 4429 too many, 4502 tutor unavailable). We accept the socket before refusing
+so the browser receives the code: a refusal during the handshake reaches the page as a bare
+1006.
 """
 
 from __future__ import annotations

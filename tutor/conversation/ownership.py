@@ -100,7 +100,8 @@ class Ownership:
         # Known before it is taken: a request naming it must never find it "left behind".
         self._leases[lease.token] = lease
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + _claim_seconds()
+        began = loop.time()
+        deadline = began + _claim_seconds()
         asked, asked_at = "", 0.0
         while True:
             try:
@@ -110,6 +111,9 @@ class Ownership:
                 holder = None
             if holder is None:
                 self._listen()
+                if asked:
+                    waited = loop.time() - began
+                    logger.info("conversation %s taken over in %.3f s", conversation_id, waited)
                 return lease
             now = loop.time()
             if now >= deadline:

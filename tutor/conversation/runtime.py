@@ -1,11 +1,12 @@
 """One open conversation in this process: its Live session, trial clock and persistence.
 
 A runtime outlives the browser's WebSocket: when the socket drops it waits
-RECONNECT_GRACE_SECONDS for the page to come back (to the same process) before it finishes the
-conversation. The consumer attaches a `Sink`; events arriving while no sink is attached are
-still persisted, and tutor audio is dropped (the learner is not there to hear it). What each
-event from the tutor does is in `tutor.conversation.tutor_events`; this module is the
-runtime's lifecycle, the learner's input, the trial clock and the end.
+RECONNECT_GRACE_SECONDS for the page to come back before it finishes the conversation (a page
+that comes back to another process takes it over: `tutor.conversation.handover`). The
+consumer attaches a `Sink`; events arriving while no sink is attached are still persisted, and
+tutor audio is dropped (the learner is not there to hear it). What each event from the tutor
+does is in `tutor.conversation.tutor_events`; this module is the runtime's lifecycle, the
+learner's input, the trial clock and the end.
 """
 
 from __future__ import annotations
@@ -327,22 +328,3 @@ class ConversationRuntime(TutorEventHandlers, Handover):
             if sink is not None and close_code is not None:
                 await sink.close_with(close_code)
             await self._let_go()
-
-    def _stop_timers(self) -> None:
-        current = asyncio.current_task()
-        for task in (self._grace, self._limit, self._beat, self._keeper):
-            if task is not None and task is not current:
-                task.cancel()
-
-    async def _stop_tutor(self) -> None:
-        """In-flight lines become final (interrupted) events; closing the tutor then ends its
-        event stream, so the pump persists them before it stops; then every write is done."""
-        self.tutor.flush()
-        await self.tutor.close()
-        if self._pump is not None and self._pump is not asyncio.current_task():
-            try:
-                async with asyncio.timeout(5.0):
-                    await asyncio.shield(self._pump)
-            except (TimeoutError, asyncio.CancelledError):
-                self._pump.cancel()
-        await self.writer.drain()
