@@ -72,6 +72,8 @@ def _seed_learner(email: str, conversations: int, topics: list[Topic], teacher: 
     now = timezone.now()
     made = _conversations(learner, conversations, topics, rng, now)
     corrections = _corrections(_turns(made, rng))
+    # Bulk-created rows skip the services: total them as the services would have.
+    conversations_recount([c.pk for c in made])
     _reviews(_phrases(learner, corrections, now), now)
     Comment.objects.bulk_create(
         Comment(conversation=c, author=teacher, text="¡Buen trabajo!") for c in made[::10]
@@ -114,8 +116,6 @@ def _turns(made: list[Conversation], rng: random.Random) -> list[Turn]:
         ),
         batch_size=5000,
     )
-    # Bulk-created turns skip the services: total them as the services would have.
-    conversations_recount([c.pk for c in made])
     return turns
 
 
@@ -185,8 +185,8 @@ def _pages(learner: User) -> dict[str, str]:
     }
 
 
-def _measure(client: Client, url: str, repeat: int) -> tuple[float, int]:
-    """(median seconds, queries) of rendering `url`, after one warm-up request."""
+def _queries(client: Client, url: str) -> int:
+    """Queries of rendering `url`, after one warm-up request."""
     assert client.get(url).status_code == 200
     executed: list[str] = []
 
@@ -196,12 +196,19 @@ def _measure(client: Client, url: str, repeat: int) -> tuple[float, int]:
 
     with connection.execute_wrapper(count):
         client.get(url)
-    times = []
+    return len(executed)
+
+
+def _measure(pair: list[tuple[Client, str]], repeat: int) -> list[float]:
+    """Median seconds of rendering each (client, url), the two requested in turn, so a machine
+    busy with other work slows both alike and the ratio holds."""
+    times: list[list[float]] = [[] for _ in pair]
     for _ in range(repeat):
-        start = time.perf_counter()
-        client.get(url)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), len(executed)
+        for mine, (client, url) in zip(times, pair, strict=True):
+            start = time.perf_counter()
+            client.get(url)
+            mine.append(time.perf_counter() - start)
+    return [statistics.median(mine) for mine in times]
 
 
 def _run(conversations: int, repeat: int) -> None:
@@ -226,8 +233,10 @@ def _run(conversations: int, repeat: int) -> None:
     small_pages, large_pages = _pages(small), _pages(large)
     print(f"\n{'page':<22}{'10 conv.':>11}{f'{conversations} conv.':>13}{'ratio':>8}  queries")
     for page in small_pages:
-        t_small, q_small = _measure(clients["small"], small_pages[page], repeat)
-        t_large, q_large = _measure(clients["large"], large_pages[page], repeat)
+        q_small = _queries(clients["small"], small_pages[page])
+        q_large = _queries(clients["large"], large_pages[page])
+        pair = [(clients["small"], small_pages[page]), (clients["large"], large_pages[page])]
+        t_small, t_large = _measure(pair, repeat)
         print(
             f"{page:<22}{t_small * 1000:>9.1f}ms{t_large * 1000:>11.1f}ms"
             f"{t_large / t_small:>8.2f}  {q_small} → {q_large}"

@@ -224,6 +224,11 @@ class Conversation(models.Model):
     learner_words = models.PositiveIntegerField(default=0)
     learner_turn_ms = models.PositiveIntegerField(default=0)
     tutor_turn_ms = models.PositiveIntegerField(default=0)
+    # And of its corrections, one per kind (Correction.Kind), named "<kind>_corrections".
+    grammar_corrections = models.PositiveIntegerField(default=0)
+    vocabulary_corrections = models.PositiveIntegerField(default=0)
+    pronunciation_corrections = models.PositiveIntegerField(default=0)
+    register_corrections = models.PositiveIntegerField(default=0)
     degraded = models.BooleanField(default=False)
     latency_p50_ms = models.PositiveIntegerField(null=True, blank=True)
     latency_p95_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -304,6 +309,11 @@ class Turn(models.Model):
     @property
     def word_count(self) -> int:
         return len(self.text.split())
+
+
+def correction_count_field(kind: str) -> str:
+    """The Conversation column counting its corrections of `kind` (a Correction.Kind value)."""
+    return f"{Correction.Kind(kind).value}_corrections"
 
 
 class Correction(models.Model):

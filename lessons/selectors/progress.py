@@ -7,7 +7,7 @@ words are counted as in `lessons.selectors.figures`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, F, FloatField, Q, Sum, When
@@ -15,7 +15,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.choices import LEVEL_ORDER
-from lessons.models import Conversation, Correction, Phrase
+from lessons.models import Conversation, Correction, Phrase, correction_count_field
 from lessons.selectors.figures import Figures
 
 if TYPE_CHECKING:
@@ -86,41 +86,30 @@ def _spoken(recorded: str, turn_ms: str) -> Sum:
 def _daily(user: User) -> dict[date, Period]:
     """One Period per day that has a conversation, over the learner's whole history.
 
-    Two grouped queries (conversations, corrections), each one pass over the rows. Words and
-    turn timings are each conversation's running totals (lessons.services.totals): summing
-    them reads one row per conversation, never the turns."""
+    One grouped query, one pass over the learner's conversations: words, turn timings and
+    corrections by kind are each conversation's running totals (lessons.services.totals), so
+    neither the turns nor the corrections are read."""
     tz = timezone.get_current_timezone()
+    kinds = {kind.value: correction_count_field(kind) for kind in Correction.Kind}
     conversations = (
         Conversation.objects.owned_by(user)
         .annotate(day=TruncDate("started_at", tzinfo=tz))
         .order_by()
-        .values_list("day")
+        .values("day")
         .annotate(
             n=Count("pk"),
             words=Sum("learner_words"),
             learner=_spoken("learner_seconds", "learner_turn_ms"),
             tutor=_spoken("tutor_seconds", "tutor_turn_ms"),
+            **{kind: Sum(field) for kind, field in kinds.items()},
         )
     )
-    days = {
-        day: Period(day, n, words, learner, tutor)
-        for day, n, words, learner, tutor in conversations
-    }
-    _add_corrections(days, user, tz)
+    days = {}
+    for row in conversations:
+        period = Period(row["day"], row["n"], row["words"], row["learner"], row["tutor"])
+        period.kinds = {kind: row[kind] for kind in kinds if row[kind]}
+        days[row["day"]] = period
     return days
-
-
-def _add_corrections(days: dict[date, Period], user: User, tz: tzinfo) -> None:
-    """Corrections per day and kind."""
-    kinds = (
-        Correction.objects.filter(turn__conversation__learner=user)
-        .annotate(day=TruncDate("turn__conversation__started_at", tzinfo=tz))
-        .order_by()
-        .values_list("day", "kind")
-        .annotate(n=Count("pk"))
-    )
-    for day, kind, n in kinds:
-        days[day].kinds[kind] = n
 
 
 def _streak(active: set[date], today: date) -> int:
@@ -164,8 +153,8 @@ def _levels(user: User) -> list[tuple[str, int, int]]:
 
 
 def progress_stats(user: User) -> ProgressStats:
-    """Everything the progress page draws: four queries whatever the history's length, none
-    of them over the turns."""
+    """Everything the progress page draws: three queries whatever the history's length, none
+    of them over the turns or the corrections."""
     today = timezone.localdate()
     days = _daily(user)
     shown = [today - timedelta(days=n) for n in range(DAYS_SHOWN - 1, -1, -1)]

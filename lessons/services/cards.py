@@ -10,6 +10,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 
 from lessons.models import Conversation, Correction, Phrase, Turn
+from lessons.services.totals import correction_counted
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -26,13 +27,15 @@ def conversation_record_correction(
 ) -> Correction:
     """A correction of a learner turn, and the review card it becomes."""
     turn = Turn.objects.select_related("conversation").get(pk=turn_id)
-    correction = Correction.objects.create(
-        turn=turn,
-        original=_clip(original, 500),
-        corrected=_clip(corrected, 500),
-        explanation=_clip(explanation, 1000),
-        kind=kind if kind in CORRECTION_KINDS else Correction.Kind.GRAMMAR,
-    )
+    with transaction.atomic():
+        correction = Correction.objects.create(
+            turn=turn,
+            original=_clip(original, 500),
+            corrected=_clip(corrected, 500),
+            explanation=_clip(explanation, 1000),
+            kind=kind if kind in CORRECTION_KINDS else Correction.Kind.GRAMMAR,
+        )
+        correction_counted(correction, turn.conversation_id)
     learner_id = turn.conversation.learner_id
     if learner_id and correction.corrected:
         _card(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from lessons.models import Comment, Conversation, Correction, Phrase, Topic, Turn
-from lessons.services.totals import conversations_recount
+from lessons.services.totals import conversations_recount, correction_counted
 
 # (speaker, text) pairs: tutor first, as the demo tutor opens every conversation.
 CAFE_TURNS = [
@@ -73,10 +73,10 @@ def make_conversation(
         )
         for i, (speaker, text) in enumerate(turns)
     )
-    for index, original, corrected, kind in corrections:
-        add_correction(made[index], original, corrected, kind)
     # Bulk-created turns skip the services: total them as the services would have.
     conversations_recount([conversation.pk])
+    for index, original, corrected, kind in corrections:
+        add_correction(made[index], original, corrected, kind)
     conversation.refresh_from_db()
     return conversation
 
@@ -90,6 +90,7 @@ def add_correction(turn: Turn, original: str, corrected: str, kind: str = "gramm
         kind=kind,
         explanation=f"Better: {corrected}",
     )
+    correction_counted(correction, turn.conversation_id)
     conversation = turn.conversation
     if conversation.learner_id:
         phrase, _ = Phrase.objects.get_or_create(

@@ -87,11 +87,11 @@ def make_conversation(
             conversation=conversation, ordinal=ordinal + 1, speaker="learner", text=text
         )
         ordinal += 2
-    conversations_recount([conversation.pk])  # the turns skipped the services
     first = conversation.turns.filter(speaker="learner").first()
     for kind in corrections:
         assert first is not None, "corrections need a learner turn"
         Correction.objects.create(turn=first, original="yo es", corrected="yo soy", kind=kind)
+    conversations_recount([conversation.pk])  # the rows skipped the services
     return conversation
 
 

@@ -90,3 +90,21 @@ def test_conversations_get_the_totals_of_the_turns_they_already_had(latest: None
         for c in Conversation.objects.all()
     }
     assert totals == {spanish.pk: (4, 2000, 1500), japanese.pk: (6, 1200, 0)}
+
+
+def test_conversations_get_the_counts_of_the_corrections_they_already_had(latest: None) -> None:
+    apps = _migrate(("lessons", "0007_conversation_turn_totals"))
+    User = apps.get_model("accounts", "User")
+    Turn = apps.get_model("lessons", "Turn")
+    Correction = apps.get_model("lessons", "Correction")
+    alice = User.objects.create(email="alice@example.com")
+    corrected, untouched = _conversation(apps, alice), _conversation(apps, alice)
+    turn = Turn.objects.create(conversation=corrected, ordinal=0, speaker="learner", text="x")
+    for kind in ("grammar", "grammar", "register"):
+        Correction.objects.create(turn=turn, original="x", corrected="y", kind=kind)
+
+    apps = _migrate(("lessons", "0008_conversation_correction_totals"))
+    Conversation = apps.get_model("lessons", "Conversation")
+    fields = ("grammar_corrections", "vocabulary_corrections", "register_corrections")
+    assert Conversation.objects.values_list(*fields).get(pk=corrected.pk) == (2, 0, 1)
+    assert Conversation.objects.values_list(*fields).get(pk=untouched.pk) == (0, 0, 0)

@@ -109,13 +109,17 @@ def test_the_query_count_does_not_grow_with_the_history(
 
 def test_the_page_never_reads_the_turns(client: Client, alice: User) -> None:
     """Counting words over every turn made the page 4.76 times slower with 1,000 conversations
-    than with 10 (bench/pages.py): it reads each conversation's running totals instead."""
+    than with 10 (bench/pages.py): it reads each conversation's running totals instead, of
+    words, turn time and corrections by kind."""
     for _ in range(3):
-        make_conversation(alice, started_at=timezone.now())
+        make_conversation(
+            alice, started_at=timezone.now(), corrections=[(1, "Yo quiero", "Quiero", "grammar")]
+        )
     client.force_login(alice)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(PROGRESS)
     assert response.status_code == 200
     assert response.context["progress"].totals.learner_words == 3 * 18
-    # Corrections reach their conversation through their turn; nothing scans the turns.
-    assert not [q["sql"] for q in captured.captured_queries if 'FROM "lessons_turn"' in q["sql"]]
+    assert response.context["progress"].totals.kinds == {"grammar": 3}
+    read = " ".join(q["sql"] for q in captured.captured_queries)
+    assert '"lessons_turn"' not in read and '"lessons_correction"' not in read

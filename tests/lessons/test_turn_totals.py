@@ -69,3 +69,20 @@ def test_recounting_rebuilds_totals_from_the_turns(alice: User) -> None:
     )
     assert conversations_recount([conversation.pk]) == 1
     assert _totals(conversation) == (6, 1500, 900)
+
+
+def test_corrections_are_counted_by_kind_as_they_are_stored(alice: User) -> None:
+    conversation = _talk(alice, "es")
+    turn = conversation.turns.get(ordinal=1)
+    for kind in ("grammar", "grammar", "vocabulary", "spelling"):  # unknown: grammar
+        services.conversation_record_correction(
+            turn_id=turn.pk, original="soy", corrected="estoy", explanation="", kind=kind
+        )
+    counted = Conversation.objects.values_list(
+        "grammar_corrections", "vocabulary_corrections", "register_corrections"
+    ).get(pk=conversation.pk)
+    assert counted == (3, 1, 0)
+    conversations_recount([conversation.pk])
+    assert counted == Conversation.objects.values_list(
+        "grammar_corrections", "vocabulary_corrections", "register_corrections"
+    ).get(pk=conversation.pk)

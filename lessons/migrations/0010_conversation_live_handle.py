@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0008_drill_attempts_and_phrase_audio"),
+        ("lessons", "0009_drill_attempts_and_phrase_audio"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0007_conversation_turn_totals"),
+        ("lessons", "0008_conversation_correction_totals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
