@@ -29,11 +29,11 @@ from lessons.services import conversations as services
 from tests.nginx import Proxy, nginx
 from tests.servers import Server, adaphne, server_env
 from tests.subprocess_db import database_url
+from tests.tutor.conversation.talk import GREETING_MARK
 from tutor.emulator import Emulator
 from tutor.emulator.records import SessionRecord
 
 LEASE_SECONDS = 2  # a dead owner's conversations move after this (tests keep it short)
-GREETING_MARK = "tutor de demostración"  # words only the emulator's Spanish greeting has
 
 
 @dataclass

@@ -15,6 +15,7 @@ from accounts.models import User
 from lessons.models import Conversation, Turn
 from lessons.services import conversations as services
 from tests.tutor.conftest import Client, final
+from tests.tutor.conversation.talk import GREETING_MARK
 from tutor.conversation import ownership, protocol
 from tutor.conversation.drain import drain
 from tutor.conversation.ownership import Lease
@@ -27,7 +28,6 @@ pytestmark = [
     pytest.mark.usefixtures("no_runtime_leaks"),
 ]
 
-GREETING_MARK = "tutor de demostración"  # words only the emulator's Spanish greeting has
 TYPED = ["Yo soy cansado hoy", "Mañana voy a la playa con mis amigos"]
 
 
