@@ -61,12 +61,14 @@ def scratch_database() -> str:
     admin_url = (
         base.rsplit("/", 1)[0] + "/postgres" + ("?" + base.split("?", 1)[1] if "?" in base else "")
     )
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS tertulia_soak WITH (FORCE)")
-        admin.execute("CREATE DATABASE tertulia_soak")
     head, _, tail = base.rpartition("/")
     query = "?" + tail.split("?", 1)[1] if "?" in tail else ""
-    return f"{head}/tertulia_soak{query}"
+    # Named after the configured database, so soaks run against one server do not collide.
+    name = f"{tail.split('?', 1)[0] or 'tertulia'}_soak"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{head}/{name}{query}"
 
 
 def setup_django(database_url: str) -> None:

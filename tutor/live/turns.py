@@ -152,13 +152,14 @@ class TurnAssembler:
             self._echoed = []
         if not self._echoes:
             return False
-        heard = normal(join_fragments([*self._echoed, text]))
+        if self._echoed and not self._echo_goes_on(text) and self._begins_newer_echo(text):
+            # Nothing promises the rest of an echo (§10): what came of the older line's was
+            # an echo all the same, and this piece begins the next line's.
+            self._echoes.popleft()
+            self._echoed = []
         if not self._echoed:
-            # The newest waiting line this piece can begin: older ones were never echoed. When
-            # a piece could begin several ("gusta" of "gusta" and of "gusta me"), the newer wins.
-            fits = [i for i, (line, _) in enumerate(self._echoes) if line.startswith(heard)]
-            for _ in range(fits[-1] if fits else len(self._echoes) - 1):
-                self._echoes.popleft()
+            self._pick_echo(text)
+        heard = normal(join_fragments([*self._echoed, text]))
         if self._echoes[0][0].startswith(heard):
             self._echoed.append(text)
             if heard == self._echoes[0][0]:
@@ -170,6 +171,27 @@ class TurnAssembler:
         for fragment in held:  # not an echo after all: nothing is lost
             self.learner_fragment(fragment)
         return False
+
+    def _echo_goes_on(self, text: str) -> bool:
+        return self._echoes[0][0].startswith(normal(join_fragments([*self._echoed, text])))
+
+    def _begins_newer_echo(self, text: str) -> bool:
+        heard = normal(text)
+        return any(line.startswith(heard) for line, _ in itertools.islice(self._echoes, 1, None))
+
+    def _pick_echo(self, text: str) -> None:
+        """The newest waiting line this first piece can begin: older ones were never echoed.
+        When a piece could begin several ("gusta" of "gusta" and of "gusta me"), the newer wins."""
+        heard = normal(text)
+        fits = [i for i, (line, _) in enumerate(self._echoes) if line.startswith(heard)]
+        for _ in range(fits[-1] if fits else len(self._echoes) - 1):
+            self._echoes.popleft()
+
+    def _drop_unfinished_echo(self) -> None:
+        """The connection is gone: the rest of an echo under way was on it."""
+        if self._echoed:
+            self._echoes.popleft()
+            self._echoed = []
 
     # -- the tutor --------------------------------------------------------------------
 
@@ -239,6 +261,7 @@ class TurnAssembler:
 
     def cut(self) -> None:
         """The connection is gone: whatever was in flight is final, marked interrupted."""
+        self._drop_unfinished_echo()
         line = self._line
         if line is not None and line.fragments and not line.stored:
             self._store(line, interrupted=True)

@@ -13,7 +13,7 @@ from accounts.models import User
 from lessons.models import Conversation, Correction, Turn
 from lessons.services import conversations as services
 from tests.tutor.conftest import Client, final, kind, spanish_48k
-from tutor.emulator import Emulator
+from tutor.emulator import Emulator, Fault
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -106,3 +106,36 @@ async def test_a_typed_line_then_speech_are_two_lines_whether_or_not_it_was_echo
     assert learner == [("typed", "Hoy soy cansada."), ("speech", record.learner_turns[1])]
     assert [s for s, _, _ in turns] == ["tutor", "learner", "tutor", "learner", "tutor"]
     assert notes == _expected_notes(emu, [1, 3])
+
+
+TYPED = ["Mañana voy a la playa (frase 0)", "Mañana voy a la playa (frase 1)", "Yo soy cansado"]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(kind="close", code=1011, after_turns=1, mid_turn=True),
+        Fault(kind="abort", after_turns=1, mid_turn=True),
+        Fault(kind="goaway", after_turns=1, mid_turn=True, delay=0.001),
+    ],
+    ids=["1011", "tcp-reset", "goaway-no-time"],
+)
+async def test_typed_lines_stay_whole_when_a_fault_cuts_an_echo_short(
+    seeded_emulator: Emulator, alice: User, fault: Fault
+) -> None:
+    """Found by bench/soak.py: the first piece of a typed line's echo arrived, a fault cut the
+    reply, and that piece was stored as speech run together with the next line's echo."""
+    emu = seeded_emulator
+    emu.inject(fault)
+    conversation, client = await _start(alice)
+    for done, line in enumerate(TYPED, start=2):
+        await client.send(type="text", text=line)
+        await client.until(lambda e, n=done: client.kinds().count("turn_complete") >= n, 30)
+    await client.send(type="end")
+    assert await client.closed(within=30) == 1000
+
+    turns, _ = await _stored(conversation)
+    assert [(source, text) for s, source, text in turns if s == "learner"] == [
+        ("typed", line) for line in TYPED
+    ]
+    assert len(emu.sessions) >= 2  # the fault did cut the first reply

@@ -227,3 +227,41 @@ def test_an_unechoed_typed_line_never_swallows_later_speech() -> None:
     turns.tutor_audio(b"\x00\x00")
     [(line, text, amends)] = _learner_finals(events)
     assert (text, amends) == ("Hola", False) and line != typed
+
+
+def test_an_echo_cut_short_by_a_lost_connection_is_not_run_into_the_next_one() -> None:
+    """Found by bench/soak.py: the first piece of a typed line's echo came, the connection
+    was lost mid-reply, and after the reconnect that piece was stored as speech run together
+    with the next typed line's echo ("Mañana voy a Mañana voy a la playa (frase 3)")."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Mañana voy a la playa (frase 2)")
+    turns.learner_fragment("Mañana voy a")  # the first piece of its echo
+    turns.tutor_audio(b"\x00\x00")
+    turns.tutor_fragment("¡Interesante!")
+    turns.cut()  # the connection is lost: the rest of that echo never comes
+    turns.typed("Mañana voy a la playa (frase 3)")
+    for fragment in ("Mañana voy a la playa", " (frase 3)"):
+        turns.learner_fragment(fragment)
+    turns.tutor_audio(b"\x00\x00")
+    turns.tutor_fragment("Muy bien.")
+    turns.turn_complete(idle=True)
+    assert _learner_finals(events) == []
+    assert [t.text for t in events if isinstance(t, Transcript) and t.speaker == "learner"] == []
+
+
+def test_an_echo_left_unfinished_gives_way_to_the_next_lines_echo() -> None:
+    """The same without the cut: nothing promises the rest of an echo will come, and a piece
+    that begins a newer line's echo ends the older one's."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Yo soy cansado hoy (frase 1)")
+    turns.learner_fragment("Yo soy")
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete()
+    turns.typed("Me gusta mucho el café (frase 2)")
+    for fragment in ("Me gusta", " mucho el café (frase 2)"):
+        turns.learner_fragment(fragment)
+    turns.tutor_fragment("Ya.")
+    turns.turn_complete(idle=True)
+    assert [t.text for t in events if isinstance(t, Transcript) and t.speaker == "learner"] == []
