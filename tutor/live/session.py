@@ -108,6 +108,7 @@ class LiveTutor(ServerMessageHandlers):
     async def send_audio(self, pcm16_16k: bytes) -> None:
         """Learner audio: 16 kHz mono PCM16 little-endian. Uses `audio=`, never the
         deprecated `media=` (1007 on current models, docs/gemini-live.md §3)."""
+        self._turn.learner_audio(len(pcm16_16k) / BYTES_PER_MS_IN)
         session = self._live_session()
         if session is None:
             self._uplink.hold("audio", pcm16_16k)
@@ -147,6 +148,7 @@ class LiveTutor(ServerMessageHandlers):
 
     async def end_audio(self) -> None:
         """The mic paused: let the server flush its cached audio (AAD stays on)."""
+        self._turn.learner_paused()
         session = self._live_session()
         if session is None:
             self._uplink.hold("end")
