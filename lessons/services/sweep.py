@@ -5,7 +5,10 @@ crash, the OOM killer), nothing finishes the conversation and it stays `active` 
 runtime writes `last_activity_at` on a heartbeat and with every stored turn, so a conversation
 whose last sign of life is older than the reconnect grace plus a margin has no process behind
 it anywhere, and is ended here as `interrupted`. Its turns stay; `ended_at` is its last sign
-of life, so its length counts only the time something was still happening.
+of life, so its length counts only the time something was still happening. Its speaking time
+was never recorded (the runtime records it when it finishes): the sweep takes it from the
+timings of its stored turns, the same fallback the figures use (`lessons.selectors.figures`),
+so the teacher's evidence and every sum over `learner_seconds` count it too.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons.models import Conversation
+from lessons.models import Conversation, Turn
 
 INTERRUPTED = "interrupted"
 
@@ -79,8 +82,24 @@ def _end(pk: UUID, cutoff: datetime) -> bool:
     locked.status = Conversation.Status.ENDED
     locked.end_reason = INTERRUPTED
     locked.ended_at = max(seen, locked.started_at)
-    locked.save(update_fields=["status", "end_reason", "ended_at"])
+    spoken = _spoken_seconds(pk)
+    locked.learner_seconds = max(locked.learner_seconds, spoken.get(Turn.Speaker.LEARNER, 0.0))
+    locked.tutor_seconds = max(locked.tutor_seconds, spoken.get(Turn.Speaker.TUTOR, 0.0))
+    locked.save(
+        update_fields=["status", "end_reason", "ended_at", "learner_seconds", "tutor_seconds"]
+    )
     return True
+
+
+def _spoken_seconds(pk: UUID) -> dict[str, float]:
+    """Seconds each speaker spoke, from the timings of the stored turns."""
+    rows = (
+        Turn.objects.filter(conversation_id=pk)
+        .order_by()
+        .values_list("speaker")
+        .annotate(ms=Sum(F("ended_ms") - F("started_ms")))
+    )
+    return {speaker: (ms or 0) / 1000 for speaker, ms in rows}
 
 
 def conversation_heartbeat(*, conversation_id: UUID) -> None:
