@@ -21,8 +21,9 @@ from tutor.live.notes import join_fragments
 # Quiet after which the learner's new utterance counts as ended, so that a piece arriving then
 # is its own: the server must have heard it end before it transcribes it, which takes at least
 # its end-of-speech silence (the emulator's 300 ms in tests, 600 ms by default; Google's is not
-# documented) and on 3.1 more than a second (cookbook#1328). Counted both in the learner's audio
-# (a stalled network is not quiet) and in time (tests push audio faster than real time).
+# documented) plus the transcription, on 3.1 more than a second (cookbook#1328). Counted both
+# in the learner's audio (a stalled network is not quiet) and in time (tests push audio faster
+# than real time; there the server's `resumable: false` for the new turn tells first).
 UTTERANCE_END_MS = 150.0
 UTTERANCE_END_S = 0.5
 # Line ids are unique in the process, not per assembler: a runtime's map of lines to ordinals
