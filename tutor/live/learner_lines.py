@@ -58,6 +58,7 @@ class LearnerLines:
     _heard_at: float
     _late: bool
     _lost: bool
+    _in_progress: bool
     _onset: bool
     _onset_after_reply: bool
     _quiet_ms: float
@@ -130,10 +131,11 @@ class LearnerLines:
 
     def server_turn_began(self) -> None:
         """The server reports a turn under way (`resumable: false`). After the learner began
-        a new utterance, or after a reply ended, that is the next turn: the server has taken
-        new input, and pieces from now on are its words (one input stream: the last line's
-        late pieces came before)."""
-        if self._onset or self._late:
+        a new utterance, or after a reply ended (unless its turnComplete said IN_PROGRESS:
+        then it may be busy with that exchange still), that is the next turn: the server has
+        taken new input, and pieces from now on are its words (one input stream: the last
+        line's late pieces came before)."""
+        if self._onset or (self._late and not self._in_progress):
             self._begin_utterance()
 
     def _utterance_ended(self) -> bool:

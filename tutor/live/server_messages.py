@@ -143,7 +143,8 @@ class ServerMessageHandlers:
         )
         if reason:
             log.info("turnComplete: %s", reason)
-        completed = self._turn.turn_complete(idle=idle, waiting=waiting)
+        in_progress = content.interaction_status == types.InteractionStatus.IN_PROGRESS
+        completed = self._turn.turn_complete(idle=idle, waiting=waiting, in_progress=in_progress)
         # The handle that covers this turn comes after turnComplete: until it does, resuming
         # would give a session that never heard the turn.
         self._handle_current = False

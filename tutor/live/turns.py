@@ -79,6 +79,7 @@ class TurnAssembler(LearnerLines):
         self._heard_at = 0.0  # when the learner's audio last had speech in it
         self._late = False  # after a turnComplete, before new learner input
         self._lost = False  # the connection was lost since the learner's last input
+        self._in_progress = False  # the last turnComplete said IN_PROGRESS
         # The learner began a new utterance while the tutor was not speaking; until it ends,
         # pieces are late ones of what came before (`_onset_after_reply`: and a reply had ended).
         self._onset = self._onset_after_reply = False
@@ -149,12 +150,15 @@ class TurnAssembler(LearnerLines):
         self._close_line()  # words from now on are the barge-in's
         self._emit(Interrupted())
 
-    def turn_complete(self, idle: bool = False, waiting: bool = False) -> bool:
+    def turn_complete(
+        self, idle: bool = False, waiting: bool = False, in_progress: bool = False
+    ) -> bool:
         """`idle`: `interactionStatus` IDLE, the server is done with the learner's input. Without
-        it (IN_PROGRESS, or no status at all) late pieces and notes may still follow.
+        it (`in_progress`: IN_PROGRESS, or no status at all) late pieces and notes may follow.
         `waiting`: the model answered nothing and waits for the learner to go on
         (`turnCompleteReason` NEED_MORE_INPUT): their line stays open for what they say next.
         Returns whether a turn was completed."""
+        self._in_progress = in_progress  # the server says it is still busy with this exchange
         if waiting and not (self.tutor_active or self.interrupted):
             return False
         line = self._line

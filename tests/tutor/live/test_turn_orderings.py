@@ -49,6 +49,7 @@ class Exchange:
     note_slots: list[int]
     status: bool  # interactionStatus on turnComplete (3.8), or none (2.5, 3.1)
     lost: int | None  # the connection is lost before slot `lost`: nothing from there on
+    resumable_false: bool  # the turn begins with `resumable: false` (the bridge asks for handles)
 
     @property
     def text(self) -> str:
@@ -89,6 +90,7 @@ def exchanges(draw: st.DrawFn) -> Exchange:
         note_slots=draw(st.lists(st.integers(0, chunks + 1), max_size=2)),
         status=status,
         lost=draw(st.none() | st.integers(1, chunks)),
+        resumable_false=draw(st.booleans()),
     )
 
 
@@ -105,6 +107,8 @@ def play(
     if not ex.typed:  # the utterance ends, then it is transcribed
         turns.learner_audio(UTTERANCE_END_MS)
         clock.now += UTTERANCE_END_S
+    if ex.resumable_false:  # the server says its turn is under way (resumable: false)
+        turns.server_turn_began()
     slots: dict[int, list[object]] = {}
     for piece, at in ex.heard():
         slots.setdefault(at, []).append(piece)
@@ -129,7 +133,7 @@ def play(
         return typed, []
     send(ex.chunks)
     late = bool(slots.get(ex.chunks + 1))
-    turns.turn_complete(idle=ex.status and not late)
+    turns.turn_complete(idle=ex.status and not late, in_progress=ex.status and late)
     send(ex.chunks + 1)
     if late and ex.status:  # IN_PROGRESS above, IDLE once the late items are out
         turns.turn_complete(idle=True)

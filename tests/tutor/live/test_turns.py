@@ -399,3 +399,20 @@ def test_a_turn_waiting_for_more_input_keeps_the_line_open_for_what_comes_next()
     assert turns.turn_complete(idle=True) is True
     assert [text for _, text, _ in _learner_finals(events)] == ["Quiero un café."]
     assert sum(isinstance(e, TurnComplete) for e in events) == 1
+
+
+def test_a_turn_under_way_after_in_progress_may_still_be_the_last_exchanges() -> None:
+    """3.8 says IN_PROGRESS while late pieces and notes may follow: a `resumable: false` then
+    does not end the line (only IDLE, or the learner's next utterance, does)."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_fragment("Me gusta")
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete(in_progress=True)
+    turns.server_turn_began()
+    turns.learner_fragment(" leer.")
+    turns.turn_complete(idle=True)
+    assert [(text, amends) for _, text, amends in _learner_finals(events)] == [
+        ("Me gusta", False),
+        ("Me gusta leer.", True),
+    ]
