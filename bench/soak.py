@@ -59,10 +59,11 @@ def scratch_database() -> str:
         from tutor.embedded_db import embedded_database_url
 
         base = embedded_database_url(ROOT / ".data")
+    name = f"{urlsplit(base).path.lstrip('/') or 'tertulia'}_soak"  # soaks on one server apart
     with psycopg.connect(with_database(base, "postgres"), autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS tertulia_soak WITH (FORCE)")
-        admin.execute("CREATE DATABASE tertulia_soak")
-    return with_database(base, "tertulia_soak")
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return with_database(base, name)
 
 
 def with_database(url: str, name: str) -> str:

@@ -13,6 +13,11 @@ never started).
 
 Every server sweeps as it starts and then every SWEEP_EVERY_SECONDS (tutor/startup.py);
 `manage.py sweep_conversations` sweeps on demand.
+
+A swept conversation's speaking time was never recorded (the runtime records it when it
+finishes): the sweep takes it from the timings of its stored turns, the same fallback the
+figures use (`lessons.selectors.figures`), so the teacher's evidence and every sum over
+`learner_seconds` count it too.
 """
 
 from __future__ import annotations
@@ -24,11 +29,11 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons.models import Conversation
+from lessons.models import Conversation, Turn
 
 INTERRUPTED = "interrupted"  # a process died under it
 ABANDONED = "abandoned"  # its page left (or never connected) and nobody came back
@@ -88,8 +93,24 @@ def _end(pk: UUID, cutoff: datetime) -> bool:
     locked.status = Conversation.Status.ENDED
     locked.end_reason = ABANDONED if untouched else INTERRUPTED
     locked.ended_at = max(seen, locked.started_at)
-    locked.save(update_fields=["status", "end_reason", "ended_at"])
+    spoken = _spoken_seconds(pk)
+    locked.learner_seconds = max(locked.learner_seconds, spoken.get(Turn.Speaker.LEARNER, 0.0))
+    locked.tutor_seconds = max(locked.tutor_seconds, spoken.get(Turn.Speaker.TUTOR, 0.0))
+    locked.save(
+        update_fields=["status", "end_reason", "ended_at", "learner_seconds", "tutor_seconds"]
+    )
     return True
+
+
+def _spoken_seconds(pk: UUID) -> dict[str, float]:
+    """Seconds each speaker spoke, from the timings of the stored turns."""
+    rows = (
+        Turn.objects.filter(conversation_id=pk)
+        .order_by()
+        .values_list("speaker")
+        .annotate(ms=Sum(F("ended_ms") - F("started_ms")))
+    )
+    return {speaker: (ms or 0) / 1000 for speaker, ms in rows}
 
 
 def conversation_heartbeat(*, conversation_id: UUID) -> None:

@@ -156,3 +156,53 @@ def test_a_trial_abandoned_before_anything_was_said_does_not_use_up_the_trial(db
     services.conversation_finish(conversation_id=second.pk, reason="abandoned")
     with pytest.raises(services.LimitExceeded):  # the tutor spoke: that one was used
         services.conversation_start(learner=None, session_key="visitor", ip="10.0.0.1")
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_a_swept_conversation_keeps_its_speaking_time_from_its_turns(alice: User) -> None:
+    """The runtime records speaking time when it finishes, which a dead process never did: the
+    sweep takes it from the stored turns' timings, as the figures do for such a conversation,
+    so sums over `learner_seconds` (a teacher's evidence, the trends) count it too."""
+    from lessons.selectors.figures import with_figures
+
+    conversation = _active(alice, started=timedelta(hours=1), seen=timedelta(minutes=30))
+    for speaker, started_ms, ended_ms, source in [
+        ("tutor", 0, 4_000, "speech"),
+        ("learner", 5_000, 7_500, "speech"),
+        ("tutor", 8_000, 11_000, "speech"),
+        ("learner", 60_000, 60_000, "typed"),  # typed: no speaking time
+        ("learner", 61_000, 62_250, "speech"),
+    ]:
+        services.conversation_record_turn(
+            conversation_id=conversation.pk,
+            speaker=speaker,
+            text="Hola",
+            started_ms=started_ms,
+            ended_ms=ended_ms,
+            source=source,
+        )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_activity_at=timezone.now() - timedelta(minutes=30)
+    )
+    before = with_figures(Conversation.objects.filter(pk=conversation.pk)).get()
+    assert conversations_sweep().ended == [conversation.pk]
+    done = with_figures(Conversation.objects.filter(pk=conversation.pk)).get()
+    assert (done.learner_seconds, done.tutor_seconds) == (3.75, 7.0)
+    # The figures the pages show do not change: the same numbers, now stored.
+    assert (before.learner_spoken, before.tutor_spoken) == (3.75, 7.0)
+    assert (done.learner_spoken, done.tutor_spoken) == (3.75, 7.0)
+
+
+@override_settings(**GRACE, CONVERSATION_HEARTBEAT_SECONDS=5)
+def test_speaking_time_already_recorded_is_never_lowered(alice: User) -> None:
+    conversation = _active(
+        alice, started=timedelta(hours=1), seen=timedelta(hours=1), learner_seconds=42.0
+    )
+    services.conversation_record_turn(
+        conversation_id=conversation.pk, speaker="learner", text="Hola", started_ms=0, ended_ms=500
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_activity_at=timezone.now() - timedelta(hours=1)
+    )
+    conversations_sweep()
+    assert Conversation.objects.get(pk=conversation.pk).learner_seconds == 42.0

@@ -45,6 +45,10 @@ class Behaviour:
     # Whether a handle comes right after setupComplete, before any turn, is not documented:
     # drawn per connection, so the bridge must cope with both.
     setup_handle_chance: float = 0.5
+    # On models without interactionStatus (2.5, 3.1), how often the pieces drawn for after
+    # turnComplete wait for the learner's next input, and for at most how long (`late.py`).
+    deferred_chance: float = 0.5
+    late_seconds: float = 2.0
 
     def rng(self, connection: int) -> random.Random:
         """The draws of one connection: the same seed and index give the same choices."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tutor.emulator import arrivals, wire
+from tutor.emulator.scheduling import scheduling
 from tutor.emulator.setup import INVALID_ARGUMENT, LiveConfig, ProtocolError
 from tutor.emulator.turns import Conductor, Trigger
 from tutor.emulator.vad import DEFAULT_THRESHOLD, THRESHOLDS, EnergyVad, To16k
@@ -42,7 +43,7 @@ class Inbound:
         if isinstance(body.get("audio"), dict):
             self._audio(body["audio"])
         if body.get("audioStreamEnd") and self.vad.flush():
-            self.conductor.enqueue(Trigger("audio"))
+            self.conductor.enqueue(Trigger("audio", speech_ms=self.vad.loud_ms))
         if isinstance(body.get("text"), str):
             self.conductor.barge_in()
             self.conductor.enqueue(Trigger("text", body["text"]))
@@ -65,7 +66,7 @@ class Inbound:
             if event == "start":
                 self.conductor.speech_started()
             else:
-                self.conductor.enqueue(Trigger("audio"))
+                self.conductor.enqueue(Trigger("audio", speech_ms=self.vad.loud_ms))
 
     def _client_content(self, body: dict[str, Any]) -> None:
         # 3.1 Flash Live takes client content only as initial history (docs/gemini-live.md §3).
@@ -90,4 +91,5 @@ class Inbound:
     def _tool_response(self, body: dict[str, Any]) -> None:
         for response in body.get("functionResponses") or []:
             if isinstance(response, dict):
-                self.conductor.answer(str(response.get("id")), response.get("response"))
+                when = scheduling(response)  # 1007 for a value that is not one
+                self.conductor.answer(str(response.get("id")), response.get("response"), when)

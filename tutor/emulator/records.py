@@ -61,6 +61,9 @@ class SessionRecord:
     interrupted_turns: int = 0
     tool_calls_sent: list[dict[str, Any]] = field(default_factory=list)
     tool_calls_answered: list[str] = field(default_factory=list)
+    tool_responses: list[dict[str, Any]] = field(default_factory=list)  # id, scheduling
+    # Input pieces held back for the learner's next input (late.py; 2.5 and 3.1 only).
+    deferred_pieces: int = 0
     audio_bytes_in: int = 0
     audio_bytes_out: int = 0
     close_code: int | None = None

@@ -61,6 +61,7 @@ class LiveSession:
         self._linger = 0.0  # a "vanish" fault: how long the session outlives its socket
         self._compressed = True
         self._tasks: set[asyncio.Task[None]] = set()
+        self._conductor: Conductor | None = None
 
     async def run(self) -> None:
         try:
@@ -73,6 +74,8 @@ class LiveSession:
             arrivals.flush()
             for task in list(self._tasks):
                 task.cancel()
+            if self._conductor is not None:
+                self._conductor.deferred.cancel()
             if self.record.close_code is None:
                 self.record.close_code = self.ws.close_code or 1006
             self._closed()
@@ -116,7 +119,9 @@ class LiveSession:
         """Send setupComplete (always the first server frame, docs/gemini-live.md §0.8) and
         start taking turns."""
         await self.send({"setupComplete": {}})
-        conductor = Conductor(self, config, state, self.hub.handles, self.hub.pace)
+        conductor = self._conductor = Conductor(
+            self, config, state, self.hub.handles, self.hub.pace
+        )
         behaviour = self.hub.behaviour
         if config.resumption and lifetime.setup_handle(self.rng, behaviour):
             await conductor.issue_handle()

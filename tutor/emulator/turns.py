@@ -5,20 +5,21 @@ modelTurn audio interleaved with outputTranscription, generationComplete, turnCo
 usageMetadata (+ `interactionStatus` on 3.8). The inputTranscription pieces and NON_BLOCKING
 calls fall around it as `scatter.schedule` draws them from the connection's seeded `rng`:
 before, between chunks, after the audio, or after turnComplete (then, on 3.8, that turnComplete
-says IN_PROGRESS and a second one says IDLE). A barge-in ends the turn with the input pieces
-not sent yet, interrupted, turnComplete and a toolCallCancellation for unanswered calls.
+says IN_PROGRESS and a second one says IDLE; on 2.5 and 3.1 they may wait for the learner's next
+input, `late.py`). A barge-in ends the turn with the input pieces not sent yet, interrupted,
+turnComplete and a toolCallCancellation for unanswered calls. The answer to a NON_BLOCKING call
+may make the tutor speak again, by its `scheduling` (`scheduling.py`); a proactive model (3.8)
+does not answer a sound too short to be a request (`Extras._ignores`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import secrets
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
 from tutor.emulator import wire
-from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import (
     DialogueState,
     TurnPlan,
@@ -26,50 +27,24 @@ from tutor.emulator.dialogue import (
     plan_spoken,
     plan_typed,
 )
-from tutor.emulator.records import SessionRecord
-from tutor.emulator.scatter import Call, Piece, Schedule, schedule
+from tutor.emulator.extras import Extras, Link, SessionOver, Trigger
+from tutor.emulator.late import Deferred
+from tutor.emulator.scatter import Call, Schedule
+from tutor.emulator.scheduling import SPEAKS, about
 from tutor.emulator.setup import LiveConfig
 from tutor.emulator.voice import synthesize
+
+__all__ = ["CHUNK_BYTES", "WPM", "Conductor", "SessionOver", "Trigger"]
 
 log = logging.getLogger(__name__)
 
 OUTPUT_RATE = 24000
 CHUNK_SECONDS = 0.2
 CHUNK_BYTES = int(OUTPUT_RATE * CHUNK_SECONDS) * 2  # 9,600 bytes, like the real server
-TOOL_TIMEOUT = 10.0
 WPM = {"A": 140, "B": 160, "C": 175}  # slower speech for beginners
 
 
-class SessionOver(Exception):
-    """The connection is closed or closing; unwind without sending anything else."""
-
-
-class Trigger(NamedTuple):
-    kind: str  # "text" (typed or client content) or "audio" (end of speech)
-    text: str = ""
-
-
-class _Hub(Protocol):
-    @property
-    def behaviour(self) -> Behaviour: ...
-
-
-class Link(Protocol):
-    """What the conductor needs from its connection (`session.LiveSession`)."""
-
-    record: SessionRecord
-    rng: random.Random  # this connection's draws
-
-    @property
-    def hub(self) -> _Hub: ...
-
-    async def send(self, message: dict[str, Any]) -> None: ...
-    async def between_turns(self, completed: int) -> None: ...
-    def mid_turn_due(self, completed: int) -> bool: ...
-    async def fire(self) -> None: ...
-
-
-class Conductor:
+class Conductor(Extras):
     def __init__(
         self,
         link: Link,
@@ -86,6 +61,8 @@ class Conductor:
         self.pending: dict[str, asyncio.Future[Any]] = {}
         self.completed = 0
         self.extras = Schedule(0)
+        self.calls: dict[str, Call] = {}  # every call sent, by id
+        self.deferred = Deferred(self._send_piece)
 
     # Called by the reader.
 
@@ -93,20 +70,32 @@ class Conductor:
         self.queue.put_nowait(trigger)
 
     def speech_started(self) -> None:
+        self.deferred.input_began()
         if self.active and self.config.interrupts:
             self.barge.set()
 
     def barge_in(self) -> None:
+        self.deferred.input_began()
         if self.active:
             self.barge.set()
 
-    def answer(self, call_id: str, response: Any) -> None:
+    def answer(self, call_id: str, response: Any, scheduling: str = "WHEN_IDLE") -> None:
         self.link.record.tool_calls_answered.append(call_id)
+        self.link.record.tool_responses.append({"id": call_id, "scheduling": scheduling})
         future = self.pending.pop(call_id, None)
         if future is None:
             log.info("toolResponse for unknown call id %s ignored", call_id)
         elif not future.done():
             future.set_result(response)
+        call = self.calls.get(call_id)
+        if call is None or call.blocking or scheduling not in SPEAKS:
+            return  # scheduling is ignored for BLOCKING calls; SILENT only adds to the context
+        said = about(self.state.lang, call.name, call.args)
+        if said is None:
+            return
+        if scheduling == "INTERRUPT":
+            self.barge_in()  # a reply in flight is cut; the result is spoken about at once
+        self.enqueue(Trigger("tool", said))
 
     async def issue_handle(self) -> None:
         handle = secrets.token_urlsafe(18)
@@ -136,6 +125,9 @@ class Conductor:
         await self.link.between_turns(self.completed)
 
     def _plan(self, trigger: Trigger) -> TurnPlan:
+        if trigger.kind == "tool":  # the model speaks about a result (`scheduling`)
+            self.state.history.append(["tutor", trigger.text])
+            return TurnPlan(None, None, None, trigger.text, trigger.text)
         if not self.state.greeted:
             return plan_greeting(self.state)
         if trigger.kind == "text":
@@ -143,8 +135,12 @@ class Conductor:
         return plan_spoken(self.state)
 
     async def _respond(self, trigger: Trigger) -> None:
+        await self.deferred.before_turn()  # one input stream: the last turn's words first
         if self.config.resumption:  # mid-turn the real server reports "not resumable"
             await self.link.send(wire.resumption_update(None))
+        if self._ignores(trigger):
+            await self.link.send(self._need_more_input())
+            return
         plan = self._plan(trigger)
         wpm = WPM.get(self.state.band, 160)
         pcm = await asyncio.to_thread(synthesize, plan.say, self.state.lang, OUTPUT_RATE, wpm)
@@ -161,77 +157,13 @@ class Conductor:
             return
         await self.link.send(wire.server_content(generationComplete=True))
         usage = wire.usage(self._prompt_tokens(), max(1, len(pcm) * 25 // (OUTPUT_RATE * 2)))
-        late = self.extras.take(self.extras.late)
+        late = self._held_back(self.extras.take(self.extras.late))
         await self.link.send({**self._turn_complete(idle=not late), "usageMetadata": usage})
         self.link.record.tutor_turns.append(plan.reply)
         if late:  # after turnComplete: late transcription, late NON_BLOCKING calls
             await self._send_items(late, self.extras.late)
             if self._reports_status():
                 await self.link.send(self._turn_complete(idle=True))
-
-    def _schedule(self, plan: TurnPlan, chunks: int, *, typed: bool) -> Schedule:
-        heard = plan.heard
-        if typed and not self.orderly and self.link.rng.random() < 0.3:
-            heard = None  # typed text is not promised to come back as a transcription (§10)
-        calls = [
-            Call(name, args, self.config.tools[name] != "NON_BLOCKING")
-            for name, args in (("note_correction", plan.correction), ("note_phrase", plan.phrase))
-            if args and name in self.config.tools
-        ]
-        return schedule(self.link.rng, self.orderly, heard, calls, chunks)
-
-    @property
-    def orderly(self) -> bool:
-        return self.link.hub.behaviour.orderly
-
-    def _reports_status(self) -> bool:
-        # ASSUMPTION: the 3.8 models send interactionStatus (the SDK: "always sent alongside
-        # turn_complete"); 2.5 and 3.1 predate the field.
-        return self.config.model.startswith("gemini-3.8")
-
-    def _turn_complete(self, *, idle: bool) -> dict[str, Any]:
-        if not self._reports_status():
-            return wire.server_content(turnComplete=True)
-        status = "IDLE" if idle else "IN_PROGRESS"
-        return wire.server_content(turnComplete=True, interactionStatus=status)
-
-    async def _send_slot(self, slot: int) -> bool:
-        """Send what falls in `slot`; False if the learner barged in on a BLOCKING call."""
-        return await self._send_items(self.extras.take(slot), slot)
-
-    async def _send_items(self, items: list[Piece | Call], slot: int) -> bool:
-        for item in items:
-            if isinstance(item, Piece):
-                await self.link.send(item.message())
-            elif not await self._call(item.name, item.args, self.extras.where(slot)):
-                return False
-        return True
-
-    async def _call(self, name: str, args: dict[str, str], where: str = "before") -> bool:
-        """Send one function call; for BLOCKING ones wait for its response (or a barge-in,
-        or TOOL_TIMEOUT). False means the learner barged in."""
-        call_id = f"fc-{secrets.token_hex(6)}"
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.pending[call_id] = future
-        await self.link.send(wire.tool_call(call_id, name, args))
-        turn = len(self.link.record.learner_turns) - 1  # the learner turn it is about
-        self.link.record.tool_calls_sent.append(
-            {"id": call_id, "name": name, "args": args, "learner_turn": turn, "where": where}
-        )
-        if self.config.tools[name] == "NON_BLOCKING":
-            return True
-        barge = asyncio.ensure_future(self.barge.wait())
-        try:
-            await asyncio.wait(
-                {future, barge}, timeout=TOOL_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
-            )
-        finally:
-            barge.cancel()
-        if self.barge.is_set():
-            return False
-        if self.pending.pop(call_id, None) is not None:
-            log.warning("no toolResponse for %s within %ss; carrying on", name, TOOL_TIMEOUT)
-        return True
 
     async def _speak(self, chunks: list[bytes], reply: str) -> tuple[str, bool]:
         """Stream the reply; return (transcript sent, whether it finished uninterrupted)."""

@@ -27,6 +27,7 @@ class EnergyVad:
         self.onset_frames = ONSET_MS // 20
         self.end_frames = max(1, silence_ms // 20)
         self.speaking = False
+        self.loud_ms = 0  # loud audio in the utterance under way (or the one just ended)
         self._run = 0  # consecutive loud frames (idle) or quiet frames (speaking)
         self._rest = np.zeros(0, dtype=np.int16)
 
@@ -49,9 +50,10 @@ class EnergyVad:
         if not self.speaking:
             self._run = self._run + 1 if loud else 0
             if self._run >= self.onset_frames:
-                self.speaking, self._run = True, 0
+                self.speaking, self._run, self.loud_ms = True, 0, self._run * 20
                 return "start"
             return None
+        self.loud_ms += 20 if loud else 0
         self._run = 0 if loud else self._run + 1
         if self._run >= self.end_frames:
             self.speaking, self._run = False, 0

@@ -107,6 +107,8 @@ class ServerMessageHandlers:
         if update.resumable and update.new_handle:
             self.resumption_handle = update.new_handle
             self._handle_current = True
+        elif update.resumable is False:  # generating: a new turn is under way (§4.4)
+            self._turn.server_turn_began()
 
     def _handle_go_away(self, go_away: types.LiveServerGoAway) -> None:
         # Leave a margin before the server's deadline close, at most a quarter of the notice
@@ -132,14 +134,22 @@ class ServerMessageHandlers:
         # NON_BLOCKING calls); only IDLE says the server is done (§4.3). Models without the
         # field (2.5, 3.1) give no such evidence: the learner's next speech closes the line.
         idle = content.interaction_status == types.InteractionStatus.IDLE
-        if content.turn_complete_reason:
-            log.info("turnComplete: %s", content.turn_complete_reason)
-        self._turn.turn_complete(idle=idle)
+        # NEED_MORE_INPUT ("needs more input from the user"; `waitingForInput`: "it expects the
+        # user to continue talking"): nothing was answered, the learner's line goes on. Any
+        # other reason (a malformed call, a safety stop) ends the turn like no reason (§4.2).
+        reason = content.turn_complete_reason
+        waiting = reason == types.TurnCompleteReason.NEED_MORE_INPUT or bool(
+            content.waiting_for_input
+        )
+        if reason:
+            log.info("turnComplete: %s", reason)
+        in_progress = content.interaction_status == types.InteractionStatus.IN_PROGRESS
+        completed = self._turn.turn_complete(idle=idle, waiting=waiting, in_progress=in_progress)
         # The handle that covers this turn comes after turnComplete: until it does, resuming
         # would give a session that never heard the turn.
         self._handle_current = False
         self._failures = 0
-        self._greeted = True
+        self._greeted = self._greeted or completed or not waiting
 
 
 def _seconds(duration: str | None) -> float:

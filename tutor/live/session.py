@@ -3,7 +3,8 @@
 Only the `tutor.live` package imports google-genai; this module knows nothing about Django. The
 genai client is injected, `__init__` does no I/O. Wire facts and traps are in
 docs/gemini-live.md; section numbers below refer to it. What each server message does is in
-`tutor.live.server_messages`; this module is the connection's lifecycle.
+`tutor.live.server_messages`, what the learner sends in `tutor.live.learner_input`; this module
+is the connection's lifecycle.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import cast
 from google import genai
 from google.genai import errors, types
 from google.genai.live import AsyncSession
-from websockets.exceptions import ConnectionClosed
 
 from tutor.live.config import (
     BYTES_PER_MS_IN,
@@ -29,7 +29,7 @@ from tutor.live.config import (
     refuses_resume,
 )
 from tutor.live.events import Error, Event, Reconnecting, Resumed, Transcript
-from tutor.live.realtime_input import send_audio_frame
+from tutor.live.learner_input import LearnerInput
 from tutor.live.server_messages import ServerMessageHandlers, takes_turn
 from tutor.live.turns import TurnAssembler
 from tutor.live.uplink import Uplink
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 _NO_INPUT = object()  # `_input_under` before any learner input
 
 
-class LiveTutor(ServerMessageHandlers):
+class LiveTutor(LearnerInput, ServerMessageHandlers):
     """A Live session that survives goAway and dropped connections without the learner noticing.
 
     - `start()` connects (retrying transient failures) and returns once the session is up or
@@ -108,60 +108,6 @@ class LiveTutor(ServerMessageHandlers):
         queue = self._queue
         while (event := await queue.get()) is not None:
             yield event
-
-    async def send_audio(self, pcm16_16k: bytes) -> None:
-        """Learner audio: 16 kHz mono PCM16 little-endian. Uses `audio=`, never the
-        deprecated `media=` (1007 on current models, docs/gemini-live.md §3)."""
-        session = self._live_session()
-        if session is None:
-            self._uplink.hold("audio", pcm16_16k)
-            return
-        try:
-            await send_audio_frame(session, pcm16_16k)
-        except ConnectionClosed:
-            self._lost(session)
-            self._uplink.hold("audio", pcm16_16k)
-        else:
-            self._uplink.sent_audio(pcm16_16k)
-
-    def typed_line(self, text: str) -> int:
-        """Register a typed line before sending it: its id, which notes about it will carry."""
-        return self._turn.typed(text)
-
-    def heard_speech(self) -> None:
-        """The learner's own audio has speech: after a reply, a new utterance (`turns`)."""
-        self._turn.learner_speech()
-        self._input_under = self.resumption_handle
-
-    async def send_text(self, text: str, *, registered: bool = False) -> None:
-        """A typed learner message (realtime text, so it works on every Live model). The
-        consumer records it as the learner's line; an echoed transcription is not re-emitted.
-        `registered`: `typed_line` was already called for it."""
-        if not registered:
-            self._turn.typed(text)
-        self._history.append(("learner", text))
-        self._input_under = self.resumption_handle
-        session = self._live_session()
-        if session is None:
-            self._uplink.hold("text", text)
-            return
-        try:
-            await session.send_realtime_input(text=text)
-        except ConnectionClosed:
-            self._lost(session)
-            self._uplink.hold("text", text)
-
-    async def end_audio(self) -> None:
-        """The mic paused: let the server flush its cached audio (AAD stays on)."""
-        session = self._live_session()
-        if session is None:
-            self._uplink.hold("end")
-            return
-        try:
-            await session.send_realtime_input(audio_stream_end=True)
-        except ConnectionClosed:  # the next connection must still hear that the mic paused
-            self._lost(session)
-            self._uplink.hold("end")
 
     def flush(self) -> None:
         """Emit whatever is in flight (a half-heard learner line, a half-spoken tutor turn) as
@@ -317,15 +263,6 @@ class LiveTutor(ServerMessageHandlers):
             return False
         done = not self._turn.in_turn and self._handle_current
         return done or time.monotonic() >= self._go_away_at
-
-    def _live_session(self) -> AsyncSession | None:
-        """Where learner input goes now: nowhere (held) once goAway came, so the dying
-        connection only finishes its turn and the next one hears what followed."""
-        return None if self._go_away_at is not None else self._session
-
-    def _lost(self, session: AsyncSession) -> None:
-        if self._session is session:
-            self._session = None
 
     def _secret(self) -> str | None:
         return getattr(getattr(self._client, "_api_client", None), "api_key", None)

@@ -10,10 +10,15 @@ the reply, even after `turnComplete`, and on 3.8 NON_BLOCKING tool calls may too
   answering (audio, output transcription, tool call), at `finished`, or at turnComplete if the
   tutor never answered;
 - fragments that arrive after that belong to the SAME line until there is evidence of a new
-  utterance: the transcription's `finished`, a barge-in (`interrupted`), learner speech after
-  the reply's turnComplete (`learner_speech`, from the learner's own audio), `interactionStatus`
-  IDLE, or the start of the next reply. Each late fragment re-emits the whole line with
-  `amends=True`; the consumer updates the stored turn and its caption instead of adding one;
+  utterance: the transcription's `finished`, a barge-in (`interrupted`), `interactionStatus`
+  IDLE, the start of the next reply or the server reporting the next turn under way
+  (`resumable: false`), or a new utterance of the learner's that has ENDED (`learner_speech`,
+  then quiet in their audio and in time). Pieces that arrive while the learner is still
+  saying something new are late pieces of what came before: a model
+  transcribes an utterance once it has ended (on 3.1 the transcription of one burst arrives
+  during the next, https://github.com/google-gemini/cookbook/issues/1328), and 2.5 and 3.1
+  send no `interactionStatus` to say they are done. Each late fragment re-emits the whole line
+  with `amends=True`; the consumer updates the stored turn and its caption instead of adding one;
 - if the learner spoke but no word has arrived when the tutor starts answering, the line is
   reserved: the reply's final tutor line waits until the learner's first words (or evidence
   that none are coming), so lines are stored learner first, then tutor, with no gap;
@@ -21,20 +26,21 @@ the reply, even after `turnComplete`, and on 3.8 NON_BLOCKING tool calls may too
   turnComplete with no new learner input since is a late note of that reply: it never opens a
   tutor turn;
 - tutor fragments become one final tutor Transcript at turnComplete (interrupted if a barge-in
-  happened), then TurnComplete; a turnComplete with nothing in flight emits nothing;
+  happened), then TurnComplete; a turnComplete with nothing in flight emits nothing, and one
+  that answered nothing because the model waits for more (`turnCompleteReason`
+  NEED_MORE_INPUT) leaves the learner's line open for what they say next;
 - typed text is the consumer's to record (`typed` gives its line id); an input transcription
-  that merely repeats it is swallowed, but only within ECHO_SECONDS and before any other
-  spoken fragment, so a typed line is never matched against later speech.
+  that merely repeats it is swallowed (`tutor.live.echoes`), but only within ECHO_SECONDS and
+  before the learner's next utterance, so a typed line is never matched against later speech.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from tutor.live.echoes import ECHO_SECONDS, Echoes
 from tutor.live.events import (
     CorrectionNoted,
     Event,
@@ -45,43 +51,41 @@ from tutor.live.events import (
     TurnComplete,
     TutorAudio,
 )
-from tutor.live.notes import CORRECTION_KINDS, join_fragments, normal, note_event
+from tutor.live.learner_lines import UTTERANCE_END_MS, UTTERANCE_END_S, LearnerLines, Line
+from tutor.live.notes import CORRECTION_KINDS, join_fragments, note_event
 
-__all__ = ["CORRECTION_KINDS", "ECHO_SECONDS", "TurnAssembler", "join_fragments", "note_event"]
-
-# How long a typed line waits for its echo: the real service does not promise one at all.
-ECHO_SECONDS = 15.0
-# Line ids are unique in the process, not per assembler: a runtime's map of lines to ordinals
-# must never mistake a new line for an old one.
-_LINE_IDS = itertools.count()
-
-
-@dataclass
-class _Line:
-    id: int
-    fragments: list[str] = field(default_factory=list)
-    started: float | None = None
-    ended: float | None = None
-    stored: bool = False  # its final Transcript went out
-    reserved: bool = False  # its reply began before any of its words arrived
-    closed: bool = False  # later fragments start a new line
+__all__ = [
+    "CORRECTION_KINDS",
+    "ECHO_SECONDS",
+    "UTTERANCE_END_MS",
+    "UTTERANCE_END_S",
+    "TurnAssembler",
+    "join_fragments",
+    "note_event",
+]
 
 
-class TurnAssembler:
-    """Keeps the text of the exchange in flight. Times are `time.monotonic()` seconds."""
+class TurnAssembler(LearnerLines):
+    """Keeps the text of the exchange in flight. Times are `clock()` seconds (monotonic)."""
 
-    def __init__(self, emit: Callable[[Event], None]) -> None:
-        self._emit = emit
-        self._line: _Line | None = None  # the spoken line fragments join
+    def __init__(
+        self, emit: Callable[[Event], None], clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._emit, self._clock = emit, clock
+        self._line: Line | None = None  # the spoken line fragments join
         self._unanswered: int | None = None  # newest learner line since the last reply began
         self._reply_line: int | None = None  # the learner line the current/last reply answers
         self._heard = False  # learner speech since the last reply began
         self._heard_at = 0.0  # when the learner's audio last had speech in it
         self._late = False  # after a turnComplete, before new learner input
-        # (normalised typed line, deadline) oldest first: two lines typed before the first
-        # echo arrives must both be recognised.
-        self._echoes: deque[tuple[str, float]] = deque(maxlen=8)
-        self._echoed: list[str] = []
+        self._lost = False  # the connection was lost since the learner's last input
+        self._in_progress = False  # the last turnComplete said IN_PROGRESS
+        # The learner began a new utterance while the tutor was not speaking; until it ends,
+        # pieces are late ones of what came before (`_onset_after_reply`: and a reply had ended).
+        self._onset = self._onset_after_reply = False
+        self._quiet_ms = 0.0  # learner audio since their last speech
+        self._echoes = Echoes()
+        self._spoke_after_typed = False
         self._held: list[Event] = []  # the tutor's final line, waiting for a reserved line
         self._new_tutor_turn()
 
@@ -96,80 +100,6 @@ class TurnAssembler:
         """True while the learner has words pending or the tutor is answering."""
         line = self._line
         return self.tutor_active or bool(line and line.fragments and not line.stored)
-
-    # -- the learner ------------------------------------------------------------------
-
-    def typed(self, text: str) -> int:
-        """A typed line (recorded by the consumer): its line id, for the notes about it."""
-        # Earlier lines keep waiting for their echoes: the echo of a typed line may come after
-        # its reply's turnComplete, up to the next turn, which is this line's (gemini-live.md
-        # §10). Real speech (`learner_speech`), a newer line's echo or the deadline ends them.
-        self._echoes.append((normal(text), time.monotonic() + ECHO_SECONDS))
-        line = next(_LINE_IDS)
-        self._unanswered, self._late = line, False
-        return line
-
-    def learner_speech(self) -> None:
-        """The learner's own audio has speech in it. After the reply's turnComplete that is a
-        new utterance: the answered line takes no more fragments."""
-        if self._late:  # a reply ended since: its echo, like its late pieces, came before
-            self._echoes.clear()
-            self._echoed = []
-        self._heard, self._late = True, False
-        self._heard_at = time.monotonic()
-        if not self.tutor_active:
-            self._close_line()
-
-    def learner_fragment(self, text: str, finished: bool = False) -> None:
-        if self._is_echo(text):
-            return
-        line = self._line
-        if line is None or line.closed:
-            if line is not None and line.fragments and not line.stored:
-                self._store(line)
-            line = self._line = _Line(next(_LINE_IDS))
-            self._unanswered, self._late = line.id, False
-        now = time.monotonic()
-        line.started = now if line.started is None else line.started
-        line.ended = now
-        line.fragments.append(text)
-        if line.stored:
-            self._emit(self._final(line, amends=True))
-        else:
-            self._emit(Transcript(speaker="learner", text=text, final=False, line=line.id))
-            if line.reserved:  # its reply has begun: final now, then the reply's held line
-                self._store(line)
-                self._release()
-        if finished:
-            line.closed = True
-            if not line.stored:
-                self._store(line)
-
-    def _is_echo(self, text: str) -> bool:
-        now = time.monotonic()
-        while self._echoes and self._echoes[0][1] < now:
-            self._echoes.popleft()  # the real service may never echo typed text
-            self._echoed = []
-        if not self._echoes:
-            return False
-        heard = normal(join_fragments([*self._echoed, text]))
-        if not self._echoed:
-            # The newest waiting line this piece can begin: older ones were never echoed. When
-            # a piece could begin several ("gusta" of "gusta" and of "gusta me"), the newer wins.
-            fits = [i for i, (line, _) in enumerate(self._echoes) if line.startswith(heard)]
-            for _ in range(fits[-1] if fits else len(self._echoes) - 1):
-                self._echoes.popleft()
-        if self._echoes[0][0].startswith(heard):
-            self._echoed.append(text)
-            if heard == self._echoes[0][0]:
-                self._echoes.popleft()
-                self._echoed = []
-            return True
-        held, self._echoed = self._echoed, []
-        self._echoes.clear()  # real speech: the echoes are not coming
-        for fragment in held:  # not an echo after all: nothing is lost
-            self.learner_fragment(fragment)
-        return False
 
     # -- the tutor --------------------------------------------------------------------
 
@@ -186,8 +116,10 @@ class TurnAssembler:
     def tutor_answering(self) -> None:
         if self.tutor_active:
             return
+        if self._onset:
+            self._begin_utterance()
         self.tutor_active, self._late = True, False
-        self._tutor_started = time.monotonic()
+        self._tutor_started = self._clock()
         line = self._line
         if line is not None and line.reserved:
             self._close_line()  # the last reply's line never got words: a new reply now
@@ -196,7 +128,7 @@ class TurnAssembler:
         if self._unanswered is None and self._heard:
             # Spoken words not transcribed yet: this reply's final line will wait for them,
             # so the learner's line is still stored first.
-            line = self._line = _Line(next(_LINE_IDS), reserved=True)
+            line = self._line = Line.new(reserved=True)
             self._unanswered = line.id
             self._emit(SpeechEnded(at=self._heard_at))  # from the audio: no words to time
         if self._unanswered is not None:
@@ -218,12 +150,21 @@ class TurnAssembler:
         self._close_line()  # words from now on are the barge-in's
         self._emit(Interrupted())
 
-    def turn_complete(self, idle: bool = False) -> None:
+    def turn_complete(
+        self, idle: bool = False, waiting: bool = False, in_progress: bool = False
+    ) -> bool:
         """`idle`: `interactionStatus` IDLE, the server is done with the learner's input. Without
-        it (IN_PROGRESS, or no status at all) late pieces and notes may still follow."""
+        it (`in_progress`: IN_PROGRESS, or no status at all) late pieces and notes may follow.
+        `waiting`: the model answered nothing and waits for the learner to go on
+        (`turnCompleteReason` NEED_MORE_INPUT): their line stays open for what they say next.
+        Returns whether a turn was completed."""
+        self._in_progress = in_progress  # the server says it is still busy with this exchange
+        if waiting and not (self.tutor_active or self.interrupted):
+            return False
         line = self._line
         pending = bool(line and line.fragments and not line.stored)
-        if self.tutor_active or self.interrupted or pending:
+        done = self.tutor_active or self.interrupted or pending
+        if done:
             if not self.interrupted:
                 self._finish_learner()
             self._finish_tutor(self.interrupted)
@@ -232,6 +173,7 @@ class TurnAssembler:
             self._late = True
         if idle:
             self._close_line()  # the server is done with the learner's input
+        return done
 
     def abandon_tutor(self) -> None:
         """Forget the tutor's words in flight: a greeting cut by a drop is spoken again whole."""
@@ -239,6 +181,9 @@ class TurnAssembler:
 
     def cut(self) -> None:
         """The connection is gone: whatever was in flight is final, marked interrupted."""
+        self._echoes.drop_unfinished()
+        self._onset = self._onset_after_reply = False
+        self._lost = True
         line = self._line
         if line is not None and line.fragments and not line.stored:
             self._store(line, interrupted=True)
@@ -250,46 +195,6 @@ class TurnAssembler:
             self._emit(TurnComplete(interrupted=True))
         self._new_tutor_turn()
 
-    # -- final lines ------------------------------------------------------------------
-
-    def _close_line(self) -> None:
-        """Evidence of a new utterance: the answered (or reserved) line takes no more words."""
-        line = self._line
-        if line is not None and (line.stored or line.reserved):
-            line.closed = True
-            self._release()
-
-    def _release(self) -> None:
-        held, self._held = self._held, []
-        for event in held:
-            self._emit(event)
-
-    def _finish_learner(self) -> None:
-        line = self._line
-        if line is not None and line.fragments and not line.stored:
-            self._store(line)
-
-    def _store(self, line: _Line, *, interrupted: bool = False) -> None:
-        line.stored = True
-        self._emit(self._final(line, interrupted=interrupted))
-        if line.fragments and not interrupted and not line.reserved:
-            # `at` is when the last learner words arrived: with the first TutorAudio it
-            # gives the response latency.
-            at = line.ended if line.ended is not None else time.monotonic()
-            self._emit(SpeechEnded(at=at))
-
-    def _final(self, line: _Line, *, interrupted: bool = False, amends: bool = False) -> Event:
-        return Transcript(
-            speaker="learner",
-            text=join_fragments(line.fragments),
-            final=True,
-            interrupted=interrupted,
-            started_at=line.started,
-            ended_at=line.ended,
-            line=line.id,
-            amends=amends,
-        )
-
     def _finish_tutor(self, interrupted: bool) -> None:
         text = join_fragments(self._tutor)
         if not text:
@@ -300,7 +205,7 @@ class TurnAssembler:
             final=True,
             interrupted=interrupted,
             started_at=self._tutor_started,
-            ended_at=time.monotonic(),
+            ended_at=self._clock(),
         )
         line = self._line
         if line is not None and line.reserved and not (line.stored or line.closed):

@@ -5,6 +5,8 @@ anywhere around the audio (docs/gemini-live.md §10). Channels communicator + re
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from channels.db import database_sync_to_async
 from django.test import override_settings
@@ -13,7 +15,9 @@ from accounts.models import User
 from lessons.models import Conversation, Correction, Turn
 from lessons.services import conversations as services
 from tests.tutor.conftest import SOCKET_TEST, Client, final, kind, spanish_48k
-from tutor.emulator import Emulator
+from tutor.emulator import Emulator, Fault
+from tutor.emulator.behaviour import Behaviour
+from tutor.live import upstream
 
 pytestmark = SOCKET_TEST
 
@@ -102,3 +106,78 @@ async def test_a_typed_line_then_speech_are_two_lines_whether_or_not_it_was_echo
     assert learner == [("typed", "Hoy soy cansada."), ("speech", record.learner_turns[1])]
     assert [s for s, _, _ in turns] == ["tutor", "learner", "tutor", "learner", "tutor"]
     assert notes == _expected_notes(emu, [1, 3])
+
+
+TYPED = ["Mañana voy a la playa (frase 0)", "Mañana voy a la playa (frase 1)", "Yo soy cansado"]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(kind="close", code=1011, after_turns=1, mid_turn=True),
+        Fault(kind="abort", after_turns=1, mid_turn=True),
+        Fault(kind="goaway", after_turns=1, mid_turn=True, delay=0.001),
+    ],
+    ids=["1011", "tcp-reset", "goaway-no-time"],
+)
+async def test_typed_lines_stay_whole_when_a_fault_cuts_an_echo_short(
+    seeded_emulator: Emulator, alice: User, fault: Fault
+) -> None:
+    """Found by bench/soak.py: the first piece of a typed line's echo arrived, a fault cut the
+    reply, and that piece was stored as speech run together with the next line's echo."""
+    emu = seeded_emulator
+    emu.inject(fault)
+    conversation, client = await _start(alice)
+    for done, line in enumerate(TYPED, start=2):
+        await client.send(type="text", text=line)
+        await client.until(lambda e, n=done: client.kinds().count("turn_complete") >= n, 30)
+    await client.send(type="end")
+    assert await client.closed(within=30) == 1000
+
+    turns, _ = await _stored(conversation)
+    assert [(source, text) for s, source, text in turns if s == "learner"] == [
+        ("typed", line) for line in TYPED
+    ]
+    assert len(emu.sessions) >= 2  # the fault did cut the first reply
+
+
+# Seeds whose draws put input pieces after turnComplete in these exchanges (the test checks).
+@pytest.fixture(params=[6, 13], ids=lambda seed: f"seed{seed}")
+async def holding_emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
+    """Every piece drawn for after turnComplete waits for the learner's next input (late.py)."""
+    behaviour = Behaviour(seed=request.param, deferred_chance=1.0, late_seconds=30.0)
+    async with Emulator(pace=0, silence_ms=300, behaviour=behaviour) as emu:
+        with override_settings(
+            GOOGLE_GEMINI_BASE_URL=emu.base_url, GEMINI_CA_FILE=emu.ca_file, GEMINI_API_KEY=""
+        ):
+            upstream.client.cache_clear()
+            yield emu
+    upstream.client.cache_clear()
+
+
+# The learner's audio goes faster than real time here: lift the per-second caps.
+@override_settings(MAX_INBOUND_BYTES_PER_SECOND=10**9, MAX_INBOUND_FRAMES_PER_SECOND=10**6)
+async def test_on_3_1_the_next_utterance_may_begin_before_the_last_line_is_whole(
+    holding_emulator: Emulator, alice: User
+) -> None:
+    """3.1 sends no interactionStatus and may send a line's last words while the learner is
+    already saying the next (late.py): each line is still one stored turn."""
+    emu = holding_emulator
+    with override_settings(GEMINI_LIVE_MODEL="gemini-3.1-flash-live-preview"):
+        conversation, client = await _start(alice)
+    said = ["Yo soy cansado hoy", "Ayer yo fui a la playa con mis amigos", "Me gusta el cine"]
+    for replies, text in enumerate(said, start=2):  # each right after the last reply ends
+        await client.speak(spanish_48k(text))
+        await client.until(lambda e, n=replies: client.kinds().count("turn_complete") >= n, 30)
+    await client.send(type="text", text="Adiós.")  # the next input: anything held comes now
+    await _settled(client, emu, replies=5)
+    await client.send(type="end")
+    assert await client.closed() == 1000
+
+    turns, notes = await _stored(conversation)
+    record = emu.sessions[0]
+    assert record.deferred_pieces > 0  # the case under test did happen
+    learner = [(source, text) for s, source, text in turns if s == "learner"]
+    assert learner == [("speech", t) for t in record.learner_turns[:3]] + [("typed", "Adiós.")]
+    assert [s for s, _, _ in turns] == ["tutor", *["learner", "tutor"] * 4]
+    assert notes == _expected_notes(emu, [1, 3, 5, 7])

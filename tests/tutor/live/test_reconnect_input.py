@@ -12,6 +12,7 @@ from tests.fakes import (
     FakeLiveSession,
     Gate,
     Gated,
+    audio,
     closed,
     go_away,
     handle,
@@ -196,4 +197,30 @@ async def test_audio_that_meets_a_closed_socket_is_kept_for_the_next_connection(
     drop.open()
     await until(stream, Resumed)
     assert second.audio_sent() == [b"\x05\x00" * 4, b"\x06\x00" * 4]
+    await tutor.close()
+
+
+async def test_an_echo_cut_by_a_dropped_connection_stays_out_of_the_next_lines() -> None:
+    """bench/soak.py's split line, as the bridge saw it: one piece of a typed line's echo, a
+    reply cut by a 1011, then, resumed, the next typed line's echo and its reply."""
+    typed = Gate()
+    first = FakeLiveSession(
+        said("Hola."), turn_complete(), handle("h1"), typed,
+        heard("Mañana voy a"), audio(b"\x00\x00"), said("¡Interesante!"), closed(1011, "x"),
+    )  # fmt: skip
+    again = Gate()
+    second = FakeLiveSession(
+        again, heard("Mañana voy a la playa"), heard(" (frase 3)"), said("Bien."), turn_complete()
+    )
+    tutor, _, stream = await started(first, second)
+    await until(stream, TurnComplete)  # the greeting
+    await tutor.send_text("Mañana voy a la playa (frase 2)")
+    typed.open()
+    events = await until(stream, Resumed)
+    await tutor.send_text("Mañana voy a la playa (frase 3)")
+    again.open()
+    events += await until(stream, TurnComplete)
+    assert [e for e in events if isinstance(e, Transcript) and e.speaker == "learner"] == []
+    finals = [(e.text, e.interrupted) for e in events if isinstance(e, Transcript) and e.final]
+    assert finals == [("¡Interesante!", True), ("Bien.", False)]
     await tutor.close()

@@ -3,8 +3,12 @@
 Hypothesis draws whole conversations: each exchange is a spoken utterance (its transcription
 cut into pieces, some marked `finished`) or a typed line (echoed or not), answered by a reply
 whose audio chunks, input pieces and notes fall in any order the protocol permits, pieces and
-NON_BLOCKING notes even after turnComplete (then with or without a closing IDLE). The learner's
-own speech onset (`learner_speech`) comes before the pieces of the utterance it starts.
+NON_BLOCKING notes even after turnComplete (then with or without a closing IDLE). On models
+without `interactionStatus` (2.5, 3.1) pieces may come later still: after the learner's next
+input has begun, while they are still speaking (google-gemini/cookbook#1328). A reply may be cut
+by a lost connection, and what was not sent by then never comes. The learner's own speech
+onset (`learner_speech`) comes before the pieces of the utterance it starts, and the utterance
+ends (quiet in their audio) before the server transcribes it.
 """
 
 from __future__ import annotations
@@ -12,14 +16,25 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tutor.live.events import CorrectionNoted, Event, Transcript
-from tutor.live.notes import join_fragments
-from tutor.live.turns import TurnAssembler
+from tutor.live.notes import join_fragments, normal
+from tutor.live.turns import UTTERANCE_END_MS, UTTERANCE_END_S, TurnAssembler
 
 WORDS = ["Me", "gusta", "leer", "libros", "y", "escuchar", "música.", "Ayer", "fui"]
+Piece = tuple[str, bool]  # (text, finished)
+
+
+class Clock:
+    """Time for the assembler, moved on by the test: no test waits for real time to pass."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 @dataclass
@@ -30,26 +45,38 @@ class Exchange:
     finished: bool
     echoed: bool  # typed only: the echo comes back
     chunks: int
-    piece_slots: list[int]
+    piece_slots: list[int]  # 0..chunks: around the audio; +1 after turnComplete; +2 next input
     note_slots: list[int]
     status: bool  # interactionStatus on turnComplete (3.8), or none (2.5, 3.1)
+    lost: int | None  # the connection is lost before slot `lost`: nothing from there on
+    resumable_false: bool  # the turn begins with `resumable: false` (the bridge asks for handles)
 
     @property
     def text(self) -> str:
         return " ".join(self.words)
 
-    def pieces(self) -> list[tuple[str, bool]]:
+    def pieces(self) -> list[Piece]:
         bounds = [0, *sorted(set(self.cuts)), len(self.words)]
         texts = [" ".join(self.words[a:b]) for a, b in itertools.pairwise(bounds)]
         texts = [t if i == 0 else " " + t for i, t in enumerate(texts) if t]
         return [(t, self.finished and i == len(texts) - 1) for i, t in enumerate(texts)]
+
+    def heard(self) -> list[tuple[Piece, int]]:
+        """The pieces that reach the bridge, with their slots."""
+        if self.typed and not self.echoed:
+            return []
+        stop = self.chunks + 3 if self.lost is None else self.lost
+        pairs = zip(self.pieces(), self.piece_slots, strict=True)
+        return [(piece, at) for piece, at in pairs if at < stop]
 
 
 @st.composite
 def exchanges(draw: st.DrawFn) -> Exchange:
     words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6))
     chunks = draw(st.integers(1, 3))
-    slot = st.integers(0, chunks + 1)
+    status = draw(st.booleans())
+    # Without interactionStatus, pieces may come after the next input began (chunks + 2).
+    piece_slot = st.integers(0, chunks + (1 if status else 2))
     cuts = draw(st.lists(st.integers(1, max(1, len(words) - 1)), max_size=3))
     pieces = len(set(c for c in cuts if 0 < c < len(words))) + 1
     return Exchange(
@@ -59,23 +86,35 @@ def exchanges(draw: st.DrawFn) -> Exchange:
         finished=draw(st.booleans()),
         echoed=draw(st.booleans()),
         chunks=chunks,
-        piece_slots=sorted(draw(st.lists(slot, min_size=pieces, max_size=pieces))),
-        note_slots=draw(st.lists(slot, max_size=2)),
-        status=draw(st.booleans()),
+        piece_slots=sorted(draw(st.lists(piece_slot, min_size=pieces, max_size=pieces))),
+        note_slots=draw(st.lists(st.integers(0, chunks + 1), max_size=2)),
+        status=status,
+        lost=draw(st.none() | st.integers(1, chunks)),
+        resumable_false=draw(st.booleans()),
     )
 
 
-def play(turns: TurnAssembler, k: int, ex: Exchange) -> int | None:
-    """Drive one exchange; return the typed line's id (spoken lines get theirs from events)."""
-    typed_id = turns.typed(ex.text) if ex.typed else None
+def play(
+    turns: TurnAssembler, clock: Clock, k: int, ex: Exchange, carried: list[Piece]
+) -> tuple[int | None, list[Piece]]:
+    """Drive one exchange, beginning with the last one's very late pieces: (the typed line's
+    id, this exchange's very late pieces)."""
+    typed = turns.typed(ex.text) if ex.typed else None
     if not ex.typed:
         turns.learner_speech()
+    for piece in carried:  # while the learner is still saying something new
+        turns.learner_fragment(*piece)
+    if not ex.typed:  # the utterance ends, then it is transcribed
+        turns.learner_audio(UTTERANCE_END_MS)
+        clock.now += UTTERANCE_END_S
+    if ex.resumable_false:  # the server says its turn is under way (resumable: false)
+        turns.server_turn_began()
     slots: dict[int, list[object]] = {}
-    if not ex.typed or ex.echoed:
-        for (text, fin), at in zip(ex.pieces(), ex.piece_slots, strict=True):
-            slots.setdefault(at, []).append((text, fin))
+    for piece, at in ex.heard():
+        slots.setdefault(at, []).append(piece)
     for n, at in enumerate(ex.note_slots):
-        slots.setdefault(at, []).append(CorrectionNoted(f"o{k}.{n}", f"c{k}", "", "grammar"))
+        if ex.lost is None or at < ex.lost:
+            slots.setdefault(at, []).append(CorrectionNoted(f"o{k}.{n}", f"c{k}", "", "grammar"))
 
     def send(at: int) -> None:
         for item in slots.get(at, []):
@@ -85,37 +124,53 @@ def play(turns: TurnAssembler, k: int, ex: Exchange) -> int | None:
             else:
                 turns.learner_fragment(*item)  # type: ignore[misc]
 
-    send(0)
-    for chunk in range(ex.chunks):
-        if chunk:
-            send(chunk)
+    for chunk in range(ex.chunks if ex.lost is None else ex.lost):
+        send(chunk)
         turns.tutor_audio(b"\x00\x00")
         turns.tutor_fragment(f" r{k}.{chunk}")
+    if ex.lost is not None:
+        turns.cut()
+        return typed, []
     send(ex.chunks)
     late = bool(slots.get(ex.chunks + 1))
-    turns.turn_complete(idle=ex.status and not late)
+    turns.turn_complete(idle=ex.status and not late, in_progress=ex.status and late)
     send(ex.chunks + 1)
     if late and ex.status:  # IN_PROGRESS above, IDLE once the late items are out
         turns.turn_complete(idle=True)
-    return typed_id
+    return typed, slots.get(ex.chunks + 2, [])  # type: ignore[return-value]
 
 
-@settings(max_examples=300, deadline=None)
+def _ambiguous(conversation: list[Exchange]) -> bool:
+    """Very late pieces that could begin the echo of the line typed next cannot be told from
+    it by their text: the one case no rule on the text settles (a piece of speech spelling
+    the start of the next typed line, or a typed line's echo that the next one starts with)."""
+    for ex, after in itertools.pairwise(conversation):
+        late = [p for (p, _), at in ex.heard() if at == ex.chunks + 2]
+        if not (late and after.typed):
+            continue
+        starts = [*late, ex.text] if ex.typed else late
+        if any(normal(after.text).startswith(normal(p)) for p in starts):
+            return True
+    return False
+
+
+@settings(max_examples=400, deadline=None)
 @given(st.lists(exchanges(), min_size=1, max_size=5))
 def test_one_line_per_utterance_one_per_reply_notes_on_their_line(
     conversation: list[Exchange],
 ) -> None:
+    assume(not _ambiguous(conversation))
     events: list[Event] = []
-    turns = TurnAssembler(events.append)
-    line_of: list[int | None] = []
+    clock = Clock()
+    turns = TurnAssembler(events.append, clock)
+    carried: list[Piece] = []
+    typed: list[int | None] = []
     for k, ex in enumerate(conversation):
-        start = len(events)
-        typed_id = play(turns, k, ex)
-        if typed_id is not None:
-            line_of.append(typed_id)
-            continue
-        ids = [e.line for e in events[start:] if isinstance(e, Transcript) and e.line is not None]
-        line_of.append(ids[0] if ids else None)
+        line, carried = play(turns, clock, k, ex, carried)
+        typed.append(line)
+    for piece in carried:  # the last exchange's very late pieces, after all
+        turns.learner_fragment(*piece)
+    line_of = _lines(conversation, events, typed)
 
     finals = [e for e in events if isinstance(e, Transcript) and e.final]
     learner = {}  # line -> its latest text
@@ -128,23 +183,45 @@ def test_one_line_per_utterance_one_per_reply_notes_on_their_line(
             learner[e.line] = e.text
         else:
             order.append(-1)
-    spoken = [(k, ex) for k, ex in enumerate(conversation) if not ex.typed]
+    spoken = [(k, ex) for k, ex in enumerate(conversation) if not ex.typed and ex.heard()]
     # One line per spoken utterance, holding exactly its words (nothing lost, nothing doubled).
-    assert {line_of[k]: join_fragments([ex.text]) for k, ex in spoken} == {
+    assert {line_of[k]: join_fragments([p for (p, _), _ in ex.heard()]) for k, ex in spoken} == {
         line: text for line, text in learner.items() if text
     }
     # Typed lines are never emitted again (their echo is swallowed).
     assert not set(learner) & {line_of[k] for k, ex in enumerate(conversation) if ex.typed}
-    # One tutor line per reply, each after the learner line it answers.
+    # One tutor line per reply (cut short with the connection), each after the line it answers.
     assert [e.text for e in finals if e.speaker == "tutor"] == [
-        join_fragments([f" r{k}.{c}" for c in range(ex.chunks)])
+        join_fragments([f" r{k}.{c}" for c in range(ex.chunks if ex.lost is None else ex.lost)])
         for k, ex in enumerate(conversation)
     ]
     assert order == [x for k, ex in enumerate(conversation) for x in _expected(k, ex, line_of)]
-    # Each note is about the line of its own exchange.
+    # Each note is about the line of its own exchange (one whose words never came: a line of
+    # no other exchange).
     notes = [e for e in events if isinstance(e, CorrectionNoted)]
-    assert [(n.corrected, n.line) for n in notes] == [
-        (f"c{k}", line_of[k]) for k, ex in enumerate(conversation) for _ in ex.note_slots
+    expected = [
+        k
+        for k, ex in enumerate(conversation)
+        for at in ex.note_slots
+        if ex.lost is None or at < ex.lost
+    ]
+    assert [n.corrected for n in notes] == [f"c{k}" for k in expected]
+    for note, k in zip(notes, expected, strict=True):
+        others = {line for line in line_of if line is not None}
+        assert note.line == line_of[k] if line_of[k] is not None else note.line not in others
+
+
+def _lines(conversation: list[Exchange], events: list[Event], typed: list[int | None]) -> list:
+    """The line id of each exchange: a typed line's from `typed`; spoken lines' in the order
+    their words first appear (one input stream: an utterance's pieces come before the next's)."""
+    seen: list[int] = []
+    for e in events:
+        if isinstance(e, Transcript) and e.line is not None and e.line not in seen:
+            seen.append(e.line)
+    spoken = iter(seen)
+    return [
+        typed[k] if ex.typed else next(spoken, None) if ex.heard() else None
+        for k, ex in enumerate(conversation)
     ]
 
 

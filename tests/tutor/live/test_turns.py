@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.tutor.live.test_turn_orderings import Clock
 from tutor.live.events import (
     CorrectionNoted,
     Event,
@@ -12,7 +13,13 @@ from tutor.live.events import (
     Transcript,
     TurnComplete,
 )
-from tutor.live.turns import TurnAssembler, join_fragments, note_event
+from tutor.live.turns import (
+    UTTERANCE_END_MS,
+    UTTERANCE_END_S,
+    TurnAssembler,
+    join_fragments,
+    note_event,
+)
 
 
 @pytest.mark.parametrize(
@@ -216,14 +223,196 @@ def test_a_reserved_line_that_gets_no_words_releases_the_reply() -> None:
     assert [(e.speaker, e.text) for e in finals] == [("tutor", "¿Perdón?")]
 
 
+def _spoken(turns: TurnAssembler, clock: Clock) -> None:
+    """The learner says something and stops: the server transcribes it after that."""
+    turns.learner_speech()
+    turns.learner_audio(UTTERANCE_END_MS)
+    clock.now += UTTERANCE_END_S
+
+
 def test_an_unechoed_typed_line_never_swallows_later_speech() -> None:
     events: list[Event] = []
-    turns = TurnAssembler(events.append)
+    clock = Clock()
+    turns = TurnAssembler(events.append, clock)
     typed = turns.typed("Hola")
     turns.tutor_fragment("¡Hola!")
     turns.turn_complete()
-    turns.learner_speech()
+    _spoken(turns, clock)
     turns.learner_fragment("Hola")
     turns.tutor_audio(b"\x00\x00")
     [(line, text, amends)] = _learner_finals(events)
     assert (text, amends) == ("Hola", False) and line != typed
+
+
+def test_an_echo_cut_short_by_a_lost_connection_is_not_run_into_the_next_one() -> None:
+    """Found by bench/soak.py: the first piece of a typed line's echo came, the connection
+    was lost mid-reply, and after the reconnect that piece was stored as speech run together
+    with the next typed line's echo ("Mañana voy a Mañana voy a la playa (frase 3)")."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Mañana voy a la playa (frase 2)")
+    turns.learner_fragment("Mañana voy a")  # the first piece of its echo
+    turns.tutor_audio(b"\x00\x00")
+    turns.tutor_fragment("¡Interesante!")
+    turns.cut()  # the connection is lost: the rest of that echo never comes
+    turns.typed("Mañana voy a la playa (frase 3)")
+    for fragment in ("Mañana voy a la playa", " (frase 3)"):
+        turns.learner_fragment(fragment)
+    turns.tutor_audio(b"\x00\x00")
+    turns.tutor_fragment("Muy bien.")
+    turns.turn_complete(idle=True)
+    assert _learner_finals(events) == []
+    assert [t.text for t in events if isinstance(t, Transcript) and t.speaker == "learner"] == []
+
+
+def test_an_echo_left_unfinished_gives_way_to_the_next_lines_echo() -> None:
+    """The same without the cut: nothing promises the rest of an echo will come, and a piece
+    that begins a newer line's echo ends the older one's."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Yo soy cansado hoy (frase 1)")
+    turns.learner_fragment("Yo soy")
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete()
+    turns.typed("Me gusta mucho el café (frase 2)")
+    for fragment in ("Me gusta", " mucho el café (frase 2)"):
+        turns.learner_fragment(fragment)
+    turns.tutor_fragment("Ya.")
+    turns.turn_complete(idle=True)
+    assert [t.text for t in events if isinstance(t, Transcript) and t.speaker == "learner"] == []
+
+
+def test_late_pieces_while_the_learner_speaks_again_complete_the_answered_line() -> None:
+    """2.5 and 3.1 send no interactionStatus, and transcribe an utterance once it has ended:
+    the last words of one line may arrive while the learner is saying the next
+    (google-gemini/cookbook#1328). They belong to the line before, not to a second line."""
+    events: list[Event] = []
+    clock = Clock()
+    turns = TurnAssembler(events.append, clock)
+    _spoken(turns, clock)
+    turns.learner_fragment("Me gusta leer")
+    turns.tutor_fragment("¡Qué bien!")
+    turns.turn_complete()  # no interactionStatus: nothing says the line is done
+    turns.learner_speech()  # the learner starts the next utterance...
+    turns.learner_audio(20)
+    turns.learner_fragment(" libros.")  # ...and the last line's tail arrives meanwhile
+    _spoken(turns, clock)  # the new utterance has ended: its own words now
+    turns.learner_fragment("Ayer fui")
+    turns.tutor_audio(b"\x00\x00")
+    finals = _learner_finals(events)
+    first, second = finals[0][0], finals[-1][0]
+    assert finals == [
+        (first, "Me gusta leer", False),
+        (first, "Me gusta leer libros.", True),
+        (second, "Ayer fui", False),
+    ]
+    assert first != second
+
+
+def test_a_typed_lines_echo_while_the_learner_speaks_again_is_still_an_echo() -> None:
+    events: list[Event] = []
+    clock = Clock()
+    turns = TurnAssembler(events.append, clock)
+    turns.typed("Hoy estoy cansado")
+    turns.tutor_fragment("¿Por qué?")
+    turns.turn_complete()
+    turns.learner_speech()
+    turns.learner_fragment("Hoy estoy cansado")  # its echo, held until the next input
+    _spoken(turns, clock)
+    turns.learner_fragment("Trabajé mucho")
+    turns.tutor_audio(b"\x00\x00")
+    assert [text for _, text, _ in _learner_finals(events)] == ["Trabajé mucho"]
+
+
+def test_an_echo_that_the_next_typed_line_begins_with_belongs_to_the_older_line() -> None:
+    """The two lines share their start: the first piece fits both, the second tells which."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Mañana voy a la playa (frase 2)")
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete()
+    turns.typed("Mañana voy a la playa (frase 3)")
+    for fragment in ("Mañana voy a la playa", " (frase 2)", "Mañana voy a la playa", " (frase 3)"):
+        turns.learner_fragment(fragment)
+    turns.tutor_fragment("Bien.")
+    turns.turn_complete(idle=True)
+    assert _learner_finals(events) == []
+
+
+def test_speech_that_begins_like_a_waiting_line_twice_is_speech() -> None:
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.typed("Hola amigo")
+    for fragment in ("Hola", "Hola amigo"):  # an echo does not start over
+        turns.learner_fragment(fragment)
+    turns.tutor_audio(b"\x00\x00")
+    assert [text for _, text, _ in _learner_finals(events)] == ["Hola"]
+
+
+def test_a_pause_in_the_learners_audio_alone_is_not_quiet_enough_in_time() -> None:
+    """Tests push audio faster than real time, and a stalled network sends none: the end of
+    an utterance needs quiet both in the audio and in time."""
+    events: list[Event] = []
+    clock = Clock()
+    turns = TurnAssembler(events.append, clock)
+    _spoken(turns, clock)
+    turns.learner_fragment("Me gusta")
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete()
+    turns.learner_speech()
+    turns.learner_audio(UTTERANCE_END_MS * 10)  # pushed at once
+    turns.learner_fragment(" leer.")  # late: the server cannot have heard the new one end
+    clock.now += UTTERANCE_END_S
+    turns.learner_fragment("Ayer fui")
+    assert [(text, amends) for _, text, amends in _learner_finals(events)] == [
+        ("Me gusta", False),
+        ("Me gusta leer.", True),
+    ]
+    assert [e.text for e in events if isinstance(e, Transcript) and not e.final][-1] == "Ayer fui"
+
+
+def test_a_new_turn_under_way_on_the_server_ends_the_answered_line() -> None:
+    """`resumable: false` after a reply: the server took new input, whatever the learner's
+    audio showed (here none at all)."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_fragment("Me gusta leer.")
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete()
+    turns.server_turn_began()
+    turns.learner_fragment("Ayer fui")
+    turns.tutor_audio(b"\x00\x00")
+    finals = _learner_finals(events)
+    assert [text for _, text, _ in finals] == ["Me gusta leer.", "Ayer fui"]
+    assert finals[0][0] != finals[1][0]
+
+
+def test_a_turn_waiting_for_more_input_keeps_the_line_open_for_what_comes_next() -> None:
+    """turnCompleteReason NEED_MORE_INPUT: the model answered nothing and waits."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_fragment("Quiero")
+    assert turns.turn_complete(idle=True, waiting=True) is False
+    assert not any(isinstance(e, TurnComplete) for e in events)
+    turns.learner_fragment(" un café.")
+    turns.tutor_fragment("¡Claro!")
+    assert turns.turn_complete(idle=True) is True
+    assert [text for _, text, _ in _learner_finals(events)] == ["Quiero un café."]
+    assert sum(isinstance(e, TurnComplete) for e in events) == 1
+
+
+def test_a_turn_under_way_after_in_progress_may_still_be_the_last_exchanges() -> None:
+    """3.8 says IN_PROGRESS while late pieces and notes may follow: a `resumable: false` then
+    does not end the line (only IDLE, or the learner's next utterance, does)."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    turns.learner_fragment("Me gusta")
+    turns.tutor_fragment("Vale.")
+    turns.turn_complete(in_progress=True)
+    turns.server_turn_began()
+    turns.learner_fragment(" leer.")
+    turns.turn_complete(idle=True)
+    assert [(text, amends) for _, text, amends in _learner_finals(events)] == [
+        ("Me gusta", False),
+        ("Me gusta leer.", True),
+    ]
