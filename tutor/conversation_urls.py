@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, views
+from tutor import drills, typed_fallback, views
 
 app_name = "tutor"
 urlpatterns = [
     path("conversations/start/", views.start, name="start"),
     path("try/", views.trial, name="trial"),
     path("conversations/<uuid:pk>/", views.conversation_page, name="conversation"),
-    path("conversations/<uuid:pk>/messages/", views.message, name="message"),
+    path("conversations/<uuid:pk>/messages/", typed_fallback.message, name="message"),
     path("conversations/<uuid:pk>/end/", views.end, name="end"),
     # The drill page (learn:deck) calls these two; they need Gemini, so they live here.
     path("learn/deck/<int:phrase_id>/spoken/", drills.spoken_answer, name="drill_spoken"),

@@ -1,37 +1,28 @@
-"""Starting conversations, the conversation page, and the typed (HTTP) fallback."""
+"""Starting conversations, the conversation page and ending one. The typed (HTTP) fallback is
+`tutor.typed_fallback`."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 from uuid import UUID
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.choices import TARGET_LANGUAGES
 from accounts.requests import AuthedRequest
 from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
-from tutor import logformat, metrics
+from tutor import metrics
 from tutor.audio.frames import OPUS_RATES
-from tutor.conversation import protocol
-from tutor.conversation.access import HTTP_STATUS, TRIAL_SESSION_KEY, owns, refusal
+from tutor.conversation.access import TRIAL_SESSION_KEY, owns, request_scope
 from tutor.conversation.close_notices import CLOSE_NOTICES
 from tutor.conversation.feedback import TargetPhrases, correction_diff
-from tutor.live import upstream
-from tutor.live.events import CorrectionNoted, Event, PhraseNoted
-from tutor.live.text_reply import TutorUnavailable, generate_text_reply
-from tutor.prompts import TOOL_DECLARATIONS
-
-MAX_TYPED_CHARS = protocol.MAX_TYPED_CHARS
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -94,13 +85,9 @@ def trial(request: HttpRequest) -> HttpResponse:
     return redirect(conversation)
 
 
-def _scope(request: HttpRequest) -> dict[str, Any]:
-    return {"user": request.user, "session": request.session}
-
-
 def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
     conversation = Conversation.objects.select_related("topic", "assignment").filter(pk=pk).first()
-    if conversation is None or not owns(conversation, _scope(request)):
+    if conversation is None or not owns(conversation, request_scope(request)):
         if not request.user.is_authenticated and conversation and conversation.learner_id:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         raise Http404("No such conversation")
@@ -151,152 +138,12 @@ def _after_url(conversation: Conversation) -> str:
 @require_POST
 def end(request: HttpRequest, pk: UUID) -> HttpResponse:
     conversation = Conversation.objects.filter(pk=pk).first()
-    if conversation is None or not owns(conversation, _scope(request)):
+    if conversation is None or not owns(conversation, request_scope(request)):
         raise Http404("No such conversation")
     services.conversation_finish(conversation_id=conversation.pk, reason="learner_ended")
     if conversation.learner_id is None:
         messages.info(request, "Sign up to keep this conversation and review your corrections.")
     return redirect(_after_url(conversation))
-
-
-@require_POST
-async def message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
-    """The typed fallback: one learner message in, the tutor's reply out, both stored as
-    typed turns. Used when the WebSocket cannot be established."""
-    with logformat.conversation_bound(pk):
-        return await _message(request, pk)
-
-
-async def _message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
-    conversation = await sync_to_async(_load_for_text)(pk)
-    code = refusal(conversation, await sync_to_async(_scope)(request))
-    if code is not None or conversation is None:
-        status = HTTP_STATUS.get(code or protocol.CLOSE_NOT_YOURS, 404)
-        return JsonResponse(
-            {"error": "not_available", "message": _refusal_text(code)}, status=status
-        )
-    text = _typed_text(request)
-    if text is None:
-        return JsonResponse(
-            {
-                "error": "bad_request",
-                "message": f"Type a message of 1–{MAX_TYPED_CHARS} characters.",
-            },
-            status=400,
-        )
-    if conversation.is_trial and await sync_to_async(_trial_used_up)(conversation):
-        return JsonResponse(
-            {
-                "error": "trial_over",
-                "message": "Your free minute is over.",
-                "signupUrl": reverse("account_signup"),
-            },
-            status=403,
-        )
-    return await _reply(conversation, text)
-
-
-async def _reply(conversation: Conversation, text: str) -> JsonResponse:
-    history = await sync_to_async(services.conversation_history)(conversation_id=conversation.pk)
-    learner = await sync_to_async(services.conversation_record_turn)(
-        conversation_id=conversation.pk, speaker="learner", text=text, source=Turn.Source.TYPED
-    )
-    try:
-        reply = await generate_text_reply(
-            upstream.client(),
-            model=settings.GEMINI_TEXT_MODEL,
-            system_instruction=await sync_to_async(upstream.system_instruction)(conversation),
-            history=history,
-            message=text,
-            tools=TOOL_DECLARATIONS,  # the voice session's tools: notes are stored alike
-        )
-    except TutorUnavailable as exc:
-        metrics.TYPED_FALLBACK.labels("unavailable").inc()
-        return JsonResponse(
-            {"error": exc.code, "message": str(exc), "learnerTurn": learner.ordinal}, status=503
-        )
-    tutor = await sync_to_async(services.conversation_record_turn)(
-        conversation_id=conversation.pk,
-        speaker="tutor",
-        text=reply.text,
-        source=Turn.Source.TYPED,
-    )
-    metrics.TYPED_FALLBACK.labels("answered").inc()
-    notes = await sync_to_async(_store_notes)(conversation, learner, reply.notes)
-    phrases = conversation.topic.target_phrases if conversation.topic else []
-    return JsonResponse(
-        {
-            "learner": {"turn": learner.ordinal, "text": learner.text},
-            "tutor": {"turn": tutor.ordinal, "text": tutor.text},
-            # The target phrases this line used; the page ticks them (never unticks).
-            "targets": sorted(TargetPhrases(phrases, [text]).used),
-            **notes,
-        }
-    )
-
-
-def _store_notes(
-    conversation: Conversation, learner: Turn, notes: tuple[Event, ...]
-) -> dict[str, list[dict[str, Any]]]:
-    """The tutor's notes about this typed line, stored by the services the voice runtime uses
-    (tutor.conversation.tutor_events), and as the page's `correction` and `phrase` events."""
-    corrections, phrases = [], []
-    for note in notes:
-        if isinstance(note, CorrectionNoted):
-            fields = {
-                "original": note.original,
-                "corrected": note.corrected,
-                "explanation": note.explanation,
-                "kind": note.kind,
-            }
-            services.conversation_record_correction(turn_id=learner.pk, **fields)
-            diff = correction_diff(note.original, note.corrected, conversation.language)
-            corrections.append({"turn": learner.ordinal, **fields, "diff": diff})
-        elif isinstance(note, PhraseNoted):
-            services.conversation_record_phrase(
-                conversation_id=conversation.pk, text=note.text, translation=note.translation
-            )
-            phrases.append({"text": note.text, "translation": note.translation})
-    return {"corrections": corrections, "phrases": phrases}
-
-
-def _load_for_text(pk: UUID) -> Conversation | None:
-    return Conversation.objects.select_related("learner", "topic").filter(pk=pk).first()
-
-
-def _trial_used_up(conversation: Conversation) -> bool:
-    fresh = services.conversation_mark_first_activity(conversation_id=conversation.pk)
-    started = fresh.first_audio_at or timezone.now()
-    used = (timezone.now() - started).total_seconds()
-    if used >= settings.TRIAL_SECONDS:
-        services.conversation_finish(conversation_id=conversation.pk, reason="trial_over")
-        return True
-    return False
-
-
-def _typed_text(request: HttpRequest) -> str | None:
-    if request.content_type == "application/json":
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            return None
-        raw = body.get("text") if isinstance(body, dict) else None
-    else:
-        raw = request.POST.get("text")
-    if not isinstance(raw, str):
-        return None
-    text = raw.strip()
-    # NUL (and, from a JSON body, a lone surrogate) cannot be stored: a 400, not a 500.
-    ok = 0 < len(text) <= MAX_TYPED_CHARS and protocol.storable_text(text)
-    return text if ok else None
-
-
-def _refusal_text(code: int | None) -> str:
-    if code == protocol.CLOSE_NOT_SIGNED_IN:
-        return "Sign in to continue this conversation."
-    if code == protocol.CLOSE_GONE:
-        return "This conversation has ended."
-    return "This conversation is not available."
 
 
 def _int(value: str) -> int:

@@ -1,4 +1,5 @@
-"""The typed fallback answers or fails within 3 s (tutor/live/text_reply.py, tutor/views.py).
+"""The typed fallback answers or fails within 3 s (tutor/live/text_reply.py,
+tutor/typed_fallback.py).
 
 The real SDK talks to a real socket in every case: a closed port (Gemini unreachable) and a
 server that accepts and never answers (Gemini slow). The normal path, through the emulator, is

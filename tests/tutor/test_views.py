@@ -15,7 +15,7 @@ from lessons.models import Conversation, Correction, Phrase, Topic, Turn
 from lessons.selectors.counts import counts_of
 from tests.base import PASSWORD, make_topic
 from tests.tutor.typed import post_line, typing_in
-from tutor import views
+from tutor import typed_fallback
 from tutor.emulator import Emulator, text_tools
 from tutor.emulator.behaviour import Behaviour
 from tutor.live import upstream
@@ -255,7 +255,7 @@ def test_the_typed_and_the_spoken_tutor_get_the_same_instruction(alice: User) ->
     alice.display_name = "Alicia"
     alice.save()
     conversation = Conversation.objects.create(learner=alice, language="es", level="A2")
-    typed = upstream.system_instruction(views._load_for_text(conversation.pk))
+    typed = upstream.system_instruction(typed_fallback._load_for_text(conversation.pk))
     assert typed == upstream.live_settings(conversation).system_instruction
     assert "Alicia" in typed
     assert "gender" in typed

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lessons.models import Conversation
 from tutor.conversation import protocol
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 TRIAL_SESSION_KEY = "trial_conversations"
 HTTP_STATUS = {
@@ -14,6 +17,11 @@ HTTP_STATUS = {
     protocol.CLOSE_GONE: 410,
     protocol.CLOSE_TRIAL_OVER: 403,
 }
+
+
+def request_scope(request: HttpRequest) -> dict[str, Any]:
+    """An HTTP request's visitor as `refusal` and `owns` read it (a Channels scope's keys)."""
+    return {"user": request.user, "session": request.session}
 
 
 def refusal(conversation: Conversation | None, scope: dict[str, Any]) -> int | None:

@@ -5,8 +5,9 @@ RECONNECT_GRACE_SECONDS for the page to come back before it finishes the convers
 that comes back to another process takes it over: `tutor.conversation.handover`). The
 consumer attaches a `Sink`; events arriving while no sink is attached are still persisted, and
 tutor audio is dropped (the learner is not there to hear it). What each event from the tutor
-does is in `tutor.conversation.tutor_events`; this module is the runtime's lifecycle, the
-learner's input, the trial clock and the end.
+does is in `tutor.conversation.tutor_events`, the trial clock and the time limit in
+`tutor.conversation.deadlines`; this module is the runtime's lifecycle, the learner's input
+and the end.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from lessons.services import sweep
 from tutor import metrics
 from tutor.audio.learner_voice import LearnerVoice
 from tutor.audio.resample import is_silence
-from tutor.conversation import protocol
 from tutor.conversation.captions import Captions
+from tutor.conversation.deadlines import Deadlines
 from tutor.conversation.feedback import TargetPhrases
 from tutor.conversation.handover import Handover
 from tutor.conversation.ownership import Lease
@@ -53,7 +54,7 @@ class Sink(Protocol):
     async def close_with(self, code: int) -> None: ...
 
 
-class ConversationRuntime(TutorEventHandlers, Handover):
+class ConversationRuntime(TutorEventHandlers, Handover, Deadlines):
     def __init__(
         self,
         *,
@@ -161,14 +162,6 @@ class ConversationRuntime(TutorEventHandlers, Handover):
         await asyncio.sleep(settings.RECONNECT_GRACE_SECONDS)
         await self.finish(ABANDONED, ended_at=self._left_at)
 
-    def trial_seconds_left(self) -> float | None:
-        if not self.trial:
-            return None
-        if self._first_activity_at is None:
-            return float(settings.TRIAL_SECONDS)
-        used = (timezone.now() - self._first_activity_at).total_seconds()
-        return max(0.0, settings.TRIAL_SECONDS - used)
-
     # -- input from the browser ---------------------------------------------------------
 
     async def learner_audio(self, pcm16_16k: bytes) -> None:
@@ -200,41 +193,6 @@ class ConversationRuntime(TutorEventHandlers, Handover):
     async def end_audio(self) -> None:
         if not self.ended:
             await self.tutor.end_audio()
-
-    def _mark_first_activity(self) -> None:
-        """Start the trial clock here and now; the database learns it through the write queue
-        (only its first value counts there), so an outage cannot stall or crash the audio."""
-        self._first_activity_at = timezone.now()
-        self._persist(services.conversation_mark_first_activity, conversation_id=self.id)
-        self._schedule_limits()
-
-    def _schedule_limits(self) -> None:
-        """The trial deadline (from the first activity) or the maximum conversation length."""
-        if self._limit is not None:
-            self._limit.cancel()
-        if self.trial and self._first_activity_at is not None:
-            left = self.trial_seconds_left() or 0.0
-            self._limit = asyncio.create_task(self._expire(left, "trial_over"))
-        elif not self.trial:
-            elapsed = (timezone.now() - self._started_at).total_seconds()
-            left = max(0.0, settings.CONVERSATION_MAX_SECONDS - elapsed)
-            self._limit = asyncio.create_task(self._expire(left, "time_limit"))
-
-    async def _expire(self, delay: float, reason: str) -> None:
-        await asyncio.sleep(delay)
-        if reason == "trial_over":
-            await self._send({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
-            await self.finish(reason, close_code=protocol.CLOSE_TRIAL_OVER)
-        else:
-            await self._send(
-                {
-                    "type": "error",
-                    "code": "time_limit",
-                    "message": "That's the longest a conversation can run. "
-                    "Start a new one to keep practising.",
-                }
-            )
-            await self.finish(reason, close_code=protocol.CLOSE_TRIAL_OVER)
 
     def _persist(self, func: Callable[..., Any], **kwargs: Any) -> None:
         async def job() -> None:

@@ -1,11 +1,11 @@
 """The typed fallback's tutor reply: `generate_content` over HTTP, no WebSocket.
 
-Used by `tutor.views.message` when the page cannot open the conversation socket. The tutor gets
-the same system instruction and the same `note_correction` / `note_phrase` declarations as the
-Live session, and its calls become the same `CorrectionNoted` / `PhraseNoted` events
-(`tutor.live.notes.note_event`), so a typed line's corrections and phrases are stored as a
-spoken one's are. A model that answers with calls only gets their results and is asked again
-for its words (at most `MAX_ROUNDS` requests, all within `TEXT_TIMEOUT`).
+Used by `tutor.typed_fallback.message` when the page cannot open the conversation socket. The
+tutor gets the same system instruction and the same `note_correction` / `note_phrase`
+declarations as the Live session, and its calls become the same `CorrectionNoted` /
+`PhraseNoted` events (`tutor.live.notes.note_event`), so a typed line's corrections and phrases
+are stored as a spoken one's are. A model that answers with calls only gets their results and
+is asked again for its words (at most `MAX_ROUNDS` requests, all within `TEXT_TIMEOUT`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,40 @@
+"""The domain: topics, classrooms, assignments, conversations and what was said in them.
+
+One module per responsibility; everything is imported from here (`from lessons.models import
+...`), which is also where the migrations find `new_join_code`, `LearnerAudioStorage` and
+`turn_audio_path`. Importing `audio` here also connects its post_delete receiver."""
+
+from lessons.models.audio import LearnerAudioStorage, TurnAudio, turn_audio_path
+from lessons.models.classrooms import (
+    JOIN_CODE_ALPHABET,
+    Assignment,
+    Classroom,
+    Membership,
+    new_join_code,
+)
+from lessons.models.conversations import Conversation
+from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
+from lessons.models.turns import Comment, Correction, Turn, correction_count_field
+
+__all__ = [
+    "JOIN_CODE_ALPHABET",
+    "TOPIC_CONTENT_FIELDS",
+    "Assignment",
+    "Classroom",
+    "Comment",
+    "Conversation",
+    "Correction",
+    "DrillAttempt",
+    "LearnerAudioStorage",
+    "Membership",
+    "Phrase",
+    "PhraseAudio",
+    "Review",
+    "Topic",
+    "Turn",
+    "TurnAudio",
+    "correction_count_field",
+    "new_join_code",
+    "turn_audio_path",
+]

@@ -1,0 +1,90 @@
+"""What was said in a conversation: its turns, their corrections and teachers' comments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lessons.models.conversations import Conversation
+
+
+class Turn(models.Model):
+    class Speaker(models.TextChoices):
+        LEARNER = "learner", "Learner"
+        TUTOR = "tutor", "Tutor"
+
+    class Source(models.TextChoices):
+        SPEECH = "speech", "Speech"
+        TYPED = "typed", "Typed"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
+    ordinal = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=8, choices=Speaker.choices)
+    text = models.TextField()
+    started_ms = models.PositiveIntegerField(default=0)
+    ended_ms = models.PositiveIntegerField(default=0)
+    interrupted = models.BooleanField(default=False)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.SPEECH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["conversation", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "ordinal"], name="turn_ordinal_unique"),
+            models.CheckConstraint(
+                condition=Q(ended_ms__gte=F("started_ms")), name="turn_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ordinal}. {self.speaker}: {self.text[:40]}"
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+def correction_count_field(kind: str) -> str:
+    """The Conversation column counting its corrections of `kind` (a Correction.Kind value)."""
+    return f"{Correction.Kind(kind).value}_corrections"
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        GRAMMAR = "grammar", "Grammar"
+        VOCABULARY = "vocabulary", "Vocabulary"
+        PRONUNCIATION = "pronunciation", "Pronunciation"
+        REGISTER = "register", "Register"
+
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="corrections")
+    original = models.TextField()
+    corrected = models.TextField()
+    explanation = models.TextField(blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.GRAMMAR)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["turn", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.original} → {self.corrected}"
+
+
+class Comment(models.Model):
+    """A teacher's note on a learner's conversation, shown to the learner on the review page."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    text = models.TextField(max_length=2000)
+    turn = models.ForeignKey(Turn, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.conversation_id}"
