@@ -199,17 +199,24 @@ def text_turn(state: DialogueState, user_texts: list[str]) -> tuple[TurnPlan, st
 
 def _typed_in_scene(state: DialogueState, scene: Scene, text: str) -> TurnPlan:
     state.step, fix, reply = roleplay.typed(scene, state.step, text)
-    correction = fix.note() if fix else _free_talk_correction(state, text)
-    return _tutor_turn(state, text, correction, None, reply)
+    correction, phrase = (fix.note(), None) if fix else _free_talk_notes(state, text)
+    return _tutor_turn(state, text, correction, phrase, reply)
 
 
-def _free_talk_correction(state: DialogueState, text: str) -> dict[str, str] | None:
-    """The free-talk scripts' errors count in a role-play too: a real tutor notes any error."""
+def _free_talk_notes(
+    state: DialogueState, text: str
+) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """The free-talk scripts' errors count in a role-play too: a real tutor notes any error,
+    and the phrase that goes with it."""
     for step in _script(state)[1].steps:
         if (corrected := step.corrected(text)) is not None:
-            return {"original": text, "corrected": corrected, "explanation": step.explanation,
-                    "kind": step.kind}  # fmt: skip
-    return None
+            correction = {"original": text, "corrected": corrected,
+                          "explanation": step.explanation, "kind": step.kind}  # fmt: skip
+            phrase = (
+                {"text": step.phrase[0], "translation": step.phrase[1]} if step.phrase else None
+            )
+            return correction, phrase
+    return None, None
 
 
 def _step_plan(state: DialogueState, step: Step, heard: str) -> TurnPlan:
