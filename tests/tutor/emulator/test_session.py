@@ -125,7 +125,11 @@ async def test_a_session_update_without_handle_is_sent_while_a_turn_runs(
         await s.send_realtime_input(text=OPENER)
         turn = await next_turn(s)
     updates = [m.session_resumption_update for m in turn.messages if m.session_resumption_update]
-    assert [(u.resumable, bool(u.new_handle)) for u in updates] == [(True, True), (False, False)]
+    # Whether a handle also follows setupComplete is drawn per connection (lifetime.py).
+    assert [(u.resumable, bool(u.new_handle)) for u in updates] in (
+        [(True, True), (False, False)],
+        [(False, False)],
+    )
 
 
 async def test_an_injected_close_surfaces_as_api_error_1011(emulator: Emulator) -> None:

@@ -55,8 +55,12 @@ async def test_the_bridges_own_setup_passes_for_every_model(emulator: Emulator, 
     client = bridge.make_client(api_key="k", base_url=emulator.base_url, ca_file=emulator.ca_file)
     config = bridge.connect_config(settings, handle=None)
     async with client.aio.live.connect(model=model, config=config) as session:
-        message = await anext(session.receive().__aiter__())
-        assert message.session_resumption_update is not None  # setupComplete came first
+        # connect() returned: setupComplete came first. A first turn shows the session lives
+        # on (a handle after setupComplete is drawn per connection, so it is not waited for).
+        await session.send_realtime_input(text="(Alice has just joined.)")
+        async with asyncio.timeout(30):  # guards a hang; nothing here measures time
+            message = await anext(session.receive().__aiter__())
+        assert message.server_content or message.session_resumption_update
     record = emulator.sessions[0]
     assert (record.model, record.language) == (model, "fr")
     assert record.close_code in (None, 1000)
