@@ -37,6 +37,8 @@ class Result:
     down: int
     tutor_seconds: float
     turns: int
+    audio_up: int = 0  # payload bytes of the binary frames, each way
+    audio_down: int = 0
     ttfa_ms: tuple[int | None, int | None] = (None, None)  # as stored: p50, p95
 
     def per_minute(self, count: int) -> float:
@@ -97,7 +99,8 @@ async def converse(base_port: int, learner: stack.Learner, codec: str, minutes: 
     reader = asyncio.create_task(downlink.read(ws))
     await ws.send(json.dumps(uplink.start_message()))
     await downlink.ready.wait()
-    streaming = asyncio.create_task(_stream(ws, mic, uplink))
+    sent = [0]
+    streaming = asyncio.create_task(_stream(ws, mic, uplink, sent))
     await downlink.next_turn()  # the greeting
     for index in range(1000):
         if time.monotonic() - opened >= minutes * 60:
@@ -112,14 +115,22 @@ async def converse(base_port: int, learner: stack.Learner, codec: str, minutes: 
     elapsed = time.monotonic() - opened
     await proxy.close()
     return Result(
-        codec, elapsed / 60, proxy.up, proxy.down, tutor_ms[0] / 1000, downlink.turns_done
+        codec,
+        elapsed / 60,
+        proxy.up,
+        proxy.down,
+        tutor_ms[0] / 1000,
+        downlink.turns_done,
+        audio_up=sent[0],
+        audio_down=downlink.audio_bytes,
     )
 
 
-async def _stream(ws: object, mic: Mic, uplink: Uplink) -> None:
+async def _stream(ws: object, mic: Mic, uplink: Uplink, sent: list[int]) -> None:
     start = time.monotonic()
     for index in range(10**9):
         for frame in uplink.frames(mic.frame()):
+            sent[0] += len(frame)
             await ws.send(frame)  # type: ignore[attr-defined]
         await asyncio.sleep(pace(start, index + 1))
 
@@ -145,6 +156,12 @@ def report(results: list[Result]) -> None:
         print(
             f"{r.codec:6} {r.minutes:7.2f} {r.per_minute(r.up):10.3f} {r.per_minute(r.down):12.3f} "
             f"{total:13.3f} {total / BLOG_MB_PER_MINUTE:7.3f}x {r.tutor_seconds / r.minutes:12.1f}"
+        )
+    print("of which audio (binary frame payloads; the rest is events, framing, handshake):")
+    for r in results:
+        print(
+            f"{r.codec:6} {'':7} {r.per_minute(r.audio_up):10.3f} "
+            f"{r.per_minute(r.audio_down):12.3f} {r.per_minute(r.audio_up + r.audio_down):13.3f}"
         )
     for r in results:
         p50, p95 = r.ttfa_ms
