@@ -3,9 +3,12 @@
 with its wall and CPU time and what ran, and every garbage collection with its generation.
 Each process writes DIR/<argv tag>-<pid>.tsv at exit; bench/relay_probe.py reads them.
 
-Wall time minus CPU time is time the loop's thread held no core: another thread had the
-GIL, or the OS ran another process. Off unless TERTULIA_LOOP_PROBE names a folder; only in
-Daphne and bench/bare_relay.py.
+Of a callback's wall time, its own CPU is the loop's work; CPU that other threads of the
+process used meanwhile is time the loop waited for the GIL (the database thread); the rest is
+the OS running other processes. Off unless TERTULIA_LOOP_PROBE names a folder; only in
+Daphne and bench/bare_relay.py. For trying a remedy before it goes into tutor/asgi.py:
+TERTULIA_PROBE_SWITCH sets sys.setswitchinterval (seconds), TERTULIA_PROBE_GC the collector's
+thresholds ("700,10,10"), in Daphne only.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ if _DIR and _TAG:
 
     _rows: list[str] = []
     _run = asyncio.events.Handle._run
-    _clock, _cpu = time.perf_counter, time.thread_time
+    _clock, _cpu, _process = time.perf_counter, time.thread_time, time.process_time
 
     def _label(handle: asyncio.events.Handle) -> str:
         callback = handle._callback
@@ -38,13 +41,16 @@ if _DIR and _TAG:
         return repr(callback)[:160]
 
     def _timed(self: asyncio.events.Handle) -> None:
-        wall, cpu = _clock(), _cpu()
+        wall, cpu, process = _clock(), _cpu(), _process()
         _run(self)
         took = _clock() - wall
         if took > 0.001:
+            own = _cpu() - cpu
+            others = _process() - process - own  # other threads of this process: the GIL
+            label = _label(self).replace("\t", " ").replace("\n", " ")
             _rows.append(
-                f"cb\t{time.monotonic():.4f}\t{took * 1e3:.2f}\t"
-                f"{(_cpu() - cpu) * 1e3:.2f}\t{_label(self)}"
+                f"cb\t{time.monotonic():.4f}\t{took * 1e3:.2f}\t{own * 1e3:.2f}\t"
+                f"{label}\t{others * 1e3:.2f}"
             )
 
     asyncio.events.Handle._run = _timed  # type: ignore[method-assign]
@@ -58,6 +64,10 @@ if _DIR and _TAG:
             _rows.append(f"gc\t{time.monotonic():.4f}\t{took:.2f}\t\tgen{info['generation']}")
 
     gc.callbacks.append(_gc)
+    if _TAG == "daphne" and os.environ.get("TERTULIA_PROBE_SWITCH"):
+        sys.setswitchinterval(float(os.environ["TERTULIA_PROBE_SWITCH"]))
+    if _TAG == "daphne" and os.environ.get("TERTULIA_PROBE_GC"):
+        gc.set_threshold(*(int(x) for x in os.environ["TERTULIA_PROBE_GC"].split(",")))
 
     def _dump() -> None:
         path = os.path.join(_DIR, f"{_TAG}-{os.getpid()}.tsv")
