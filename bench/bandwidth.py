@@ -6,8 +6,11 @@ voice mode (50 MB per five-minute conversation: 10 MB a minute). Run from a fres
 It starts its own stack (bench/stack.py: scratch database, the Live emulator at real-time
 pace, one Daphne) and holds one full conversation per codec through it, in real time: the
 learner speaks a Spanish sentence, waits for the tutor's spoken answer, pauses, speaks again,
-with the microphone streaming all along as the page's does. A TCP proxy in front of Daphne
-counts every byte both ways (WebSocket handshake and framing included).
+with the microphone streaming all along as the page's does (with Opus, as the page's
+WebCodecs encoder with DTX sends it: bench/learner.py). A TCP proxy in front of Daphne counts
+every byte both ways (WebSocket handshake and framing included). The same learner script
+through bench/bare_relay.py gives the baseline for the time to first tutor audio
+(bench/first_audio.py): what we add is ours minus the bare relay's.
 """
 
 from __future__ import annotations
@@ -22,11 +25,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import stack  # first: it sets up Django
-from bench.learner import SENTENCES, Downlink, Mic, Uplink, open_socket, pace, speech
+from bench.first_audio import Ear, bare_conversation, stream
+from bench.learner import SENTENCES, Downlink, Mic, Uplink, open_socket, speech
+from bench.relay import start_bare
 from lessons.models import Conversation
+from tutor.audio.opus_framing import opus_packet_ms
 
 BLOG_MB_PER_MINUTE = 10.0  # 50 MB per five-minute conversation
-GOAL_MB_PER_MINUTE = 0.5  # both ways together, with Opus
+GOAL_MB_PER_MINUTE = 0.15  # both ways together, with Opus (issue 16: half of 0.295)
+GOAL_ADDED_MS = 30  # p95 time to first audio over the bare relay's, either codec
 
 
 @dataclass
@@ -37,7 +44,10 @@ class Result:
     down: int
     tutor_seconds: float
     turns: int
+    audio_up: int = 0  # payload bytes of the binary frames, each way
+    audio_down: int = 0
     ttfa_ms: tuple[int | None, int | None] = (None, None)  # as stored: p50, p95
+    ear: Ear | None = None  # the same, as the learner's client has it
 
     def per_minute(self, count: int) -> float:
         return count / self.minutes / 1e6
@@ -87,9 +97,14 @@ class CountingProxy:
 async def converse(base_port: int, learner: stack.Learner, codec: str, minutes: float) -> Result:
     proxy = CountingProxy(base_port)
     await proxy.start()
-    mic, uplink, downlink = Mic(seed=1), Uplink(codec), Downlink()
+    mic, uplink, downlink, ear = Mic(seed=1), Uplink(codec), Downlink(), Ear()
     tutor_ms = [0.0]
-    downlink.on_audio = lambda frame: tutor_ms.__setitem__(0, tutor_ms[0] + _audio_ms(codec, frame))
+
+    def on_audio(frame: bytes) -> None:
+        ear.heard()
+        tutor_ms[0] += _audio_ms(codec, frame)
+
+    downlink.on_audio = on_audio
     opened = time.monotonic()
     ws = await open_socket(
         f"http://{stack.HOST}:{proxy.port}", learner.conversation_id, learner.cookie
@@ -97,7 +112,8 @@ async def converse(base_port: int, learner: stack.Learner, codec: str, minutes: 
     reader = asyncio.create_task(downlink.read(ws))
     await ws.send(json.dumps(uplink.start_message()))
     await downlink.ready.wait()
-    streaming = asyncio.create_task(_stream(ws, mic, uplink))
+    sent = [0]
+    streaming = asyncio.create_task(stream(ws, mic, uplink, ear, sent))
     await downlink.next_turn()  # the greeting
     for index in range(1000):
         if time.monotonic() - opened >= minutes * 60:
@@ -112,30 +128,31 @@ async def converse(base_port: int, learner: stack.Learner, codec: str, minutes: 
     elapsed = time.monotonic() - opened
     await proxy.close()
     return Result(
-        codec, elapsed / 60, proxy.up, proxy.down, tutor_ms[0] / 1000, downlink.turns_done
+        codec,
+        elapsed / 60,
+        proxy.up,
+        proxy.down,
+        tutor_ms[0] / 1000,
+        downlink.turns_done,
+        audio_up=sent[0],
+        audio_down=downlink.audio_bytes,
+        ear=ear,
     )
 
 
-async def _stream(ws: object, mic: Mic, uplink: Uplink) -> None:
-    start = time.monotonic()
-    for index in range(10**9):
-        for frame in uplink.frames(mic.frame()):
-            await ws.send(frame)  # type: ignore[attr-defined]
-        await asyncio.sleep(pace(start, index + 1))
-
-
 def _audio_ms(codec: str, frame: bytes) -> float:
-    """Tutor audio in one binary frame: 24 kHz PCM16, or a bundle of 20 ms Opus packets."""
+    """Tutor audio in one binary frame: 24 kHz PCM16, or a bundle of Opus packets."""
     if codec == "pcm":
         return len(frame) / 48
-    count, offset = 0, 0
+    ms, offset = 0.0, 0
     while offset < len(frame):
-        offset += 2 + int.from_bytes(frame[offset : offset + 2], "little")
-        count += 1
-    return count * 20.0
+        size = int.from_bytes(frame[offset : offset + 2], "little")
+        ms += opus_packet_ms(frame[offset + 2 : offset + 2 + size])
+        offset += 2 + size
+    return ms
 
 
-def report(results: list[Result]) -> None:
+def report(results: list[Result], bare: Ear | None) -> None:
     print(
         f"\n{'codec':6} {'minutes':>7} {'up MB/min':>10} {'down MB/min':>12} "
         f"{'total MB/min':>13} {'vs blog':>8} {'tutor s/min':>12}"
@@ -146,6 +163,12 @@ def report(results: list[Result]) -> None:
             f"{r.codec:6} {r.minutes:7.2f} {r.per_minute(r.up):10.3f} {r.per_minute(r.down):12.3f} "
             f"{total:13.3f} {total / BLOG_MB_PER_MINUTE:7.3f}x {r.tutor_seconds / r.minutes:12.1f}"
         )
+    print("of which audio (binary frame payloads; the rest is events, framing, handshake):")
+    for r in results:
+        print(
+            f"{r.codec:6} {'':7} {r.per_minute(r.audio_up):10.3f} "
+            f"{r.per_minute(r.audio_down):12.3f} {r.per_minute(r.audio_up + r.audio_down):13.3f}"
+        )
     for r in results:
         p50, p95 = r.ttfa_ms
         print(
@@ -153,6 +176,8 @@ def report(results: list[Result]) -> None:
             f"operator page: p50 {p50} ms, p95 {p95} ms (includes the emulator's 600 ms of "
             "end-of-speech silence)"
         )
+    if bare is not None:
+        _first_audio(results, bare)
     by = {r.codec: r for r in results}
     if {"pcm", "opus"} <= set(by):
         pcm, opus = by["pcm"], by["opus"]
@@ -166,9 +191,36 @@ def report(results: list[Result]) -> None:
         )
 
 
-def run(minutes: float, codecs: list[str]) -> list[Result]:
-    results = []
+def _first_audio(results: list[Result], bare: Ear) -> None:
+    """The learner's-ear time to first audio, ours against the bare relay's."""
+    b50, b95 = bare.percentiles()
+    print(
+        f"\ntime to first tutor audio at the learner's client (end of speech sent -> first "
+        f"audio received), p50 / p95 ms:\nbare relay (PCM, {len(bare.latencies_ms)} answers): "
+        f"{b50:.0f} / {b95:.0f}"
+    )
+    for r in results:
+        if r.ear is None:
+            continue
+        p50, p95 = r.ear.percentiles()
+        verdict = "meets" if p95 - b95 < GOAL_ADDED_MS else "misses"
+        print(
+            f"{r.codec} ({len(r.ear.latencies_ms)} answers): {p50:.0f} / {p95:.0f}; added over "
+            f"the bare relay: {p50 - b50:+.0f} / {p95 - b95:+.0f} ({verdict} < {GOAL_ADDED_MS} ms)"
+        )
+
+
+def run(minutes: float, codecs: list[str], with_bare: bool) -> tuple[list[Result], Ear | None]:
+    results, ear = [], None
     with stack.running(name="bandwidth") as running:
+        if with_bare:
+            print(f"bare relay: a {minutes:g}-minute conversation in real time…", flush=True)
+            relay, port = start_bare(running)
+            try:
+                ear = asyncio.run(bare_conversation(f"ws://{stack.HOST}:{port}", minutes))
+            finally:
+                relay.terminate()
+                relay.wait()
         for codec in codecs:
             (learner,) = stack.seed_learners(f"bandwidth-{codec}", 1)
             print(f"{codec}: a {minutes:g}-minute conversation in real time…", flush=True)
@@ -176,15 +228,16 @@ def run(minutes: float, codecs: list[str]) -> list[Result]:
             stored = Conversation.objects.get(pk=learner.conversation_id)
             result.ttfa_ms = (stored.latency_p50_ms, stored.latency_p95_ms)
             results.append(result)
-    return results
+    return results, ear
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=2.0)
     parser.add_argument("--codec", choices=["pcm", "opus"], action="append")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare relay's run")
     args = parser.parse_args()
-    report(run(args.minutes, args.codec or ["pcm", "opus"]))
+    report(*run(args.minutes, args.codec or ["pcm", "opus"], not args.no_bare))
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 The microphone is 48 kHz mono PCM16 in 20 ms frames, as the page captures it: real Spanish
 speech (espeak-ng, the emulator's voice) when the learner talks, otherwise a -60 dBFS noise
 floor (a real microphone with noise suppression is quiet, not digitally silent). With Opus the
-frames are encoded as the page's WebCodecs encoder does (24 kbit/s, 20 ms packets) and sent
-two packets to a frame.
+frames are encoded as the page's WebCodecs encoder does (bench/webcodecs_opus.py: libopus with
+the page's bitrate and DTX) and sent as the page sends them (static/js/conversation/opus.js):
+two packets to a frame, and once the encoder has skipped two frames, the packet waiting for
+its pair with one DTX packet for each skipped frame, then nothing until it speaks again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import numpy as np
 from websockets.asyncio.client import ClientConnection, connect
 
-from tutor.audio.opus import OpusEncoder
+from bench.webcodecs_opus import WebCodecsOpus
 from tutor.audio.opus_framing import opus_bundle
 from tutor.emulator.voice import synthesize
 
@@ -33,6 +35,9 @@ SENTENCES = (
     "Hacía sol, pero el agua era muy fría.",
 )
 NOISE_DBFS = -60.0
+UP_BITRATE = 16_000  # bit/s, as static/js/conversation/opus.js asks WebCodecs for
+QUIET_FRAMES = 2  # frames without a packet before the page says its encoder went quiet
+SILK_WB_20MS = 9 << 3  # a TOC byte for a DTX packet before any packet came out
 
 
 def speech(sentence: str) -> np.ndarray:
@@ -69,13 +74,16 @@ class Mic:
 
 
 class Uplink:
-    """Turns 20 ms PCM frames into what the page sends: the frame itself, or every second
-    frame one Opus bundle of two packets."""
+    """Turns 20 ms PCM frames into what the page sends: the frame itself, or Opus bundles
+    as static/js/conversation/opus.js builds them (`Uplink.encode` and `Uplink.output`)."""
 
     def __init__(self, codec: str) -> None:
         self.codec = codec
-        self._encoder = OpusEncoder(rate=RATE, bitrate=24_000, frame_ms=FRAME_MS)
+        self._encoder = WebCodecsOpus(rate=RATE, bitrate=UP_BITRATE, frame_ms=FRAME_MS)
         self._packets: list[bytes] = []
+        self._skipped = 0  # frames in a row the encoder sent nothing for
+        self._quiet = False
+        self._toc = SILK_WB_20MS
 
     def start_message(self) -> dict[str, Any]:
         if self.codec == "opus":
@@ -85,11 +93,22 @@ class Uplink:
     def frames(self, pcm: bytes) -> list[bytes]:
         if self.codec == "pcm":
             return [pcm]
-        self._packets += self._encoder.encode(pcm)
-        if len(self._packets) < 2:
-            return []
-        bundle, self._packets = opus_bundle(self._packets), []
-        return [bundle]
+        out = []
+        if self._skipped >= QUIET_FRAMES and not self._quiet:  # noticed before the next frame
+            self._quiet = True
+            dtx = [bytes([self._toc])] * self._skipped
+            out.append(opus_bundle(self._packets + dtx))
+            self._packets = []
+        packet = self._encoder.encode(pcm)
+        if packet is None:
+            self._skipped += 1
+            return out
+        self._skipped, self._quiet, self._toc = 0, False, packet[0] & 0xFC
+        self._packets.append(packet)
+        if len(self._packets) >= 2:
+            out.append(opus_bundle(self._packets))
+            self._packets = []
+        return out
 
 
 @dataclass

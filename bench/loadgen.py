@@ -27,7 +27,7 @@ import numpy as np
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from bench.learner import RATE, SENTENCES, Downlink, noise, speech
+from bench.learner import RATE, SENTENCES, UP_BITRATE, Downlink, noise, speech
 from tests.audio import unbundle
 from tutor.audio.opus import OpusDecoder, OpusEncoder
 from tutor.audio.opus_framing import opus_bundle
@@ -46,12 +46,14 @@ def speech_loop() -> np.ndarray:
 
 
 def frames_of(loop: np.ndarray, codec: str, frame_ms: int) -> list[bytes]:
-    """The loop cut into what the page sends: PCM16 frames, or Opus bundles of 20 ms packets."""
+    """The loop cut into what the page sends: PCM16 frames, or Opus bundles of 20 ms packets
+    at the page's bitrate, without DTX: matching frames to arrivals needs every frame to
+    reach the emulator as audio (bench/bandwidth.py measures DTX)."""
     if codec == "pcm":
         step = RATE * frame_ms // 1000
         usable = len(loop) - len(loop) % step
         return [loop[i : i + step].tobytes() for i in range(0, usable, step)]
-    packets = OpusEncoder(rate=RATE, bitrate=24_000, frame_ms=20).encode(loop.tobytes())
+    packets = OpusEncoder(rate=RATE, bitrate=UP_BITRATE, frame_ms=20).encode(loop.tobytes())
     per = max(1, frame_ms // 20)
     usable = len(packets) - len(packets) % per
     return [opus_bundle(packets[i : i + per]) for i in range(0, usable, per)]

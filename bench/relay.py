@@ -50,6 +50,7 @@ from websockets.exceptions import ConnectionClosed
 from bench import stack  # first: it sets up Django
 from bench.learner import Downlink, open_socket
 from bench.loadgen import Matched, Stream, frames_of, match, pump, read_arrivals, speech_loop
+from bench.relay_probe import summary as probe_summary
 from bench.relay_report import HEADER, Run, ratios, row
 
 WARMUP_S = 3.0
@@ -109,6 +110,7 @@ async def drive(target: Target, learners: list[object], args: argparse.Namespace
     cpu0, _ = stack.cpu_seconds(target.pids), psutil.cpu_percent()
     rest0 = stack.cpu_seconds(list(target.rest))
     await asyncio.sleep(window[1] - time.monotonic())
+    args.windows.setdefault(target.system, []).append(window)
     cpu1, machine = stack.cpu_seconds(target.pids), psutil.cpu_percent()
     args.rest_cpu = stack.cpu_seconds(list(target.rest)) - rest0
     await sending
@@ -282,7 +284,18 @@ def main() -> None:
         "--workers",
         help="e.g. 1,2: conversations held per worker count behind nginx (bench/scaling.py)",
     )
+    parser.add_argument(
+        "--probe", type=Path, help="time the servers' loop callbacks and GC (bench/loop_probe)"
+    )
     args = parser.parse_args()
+    args.windows = {}
+    if args.probe:  # inherited by the servers this process starts
+        args.probe.mkdir(parents=True, exist_ok=True)
+        probe = str(Path(__file__).with_name("loop_probe"))
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [probe, os.environ.get("PYTHONPATH")])
+        )
+        os.environ["TERTULIA_LOOP_PROBE"] = str(args.probe.resolve())
     levels = [int(n) for n in args.levels.split(",")]
     args.frame_ms = args.frame_ms or (40 if args.codec == "opus" else 20)
     if args.workers:
@@ -304,6 +317,8 @@ def main() -> None:
     else:
         measure(2, [max(levels)], args, runs)
     ratios(runs)
+    if args.probe:
+        probe_summary(args.probe, args.windows)
 
 
 if __name__ == "__main__":

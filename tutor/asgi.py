@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 
 from django.core.asgi import get_asgi_application
 
@@ -41,3 +42,9 @@ drain_on_shutdown()
 # Everything loaded by now lives as long as the process: keep it out of the collector's full
 # passes, which paused Daphne for 80-270 ms with 100 conversations (bench/relay.py, py-spy).
 gc.freeze()
+
+# The database thread (turns, corrections, cards through database_sync_to_async) runs Python
+# that holds the GIL; the loop waits for it up to one switch interval, 5 ms by default, which
+# every conversation's audio frames then wait too. 1 ms bounds that wait: bench/gil_stall.py
+# (loop p99 1.8x lower at 1 ms), bench/relay.py --probe (the GIL's share of the loop's stalls).
+sys.setswitchinterval(0.001)

@@ -116,5 +116,6 @@ class OpusDecoder:
         return self._resampler.process(pcm) if self._resampler else pcm
 
     def flush(self) -> bytes:
-        """The PCM16 still held by the resampler (nothing at 48 kHz); call once at the end."""
+        """The PCM16 still held by the resampler (nothing at 48 kHz): at the end, or before
+        a gap in the stream (DTX); the resampler then starts afresh and decoding may go on."""
         return self._resampler.flush() if self._resampler else b""

@@ -177,6 +177,8 @@ class ConversationConsumer(DirectWebsocketConsumer):
             raise
 
     async def disconnect(self, code: int) -> None:
+        if self.inbound is not None:
+            self.inbound.close()
         if self.runtime is not None:
             self.runtime.detach(self)
 
@@ -193,9 +195,13 @@ class ConversationConsumer(DirectWebsocketConsumer):
         await self.send(text_data=_json(payload))
 
     async def send_audio(self, pcm: bytes) -> None:
-        """24 kHz mono PCM16 tutor audio, sent in the codec the page asked for."""
+        """24 kHz mono PCM16 tutor audio, sent in the codec the page asked for. Opus bundles
+        go out one by one: the loop turns once after each, so that Twisted writes the first
+        packet of a reply to the socket before the rest of its chunk is encoded."""
         for frame in self.outbound.frames(pcm):
             await self.send(bytes_data=frame)
+            if self.outbound.codec == "opus":
+                await asyncio.sleep(0)
 
     async def close_with(self, code: int) -> None:
         if self.runtime is not None:
@@ -229,7 +235,11 @@ class ConversationConsumer(DirectWebsocketConsumer):
     async def _audio(self, data: bytes) -> None:
         if self.inbound is None:
             raise FrameError("malformed", "audio before start")
-        pcm = self.inbound.to_16k(data)
+        await self._learner_audio(self.inbound.to_16k(data))
+
+    async def _learner_audio(self, pcm: bytes) -> None:
+        """16 kHz PCM16 for the tutor: decoded frames, or the silence fed while an Opus
+        page's encoder is quiet (tutor.audio.silence)."""
         if pcm and self.runtime is not None:
             await self.runtime.learner_audio(pcm)
 
@@ -242,6 +252,8 @@ class ConversationConsumer(DirectWebsocketConsumer):
         elif kind == "text":
             await self.runtime.learner_text(message["text"].strip())
         elif kind == "pause":
+            if self.inbound is not None:
+                self.inbound.pause()
             await self.runtime.end_audio()
         elif kind == "end":
             await self.runtime.finish("learner_ended", close_code=protocol.CLOSE_NORMAL)
@@ -256,7 +268,9 @@ class ConversationConsumer(DirectWebsocketConsumer):
             socket_audio.same_format(self.inbound.start, start)
         else:
             limit = settings.MAX_INBOUND_BYTES_PER_SECOND
-            self.inbound = socket_audio.inbound(start, max_bytes_per_second=limit)
+            self.inbound = socket_audio.inbound(
+                start, max_bytes_per_second=limit, deliver=self._learner_audio
+            )
             self.outbound = socket_audio.outbound(start)
         runtime = self.runtime
         await self.send_event(

@@ -1,24 +1,27 @@
 // Audio on the wire: Opus through WebCodecs when the browser has it, PCM16 otherwise.
-// Up: the mic's 20 ms PCM16 frames -> AudioEncoder (Opus, 24 kbit/s, 20 ms packets) -> one
-// binary frame per two packets. Down: binary frames of Opus packets -> AudioDecoder -> PCM16
-// at 24 kHz for the playback worklet. A frame is a bundle: each packet preceded by its length
-// as a little-endian uint16 (tutor/audio/opus_framing.py). The server says in `ready` what it
-// sends.
+// Up: the mic's 20 ms PCM16 frames -> AudioEncoder (Opus, 16 kbit/s, 20 ms packets, DTX) ->
+// one binary frame per two packets. Down: binary frames of Opus packets -> AudioDecoder ->
+// PCM16 at 24 kHz for the playback worklet. A frame is a bundle: each packet preceded by its
+// length as a little-endian uint16 (tutor/audio/opus_framing.py). The server says in `ready`
+// what it sends.
+//
+// DTX: while the learner is quiet the encoder sends (next to) nothing. Once it has skipped
+// QUIET_FRAMES frames, the page sends what waits for its pair plus one DTX packet (a TOC byte
+// alone: a frame without audio, RFC 6716) per skipped frame, then nothing until a packet
+// comes out again; the server feeds Gemini silence meanwhile (tutor/audio/silence.py).
 
 const OUTPUT_RATE = 24000; // the playback context's rate
-const BITRATE = 24000;
+const BITRATE = 16000; // wideband speech (Opus's advice: 16-20 kbit/s)
 const FRAME_US = 20000;
 const PACKETS_PER_FRAME = 2; // 40 ms a WebSocket message: half the per-message cost
 const MAX_ENCODE_QUEUE = 10; // frames; beyond that the encoder is stuck: drop, don't lag
+const QUIET_FRAMES = 2; // frames without a packet: the encoder is in DTX, not just late
+const SILK_WB_20MS = 9 << 3; // a TOC byte for a DTX packet before any packet came out
 
-function encoderConfig(rate) {
-  return {
-    codec: "opus",
-    sampleRate: rate,
-    numberOfChannels: 1,
-    bitrate: BITRATE,
-    opus: { frameDuration: FRAME_US, application: "voip", signal: "voice" },
-  };
+function encoderConfig(rate, dtx) {
+  const opus = { frameDuration: FRAME_US, application: "voip", signal: "voice" };
+  if (dtx) opus.usedtx = true;
+  return { codec: "opus", sampleRate: rate, numberOfChannels: 1, bitrate: BITRATE, opus };
 }
 // A decoder configured for 24 kHz may still output 48 kHz: read AudioData.sampleRate.
 const DECODER_CONFIG = { codec: "opus", sampleRate: OUTPUT_RATE, numberOfChannels: 1 };
@@ -38,9 +41,14 @@ async function supported(check) {
 }
 
 // `rates`: what the server takes Opus at (tutor/audio/frames.py OPUS_RATES, in the config).
-export function encoderSupported(rate, rates) {
-  if (!rates.includes(rate)) return Promise.resolve(false);
-  return supported(() => AudioEncoder.isConfigSupported(encoderConfig(rate)));
+// The encoder's config, with DTX where the browser takes it, else without; null: no Opus.
+export async function encoderSupported(rate, rates) {
+  if (!rates.includes(rate)) return null;
+  for (const dtx of [true, false]) {
+    const config = encoderConfig(rate, dtx);
+    if (await supported(() => AudioEncoder.isConfigSupported(config))) return config;
+  }
+  return null;
 }
 
 export function decoderSupported() {
@@ -71,6 +79,20 @@ export function unbundle(buffer) {
     at += 2 + size;
   }
   return packets;
+}
+
+// Frame length in µs by TOC config (RFC 6716 §3.1): SILK 0-11, hybrid 12-15, CELT 16-31.
+const TOC_FRAME_US = [
+  ...Array(3).fill([10000, 20000, 40000, 60000]).flat(),
+  ...Array(2).fill([10000, 20000]).flat(),
+  ...Array(4).fill([2500, 5000, 10000, 20000]).flat(),
+];
+
+// The audio time one packet holds (tutor/audio/opus_framing.py opus_packet_ms).
+export function packetUs(packet) {
+  const code = packet[0] & 3;
+  const frames = code === 0 ? 1 : code < 3 ? 2 : (packet[1] ?? 0) & 0x3f;
+  return frames * TOC_FRAME_US[packet[0] >> 3];
 }
 
 // Float samples at `rate` -> PCM16 at 24 kHz. Opus decodes at 48 kHz (2:1, pairs averaged;
@@ -116,20 +138,27 @@ function floatsOf(data) {
 }
 
 class Uplink {
-  constructor(rate, send) {
+  constructor(rate, config, send, debug) {
     this.rate = rate;
     this.send = send;
+    this.debug = debug; // debug.skippedFrames: frames the encoder sent nothing for (DTX)
     this.packets = [];
     this.timestamp = 0; // microseconds of audio encoded so far
+    this.fed = 0; // frames given to the encoder
+    this.heard = 0; // `fed` when the last packet came out
+    this.packetsOut = 0;
+    this.quiet = false; // the DTX packets went out; nothing more until a packet comes
+    this.toc = SILK_WB_20MS;
     this.encoder = new AudioEncoder({
       output: (chunk) => this.output(chunk),
       error: () => (this.broken = true),
     });
-    this.encoder.configure(encoderConfig(rate));
+    this.encoder.configure(config);
   }
 
   encode(pcm) {
     if (this.broken || this.encoder.encodeQueueSize > MAX_ENCODE_QUEUE) return false;
+    this.noticeQuiet();
     const frames = pcm.byteLength / 2;
     const data = new AudioData({
       format: "s16",
@@ -141,13 +170,30 @@ class Uplink {
     });
     this.timestamp += (frames * 1e6) / this.rate;
     this.encoder.encode(data);
+    this.fed += 1;
     data.close();
     return true;
   }
 
+  // The encoder answers a frame well within the 20 ms before the next one: frames fed with
+  // no packet since were skipped (DTX). Say so once, with a DTX packet for each.
+  noticeQuiet() {
+    this.debug.skippedFrames = this.fed - this.packetsOut;
+    const skipped = this.fed - this.heard;
+    if (this.quiet || skipped < QUIET_FRAMES || this.encoder.encodeQueueSize > 0) return;
+    this.quiet = true;
+    const dtx = Array.from({ length: skipped }, () => Uint8Array.of(this.toc));
+    this.send(bundle([...this.packets.splice(0), ...dtx]));
+  }
+
   output(chunk) {
+    if (chunk.byteLength <= 2) return; // a DTX frame (browsers that pass them on): skipped
     const packet = new Uint8Array(chunk.byteLength);
     chunk.copyTo(packet);
+    this.heard = this.fed;
+    this.packetsOut += 1;
+    this.quiet = false;
+    this.toc = packet[0] & 0xfc; // a one-frame packet of the same mode, for DTX packets
     this.packets.push(packet);
     if (this.packets.length >= PACKETS_PER_FRAME) this.send(bundle(this.packets.splice(0)));
   }
@@ -175,7 +221,7 @@ class Downlink {
   decode(buffer) {
     for (const packet of unbundle(buffer)) {
       const chunk = new EncodedAudioChunk({ type: "key", timestamp: this.timestamp, data: packet });
-      this.timestamp += FRAME_US;
+      this.timestamp += packetUs(packet);
       this.decoder.decode(chunk);
     }
   }
@@ -211,6 +257,7 @@ export class WireAudio {
     debug.outputCodec = "pcm";
     debug.bytesSent = 0;
     debug.bytesReceived = 0;
+    debug.skippedFrames = 0;
   }
 
   // Call once the microphone's rate is known (again if it changes); null: no microphone.
@@ -219,8 +266,8 @@ export class WireAudio {
     if (rate === this.rate) return;
     this.rate = rate;
     if (this.uplink) this.uplink.close();
-    const opus = rate && (await encoderSupported(rate, this.opusRates));
-    this.uplink = opus ? new Uplink(rate, (f) => this.sent(f)) : null;
+    const config = rate && (await encoderSupported(rate, this.opusRates));
+    this.uplink = config ? new Uplink(rate, config, (f) => this.sent(f), this.debug) : null;
     this.debug.codec = this.uplink ? "opus" : "pcm";
   }
 

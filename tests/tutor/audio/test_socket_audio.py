@@ -144,35 +144,47 @@ def decode_bundles(bundles: list[bytes], decoder: OpusDecoder) -> bytes:
     return b"".join(decoder.decode(p) for bundle in bundles for p in unbundle(bundle))
 
 
-def test_opus_out_turns_each_chunk_into_one_bundle_of_20ms_packets() -> None:
+def test_opus_out_sends_a_turns_first_packet_alone_then_a_bundle_per_chunk() -> None:
     out = socket_audio.outbound(start(sampleRate=48000, codec="opus"))
     assert out.codec == "opus"
-    bundles = out.frames(speechlike(0.2, 24000))  # one 200 ms chunk, as Gemini sends
-    assert len(bundles) == 1
-    assert [opus_packet_ms(p) for p in unbundle(bundles[0])] == [20] * 10
+    chunk = speechlike(0.2, 24000)  # 200 ms, as Gemini sends
+    first = list(out.frames(chunk))
+    assert [[opus_packet_ms(p) for p in unbundle(b)] for b in first] == [[40], [40] * 4]
+    second = list(out.frames(chunk))
+    assert [[opus_packet_ms(p) for p in unbundle(b)] for b in second] == [[40] * 5]
+    out.end_turn()
+    again = list(out.frames(chunk))  # the next turn's first packet leaves alone again
+    assert [len(unbundle(b)) for b in again] == [1, 4]
+
+
+def test_the_first_packet_leaves_before_the_rest_of_its_chunk_is_encoded() -> None:
+    out = socket_audio.OpusOut()
+    bundles = out.frames(speechlike(0.2, 24000))
+    next(bundles)
+    assert out._fed == socket_audio.FRAME_BYTES  # one packet's audio given to the encoder
 
 
 def test_the_end_of_a_turn_plays_out_the_partial_frame() -> None:
     out = socket_audio.OpusOut()
-    bundles = out.frames(tone(440, 0.03, 24000))  # 1.5 frames
+    bundles = list(out.frames(tone(440, 0.03, 24000)))  # three quarters of a 40 ms frame
+    assert bundles == []  # it waits for the rest of its frame
     bundles += out.end_turn()
     decoded = decode_bundles(bundles, OpusDecoder(rate=48000))
-    assert len(decoded) == 3 * 1920  # padded to 2 frames, plus one for the look-ahead
-    tail = decoded[1920 + 200 : 1920 + 800]  # ~20-28 ms: the half frame that was pending
-    assert level(tail) > 0.2
+    assert len(decoded) == 2 * 3840  # padded to a frame, plus one for the look-ahead
+    assert level(decoded[96 * 10 : 96 * 30]) > 0.2  # 10-30 ms: the tone that was pending
 
 
 def test_a_barge_in_drops_the_audio_the_encoder_held() -> None:
     out = socket_audio.OpusOut()
-    decode_bundles(out.frames(tone(440, 0.03, 24000)), OpusDecoder(rate=48000))
-    out.interrupt()  # 10 ms of tone were pending, more in the look-ahead
+    decode_bundles(list(out.frames(tone(440, 0.03, 24000))), OpusDecoder(rate=48000))
+    out.interrupt()  # 30 ms of tone were pending, more in the look-ahead
     # The page resets its decoder on `interrupted` too.
-    after = decode_bundles(out.frames(silence(0.04, 24000)), OpusDecoder(rate=48000))
-    assert len(after) == 2 * 1920
+    after = decode_bundles(list(out.frames(silence(0.08, 24000))), OpusDecoder(rate=48000))
+    assert len(after) == 2 * 3840
     assert level(after) < 0.001  # without the reset the stale tone leads (level ~0.4)
 
 
 def test_pcm_out_passes_tutor_audio_through() -> None:
     out = socket_audio.outbound(start(sampleRate=48000, format="s16"))
     pcm = tone(440, 0.2, 24000)
-    assert (out.codec, out.frames(pcm), out.end_turn()) == ("pcm", [pcm], [])
+    assert (out.codec, list(out.frames(pcm)), out.end_turn()) == ("pcm", [pcm], [])

@@ -188,3 +188,49 @@ async def test_time_to_first_audio_is_stored_for_an_opus_conversation(
     done = await _refresh(conversation)
     assert done.latency_p50_ms is not None and done.latency_p95_ms is not None
     assert 0 <= done.latency_p50_ms <= done.latency_p95_ms
+
+
+DTX = bytes([9 << 3])  # a TOC byte alone: a 20 ms frame the page's encoder skipped (DTX)
+
+
+def speech_then_dtx(text: str = "Yo soy cansado hoy") -> list[bytes]:
+    """What a page with DTX sends for a sentence: its packets (no trailing silence: the
+    encoder skips those frames), then the DTX packets that say it went quiet, then nothing."""
+    return [*bundles(spanish_48k(text, silence_s=0)), opus_bundle([DTX, DTX])]
+
+
+async def test_a_page_in_dtx_still_ends_its_turn(emulator: Emulator, alice: User) -> None:
+    # Nothing arrives after the DTX packets: the turn ends only because the server feeds
+    # the emulator's VAD the silence the microphone would have sent.
+    conversation = await start_conversation(alice)
+    client = await join(conversation, user=alice, codec="opus")
+    for frame in speech_then_dtx():
+        await client.ws.send_to(bytes_data=frame)
+        await asyncio.sleep(0)
+    learner = await client.until(final("learner"))
+    assert learner["text"]
+    await client.until(lambda e: final("tutor")(e) and e["turn"] > learner["turn"])
+    session = emulator.sessions[0]
+    assert session.learner_turns
+    speech_bytes = len(spanish_48k(silence_s=0)) // 3  # at 16 kHz
+    assert session.audio_bytes_in > speech_bytes + 300 * 32  # and the silence after it
+    await client.disconnect()
+
+
+async def test_a_barge_in_from_dtx_interrupts_the_tutor(
+    realtime_emulator: Emulator, alice: User
+) -> None:
+    conversation = await start_conversation(alice)
+    client = Client(conversation.pk, user=alice)
+    frames: list[bytes] = []
+    await client.connect()
+    await client.send(type="start", sampleRate=48000, codec="opus")
+    await client.ws.send_to(bytes_data=opus_bundle([DTX, DTX]))  # quiet while greeted
+    await _collect(client, frames, lambda e: e["type"] == "transcript" and not e["final"])
+    for frame in speech_then_dtx():
+        await client.ws.send_to(bytes_data=frame)
+        await asyncio.sleep(0)
+    await _collect(client, frames, kind("interrupted"))
+    learner = await _collect(client, frames, final("learner"))
+    await _collect(client, frames, lambda e: final("tutor")(e) and e["turn"] > learner["turn"])
+    await client.disconnect()
