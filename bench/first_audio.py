@@ -11,12 +11,14 @@ holds too; the rest is ours: Django, the consumer, the SDK, the codec and its bu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from bench.learner import SENTENCES, Mic, Uplink, pace, speech
 
@@ -41,6 +43,10 @@ class Ear:
             self.latencies_ms.append((self.last_audio - self._said) * 1000)
             self._said = None
             self.answered.set()
+
+    def forget(self) -> None:
+        """The sentence said last will get no answer (its session ended)."""
+        self._said = None
 
     def percentiles(self) -> tuple[float, float]:
         if not self.latencies_ms:
@@ -67,35 +73,55 @@ async def stream(ws: ClientConnection, mic: Mic, uplink: Uplink, ear: Ear, sent:
 
 
 async def bare_conversation(url: str, minutes: float) -> Ear:
-    """The learner script of bench/bandwidth.py through the bare relay (PCM both ways)."""
+    """The learner script of bench/bandwidth.py through the bare relay (PCM both ways). The
+    relay does not resume a Live session the emulator ends (goAway, a fault): the learner
+    opens a new one and goes on."""
     ear, mic, uplink = Ear(), Mic(seed=1), Uplink("pcm")
+    opened, said = time.monotonic(), 0
+    while time.monotonic() - opened < minutes * 60:
+        said = await _bare_session(url, ear, mic, uplink, said, opened + minutes * 60)
+    return ear
+
+
+async def _bare_session(
+    url: str, ear: Ear, mic: Mic, uplink: Uplink, said: int, until: float
+) -> int:
+    """Sentences through one bare-relay connection until `until` or the connection ends;
+    returns how many sentences were said so far."""
     start = {**uplink.start_message(), "instruction": "Bare relay, time to first audio."}
     async with connect(url, compression=None, max_size=None, ping_interval=None) as ws:
         await ws.send(json.dumps(start))
         await ws.recv()  # ready
         reader = asyncio.create_task(_read(ws, ear))
         streaming = asyncio.create_task(stream(ws, mic, uplink, ear, [0]))
-        await asyncio.sleep(1.5)  # a greeting, if the emulator gives one here
-        await _until_quiet(ear)
-        opened = time.monotonic()
-        for index in range(1000):
-            if time.monotonic() - opened >= minutes * 60:
-                break
-            ear.answered.clear()
-            mic.say(speech(SENTENCES[index % len(SENTENCES)]))
-            async with asyncio.timeout(60):
-                await ear.answered.wait()
+        try:
+            await asyncio.sleep(1.5)  # a greeting, if the emulator gives one here
+            await _until_quiet(ear)
+            while time.monotonic() < until and not reader.done():
+                ear.answered.clear()
+                mic.say(speech(SENTENCES[said % len(SENTENCES)]))
+                said += 1
+                answer = asyncio.ensure_future(ear.answered.wait())
+                await asyncio.wait({answer, reader}, timeout=60, return_when="FIRST_COMPLETED")
+                answer.cancel()
+                if reader.done() or not ear.answered.is_set():
+                    break  # the relay closed, or no answer came: a new session
                 await _until_quiet(ear)
-            await asyncio.sleep(0.6)  # the learner thinks before answering
-        streaming.cancel()
-        reader.cancel()
-    return ear
+                await asyncio.sleep(0.6)  # the learner thinks before answering
+        finally:
+            streaming.cancel()
+            reader.cancel()
+            await asyncio.gather(streaming, reader, return_exceptions=True)
+    mic.hush()  # a sentence cut by the end of the session is not finished in the next
+    ear.forget()
+    return said
 
 
 async def _read(ws: ClientConnection, ear: Ear) -> None:
-    async for message in ws:
-        if isinstance(message, bytes):
-            ear.heard()
+    with contextlib.suppress(ConnectionClosed):
+        async for message in ws:
+            if isinstance(message, bytes):
+                ear.heard()
 
 
 async def _until_quiet(ear: Ear) -> None:

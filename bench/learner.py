@@ -62,6 +62,10 @@ class Mic:
         self._queued = np.concatenate([self._queued, samples])
         return len(samples) / RATE
 
+    def hush(self) -> None:
+        """Drop what is still queued."""
+        self._queued = self._queued[:0]
+
     @property
     def talking(self) -> bool:
         return len(self._queued) > 0
