@@ -27,17 +27,13 @@ from lessons.selectors.deck import card_face
 from lessons.services.drills import DrillResult, drill_check, drill_check_rate, drill_record
 from lessons.services.limits import LimitExceeded
 from tutor.audio.clip import MAX_BYTES, MAX_SECONDS, ClipError, read_clip, to_wav
+from tutor.conversation.access import client_ip
 from tutor.live import upstream
 from tutor.live.drills import DrillCard, TutorUnavailable, speak_text, transcribe_answer
 from tutor.prompts import voice_for
 
 WAV_TYPES = frozenset({"audio/wav", "audio/x-wav", "audio/wave"})
 NOT_FOUND = "That card is not in your deck."
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # As tutor.views.client_ip: REMOTE_ADDR only; X-Forwarded-For is client-controlled.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _failure(error: str, message: str, status: int) -> JsonResponse:

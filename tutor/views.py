@@ -20,15 +20,9 @@ from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
 from tutor import metrics
 from tutor.audio.frames import OPUS_RATES
-from tutor.conversation.access import TRIAL_SESSION_KEY, owns, request_scope
+from tutor.conversation.access import TRIAL_SESSION_KEY, client_ip, owns, request_scope
 from tutor.conversation.close_notices import CLOSE_NOTICES
 from tutor.conversation.feedback import TargetPhrases, correction_diff
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. nginx real_ip); X-Forwarded-For
-    # is client-controlled and would let anyone dodge the per-IP trial limit.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @require_POST

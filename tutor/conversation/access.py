@@ -49,3 +49,10 @@ def owns(conversation: Conversation, scope: dict[str, Any]) -> bool:
     """Ownership alone (for reading an ended conversation)."""
     code = refusal(conversation, scope)
     return code in (None, protocol.CLOSE_GONE, protocol.CLOSE_TRIAL_OVER)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the per-IP limits count: REMOTE_ADDR only, which Daphne sets from the
+    proxy's X-Real-IP when run with --proxy-headers (docs/deploy.md). X-Forwarded-For is
+    client-controlled and would let anyone dodge the per-IP trial and drill limits."""
+    return request.META.get("REMOTE_ADDR") or None
