@@ -24,7 +24,8 @@ the reply, even after `turnComplete`, and on 3.8 NON_BLOCKING tool calls may too
   that none are coming), so lines are stored learner first, then tutor, with no gap;
 - every note (correction, phrase) carries the line the reply answers. A tool call after
   turnComplete with no new learner input since is a late note of that reply: it never opens a
-  tutor turn;
+  tutor turn. One after a barge-in, with the learner's newer line known, is about that line
+  even before the cut reply's turnComplete;
 - tutor fragments become one final tutor Transcript at turnComplete (interrupted if a barge-in
   happened), then TurnComplete; a turnComplete with nothing in flight emits nothing, and one
   that answered nothing because the model waits for more (`turnCompleteReason`
@@ -137,8 +138,13 @@ class TurnAssembler(LearnerLines):
 
     def tool_call(self) -> None:
         """A toolCall arrived. One after turnComplete with no new learner input since is late
-        (NON_BLOCKING on 3.8): it opens no tutor turn, its notes are about the last reply's line."""
-        if not (self.tutor_active or self._late):
+        (NON_BLOCKING on 3.8): it opens no tutor turn, its notes are about the last reply's line.
+        One after a barge-in, once the learner's newer line is known, is about that line: the
+        cut generation makes no more calls, and the new one's may come before the cut reply's
+        turnComplete (its tutor turn opens with its first audio or words)."""
+        if self.interrupted and self._unanswered is not None:
+            self._reply_line, self._unanswered, self._heard = self._unanswered, None, False
+        elif not (self.tutor_active or self._late):
             self.tutor_answering()
 
     def note(self, event: CorrectionNoted | PhraseNoted) -> None:

@@ -228,3 +228,78 @@ def _lines(conversation: list[Exchange], events: list[Event], typed: list[int | 
 def _expected(k: int, ex: Exchange, line_of: list[int | None]) -> list[int]:
     line = line_of[k]
     return [-1] if ex.typed or line is None else [line, -1]
+
+
+@dataclass
+class Cut:
+    """One exchange of a conversation where the learner talks over the tutor: its reply may be
+    cut after `cut_after` chunks by the next line (typed, or spoken and transcribed at once),
+    and the next reply's NON_BLOCKING notes may come before the cut reply's turnComplete."""
+
+    typed: bool
+    chunks: int
+    cut_after: int | None  # the next line barges in after this many chunks (None: no barge-in)
+    early_notes: int  # notes of THIS exchange's reply sent before the cut reply's turnComplete
+    notes: int  # notes of this exchange's reply sent during its own reply
+
+
+@st.composite
+def cuts(draw: st.DrawFn) -> Cut:
+    chunks = draw(st.integers(1, 3))
+    return Cut(
+        typed=draw(st.booleans()),
+        chunks=chunks,
+        cut_after=draw(st.none() | st.integers(1, chunks)),
+        early_notes=draw(st.integers(0, 2)),
+        notes=draw(st.integers(0, 2)),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(cuts(), min_size=2, max_size=5))
+def test_notes_after_a_barge_in_are_about_the_line_that_barged_in(
+    conversation: list[Cut],
+) -> None:
+    events: list[Event] = []
+    clock = Clock()
+    turns = TurnAssembler(events.append, clock)
+    lines: list[int] = []
+
+    def say(k: int, ex: Cut) -> None:
+        if ex.typed:
+            lines.append(turns.typed(f"typed {k}"))
+            return
+        turns.learner_speech()
+        turns.learner_audio(UTTERANCE_END_MS)
+        clock.now += UTTERANCE_END_S
+        turns.learner_fragment(f"spoken {k}", finished=True)
+        lines.append(next(e.line for e in reversed(events) if isinstance(e, Transcript)))
+
+    def notes(k: int, count: int, tag: str) -> None:
+        for n in range(count):
+            turns.tool_call()
+            turns.note(CorrectionNoted(f"{tag}{k}.{n}", f"c{k}", "", "grammar"))
+
+    said = [False] * len(conversation)
+    for k, ex in enumerate(conversation):
+        if not said[k]:
+            say(k, ex)
+            notes(k, ex.early_notes, "e")  # no barge-in: before its own reply
+        for chunk in range(ex.chunks):
+            turns.tutor_audio(b"\x00\x00")
+            turns.tutor_fragment(f" r{k}.{chunk}")
+            if chunk == 0:
+                notes(k, ex.notes, "n")  # NON_BLOCKING: while the tutor speaks
+            if ex.cut_after == chunk + 1 and k + 1 < len(conversation):
+                after = conversation[k + 1]
+                if not after.typed:
+                    turns.learner_speech()  # the server hears it and cuts the reply
+                turns.barge_in()
+                say(k + 1, after)
+                notes(k + 1, after.early_notes, "e")  # before the cut reply's turnComplete
+                said[k + 1] = True
+                break
+        turns.turn_complete()
+    noted = [e for e in events if isinstance(e, CorrectionNoted)]
+    assert [n.line for n in noted] == [lines[int(n.corrected[1:])] for n in noted]
+    assert len(noted) == sum(ex.notes + ex.early_notes for ex in conversation)

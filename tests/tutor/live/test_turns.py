@@ -193,6 +193,38 @@ def test_a_late_tool_call_keeps_its_line_and_opens_no_tutor_turn() -> None:
     assert _learner_finals(events)[-1][0] != line
 
 
+@pytest.mark.parametrize("spoken", [False, True])
+def test_a_note_after_a_barge_in_is_about_the_newer_line(spoken: bool) -> None:
+    """The learner typed (or said) a second line while the tutor still answered the first: the
+    server cuts the reply, and a NON_BLOCKING call about the new line may come before the cut
+    reply's turnComplete. Its note is the new line's, not the old one's."""
+    events: list[Event] = []
+    turns = TurnAssembler(events.append)
+    first = turns.typed("Yo soy cansado.")
+    turns.tutor_audio(b"\x00\x00")
+    turns.tutor_fragment("Vaya, ¿por qué")
+    if spoken:
+        turns.learner_speech()
+        turns.barge_in()
+        turns.learner_fragment("Yo tengo mucho trabajo ayer.", finished=True)
+        [(second, _, _)] = _learner_finals(events)
+    else:
+        second = turns.typed("Yo tengo mucho trabajo ayer.")
+        turns.barge_in()
+    turns.tool_call()
+    turns.note(CorrectionNoted("tengo", "tenía", "", "grammar"))
+    turns.turn_complete()  # the cut reply's
+    turns.tutor_fragment("¡Pobre!")
+    turns.turn_complete(idle=True)
+    [note] = [e for e in events if isinstance(e, CorrectionNoted)]
+    assert note.line == second != first
+    tutor = [e for e in events if isinstance(e, Transcript) and e.final and e.speaker == "tutor"]
+    assert [(t.text, t.interrupted) for t in tutor] == [
+        ("Vaya, ¿por qué", True),
+        ("¡Pobre!", False),
+    ]
+
+
 def test_speech_before_any_word_holds_the_reply_until_the_learners_line() -> None:
     events: list[Event] = []
     turns = TurnAssembler(events.append)
