@@ -163,6 +163,21 @@ ROWS: dict[str, Row] = {
     "teach:assignment": Row(url("teach:assignment", pk_of("assignment")), bobs()),
     "teach:assignment_edit": Row(url("teach:assignment_edit", pk_of("assignment")), bobs()),
     "teach:assignment_csv": Row(url("teach:assignment_csv", pk_of("assignment")), bobs()),
+    "teach:classroom_edit": Row(url("teach:classroom_edit", classroom), bobs()),
+    "teach:classroom_archive": Row(url("teach:classroom_archive", classroom), bobs(405)),
+    "teach:move_learner": Row(url("teach:move_learner", classroom, alice_pk), bobs()),
+    "teach:assignment_archive": Row(
+        url("teach:assignment_archive", pk_of("assignment")), bobs(405)
+    ),
+    "teach:assignment_delete": Row(url("teach:assignment_delete", pk_of("assignment")), bobs()),
+    # No recording kept, and the class does not let its teacher listen: 404 for bob too.
+    "teach:turn_audio": Row(
+        lambda w: reverse(
+            "teach:turn_audio",
+            args=[w.homework.pk, w.homework.turns.filter(speaker="learner")[0].pk],
+        ),
+        bobs(404),
+    ),
     "teach:review": Row(url("teach:review"), bobs()),
     "teach:transcript": Row(url("teach:transcript", pk_of("homework")), bobs()),
     "teach:topics": Row(url("teach:topics"), bobs()),
@@ -196,6 +211,15 @@ ROWS: dict[str, Row] = {
     "POST teach:rotate_code": Row(url("teach:rotate_code", classroom), **post(bobs(302))),
     "POST teach:remove_learner": Row(
         url("teach:remove_learner", classroom, alice_pk), **post(bobs(302))
+    ),
+    "POST teach:classroom_archive": Row(
+        url("teach:classroom_archive", classroom), **post(bobs(302))
+    ),
+    "POST teach:assignment_archive": Row(
+        url("teach:assignment_archive", pk_of("assignment")), **post(bobs(302))
+    ),
+    "POST teach:assignment_delete": Row(
+        url("teach:assignment_delete", pk_of("assignment")), **post(bobs(302))
     ),
     "POST teach:topic_delete": Row(url("teach:topic_delete", pk_of("topic")), **post(bobs(302))),
     "POST teach:topic_import": Row(url("teach:topic_import"), **post(bobs(302))),

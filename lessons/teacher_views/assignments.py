@@ -23,6 +23,9 @@ from lessons.teacher_views.access import own_assignment, own_classroom, teacher_
 @require_http_methods(["GET", "POST"])
 def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = own_classroom(request, pk)
+    if classroom.archived_at is not None:
+        messages.error(request, f"“{classroom.name}” is archived: restore it to assign work.")
+        return redirect("teach:classroom", pk=classroom.pk)
     initial = {"topic": request.GET["topic"]} if request.GET.get("topic", "").isdigit() else {}
     form = AssignmentForm(request.POST or None, classroom=classroom, initial=initial)
     if request.method == "POST" and form.is_valid():
