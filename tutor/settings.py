@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "lti_tool",  # django-lti: platform registrations, deployments, keys (lessons/lti/)
     "accounts",
     "lessons",
     "tutor",

@@ -14,6 +14,7 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
 
@@ -27,6 +28,9 @@ __all__ = [
     "Correction",
     "DrillAttempt",
     "LearnerAudioStorage",
+    "LtiActivity",
+    "LtiCourse",
+    "LtiGrade",
     "Membership",
     "Phrase",
     "PhraseAudio",

@@ -1,0 +1,17 @@
+"""LTI 1.3 endpoints under /lti/ (docs/lti.md gives the platform these URLs)."""
+
+from __future__ import annotations
+
+from django.urls import path
+from lti_tool.views import jwks
+
+from lessons.lti import views
+
+app_name = "lti"
+urlpatterns = [
+    path("jwks/", jwks, name="jwks"),
+    path("<uuid:registration_uuid>/login/", views.LoginView.as_view(), name="login"),
+    path("launch/", views.LaunchView.as_view(), name="launch"),
+    path("pick/", views.pick, name="pick"),
+    path("activities/<int:pk>/", views.start_page, name="start"),
+]
