@@ -134,6 +134,18 @@ ROWS: dict[str, Row] = {
     "learn:progress": Row(url("learn:progress"), signed_in()),
     "learn:export_json": Row(url("learn:export_json"), signed_in()),
     "learn:export_csv": Row(url("learn:export_csv"), signed_in()),
+    # LTI: the platform's endpoints answer everyone; what they accept is the launch's to say.
+    "lti:jwks": Row(url("lti:jwks"), everyone(200)),
+    "lti:login": Row(
+        lambda w: reverse("lti:login", args=["00000000-0000-0000-0000-000000000000"]),
+        everyone(400),  # no target_link_uri: a bad request
+    ),
+    "lti:launch": Row(url("lti:launch"), everyone(405)),
+    "lti:pick": Row(url("lti:pick"), everyone(400)),  # only after a deep-linking launch
+    "lti:start": Row(
+        url("lti:start", pk_of("assignment")),
+        {"alice": 200, "bob": 404, "charlie": 404, "anonymous": 401},
+    ),
     "teach:join_code": Row(url("teach:join_code"), signed_in()),
     "teach:join": Row(
         lambda w: reverse("teach:join", args=[w.personas.classroom.join_code]), signed_in()
@@ -207,6 +219,7 @@ ROWS: dict[str, Row] = {
         url("tutor:drill_spoken", pk_of("phrase")),
         **post({"alice": 415, "bob": 404, "charlie": 404, "anonymous": LOGIN}),
     ),
+    "POST lti:launch": Row(url("lti:launch"), **post(everyone(403))),  # no id_token
     "POST teach:leave": Row(url("teach:leave", classroom), **post(alices(302))),
     "POST teach:rotate_code": Row(url("teach:rotate_code", classroom), **post(bobs(302))),
     "POST teach:remove_learner": Row(

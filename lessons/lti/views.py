@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import login
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from pylti1p3.lineitem import LineItem
 from accounts.models import User
 from lessons.lti import provisioning
 from lessons.lti.roster import sync_roster
-from lessons.models import Assignment, Classroom, LtiActivity, LtiCourse, Topic
+from lessons.models import Assignment, Classroom, LtiActivity, LtiCourse, LtiUsedNonce, Topic
 from lessons.services.classrooms import assignable_topics, assignment_create
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,16 @@ class LaunchView(LtiLaunchBaseView):
         except LtiException as exc:
             log.info("LTI launch refused: %s", exc)
             return refused(request, _why(str(exc)))
+
+    def launch_setup(self, request: HttpRequest, lti_launch: LtiLaunch) -> None:
+        """After django-lti's checks: refuse an id_token seen before (a replay)."""
+        issuer, nonce = lti_launch.get_claim("iss"), lti_launch.get_claim("nonce")
+        LtiUsedNonce.objects.filter(used_at__lt=timezone.now() - timedelta(days=1)).delete()
+        try:
+            with transaction.atomic():
+                LtiUsedNonce.objects.create(value=f"{issuer} {nonce}"[:255])
+        except IntegrityError:
+            raise LtiException("nonce already used") from None
 
     def handle_inactive_deployment(self, request: HttpRequest, lti_launch: LtiLaunch) -> Any:
         return refused(

@@ -14,7 +14,7 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
-from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade
+from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
 
@@ -31,6 +31,7 @@ __all__ = [
     "LtiActivity",
     "LtiCourse",
     "LtiGrade",
+    "LtiUsedNonce",
     "Membership",
     "Phrase",
     "PhraseAudio",

@@ -59,3 +59,15 @@ class LtiGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} {self.score:.0f}/100 ({self.status})"
+
+
+class LtiUsedNonce(models.Model):
+    """Each launch's nonce, once used: PyLTI1p3 checks that a nonce was issued, not that it
+    is new, so a replayed id_token would pass until it expires. Kept a day (longer than any
+    id_token lives)."""
+
+    value = models.CharField(max_length=255, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.value
