@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.urls import path
-from lti_tool.views import jwks
 
 from lessons.lti import views
 
 app_name = "lti"
 urlpatterns = [
-    path("jwks/", jwks, name="jwks"),
+    path("jwks/", views.jwks, name="jwks"),
     path("<uuid:registration_uuid>/login/", views.LoginView.as_view(), name="login"),
     path("launch/", views.LaunchView.as_view(), name="launch"),
     path("pick/", views.pick, name="pick"),

@@ -11,14 +11,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth import login
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from lti_tool.models import LtiLaunch
+from lti_tool.models import Key, LtiLaunch
 from lti_tool.utils import get_launch_from_request
 from lti_tool.views import LtiLaunchBaseView, OIDCLoginInitView
 from pylti1p3.deep_link_resource import DeepLinkResource
@@ -36,6 +36,18 @@ LAUNCH_KEY = "tertulia_lti_launch"  # the session's deep-linking launch id
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+def ensure_key() -> None:
+    """The tool's first signing key, made when first needed (`manage.py rotate_keys` turns
+    them over): a fresh site can be registered without a step to forget."""
+    if not Key.objects.active().exists():
+        Key.objects.generate()
+
+
+def jwks(request: HttpRequest) -> HttpResponse:
+    ensure_key()
+    return JsonResponse(Key.objects.as_jwks())
+
+
 def refused(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
     return render(request, "lessons/lti/refused.html", {"message": message}, status=status)
 
@@ -44,6 +56,7 @@ class LoginView(OIDCLoginInitView):
     """OIDC third-party login initiation; the browser comes back to `LaunchView`."""
 
     def get_oidc_response(self, request: Any, registration_uuid: Any, params: Any) -> Any:
+        ensure_key()
         try:
             return super().get_oidc_response(request, registration_uuid, params)
         except LtiException as exc:
