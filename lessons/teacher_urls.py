@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from lessons.teacher_views import assignments, classrooms, joining, listening, review, term, topics
+from lessons.teacher_views import (
+    assignments,
+    classrooms,
+    grading,
+    joining,
+    listening,
+    review,
+    term,
+    topics,
+)
 
 app_name = "teach"
 urlpatterns = [
@@ -37,6 +46,8 @@ urlpatterns = [
         "assignments/<int:pk>/archive/", term.assignment_archive_toggle, name="assignment_archive"
     ),
     path("assignments/<int:pk>/delete/", term.assignment_remove, name="assignment_delete"),
+    path("assignments/<int:pk>/rubric/", grading.rubric_set, name="rubric"),
+    path("assignments/<int:pk>/learners/<int:learner_pk>/grade/", grading.grade, name="grade"),
     path("assignments/<int:pk>/results.csv", assignments.assignment_csv, name="assignment_csv"),
     path("review/", review.queue, name="review"),
     path("conversations/<uuid:pk>/", review.transcript, name="transcript"),

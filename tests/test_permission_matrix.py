@@ -175,6 +175,13 @@ ROWS: dict[str, Row] = {
     "teach:assignment": Row(url("teach:assignment", pk_of("assignment")), bobs()),
     "teach:assignment_edit": Row(url("teach:assignment_edit", pk_of("assignment")), bobs()),
     "teach:assignment_csv": Row(url("teach:assignment_csv", pk_of("assignment")), bobs()),
+    "teach:rubric": Row(url("teach:rubric", pk_of("assignment")), bobs(405)),
+    # No rubric attached yet: bob is sent back to the assignment to attach one.
+    "teach:grade": Row(url("teach:grade", pk_of("assignment"), alice_pk), bobs(302)),
+    "tutor:rubric_propose": Row(
+        url("tutor:rubric_propose", pk_of("assignment"), alice_pk),
+        {"alice": 405, "bob": 405, "charlie": 405, "anonymous": 405},
+    ),
     "teach:classroom_edit": Row(url("teach:classroom_edit", classroom), bobs()),
     "teach:classroom_archive": Row(url("teach:classroom_archive", classroom), bobs(405)),
     "teach:move_learner": Row(url("teach:move_learner", classroom, alice_pk), bobs()),

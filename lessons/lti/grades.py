@@ -1,8 +1,10 @@
 """Scores to the platform's gradebook (LTI Assignment and Grade Services): when a learner ends
 a conversation for a deep-linked assignment, and again whenever it changes.
 
-The score is the share of the assignment's minimum speaking time the learner has reached over
-all their attempts (100 once met), with a comment naming minutes and attempts. It leaves on a
+The score is the assignment's rubric total once the teacher has decided every criterion (sent
+again whenever they change it); without a rubric, the share of the assignment's minimum
+speaking time the learner has reached over all their attempts (100 once met), with a comment
+naming minutes and attempts. It leaves on a
 thread of its own after the conversation's end is committed: the platform may be slow or down,
 and the learner must not wait for it. Each outcome is kept (`LtiGrade`); a failed one is sent
 again by `manage.py lti_send_grades`.
@@ -24,16 +26,23 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
-from lessons.models import Conversation, LtiActivity, LtiGrade
+from lessons.models import Conversation, LtiActivity, LtiGrade, Rubric
+from lessons.services.rubrics import total_of
 
 log = logging.getLogger(__name__)
 SCORE_SCOPE: Final = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 TIMEOUT = 10.0  # seconds, each request to the platform
 
 
-def score_of(activity: LtiActivity, learner_id: int) -> tuple[float, str]:
-    """(score out of 100, comment) for the learner's attempts so far."""
+def score_of(activity: LtiActivity, learner_id: int) -> tuple[float, str] | None:
+    """(score out of 100, comment) for the learner so far; None while a rubric waits for the
+    teacher."""
     assignment = activity.assignment
+    if Rubric.objects.filter(assignment=assignment).exists():
+        total = total_of(assignment, learner_id)
+        if not total.complete:
+            return None
+        return total.percent, f"Rubric: {total.points} of {total.maximum} points (Tertulia)."
     done = Conversation.objects.filter(assignment=assignment, learner_id=learner_id).aggregate(
         seconds=Sum("learner_seconds"), attempts=Count("pk")
     )
@@ -58,7 +67,10 @@ def record(activity: LtiActivity, learner_id: int) -> LtiGrade | None:
     )
     if sub is None:  # never launched from the platform: it does not know them
         return None
-    score, comment = score_of(activity, learner_id)
+    scored = score_of(activity, learner_id)
+    if scored is None:
+        return None
+    score, comment = scored
     grade, _ = LtiGrade.objects.update_or_create(
         activity=activity,
         learner_id=learner_id,
@@ -104,6 +116,14 @@ def send(grade: LtiGrade, session: requests.Session | None = None) -> bool:
     grade.status, grade.error = LtiGrade.Status.SENT, ""
     grade.save(update_fields=["status", "error"])
     return True
+
+
+def after_decision(assignment_id: int, learner_id: int) -> None:
+    """The teacher decided (or changed) a learner's rubric: the platform gets the new score."""
+    activity = LtiActivity.objects.filter(assignment_id=assignment_id).first()
+    grade = record(activity, learner_id) if activity is not None else None
+    if grade is not None:
+        transaction.on_commit(lambda: _start(grade.pk))
 
 
 def after_finish(conversation: Conversation) -> None:

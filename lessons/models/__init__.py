@@ -15,6 +15,7 @@ from lessons.models.classrooms import (
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
 from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
+from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
 
@@ -26,6 +27,8 @@ __all__ = [
     "Comment",
     "Conversation",
     "Correction",
+    "Criterion",
+    "CriterionScore",
     "DrillAttempt",
     "LearnerAudioStorage",
     "LtiActivity",
@@ -36,6 +39,7 @@ __all__ = [
     "Phrase",
     "PhraseAudio",
     "Review",
+    "Rubric",
     "Topic",
     "Turn",
     "TurnAudio",

@@ -23,6 +23,7 @@ from lessons.models import (
     Membership,
 )
 from lessons.services.conversations import conversation_finish
+from lessons.services.rubrics import proposals_store
 from tests.base import make_topic
 from tests.lessons.lti.platform import INSTRUCTOR, LEARNER, Lms, _keypair
 
@@ -234,3 +235,70 @@ def test_after_a_key_rotation_the_platform_still_takes_scores(lms: Lms) -> None:
     conversation_finish(conversation_id=conversation.pk, reason="learner")
     assert _settled(LtiGrade.objects.get(learner=sam)).status == "sent"
     assert lms.scores[0]["scoreGiven"] == 25.0
+
+
+def test_with_a_rubric_the_gradebook_gets_the_teachers_total_and_every_change(lms: Lms) -> None:
+    teacher, assignment = _teacher_adds_activity(lms)
+    assert (
+        teacher.post(reverse("teach:rubric", args=[assignment.pk]), {"level": "A2"}).status_code
+        == 302
+    )
+    lms.launch(
+        Client(), user="s-1", roles=[LEARNER], custom={"assignment": str(assignment.pk)},
+        ags=True,
+    )  # fmt: skip
+    sam = User.objects.get(lti_users__sub="s-1")
+    conversation = Conversation.objects.create(
+        learner=sam, assignment=assignment, language="es", level=sam.level, learner_seconds=300.0
+    )
+    conversation_finish(conversation_id=conversation.pk, reason="learner")
+    assert not LtiGrade.objects.exists()  # a rubric waits for the teacher, speaking time or not
+    url = reverse("teach:grade", args=[assignment.pk, sam.pk])
+    keys = ["task", "phrases", "range", "accuracy", "fluency", "interaction"]
+    half = {f"points-{key}": "3" for key in keys[:3]}
+    page = teacher.post(url, half)
+    assert page.status_code == 200 and "Choose a level for Accuracy" in page.content.decode()
+    decided = {**half, **{f"points-{key}": "2" for key in keys[3:]}, "comment-task": "¡Bien!"}
+    assert teacher.post(url, decided).status_code == 302
+    assert _settled(LtiGrade.objects.get(learner=sam)).status == "sent"
+    assert lms.scores[-1]["scoreGiven"] == 83.3  # 15 of 18
+    assert "15 of 18 points" in lms.scores[-1]["comment"]
+    teacher.post(url, {**decided, "points-fluency": "3"})  # the teacher changes their mind
+    grade = LtiGrade.objects.get(learner=sam)
+    deadline = time.monotonic() + 10
+    while len(lms.scores) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _settled(grade).status == "sent" and lms.scores[-1]["scoreGiven"] == 88.9
+
+
+def test_the_learner_sees_the_decided_rubric_with_links_to_their_turns(lms: Lms) -> None:
+    teacher, assignment = _teacher_adds_activity(lms)
+    teacher.post(reverse("teach:rubric", args=[assignment.pk]), {"level": "B1"})
+    learner = Client()
+    lms.launch(learner, user="s-1", roles=[LEARNER], custom={"assignment": str(assignment.pk)})
+    sam = User.objects.get(lti_users__sub="s-1")
+    conversation = Conversation.objects.create(
+        learner=sam, assignment=assignment, language="es", level=sam.level
+    )
+    turn = conversation.turns.create(ordinal=0, speaker="learner", text="Quisiera un café")
+    proposals_store(
+        assignment=assignment,
+        learner=sam,
+        proposals=[
+            {"criterion": "task", "points": 2, "rationale": "r", "evidence": [
+                {"conversation": str(conversation.pk), "ordinal": turn.ordinal}
+            ]},
+        ],
+    )  # fmt: skip
+    review = reverse("learn:conversation_review", args=[conversation.pk])
+    assert "rubric-heading" not in learner.get(review).content.decode()  # proposals only
+    keys = ["task", "phrases", "range", "accuracy", "fluency", "interaction"]
+    teacher.post(
+        reverse("teach:grade", args=[assignment.pk, sam.pk]),
+        {**{f"points-{k}": "2" for k in keys}, "comment-task": "Muy bien pedido."},
+    )
+    page = learner.get(review).content.decode()
+    assert "rubric-heading" in page and "12 / 18" in page and "Muy bien pedido." in page
+    assert f"{review}#turn-0" in page and "Quisiera un café" in page
+    csv = teacher.get(reverse("teach:assignment_csv", args=[assignment.pk])).content.decode()
+    assert "rubric_points" in csv and "12/18" in csv and "66.7" in csv
