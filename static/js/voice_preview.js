@@ -64,10 +64,13 @@
     }
 
     audio.addEventListener("ended", () => say(`${label()}: sample finished.`));
-    select.addEventListener("change", () => {
+    // A sample of another voice or language is another sample: stop the one playing.
+    const stop = () => {
       audio.pause();
       say("");
-    });
+    };
+    select.addEventListener("change", stop);
+    if (languageFrom) languageFrom.addEventListener("change", stop);
     button.addEventListener("click", play);
     button.hidden = false;
   }

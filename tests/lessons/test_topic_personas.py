@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from lessons.models import Topic
+from lessons.models import Conversation, Topic
 from lessons.topic_io import FORMAT, VERSION, export_topics, import_json
 from tests.accounts.test_profile import PROFILE
 from tests.lessons.teaching import (
@@ -123,3 +123,18 @@ def test_a_learner_chooses_a_free_talk_voice(client: Client, alice: User) -> Non
     assert response.status_code == 200
     alice.refresh_from_db()
     assert alice.tutor_voice == "Sulafat"
+
+
+def test_the_teachers_list_and_the_conversation_page_show_the_persona(
+    client: Client, bob: User, alice: User
+) -> None:
+    topic = make_topic(author=bob, title="En la farmacia", persona_name="Carmen", voice="Despina")
+    client.force_login(bob)
+    listing = client.get(reverse("teach:topics")).content.decode()
+    assert "· Carmen · voice Despina" in listing
+    conversation = Conversation.objects.create(
+        learner=alice, topic=topic, language="es", level="A2"
+    )
+    client.force_login(alice)
+    page = client.get(conversation.get_absolute_url()).content.decode()
+    assert "<dt>Tutor's name</dt><dd>Carmen</dd>" in page
