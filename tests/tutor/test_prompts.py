@@ -81,6 +81,8 @@ PLACEHOLDERS = {
     "persona_line", "persona_name",
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
+    # the rubric proposal's (tutor/prompts/rubrics.py)
+    "phrases", "criteria", "transcript",
 }  # fmt: skip
 
 
