@@ -14,6 +14,7 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.hints import Hint
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
 
@@ -26,6 +27,7 @@ __all__ = [
     "Conversation",
     "Correction",
     "DrillAttempt",
+    "Hint",
     "LearnerAudioStorage",
     "Membership",
     "Phrase",
