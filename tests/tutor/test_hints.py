@@ -1,4 +1,4 @@
-""""What could I say?" over HTTP (tutor/hints.py): the real SDK against the emulator, real
+""" "What could I say?" over HTTP (tutor/hints.py): the real SDK against the emulator, real
 PostgreSQL. Who may ask, the cache, the limits, the trial and what is stored."""
 
 from __future__ import annotations
@@ -42,9 +42,7 @@ def cafe() -> Any:
 
 @database_sync_to_async
 def say(conversation: Conversation, speaker: str, text: str) -> None:
-    services.conversation_record_turn(
-        conversation_id=conversation.pk, speaker=speaker, text=text
-    )
+    services.conversation_record_turn(conversation_id=conversation.pk, speaker=speaker, text=text)
 
 
 @database_sync_to_async
