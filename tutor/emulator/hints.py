@@ -51,6 +51,7 @@ GLOSSES: dict[str, dict[str, str]] = {
         "greeting": "Saying hello",
         "thanks": "Saying thank you",
         "statement": "Telling them something about you",
+        "please": "Asking for something politely",
     },
     "es": {
         "price": "Preguntar cuánto cuesta",
@@ -63,6 +64,7 @@ GLOSSES: dict[str, dict[str, str]] = {
         "greeting": "Saludar",
         "thanks": "Dar las gracias",
         "statement": "Contar algo sobre ti",
+        "please": "Pedir algo con cortesía",
     },
 }
 
@@ -125,5 +127,9 @@ def _next_lines(state: DialogueState) -> list[tuple[str, tuple[str, str] | None]
 
 
 def _gloss(glosses: dict[str, str], text: str, lang: str, phrase: tuple[str, str] | None) -> str:
-    kind = glosses[kind_of(text, roleplay.lines_for(lang).cues)]
+    cues = roleplay.lines_for(lang).cues
+    kind = kind_of(text, cues)
+    if kind == "statement" and re.search(cues.please, text.casefold()):
+        kind = "please"  # "the bill, please" asks for something, though it is no question
+    kind = glosses[kind]
     return f"{kind} ({phrase[0]}: {phrase[1]})" if phrase else kind
