@@ -5,8 +5,10 @@ transcript. Real PostgreSQL; no Gemini here (tests/tutor/test_hints.py has the c
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -158,3 +160,13 @@ def test_the_teachers_transcript_marks_it_too(client: Client, personas: Personas
     assert html.count("hint used") == 1
     assert html.index('id="turn-1"') < html.index("hint used") < html.index('id="turn-2"')
     assert "Quisiera un café con leche." in html
+
+
+def test_a_hints_address_goes_after_the_hour_its_limit_counts(personas: Personas) -> None:
+    conversation = make_conversation(personas.alice, status="active")
+    old, new = given(conversation, 0, ip="10.0.0.9"), given(conversation, 1, ip="10.0.0.9")
+    Hint.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    out = StringIO()
+    call_command("enforce_retention", stdout=out)
+    assert "Cleared the IP address of 1 hint request(s)" in out.getvalue()
+    assert dict(Hint.objects.values_list("pk", "ip")) == {old.pk: None, new.pk: "10.0.0.9"}
