@@ -59,15 +59,12 @@ async def _hints(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     conversation = await _conversation(request, pk)
     if isinstance(conversation, JsonResponse):
         return conversation
-    point = await sync_to_async(services.hint_point)(conversation_id=conversation.pk)
-    kept = await sync_to_async(services.hint_cached)(conversation_id=conversation.pk, point=point)
-    if kept is not None:
-        return _payload(kept, cached=True)
     try:
-        hint = await sync_to_async(_begin)(conversation, point, client_ip(request))
+        hint, brief = await sync_to_async(_prepare)(conversation, client_ip(request))
     except LimitExceeded as exc:
         return _failure("rate_limited", str(exc), 429)
-    brief = await sync_to_async(_brief)(conversation)
+    if brief is None:
+        return _payload(hint, cached=True)
     try:
         found = await suggest_replies(
             upstream.client(),
@@ -119,17 +116,20 @@ def _trial_over_now(conversation: Conversation) -> bool:
     return True
 
 
-def _begin(conversation: Conversation, point: int, ip: str | None) -> Hint:
+def _prepare(conversation: Conversation, ip: str | None) -> tuple[Hint, HintBrief | None]:
+    """The hint already given at this point (and no brief), or a new model call counted
+    against the limits (LimitExceeded) and what to ask it. One thread hop: it is all database."""
+    point = services.hint_point(conversation_id=conversation.pk)
+    kept = services.hint_cached(conversation_id=conversation.pk, point=point)
+    if kept is not None:
+        return kept, None
     services.hint_check_rate(conversation=conversation, ip=ip)
-    return services.hint_begin(conversation_id=conversation.pk, point=point, ip=ip)
-
-
-def _brief(conversation: Conversation) -> HintBrief:
+    hint = services.hint_begin(conversation_id=conversation.pk, point=point, ip=ip)
     learner, topic = upstream.briefs(conversation)
     history = conversation_services.conversation_history(
         conversation_id=conversation.pk, limit=HINT_TURNS
     )
-    return HintBrief(learner, topic, history)
+    return hint, HintBrief(learner, topic, history)
 
 
 def _payload(hint: Hint, *, cached: bool) -> JsonResponse:

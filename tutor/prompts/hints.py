@@ -19,7 +19,7 @@ from tutor.prompts.languages import get_language, native_language_name
 from tutor.prompts.templates import render
 
 HINT_COUNT = 3  # what the model is asked for; two are enough to show
-HINT_TURNS = 6  # the last turns the model sees: enough to answer the tutor's last line
+HINT_TURNS = 20  # the last turns the model sees: the scene so far, and the tutor's last line
 LINE_LIMIT = 300
 NOTHING_YET = "(Nothing has been said yet. The tutor is about to greet the learner.)"
 # Response schema (plain dict, types.Schema's shape): tutor.live.hints turns it into types.
