@@ -80,6 +80,8 @@ PLACEHOLDERS = {
     "grammar_focus", "free_talk_subjects", "opener", "opener_hint", "opener_line",
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
+    # "What could I say?" (tutor/prompts/hints.py)
+    "count", "native_code", "situation", "transcript",
 }  # fmt: skip
 
 
