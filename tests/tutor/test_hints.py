@@ -189,3 +189,24 @@ async def test_the_learners_choice_is_noted(
     await async_client.aforce_login(bob)
     theirs = await async_client.post(url, {"index": 0}, content_type="application/json")
     assert theirs.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"{", b"\xff\xfe", b'{"index": true}', b'{"index": -1}', b'{"index": 1e9}']
+)
+async def test_a_choice_that_names_no_suggestion_is_a_400(
+    emulator: Emulator, alice: User, async_client: Any, body: bytes
+) -> None:
+    conversation = await typing_in(async_client, alice)
+    url = (await ask(async_client, conversation)).json()["chosenUrl"]
+    response = await async_client.post(url, body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["message"]
+
+
+async def test_a_hint_id_out_of_any_range_is_a_400_not_a_500(
+    alice: User, async_client: Any
+) -> None:
+    conversation = await typing_in(async_client, alice)
+    url = reverse("tutor:hint_chosen", args=[conversation.pk, 10**30])
+    response = await async_client.post(url, {"index": 0}, content_type="application/json")
+    assert response.status_code == 400
