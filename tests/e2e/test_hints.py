@@ -14,6 +14,9 @@ from playwright.sync_api import Page, expect
 from lessons.models import Hint, Turn
 from tests.base import make_topic
 from tests.e2e.browser import PHONE, WAIT_MS, screenshot
+from tutor.emulator.roleplay import lines_for
+from tutor.emulator.turns import WPM
+from tutor.emulator.voice import synthesize
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -81,3 +84,36 @@ def test_alt_h_suggests_replies_and_the_one_sent_is_marked_on_the_review(
     expect(turn.locator(".turn-hint")).to_have_text("hint used")
     expect(page.locator(".turn-hint")).to_have_count(1)
     expect(turn.locator(".hints-shown summary")).to_contain_text("one was said")
+
+
+def test_a_suggestion_said_aloud_is_the_learners_spoken_turn_and_marked(
+    speaking: Callable[..., Page], alice: Any
+) -> None:
+    """The learner picks a suggestion and says it into the (fake) microphone instead of
+    sending it. The emulator cannot recognise speech: it "hears" the scene's next phrase,
+    which is the suggestion, as a real model would hear the learner say it."""
+    topic = make_topic(target_phrases=PHRASES, opener=OPENER)
+    greeting = f"{lines_for('es').notice} {OPENER}"
+    # Speak once the greeting has been heard and there was time to pick a suggestion.
+    lead = len(synthesize(greeting, "es", 24000, WPM["A"])) / 48000 + 4.0
+    page = speaking(PHRASES[0], lead, topic)
+    expect(page.locator(".turn-tutor[data-turn]").first).to_be_visible(timeout=WAIT_MS)
+    page.get_by_role("button", name="What could I say?").click()
+    page.locator("#hint-list .hint-choice").first.click(timeout=WAIT_MS)
+    expect(page.locator("#typed")).to_have_value(PHRASES[0])
+    page.wait_for_function("() => window.tertulia.hintChosen === 200", timeout=WAIT_MS)
+
+    # The scene plants a learner's slip in its first phrase ("una café"), and the tutor
+    # corrects it: saying a suggestion is the learner's own turn, slips and all.
+    heard = PHRASES[0].replace("un café", "una café")
+    learner = page.locator(".turn-learner[data-turn]").first
+    expect(learner.locator(".turn-text")).to_have_text(heard, timeout=WAIT_MS)
+    expect(learner.locator(".correction ins")).to_have_text("un", timeout=WAIT_MS)
+    page.click("#end-button")
+    page.wait_for_url("**/learn/conversations/*/", timeout=WAIT_MS)
+    said = Turn.objects.get(speaker="learner")
+    assert (said.source, said.text) == ("speech", heard)
+    turn = page.locator(f"#turn-{said.ordinal}")
+    expect(turn.locator(".turn-hint")).to_have_text("hint used")
+    expect(turn.locator(".hints-shown summary")).to_contain_text("one was said")
+    expect(turn.locator(".hints-shown li").first).to_contain_text("said")
