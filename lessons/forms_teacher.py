@@ -6,12 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.choices import CorrectionStyle
 from lessons.models import Assignment, Classroom, Topic, Turn
 from lessons.services.classrooms import assignable_topics, normalise_join_code
+from lessons.services.privacy import check_within_site
 from lessons.topic_io import MAX_BYTES
 from lessons.topic_rules import (
     MAX_PHRASES,
@@ -56,6 +58,81 @@ class ClassroomForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
             "level_max": "Highest level",
         }
         help_texts = {"name": "As your learners know it, e.g. “Spanish 2B”."}
+
+
+class ClassroomEditForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """Name, levels and privacy of an existing classroom (its language stays: its
+    assignments and evidence are in it)."""
+
+    class Meta:
+        model = Classroom
+        fields = [
+            "name",
+            "level_min",
+            "level_max",
+            "store_audio",
+            "audio_retention_days",
+            "transcript_retention_days",
+            "tutor_memory",
+            "teacher_listens",
+        ]
+        labels = {
+            "name": "Classroom name",
+            "level_min": "Lowest level",
+            "level_max": "Highest level",
+            "store_audio": "Keep recordings of learners' voices",
+            "audio_retention_days": "Delete recordings after (days)",
+            "transcript_retention_days": "Delete transcripts after (days)",
+            "tutor_memory": "The tutor may remember these learners between conversations",
+            "teacher_listens": "I may listen to learners' recordings",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        site_audio, site_text = settings.AUDIO_RETENTION_DAYS, settings.TRANSCRIPT_RETENTION_DAYS
+        fields = self.fields
+        if not settings.STORE_LEARNER_AUDIO:  # nothing to keep or listen to on this site
+            for name in ("store_audio", "audio_retention_days", "teacher_listens"):
+                fields[name].disabled = True
+            fields["store_audio"].help_text = "This site keeps no recordings at all."
+        fields[
+            "audio_retention_days"
+        ].help_text = f"Empty: this site's {site_audio} days. Shorter only."
+        fields["transcript_retention_days"].help_text = (
+            f"Empty: this site's {site_text} days. Shorter only."
+            if site_text
+            else "Empty: kept until the learner deletes them."
+        )
+        fields["tutor_memory"].help_text = "Off: the tutor forgets them after each conversation."
+        for name in ("audio_retention_days", "transcript_retention_days"):
+            fields[name].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            check_within_site(
+                audio_retention_days=data.get("audio_retention_days"),
+                transcript_retention_days=data.get("transcript_retention_days"),
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+
+class MoveLearnerForm(forms.Form):
+    """Another of the teacher's classrooms in the same language, not archived."""
+
+    classroom = forms.ModelChoiceField(queryset=Classroom.objects.none(), label="Move to")
+
+    def __init__(self, *args: Any, current: Classroom, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["classroom"]
+        field.queryset = Classroom.objects.filter(  # type: ignore[attr-defined]
+            teacher=current.teacher, language=current.language, archived_at__isnull=True
+        ).exclude(pk=current.pk)
+        field.empty_label = None  # type: ignore[attr-defined]
 
 
 # What a code looks like, as lessons.models.new_join_code makes them and the classroom page

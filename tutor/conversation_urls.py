@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, hints, typed_fallback, views
+from tutor import drills, hints, rubric_proposals, typed_fallback, views
 
 app_name = "tutor"
 urlpatterns = [
@@ -16,4 +16,10 @@ urlpatterns = [
     # The drill page (learn:deck) calls these two; they need Gemini, so they live here.
     path("learn/deck/<int:phrase_id>/spoken/", drills.spoken_answer, name="drill_spoken"),
     path("learn/deck/<int:phrase_id>/answer.wav", drills.answer_audio, name="drill_audio"),
+    # The grading page (teach:grade) asks the tutor to propose rubric scores: Gemini again.
+    path(
+        "teach/assignments/<int:pk>/learners/<int:learner_pk>/rubric/propose/",
+        rubric_proposals.propose,
+        name="rubric_propose",
+    ),
 ]

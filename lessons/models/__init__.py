@@ -15,6 +15,8 @@ from lessons.models.classrooms import (
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
 from lessons.models.hints import Hint
+from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
+from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
 
@@ -26,13 +28,20 @@ __all__ = [
     "Comment",
     "Conversation",
     "Correction",
+    "Criterion",
+    "CriterionScore",
     "DrillAttempt",
     "Hint",
     "LearnerAudioStorage",
+    "LtiActivity",
+    "LtiCourse",
+    "LtiGrade",
+    "LtiUsedNonce",
     "Membership",
     "Phrase",
     "PhraseAudio",
     "Review",
+    "Rubric",
     "Topic",
     "Turn",
     "TurnAudio",
