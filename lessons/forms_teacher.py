@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.choices import CorrectionStyle
+from accounts.choices import TUTOR_VOICES, CorrectionStyle
 from lessons.models import Assignment, Classroom, Topic, Turn
 from lessons.services.classrooms import assignable_topics, normalise_join_code
 from lessons.services.privacy import check_within_site
@@ -30,6 +30,8 @@ STYLE_CHOICES = [
     (CorrectionStyle.RECAST, "Repeat it correctly, without comment"),
     (CorrectionStyle.EXPLAIN, "Repeat it correctly, with a brief explanation"),
 ]
+# Blank: the voice Tertulia gives the topic's language (tutor/prompts/languages.py).
+VOICE_CHOICES = [("", "The language's usual voice"), *TUTOR_VOICES]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_ATTRS = {"type": "datetime-local"}
 
@@ -176,12 +178,16 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
             "level_max",
             "scenario",
             "tutor_role",
+            "persona_name",
+            "voice",
             "learner_goal",
             "grammar_focus",
             "opener",
             "correction_style",
         ]
         labels = {
+            "persona_name": "The tutor's name in the role (optional)",
+            "voice": "The tutor's voice",
             "level_min": "Lowest level",
             "level_max": "Highest level",
             "tutor_role": "The tutor plays",
@@ -192,6 +198,8 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
         }
         help_texts = {
             "tutor_role": "e.g. “a waiter in a busy café in Madrid”.",
+            "persona_name": "e.g. “Lucía”. The tutor introduces itself by it.",
+            "voice": "One of Gemini's voices. Press “Hear this voice” to listen to it first.",
             "learner_goal": "e.g. “order a drink and a snack, then ask for the bill”.",
             "grammar_focus": "e.g. “polite requests with quisiera / me gustaría”.",
             "opener": "In the target language; the tutor may say it to start.",
@@ -205,6 +213,7 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
         self.author = author
         self.fields["learner_goal"].required = True
         self.fields["correction_style"].choices = STYLE_CHOICES  # type: ignore[attr-defined]
+        self.fields["voice"].choices = VOICE_CHOICES  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
             self.initial["phrases"] = "\n".join(self.instance.target_phrases)
 

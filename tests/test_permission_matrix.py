@@ -165,6 +165,11 @@ ROWS: dict[str, Row] = {
     "tutor:drill_spoken": Row(url("tutor:drill_spoken", pk_of("phrase")), everyone(405)),
     # alice's card's model answer (kept, so no Gemini call); anyone else's card is a 404.
     "tutor:drill_audio": Row(url("tutor:drill_audio", pk_of("phrase")), alices()),
+    # A voice's sample (tutor/voice_preview.py), for anyone signed in; a language the site does
+    # not teach is a 404 before any Gemini call.
+    "tutor:voice_preview": Row(
+        lambda w: reverse("tutor:voice_preview", args=["Kore", "xx"]), signed_in(404)
+    ),
     "teach:leave": Row(url("teach:leave", classroom), signed_in(405)),
     # The teacher area: bob's alone; learners are refused by role.
     "teach:dashboard": Row(url("teach:dashboard"), bobs()),

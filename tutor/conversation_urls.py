@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, hints, rubric_proposals, typed_fallback, views
+from tutor import drills, hints, rubric_proposals, typed_fallback, views, voice_preview
 
 app_name = "tutor"
 urlpatterns = [
@@ -21,5 +21,9 @@ urlpatterns = [
         "teach/assignments/<int:pk>/learners/<int:learner_pk>/rubric/propose/",
         rubric_proposals.propose,
         name="rubric_propose",
+    ),
+    # A prebuilt voice's sample, for the topic form and the profile's voice choices.
+    path(
+        "voices/<str:voice>/<str:language>.wav", voice_preview.voice_preview, name="voice_preview"
     ),
 ]

@@ -19,6 +19,7 @@ from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
 from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
+from lessons.models.voices import VoicePreview
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
@@ -45,6 +46,7 @@ __all__ = [
     "Topic",
     "Turn",
     "TurnAudio",
+    "VoicePreview",
     "correction_count_field",
     "new_join_code",
     "turn_audio_path",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0013_rubrics"),
+        ("lessons", "0014_voices"),
     ]
 
     operations = [
