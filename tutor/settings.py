@@ -212,6 +212,10 @@ MAX_INBOUND_FRAMES_PER_SECOND = envint("MAX_INBOUND_FRAMES_PER_SECOND", 200, min
 # address in the last hour.
 DRILL_CHECKS_PER_HOUR = envint("DRILL_CHECKS_PER_HOUR", 120, minimum=1)
 DRILL_CHECKS_PER_IP_PER_HOUR = envint("DRILL_CHECKS_PER_IP_PER_HOUR", 1200, minimum=1)
+# "What could I say?" hints (each one a Gemini call), per learner (or trial browser session)
+# and per address in the last hour (lessons/services/hints.py).
+HINTS_PER_HOUR = envint("HINTS_PER_HOUR", 60, minimum=1)
+HINTS_PER_IP_PER_HOUR = envint("HINTS_PER_IP_PER_HOUR", 600, minimum=1)
 
 # /metrics (tutor/probes.py) answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, 404.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")

@@ -16,6 +16,7 @@ from accounts.requests import AuthedRequest
 from lessons.models import Comment, Conversation, Correction, Turn
 from lessons.selectors.counts import noted_phrases
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
+from lessons.selectors.hints import HintUse, hints_by_turn
 from lessons.selectors.rubrics import LearnerRubric, learner_rubric
 from lessons.selectors.summary import conversation_summary
 from lessons.text.worddiff import Segment, word_diff
@@ -33,6 +34,7 @@ class TurnView:
     turn: Turn
     corrections: list[CorrectionView]
     comments: list[Comment] = field(default_factory=list)
+    hint: HintUse | None = None  # "What could I say?" was asked before this turn
 
     @property
     def clock(self) -> str:
@@ -51,6 +53,9 @@ def _turn_views(conversation: Conversation, comments: list[Comment]) -> list[Tur
     for comment in comments:
         if comment.turn_id in views:
             views[comment.turn_id].comments.append(comment)
+    hints = hints_by_turn(conversation.pk, [view.turn for view in views.values()])
+    for view in views.values():
+        view.hint = hints.get(view.turn.ordinal)
     return list(views.values())
 
 

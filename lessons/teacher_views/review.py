@@ -14,6 +14,7 @@ from lessons.forms_teacher import CommentForm
 from lessons.models import Conversation, Turn
 from lessons.selectors.counts import counts_of
 from lessons.selectors.evidence import phrases_by_turn
+from lessons.selectors.hints import hints_by_turn
 from lessons.selectors.review_queue import Flag, flags_for, review_queue
 from lessons.services.comments import comment_add
 from lessons.services.privacy import teacher_may_listen
@@ -52,8 +53,10 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         messages.success(request, f"Comment saved. {learner.name} will see it.")
         return redirect("teach:transcript", pk=conversation.pk)
     used = phrases_by_turn(assignment.topic.target_phrases, learner_turns)
+    hints = hints_by_turn(conversation.pk, learner_turns)
     for turn in learner_turns:
         turn.used_phrases = used.get(turn.ordinal, [])  # type: ignore[attr-defined]
+        turn.hint = hints.get(turn.ordinal)  # type: ignore[attr-defined]
         # The changed words marked, as the learner's review page shows them.
         turn.diffs = [  # type: ignore[attr-defined]
             (c, *word_diff(c.original, c.corrected, conversation.language))

@@ -169,6 +169,9 @@ async def test_the_key_appears_in_no_response_frame_or_log_line(
         )
         assert reply.status_code == 200
         evidence.response("typed fallback", reply)
+        hint = await http.post(reverse("tutor:hints", args=[typed.pk]))
+        assert hint.status_code == 200
+        evidence.response("what could I say", hint)
         evidence.response(
             "review", await http.get(reverse("learn:conversation_review", args=[spoken.pk]))
         )
