@@ -302,3 +302,17 @@ def test_the_learner_sees_the_decided_rubric_with_links_to_their_turns(lms: Lms)
     assert f"{review}#turn-0" in page and "Quisiera un café" in page
     csv = teacher.get(reverse("teach:assignment_csv", args=[assignment.pk])).content.decode()
     assert "rubric_points" in csv and "12/18" in csv and "66.7" in csv
+
+
+def test_the_admins_registration_page_gives_the_tools_urls(lms: Lms) -> None:
+    staff = User.objects.create_user("ops@example.org", password="x", is_staff=True)
+    staff.is_superuser = True
+    staff.save()
+    client = Client()
+    client.force_login(staff)
+    page = client.get(
+        reverse("admin:lti_tool_ltiregistration_change", args=[lms.registration.pk])
+    ).content.decode()
+    assert f"/lti/{lms.registration.uuid}/login/" in page
+    assert "/lti/launch/" in page and "/lti/jwks/" in page
+    assert "Deployment" in page  # the deployments inline, to activate one
