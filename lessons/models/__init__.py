@@ -14,11 +14,20 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.memory import (
+    MEMORY_LINE_CHARS,
+    MEMORY_MAX_CHARS,
+    MEMORY_MAX_LINES,
+    MemoryLine,
+)
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
+    "MEMORY_LINE_CHARS",
+    "MEMORY_MAX_CHARS",
+    "MEMORY_MAX_LINES",
     "TOPIC_CONTENT_FIELDS",
     "Assignment",
     "Classroom",
@@ -28,6 +37,7 @@ __all__ = [
     "DrillAttempt",
     "LearnerAudioStorage",
     "Membership",
+    "MemoryLine",
     "Phrase",
     "PhraseAudio",
     "Review",

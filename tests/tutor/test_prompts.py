@@ -80,6 +80,9 @@ PLACEHOLDERS = {
     "grammar_focus", "free_talk_subjects", "opener", "opener_hint", "opener_line",
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
+    # the learner's memory (tutor/prompts/memory.py)
+    "memory_section", "memory_lines", "current_lines", "recurring_lines", "transcripts",
+    "subject", "turns", "corrections",
 }  # fmt: skip
 
 
