@@ -59,14 +59,14 @@ def memory_for_prompt(conversation: Conversation) -> list[tuple[str, str]]:
 
 def pending_conversations(learner: User) -> list[Conversation]:
     """The learner's ended conversations the memory has not taken in yet, newest first. Only
-    those that started after memory was (last) turned on, and never a trial's."""
+    those that ended after memory was (last) turned on, and never a trial's."""
     return list(
         Conversation.objects.owned_by(learner)
         .finished()
         .filter(
             remembered_at__isnull=True,
             trial_session_key="",
-            started_at__gte=learner.tutor_memory_since,
+            ended_at__gte=learner.tutor_memory_since,
         )
         .select_related("topic")
         .order_by("-ended_at", "-started_at")
