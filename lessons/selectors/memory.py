@@ -135,5 +135,6 @@ def recurring_errors(learner: User) -> list[str]:
         if key and (conversation_id, key) not in counted:
             counted.add((conversation_id, key))
             seen[key] += 1
-            shown.setdefault(key, f"«{corrected.strip()}» ({explanation.strip()})".strip())
+            why = f" ({explanation.strip()})" if explanation.strip() else ""
+            shown.setdefault(key, f"«{corrected.strip()}»{why}")
     return [shown[key] for key, count in seen.most_common(5) if count > 1]

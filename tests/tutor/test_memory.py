@@ -208,3 +208,18 @@ async def test_ending_a_conversation_updates_the_memory_in_the_background(
             break
         await asyncio.sleep(0.1)
     assert SISTER in await lines_of(alice)
+
+
+@pytest.mark.usefixtures("emulator")
+@pytest.mark.django_db(transaction=True)
+async def test_a_correction_that_keeps_coming_back_is_remembered_without_the_model(
+    alice: User,
+) -> None:
+    make = database_sync_to_async(make_conversation)
+    for _ in range(2):  # earlier, while memory was off: never sent, but their corrections count
+        await make(alice, corrections=[(3, "Ayer yo voy", "Ayer fui", "grammar")])
+    await database_sync_to_async(memory_switch)(learner=alice, on=False)
+    await database_sync_to_async(memory_switch)(learner=alice, on=True)
+    quiet = await make(alice, turns=[("tutor", "¿Qué tal?"), ("learner", "Bien, gracias.")])
+    assert await run(quiet.pk) is True
+    assert await lines_of(alice) == [("error", "Keeps coming back: «Ayer fui» (Better: Ayer fui)")]

@@ -58,6 +58,7 @@ def remember(learner_id: int) -> bool:
         return False
     lines = data.lines
     if data.transcripts:
+        connection.close()  # hold no database connection while the model thinks
         try:
             lines = asyncio.run(_ask(data))
         except MemoryUnavailable as exc:
@@ -69,7 +70,7 @@ def remember(learner_id: int) -> bool:
             return False
     stored = memory_replace(
         learner_id=learner_id,
-        lines=lines,
+        lines=with_recurring(lines, data.recurring),
         conversation_ids=data.pending,
         source_id=data.transcripts[-1].conversation_id if data.transcripts else None,
         expected=data.snapshot,
@@ -77,6 +78,15 @@ def remember(learner_id: int) -> bool:
     if not stored:
         logger.info("memory of learner %s changed while updating; left for next time", learner_id)
     return stored
+
+
+def with_recurring(lines: list[tuple[str, str]], recurring: list[str]) -> list[tuple[str, str]]:
+    """The model's lines, and when it kept no error line, the corrections that came back in
+    more than one conversation (counted from the stored corrections, no model needed): a weak
+    point for the tutor to revisit. Last, so the budget drops them first."""
+    if any(kind == "error" for kind, _ in lines):
+        return lines
+    return [*lines, *(("error", f"Keeps coming back: {item}") for item in recurring[:2])]
 
 
 async def _ask(data: UpdateInput) -> list[tuple[str, str]]:
