@@ -223,3 +223,26 @@ async def test_a_correction_that_keeps_coming_back_is_remembered_without_the_mod
     quiet = await make(alice, turns=[("tutor", "¿Qué tal?"), ("learner", "Bien, gracias.")])
     assert await run(quiet.pk) is True
     assert await lines_of(alice) == [("error", "Keeps coming back: «Ayer fui» (Better: Ayer fui)")]
+
+
+def test_the_models_answer_must_be_the_schemas_shape() -> None:
+    from tutor.live.memory import MemoryUnavailable, parse_lines
+
+    assert parse_lines(
+        '{"lines": [{"kind": "person", "text": "Has a sister"}, {"kind": "secret", "text": "x"},'
+        ' {"kind": "goal", "text": "  "}, {"kind": "place"}, "Lyon"]}'
+    ) == [("person", "Has a sister")]
+    for broken in ("not json", "[]", '{"lines": "Lyon"}', "{}"):
+        with pytest.raises(MemoryUnavailable):
+            parse_lines(broken)
+
+
+def test_recurring_errors_are_added_only_when_the_model_kept_none() -> None:
+    recurring = ["«Ayer fui»", "«Estoy cansado»", "«Tengo hambre»"]
+    assert memory.with_recurring([SISTER], recurring) == [
+        SISTER,
+        ("error", "Keeps coming back: «Ayer fui»"),
+        ("error", "Keeps coming back: «Estoy cansado»"),
+    ]
+    kept = [SISTER, ("error", 'Says "yo voy"')]
+    assert memory.with_recurring(kept, recurring) == kept

@@ -68,6 +68,7 @@ def remember(learner_id: int) -> bool:
                 exc,
             )
             return False
+        lines = lines or data.lines  # an empty answer never wipes what was remembered
     stored = memory_replace(
         learner_id=learner_id,
         lines=with_recurring(lines, data.recurring),
