@@ -5,6 +5,7 @@ conversation's greeting mentions what they wrote. Live server, the emulator and 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +15,14 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from lessons.models import Conversation, MemoryLine
-from tests.e2e.browser import WAIT_MS, debug_state, screenshot, signed_in_page
+from tests.e2e.browser import (
+    DESKTOP,
+    PHONE,
+    WAIT_MS,
+    debug_state,
+    screenshot,
+    signed_in_page,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -83,6 +91,11 @@ def test_a_new_learner_is_greeted_next_time_by_a_tutor_that_remembers(
     expect(line).to_have_value('Sister in Lyon: "mi hermana vive en Lyon"')
     assert MemoryLine.objects.get(learner=alice, kind="person").source_id == first.pk
     screenshot(page, "memory-profile")
+    page.set_viewport_size(PHONE)  # nothing of the section is cut off on a phone
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    box = page.get_by_role("button", name=re.compile(r"^Save\W+Person line")).bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
 
     # The learner rewrites the line with the keyboard alone.
     line.focus()
