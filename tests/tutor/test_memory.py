@@ -20,7 +20,10 @@ from lessons.models import Conversation, MemoryLine
 from lessons.services.conversations import conversation_record_turn, conversation_start
 from lessons.services.memory import memory_switch
 from tests.lessons.learner_data import make_conversation
+from tests.tutor.conftest import final
+from tests.tutor.conversation.talk import converse, exchange, join, start_conversation
 from tutor.conversation import memory
+from tutor.conversation.access import TRIAL_SESSION_KEY
 from tutor.live import upstream
 from tutor.prompts import LearnerBrief, build_system_instruction
 from tutor.prompts import memory as prompts
@@ -246,3 +249,36 @@ def test_recurring_errors_are_added_only_when_the_model_kept_none() -> None:
     ]
     kept = [SISTER, ("error", 'Says "yo voy"')]
     assert memory.with_recurring(kept, recurring) == kept
+
+
+@pytest.mark.usefixtures("emulator", "no_runtime_leaks")
+@pytest.mark.django_db(transaction=True)
+async def test_a_conversation_ended_on_its_socket_is_remembered_and_recalled_next_time(
+    alice: User,
+) -> None:
+    first = await start_conversation(alice)
+    greeted = await join(first, user=alice)
+    assert "La última vez" not in greeted.events[-1]["text"]
+    await exchange(greeted, "Mi hermana vive en Lyon.")
+    await greeted.send(type="end")  # the page's End: the runtime finishes, then remembers
+    assert await greeted.closed(within=30) == 1000
+    for _ in range(100):
+        if SISTER in await lines_of(alice):
+            break
+        await asyncio.sleep(0.1)
+    assert SISTER in await lines_of(alice)
+    page = await join(await start_conversation(alice), user=alice)
+    greeting = next(e["text"] for e in page.events if final("tutor")(e))
+    assert "La última vez me contaste que tu hermana vive en Lyon." in greeting
+
+
+@pytest.mark.usefixtures("emulator", "no_runtime_leaks")
+@pytest.mark.django_db(transaction=True)
+async def test_a_trial_ended_on_its_socket_is_never_remembered() -> None:
+    trial = await start_conversation(None)
+    await converse(
+        trial, ["Mi hermana vive en Lyon."], session={TRIAL_SESSION_KEY: [str(trial.pk)]}
+    )
+    await asyncio.sleep(0.5)  # time enough for an update, had one been queued
+    assert not await database_sync_to_async(MemoryLine.objects.exists)()
+    assert not await remembered(trial)
