@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from accounts.choices import NATIVE_LANGUAGES, TARGET_LANGUAGES, CorrectionStyle, Level, Role
+from accounts.choices import (
+    NATIVE_LANGUAGES,
+    TARGET_LANGUAGES,
+    TUTOR_VOICES,
+    CorrectionStyle,
+    Level,
+    Role,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -65,6 +72,11 @@ class User(AbstractUser):
     # again never brings back what was said while it was off.
     tutor_memory = models.BooleanField(default=True, db_default=True)
     tutor_memory_since = models.DateTimeField(default=timezone.now, db_default=Now())
+    # The tutor's voice for free talk (a topic's persona brings its own); blank: the
+    # language's usual voice.
+    tutor_voice = models.CharField(
+        max_length=20, choices=TUTOR_VOICES, blank=True, default="", db_default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from lessons.models import Conversation, Correction, MemoryLine, Turn
 from lessons.services.memory import Snapshot, fit_budget, memory_snapshot
+from lessons.services.privacy import memory_allowed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -48,9 +49,13 @@ def memory_lines(learner: User) -> list[MemoryLine]:
 
 def memory_for_prompt(conversation: Conversation) -> list[tuple[str, str]]:
     """(kind, text) lines for the system instruction: none for a trial, none when the learner
-    turned memory off, and never over the budget."""
+    turned memory off or one of their classes keeps none, and never over the budget."""
     learner = conversation.learner
     if learner is None or conversation.trial_session_key or not learner.tutor_memory:
+        return []
+    # A class that keeps no memory of its learners wins (lessons.services.privacy's rule,
+    # read from `classrooms.all()`, which the conversation socket prefetches too).
+    if not all(classroom.tutor_memory for classroom in learner.classrooms.all()):
         return []
     # .all(): the conversation socket prefetches the lines (it builds the prompt in async code).
     rows = sorted(learner.memory_lines.all(), key=lambda line: (line.position, line.pk))
@@ -74,11 +79,12 @@ def pending_conversations(learner: User) -> list[Conversation]:
 
 
 def memory_update_input(learner_id: int) -> UpdateInput | None:
-    """What the next update needs, or None: memory off, or nothing new to take in."""
+    """What the next update needs, or None: memory off (by the learner or one of their
+    classes), or nothing new to take in."""
     from accounts.models import User
 
     learner = User.objects.filter(pk=learner_id).first()
-    if learner is None or not learner.tutor_memory:
+    if learner is None or not learner.tutor_memory or not memory_allowed(learner):
         return None
     pending = pending_conversations(learner)
     if not pending:

@@ -9,6 +9,7 @@ from django import template
 
 from lessons.models import MEMORY_LINE_CHARS, MEMORY_MAX_CHARS, MEMORY_MAX_LINES
 from lessons.selectors.memory import memory_lines
+from lessons.services.privacy import memory_allowed
 
 register = template.Library()
 
@@ -18,6 +19,7 @@ def learner_memory(user: Any) -> dict[str, Any]:
     lines = memory_lines(user)
     return {
         "memory_on": user.tutor_memory,
+        "class_forbids": not memory_allowed(user),
         "lines": lines,
         "used": sum(len(line.text) for line in lines),
         "max_chars": MEMORY_MAX_CHARS,

@@ -331,3 +331,21 @@ def test_no_teacher_page_shows_what_the_tutor_remembers(client: Client, personas
     assert (
         "What your tutor remembers" not in client.get(reverse("accounts:profile")).content.decode()
     )
+
+
+def test_a_class_that_keeps_no_memory_wins_over_the_learners_switch(
+    client: Client, personas: Personas
+) -> None:
+    alice = personas.alice
+    remember(alice, SISTER)
+    conversation = conversation_start(learner=alice)
+    make_conversation(alice)
+    assert memory_for_prompt(conversation) == [SISTER]
+    personas.classroom.tutor_memory = False
+    personas.classroom.save()
+    conversation = Conversation.objects.select_related("learner").get(pk=conversation.pk)
+    assert memory_for_prompt(conversation) == []
+    assert memory_update_input(alice.pk) is None
+    client.force_login(alice)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert "One of your classes does not let the tutor remember its learners" in html

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_teaching_languages_and_levels"),
+        ("accounts", "0003_voices"),
     ]
 
     operations = [
