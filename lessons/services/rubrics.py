@@ -117,17 +117,24 @@ def decide(
 def total_of(assignment: Assignment, learner: User | int) -> RubricTotal:
     learner_id = learner if isinstance(learner, int) else learner.pk
     criteria = list(Criterion.objects.filter(rubric__assignment=assignment))
-    scores = {
-        s.criterion_id: s
-        for s in CriterionScore.objects.filter(criterion__in=criteria, learner_id=learner_id)
+    return rubric_totals(criteria, [learner_id])[learner_id]
+
+
+def rubric_totals(
+    criteria: list[Criterion], learners: list[User] | list[int]
+) -> dict[int, RubricTotal]:
+    """Each learner's total, by id, in one query."""
+    ids = [learner if isinstance(learner, int) else learner.pk for learner in learners]
+    decided: dict[int, list[int]] = {learner_id: [] for learner_id in ids}
+    for learner_id, points in CriterionScore.objects.filter(
+        criterion__in=criteria, learner_id__in=ids, points__isnull=False
+    ).values_list("learner_id", "points"):
+        decided[learner_id].append(points or 0)  # never None: filtered
+    maximum = sum(c.max_points for c in criteria)
+    return {
+        learner_id: RubricTotal(sum(points), maximum, len(points), len(criteria))
+        for learner_id, points in decided.items()
     }
-    decided = [scores[c.pk] for c in criteria if c.pk in scores and scores[c.pk].points is not None]
-    return RubricTotal(
-        points=sum(s.points or 0 for s in decided),
-        maximum=sum(c.max_points for c in criteria),
-        decided=len(decided),
-        criteria=len(criteria),
-    )
 
 
 def conversation_ids(assignment: Assignment, learner: User) -> list[UUID]:

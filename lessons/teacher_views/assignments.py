@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from lessons.filenames import attachment
 from lessons.forms_teacher import AssignmentForm
-from lessons.models import Assignment, Rubric
+from lessons.models import Assignment, LtiActivity, Rubric
 from lessons.rubric_presets import LEVELS
 from lessons.selectors.assignments import AssignmentStatus
 from lessons.selectors.evidence import AssignmentEvidence, assignment_evidence
-from lessons.services.rubrics import total_of
+from lessons.services.rubrics import rubric_totals, total_of
 from lessons.teacher_views.access import own_assignment, own_classroom, teacher_required
 
 
@@ -79,10 +79,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "live": live,
         "active": active,
-        "rubric_rows": [(row.learner, total_of(assignment, row.learner)) for row in evidence.rows]
-        if Rubric.objects.filter(assignment=assignment).exists()
-        else [],
-        "rubric_levels": LEVELS,
+        **_rubric_context(assignment, [row.learner for row in evidence.rows]),
     }
     return render(request, "lessons/teacher/assignment.html", context)
 
@@ -130,6 +127,19 @@ def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
             *(_rubric_cells(evidence.assignment, row.learner) if rubric else []),
         ]
         writer.writerow([_cell(value) for value in cells])
+
+
+def _rubric_context(assignment: Assignment, learners: list[User]) -> dict[str, object]:
+    """The rubric section: one query without a rubric, four with one, whatever the class size."""
+    rubric = Rubric.objects.filter(assignment=assignment).prefetch_related("criteria").first()
+    if rubric is None:
+        return {"rubric": None, "rubric_levels": LEVELS}
+    totals = rubric_totals(list(rubric.criteria.all()), learners)
+    return {
+        "rubric": rubric,
+        "rubric_rows": [(learner, totals[learner.pk]) for learner in learners],
+        "in_lms": LtiActivity.objects.filter(assignment=assignment).exists(),
+    }
 
 
 def _rubric_cells(assignment: Assignment, learner: User) -> list[str]:

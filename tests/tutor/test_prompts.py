@@ -81,6 +81,8 @@ PLACEHOLDERS = {
     "persona_line", "persona_name",
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
+    # the rubric proposal's (tutor/prompts/rubrics.py)
+    "phrases", "criteria", "transcript",
     # the learner's memory (tutor/prompts/memory.py)
     "memory_section", "memory_lines", "current_lines", "recurring_lines", "transcripts",
     "subject", "turns", "corrections",
