@@ -259,4 +259,8 @@ def _like(words: Words, clause: str) -> tuple[str, str] | None:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2].istitle() else text
+    """A sentence's first word as it reads mid-sentence ("Mi hermana" -> "mi hermana"), but
+    never English "I"."""
+    if re.match(r"I\b", text) or not text[:2].istitle():
+        return text
+    return text[:1].lower() + text[1:]

@@ -202,3 +202,15 @@ async def test_a_well_formed_update_answers_json_in_the_schemas_shape(emulator: 
     )
     document = json.loads(await _raw(emulator, config, request(["Vivo en Madrid."])))
     assert document == {"lines": [{"kind": "place", "text": 'Madrid: "vivo en Madrid"'}]}
+
+
+def test_the_scripted_learner_lines_of_the_spoken_demo_are_remembered_too() -> None:
+    """The demo "hears" its script's lines; what they say is remembered like typed lines."""
+    from tutor.emulator.scripts import load
+
+    said = [step.learner for step in load("es").bands["A"].steps]
+    facts = emulated._facts(emulated.WORDS["es"], said)
+    assert ("interest", 'Likes: "me gusta la música pop"') in facts
+    english = emulated._facts(emulated.WORDS["en"], ["I like cooking."])
+    assert english == [("interest", 'Likes: "I like cooking"')]
+    assert "you like cooking" in greeting(instruction(english[0], language="en"))
