@@ -153,6 +153,7 @@ async def test_after_a_conversation_the_memory_holds_what_the_learner_said(alice
         alice, turns=TALK, corrections=[(3, "Ayer yo voy al cine", "Ayer fui al cine", "grammar")]
     )
     assert await run(conversation.pk) is True
+    assert memory._worker is not None and memory._worker.daemon  # shutdown never waits for it
     lines = await lines_of(alice)
     assert SISTER in lines
     assert ("error", 'Says "Ayer yo voy al cine"; better: "Ayer fui al cine"') in lines

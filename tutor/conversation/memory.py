@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+import queue
+import threading
+from concurrent.futures import Future
 from uuid import UUID
 
 from django.conf import settings
@@ -28,13 +30,31 @@ from tutor.prompts.memory import MemoryTranscript, update_request, update_system
 logger = logging.getLogger(__name__)
 
 # One worker: updates of one process run one at a time, so two endings of the same learner's
-# conversations (the End button and the socket closing) never race each other.
-_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tutor-memory")
+# conversations (the End button and the socket closing) never race each other. A daemon
+# thread: a server shutting down never waits for the model (a ThreadPoolExecutor's workers are
+# joined at exit); an update lost that way is made after the learner's next conversation.
+_jobs: queue.SimpleQueue[tuple[UUID, Future[bool]]] = queue.SimpleQueue()
+_started = threading.Lock()
+_worker: threading.Thread | None = None
 
 
 def remember_after(conversation_id: UUID) -> Future[bool]:
     """Queue the memory update of the learner whose conversation just ended."""
-    return _worker.submit(_job, conversation_id)
+    global _worker
+    future: Future[bool] = Future()
+    _jobs.put((conversation_id, future))
+    with _started:
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work, name="tutor-memory", daemon=True)
+            _worker.start()
+    return future
+
+
+def _work() -> None:
+    while True:
+        conversation_id, future = _jobs.get()
+        if future.set_running_or_notify_cancel():
+            future.set_result(_job(conversation_id))
 
 
 def _job(conversation_id: UUID) -> bool:
