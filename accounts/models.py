@@ -4,6 +4,8 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 
 from accounts.choices import (
     NATIVE_LANGUAGES,
@@ -65,6 +67,11 @@ class User(AbstractUser):
     teaching_level_max = models.CharField(
         max_length=2, choices=Level.choices, default=Level.C2, db_default=Level.C2
     )
+    # The tutor's memory of this learner (lessons.models.memory): on by default; only
+    # conversations that end after `tutor_memory_since` are taken in, so turning it off and on
+    # again never brings back what was said while it was off.
+    tutor_memory = models.BooleanField(default=True, db_default=True)
+    tutor_memory_since = models.DateTimeField(default=timezone.now, db_default=Now())
     # The tutor's voice for free talk (a topic's persona brings its own); blank: the
     # language's usual voice.
     tutor_voice = models.CharField(

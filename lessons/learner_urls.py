@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from lessons.learner_views import deck, export, history, progress, review
+from lessons.learner_views import deck, export, history, memory, progress, review
 
 app_name = "learn"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,4 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("progress/", progress.progress, name="progress"),
     path("export/tertulia.json", export.export_json_view, name="export_json"),
     path("export/tertulia-csv.zip", export.export_csv_view, name="export_csv"),
+    path("memory/<int:line_id>/edit/", memory.edit_line, name="memory_edit"),
+    path("memory/<int:line_id>/delete/", memory.delete_line, name="memory_delete"),
+    path("memory/switch/", memory.switch, name="memory_switch"),
+    path("memory/forget/", memory.forget_all, name="memory_forget"),
 ]

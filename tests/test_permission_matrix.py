@@ -161,6 +161,10 @@ ROWS: dict[str, Row] = {
     "tutor:hints": Row(url("tutor:hints", pk_of("active")), everyone(405)),
     "tutor:hint_chosen": Row(url("tutor:hint_chosen", pk_of("active"), lambda w: 1), everyone(405)),
     "learn:deck_grade": Row(url("learn:deck_grade"), signed_in(405)),
+    "learn:memory_edit": Row(url("learn:memory_edit", pk_of("memory")), signed_in(405)),
+    "learn:memory_delete": Row(url("learn:memory_delete", pk_of("memory")), signed_in(405)),
+    "learn:memory_switch": Row(url("learn:memory_switch"), signed_in(405)),
+    "learn:memory_forget": Row(url("learn:memory_forget"), signed_in(405)),
     "learn:deck_check": Row(url("learn:deck_check"), signed_in(405)),
     "tutor:drill_spoken": Row(url("tutor:drill_spoken", pk_of("phrase")), everyone(405)),
     # alice's card's model answer (kept, so no Gemini call); anyone else's card is a 404.
@@ -256,6 +260,15 @@ ROWS: dict[str, Row] = {
     ),
     "POST teach:topic_delete": Row(url("teach:topic_delete", pk_of("topic")), **post(bobs(302))),
     "POST teach:topic_import": Row(url("teach:topic_import"), **post(bobs(302))),
+    # The tutor's memory: each learner edits only their own lines (someone else's: 404).
+    "POST learn:memory_edit": Row(
+        url("learn:memory_edit", pk_of("memory")), **post(alices(302), text="A sister in Nice")
+    ),
+    "POST learn:memory_delete": Row(
+        url("learn:memory_delete", pk_of("memory")), **post(alices(302))
+    ),
+    "POST learn:memory_switch": Row(url("learn:memory_switch"), **post(signed_in(302))),
+    "POST learn:memory_forget": Row(url("learn:memory_forget"), **post(signed_in(302))),
     "POST accounts:delete": Row(url("accounts:delete"), **post(signed_in(302), confirm="DELETE")),
     "POST account_logout": Row(url("account_logout"), **post(everyone(302))),
 }

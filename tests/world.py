@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from lessons.models import Assignment, Conversation, Phrase, PhraseAudio, Topic
+from lessons.models import Assignment, Conversation, MemoryLine, Phrase, PhraseAudio, Topic
 from tests.base import Personas
 from tests.lessons.teaching import make_assignment, make_conversation, make_topic
 
@@ -20,6 +20,7 @@ class World:
     homework: Conversation  # alice's, ended, for bob's assignment
     active: Conversation  # alice's, in progress
     phrase: Phrase  # a card in alice's deck, its model answer already spoken and kept
+    memory: MemoryLine | None = None  # a line of what alice's tutor remembers
 
 
 def make_world(personas: Personas) -> World:
@@ -40,4 +41,7 @@ def make_world(personas: Personas) -> World:
         homework=homework,
         active=make_conversation(personas.alice, status="active"),
         phrase=phrase,
+        memory=MemoryLine.objects.create(
+            learner=personas.alice, kind="person", text="Has a sister in Lyon", source=homework
+        ),
     )

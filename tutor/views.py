@@ -20,6 +20,7 @@ from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services import conversations as services
 from tutor import metrics
 from tutor.audio.frames import OPUS_RATES
+from tutor.conversation import memory
 from tutor.conversation.access import TRIAL_SESSION_KEY, client_ip, owns, request_scope
 from tutor.conversation.close_notices import CLOSE_NOTICES
 from tutor.conversation.feedback import TargetPhrases, correction_diff
@@ -142,6 +143,8 @@ def end(request: HttpRequest, pk: UUID) -> HttpResponse:
     if conversation is None or not owns(conversation, request_scope(request)):
         raise Http404("No such conversation")
     services.conversation_finish(conversation_id=conversation.pk, reason="learner_ended")
+    if conversation.learner_id is not None:
+        memory.remember_after(conversation.pk)  # in the background; a trial is never sent
     if conversation.learner_id is None:
         messages.info(request, "Sign up to keep this conversation and review your corrections.")
     return redirect(_after_url(conversation))

@@ -16,6 +16,12 @@ from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
 from lessons.models.hints import Hint
 from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
+from lessons.models.memory import (
+    MEMORY_LINE_CHARS,
+    MEMORY_MAX_CHARS,
+    MEMORY_MAX_LINES,
+    MemoryLine,
+)
 from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
@@ -23,6 +29,9 @@ from lessons.models.voices import VoicePreview
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
+    "MEMORY_LINE_CHARS",
+    "MEMORY_MAX_CHARS",
+    "MEMORY_MAX_LINES",
     "TOPIC_CONTENT_FIELDS",
     "Assignment",
     "Classroom",
@@ -39,6 +48,7 @@ __all__ = [
     "LtiGrade",
     "LtiUsedNonce",
     "Membership",
+    "MemoryLine",
     "Phrase",
     "PhraseAudio",
     "Review",

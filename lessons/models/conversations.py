@@ -89,6 +89,9 @@ class Conversation(models.Model):
     # the next owner resumes from it only if no turn was stored since, and clears it.
     live_handle = models.TextField(blank=True)
     live_handle_turns = models.PositiveIntegerField(null=True, blank=True)
+    # When the learner's memory (lessons.models.memory) took this conversation in, or was
+    # told to skip it; None: not yet, so the next update after any ending tries again.
+    remembered_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[ConversationQuerySet] = ConversationQuerySet.as_manager()  # type: ignore[assignment]
 

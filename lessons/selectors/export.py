@@ -1,6 +1,6 @@
 """A learner's data, whole: conversations, turns, corrections, phrases, reviews, answers checked
-on the drill page and the teacher comments on their conversations, as JSON or as a zip of CSV
-files."""
+on the drill page, the teacher comments on their conversations and what the tutor remembers
+about them, as JSON or as a zip of CSV files."""
 
 from __future__ import annotations
 
@@ -15,7 +15,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lessons.models import Comment, Conversation, Correction, DrillAttempt, Phrase, Review, Turn
+from lessons.models import (
+    Comment,
+    Conversation,
+    Correction,
+    DrillAttempt,
+    MemoryLine,
+    Phrase,
+    Review,
+    Turn,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,6 +52,7 @@ COLUMNS = {
     "reviews": ["phrase_id", "rating", "reviewed_at", "duration_ms"],
     "attempts": ["phrase_id", "mode", "heard", "matched", "created_at"],
     "comments": ["conversation_id", "turn_ordinal", "author", "text", "created_at"],
+    "memory": ["kind", "text", "conversation_id", "updated_at"],
 }  # fmt: skip
 README = """Tertulia export, format version {version}, made {made}.
 
@@ -55,6 +65,8 @@ reviews.csv        every grade you gave a card (1 again, 2 hard, 3 good, 4 easy)
 attempts.csv       every answer you spoke or typed on a card, what was heard, and whether
                    it matched the card
 comments.csv       your teachers' comments on your conversations
+memory.csv         what your tutor remembers about you, one line per row (kind: interest,
+                   person, place, goal, error or phrase; the conversation it came from)
 
 Cells that begin with = + - @ are prefixed with ' so spreadsheets show them as text rather
 than run them as formulas. The JSON export holds the same data unaltered.
@@ -67,6 +79,7 @@ _PATHS = {
     "corrections": {"conversation_id": "turn__conversation_id", "turn_ordinal": "turn__ordinal"},
     "phrases": {"from_correction": "source_correction_id"},
     "comments": {"turn_ordinal": "turn__ordinal", "author": "author__display_name"},
+    "memory": {"conversation_id": "source_id"},
 }
 
 
@@ -83,6 +96,7 @@ def _querysets(user: User) -> dict[str, QuerySet[Any]]:
         "reviews": Review.objects.filter(phrase__learner=user).order_by("reviewed_at", "pk"),
         "attempts": DrillAttempt.objects.filter(learner=user).order_by("created_at", "pk"),
         "comments": Comment.objects.filter(conversation__learner=user).order_by("created_at", "pk"),
+        "memory": MemoryLine.objects.filter(learner=user).order_by("position", "pk"),
     }
 
 
@@ -126,6 +140,7 @@ def learner_export_json(user: User) -> bytes:
         "account": _account(user),
         "conversations": list(conversations.values()),
         "phrases": list(phrases.values()),
+        "memory": rows["memory"],
     }
     # No indent: json only uses its C encoder without one (several times faster on big exports).
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
@@ -133,7 +148,8 @@ def learner_export_json(user: User) -> bytes:
 
 def _account(user: User) -> dict[str, Any]:
     fields = ["email", "display_name", "native_language", "target_language", "level"]
-    return {name: getattr(user, name) for name in [*fields, "correction_style", "date_joined"]}
+    more = ["correction_style", "date_joined", "tutor_memory"]
+    return {name: getattr(user, name) for name in [*fields, *more]}
 
 
 def _cell(value: Any) -> Any:

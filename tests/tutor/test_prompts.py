@@ -85,6 +85,9 @@ PLACEHOLDERS = {
     "phrases", "criteria", "transcript",
     # "What could I say?" (tutor/prompts/hints.py)
     "count", "native_code", "situation",
+    # the learner's memory (tutor/prompts/memory.py)
+    "memory_section", "memory_lines", "current_lines", "recurring_lines", "transcripts",
+    "subject", "turns", "corrections",
 }  # fmt: skip
 
 

@@ -45,7 +45,11 @@ _CREATING: dict[UUID, asyncio.Lock] = {}
 @database_sync_to_async
 def _load(pk: UUID) -> Conversation | None:
     return (
-        Conversation.objects.select_related("learner", "topic", "assignment").filter(pk=pk).first()
+        Conversation.objects.select_related("learner", "topic", "assignment")
+        # The learner's memory goes into the Live settings, built in async code: read it now.
+        .prefetch_related("learner__memory_lines", "learner__classrooms")
+        .filter(pk=pk)
+        .first()
     )
 
 

@@ -30,6 +30,7 @@ from lessons.services import sweep
 from tutor import metrics
 from tutor.audio.learner_voice import LearnerVoice
 from tutor.audio.resample import is_silence
+from tutor.conversation import memory
 from tutor.conversation.captions import Captions
 from tutor.conversation.deadlines import Deadlines
 from tutor.conversation.feedback import TargetPhrases
@@ -280,6 +281,8 @@ class ConversationRuntime(TutorEventHandlers, Handover, Deadlines):
                     ended_at=ended_at,
                 )
             await self.writer.close()
+            if not self.trial:  # the learner's memory takes this conversation in, later
+                memory.remember_after(self.id)
             await self._activity("ended")
             await self._send({"type": "ended", "reason": reason})
             sink, self.sink = self.sink, None

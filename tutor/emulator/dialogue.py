@@ -13,7 +13,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from tutor.emulator import roleplay
+from tutor.emulator import memory, roleplay
 from tutor.emulator.roleplay import Scene, build_scene, read_brief
 from tutor.emulator.scripts import LANGUAGES, Band, Script, Step, load
 
@@ -41,6 +41,7 @@ class DialogueState:
     history: list[list[str]] = field(default_factory=list)  # [speaker, text] pairs
     scene: Scene | None = None  # a role-play from the instruction's target phrases; None: free talk
     name: str = ""  # the learner's name, from the instruction
+    recall: str = ""  # the greeting's "last time you told me ...", from the memory section
 
     def snapshot(self) -> DialogueState:
         return copy.deepcopy(self)
@@ -69,6 +70,7 @@ def new_state(language_code: str | None, instruction: str) -> DialogueState:
         step=brief.learner_lines_so_far if continuing else 0,
         scene=build_scene(lang, brief),
         name=brief.name,
+        recall=memory.recall(lang, memory.read_memory(instruction)),
     )
 
 
@@ -126,10 +128,15 @@ def plan_greeting(state: DialogueState) -> TurnPlan:
     topic's opening line (a role-play) or a hello and the script's first question."""
     state.greeted = True
     if state.scene is not None:
-        return _tutor_turn(state, None, None, None, roleplay.greeting(state.scene))
+        greeting = roleplay.greeting(state.scene)
+        if state.recall:  # after the notice, before the scene opens
+            notice = state.scene.lines.notice
+            rest = greeting.removeprefix(notice).strip()
+            greeting = roleplay.join(state.scene.lines, [notice, state.recall, rest])
+        return _tutor_turn(state, None, None, None, greeting)
     script, band = _script(state)
     lines = roleplay.lines_for(state.lang)
-    opening = [lines.notice, roleplay.hello(_register(state), state.name)]
+    opening = [lines.notice, roleplay.hello(_register(state), state.name), state.recall]
     reply = _with_topic(
         roleplay.join(lines, [*opening, band.greeting]), script.topic_line, state.topic
     )

@@ -3,7 +3,8 @@
 Stateless: the reply is worked out by replaying the request's user messages through the same
 dialogue functions the Live session uses, so a recognisable error gets a gentle recast, and
 the turn's notes come as calls of the declared functions (text_tools.py). Requests with audio
-in or out (the speaking drills) are answered by `audio_content`.
+in or out (the speaking drills) are answered by `audio_content`, and the learner memory's
+update after a conversation by `memory`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import audio_content, hints, rubric_scoring, text_tools, wire
+from tutor.emulator import audio_content, hints, memory, rubric_scoring, text_tools, wire
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import new_state, text_turn
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
@@ -65,6 +66,11 @@ async def generate_content(
         parts = await audio_content.audio_parts(body)
     except audio_content.BadAudio as exc:
         return error(400, "INVALID_ARGUMENT", str(exc))
+    if parts is None and memory.is_update(instruction_text(body.get("systemInstruction"))):
+        try:
+            parts = [{"text": memory.update_reply(body, _user_text(body))}]
+        except memory.BadMemoryRequest as exc:
+            return error(400, "INVALID_ARGUMENT", str(exc))
     if parts is None:
         contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
         if problem := text_tools.check(contents, model):
@@ -121,6 +127,17 @@ def _user_texts(contents: list[dict[str, Any]]) -> list[str]:
             isinstance(p, dict) and "functionResponse" in p for p in content.get("parts") or []
         )
     ]
+
+
+def _user_text(body: dict[str, Any]) -> str:
+    """All the text of the request's user turns (the memory update sends one)."""
+    return "\n".join(
+        part["text"]
+        for content in body.get("contents") or []
+        if isinstance(content, dict) and content.get("role", "user") == "user"
+        for part in content.get("parts") or []
+        if isinstance(part, dict) and isinstance(part.get("text"), str)
+    )
 
 
 def _response(model: str, parts: list[dict[str, Any]], prompt_tokens: int) -> dict[str, Any]:

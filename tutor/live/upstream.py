@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from lessons.models import Conversation
+from lessons.selectors.memory import memory_for_prompt
 from tutor.live.config import LiveSettings, make_client
 from tutor.live.continuation import CONTINUATION, CONTINUATION_TURNS, continuation
 
@@ -45,6 +46,16 @@ def client() -> genai.Client:
     )
 
 
+def background_client() -> genai.Client:
+    """A client of its own, for work on another thread's event loop (the memory update):
+    the shared one's HTTP pool belongs to the server's loop."""
+    return make_client(
+        api_key=settings.GEMINI_API_KEY or DEMO_KEY,
+        base_url=settings.GOOGLE_GEMINI_BASE_URL or None,
+        ca_file=settings.GEMINI_CA_FILE or None,
+    )
+
+
 def briefs(conversation: Conversation) -> tuple[LearnerBrief, TopicBrief | None]:
     learner = conversation.learner
     learner_brief = LearnerBrief(
@@ -53,6 +64,7 @@ def briefs(conversation: Conversation) -> tuple[LearnerBrief, TopicBrief | None]
         native_language=learner.native_language if learner else "en",
         level=conversation.level,
         correction_style=conversation.correction_style,  # type: ignore[arg-type]
+        memory=tuple(memory_for_prompt(conversation)),  # none for a trial or with memory off
     )
     topic = conversation.topic
     if topic is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tutor.prompts.languages import get_language, native_language_name
+from tutor.prompts.memory import memory_section
 from tutor.prompts.templates import free_talk_subjects, render
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -27,6 +28,9 @@ class LearnerBrief:
     native_language: str  # ISO 639-1 code, in LANGUAGES or OTHER_NATIVE_LANGUAGES
     level: str  # one of CEFR_LEVELS
     correction_style: CorrectionStyle
+    # What the tutor remembers from earlier conversations, (kind, text) lines; empty for a
+    # trial or when the learner turned memory off (lessons.selectors.memory).
+    memory: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ def build_system_instruction(*, learner: LearnerBrief, topic: TopicBrief | None)
     context["level_section"] = render(f"levels/{context['level']}.txt", **context)
     context["correction_section"] = render(f"corrections/{context['style']}.txt", **context)
     context["topic_section"] = _topic_section(topic, context)
+    section = memory_section(learner.memory, context)
+    context["memory_section"] = f"\n\n{section}" if section else ""
     return render("base.txt", **context)
 
 
