@@ -13,6 +13,21 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(autouse=True)
+def _background_work_done() -> Iterator[None]:
+    """Work a test started on a thread of its own (the learner's memory update, a score to a
+    platform) ends before the test does: a transactional test's teardown empties the database,
+    and a thread still reading it would deadlock with that. A module never imported started
+    nothing."""
+    yield
+    import sys
+
+    for name in ("tutor.conversation.memory", "lessons.lti.grades"):
+        module = sys.modules.get(name)
+        if module is not None:
+            assert module.drain(30.0), f"{name}: background work still running after 30 s"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # The real hasher costs ~0.5 s per persona; tests that log in by password still work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
