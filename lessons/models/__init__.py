@@ -14,6 +14,7 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.placement import PlacementQuote, PlacementResult, PlacementSkill
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
 
@@ -30,6 +31,9 @@ __all__ = [
     "Membership",
     "Phrase",
     "PhraseAudio",
+    "PlacementQuote",
+    "PlacementResult",
+    "PlacementSkill",
     "Review",
     "Topic",
     "Turn",

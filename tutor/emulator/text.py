@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import audio_content, text_tools, wire
+from tutor.emulator import audio_content, placement_assess, text_tools, wire
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import new_state, text_turn
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
@@ -67,7 +67,20 @@ async def generate_content(
         contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
         if problem := text_tools.check(contents, model):
             return error(400, "INVALID_ARGUMENT", problem)
-        parts = _reply(body, contents, model, behaviour or Behaviour())
+        texts = [
+            p["text"]
+            for c in contents
+            for p in c.get("parts") or []
+            if isinstance(p, dict) and isinstance(p.get("text"), str)
+        ]
+        instruction = instruction_text(body.get("systemInstruction"))
+        if placement_assess.is_request(instruction, texts):  # a spoken placement's result
+            try:
+                parts = placement_assess.answer(body, texts)
+            except placement_assess.BadAssessmentRequest as exc:
+                return error(400, "INVALID_ARGUMENT", str(exc))
+        else:
+            parts = _reply(body, contents, model, behaviour or Behaviour())
     payload = _response(model, parts, len(json.dumps(body)) // 4)
     if not stream:
         return web.json_response(payload)
