@@ -79,7 +79,9 @@ async def test_the_typed_fallback_plays_the_placement_too(emulator: Emulator) ->
     contents = [
         types.Content(role="user", parts=[types.Part(text="(Alice has just joined.)")]),
         types.Content(role="model", parts=[types.Part(text="Bonjour !")]),
-        types.Content(role="user", parts=[types.Part(text="Je m'appelle Alice, j'habite à Paris.")]),
+        types.Content(
+            role="user", parts=[types.Part(text="Je m'appelle Alice, j'habite à Paris.")]
+        ),
     ]
     reply = await make_client(emulator).aio.models.generate_content(
         model=MODEL,
