@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 class QuoteView:
     ordinal: int
     text: str
+    partial: bool = False  # a part of the turn: the page marks the cut with an ellipsis
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,10 @@ def placement_view(result: PlacementResult, *, with_turns: bool = True) -> Place
             label=s.get_skill_display(),
             level=s.level,
             rationale=s.rationale,
-            quotes=[QuoteView(q.turn.ordinal, q.quote) for q in s.quotes.all()],
+            quotes=[
+                QuoteView(q.turn.ordinal, q.quote, _partial(q.quote, q.turn.text))
+                for q in s.quotes.all()
+            ],
         )
         for s in skills
     ]
@@ -68,3 +72,7 @@ def latest_placement(learner: User) -> PlacementResult | None:
 def placements_of(learner: User, limit: int = 5) -> list[PlacementResult]:
     results = PlacementResult.objects.filter(learner=learner).select_related("conversation")
     return list(results.order_by("-created_at")[:limit])
+
+
+def _partial(quote: str, said: str) -> bool:
+    return " ".join(quote.split()).casefold() != " ".join(said.split()).casefold()
