@@ -80,6 +80,8 @@ PLACEHOLDERS = {
     "grammar_focus", "free_talk_subjects", "opener", "opener_hint", "opener_line",
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
+    # the spoken placement's assessment (tutor/prompts/placement.py)
+    "transcript",
 }  # fmt: skip
 
 
