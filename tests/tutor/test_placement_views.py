@@ -293,3 +293,17 @@ def test_onboarding_offers_the_spoken_placement_next_to_the_list() -> None:
     assert user.onboarded and user.target_language == "fr"
     intro = client.get(response.url).content.decode()
     assert "Find your level by speaking" in intro and "Start the placement" in intro
+
+
+def test_a_placement_is_named_as_such_in_the_history_review_and_export(alice: User) -> None:
+    result = placement_start(learner=alice)
+    conversation = result.conversation
+    conversation_record_turn(conversation_id=conversation.pk, speaker="learner", text="Hola")
+    conversation_finish(conversation_id=conversation.pk, reason="learner_ended")
+    client = _signed_in(alice)
+    assert "Spoken placement" in client.get(reverse("learn:history")).content.decode()
+    review = client.get(reverse("learn:conversation_review", args=[conversation.pk]))
+    link = reverse("learn:placement_result", args=[result.pk])
+    assert f'href="{link}"' in review.content.decode()
+    export = client.get(reverse("learn:export_json")).json()
+    assert [c["kind"] for c in export["conversations"]] == ["placement"]
