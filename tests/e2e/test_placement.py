@@ -14,11 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from lessons.models import PlacementQuote, PlacementResult, Turn
-from tests.e2e.browser import DESKTOP, WAIT_MS, screenshot
+from lessons.services.conversations import conversation_finish, conversation_record_turn
+from lessons.services.placement import placement_start
+from tests.base import Personas
+from tests.e2e.browser import DESKTOP, PHONE, WAIT_MS, screenshot, signed_in_page
 from tutor.emulator.dialogue import new_state, plan_greeting
 from tutor.emulator.placement import load
 from tutor.emulator.turns import WPM
@@ -142,3 +146,44 @@ def test_a_new_learner_is_placed_by_speaking_and_confirms_a_level(
     assert User.objects.get(email=EMAIL).level == "B1"
     result.refresh_from_db()
     assert result.confirmed_level == "B1"
+
+
+def test_the_teacher_sees_a_learners_placement_with_its_evidence(
+    server: str, launch: Callable[..., Browser], personas: Personas
+) -> None:
+    """alice's ended placement is assessed when she opens its result (the page asks by
+    itself); bob, her teacher, then finds it on her page, each quote leading to its turn."""
+    alice, bob = personas.alice, personas.bob
+    result = placement_start(learner=alice)
+    conversation = result.conversation
+    for speaker, text in [
+        ("tutor", "¿Qué haces normalmente un sábado?"),
+        ("learner", SCRIPT.probes["A2"].answer),
+        ("tutor", "¿Con quién lo haces?"),
+        ("learner", B1_TRIP),
+    ]:
+        conversation_record_turn(conversation_id=conversation.pk, speaker=speaker, text=text)
+    conversation_finish(conversation_id=conversation.pk, reason="learner_ended")
+    browser = launch()
+    page = signed_in_page(browser, server, alice)
+    page.goto(server + reverse("learn:placement_result", args=[result.pk]))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Your level: [ABC][12]$"), timeout=WAIT_MS
+    )
+
+    teacher = signed_in_page(browser, server, bob)
+    teacher.goto(server + reverse("teach:learner", args=[personas.classroom.pk, alice.pk]))
+    section = teacher.locator("#placement")
+    expect(section.locator(".placement-skill")).to_have_count(4)
+    expect(section).to_contain_text("suggested")
+    quote = section.locator(".placement-quote").first
+    quote.focus()
+    teacher.keyboard.press("Enter")  # by keyboard, to the full placement page
+    teacher.wait_for_url("**/placement/#turn-*")
+    ordinal = teacher.url.rsplit("#turn-", 1)[1]
+    expect(teacher.locator(f"#turn-{ordinal}")).to_be_in_viewport()
+    expect(teacher.locator(f"#turn-{ordinal} .turn-who")).to_contain_text(alice.name)
+    teacher.set_viewport_size(PHONE)
+    wide = teacher.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+    assert not wide  # nothing cut off on a phone
+    screenshot(teacher, "12-placement-teacher")
