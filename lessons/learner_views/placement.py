@@ -14,7 +14,7 @@ from accounts.choices import Level
 from accounts.requests import AuthedRequest
 from lessons.models import Conversation, PlacementResult
 from lessons.selectors.placement import placement_view, placements_of
-from lessons.services.placement import placement_confirm
+from lessons.services.placement import OtherLanguage, placement_confirm
 
 
 class ConfirmLevelForm(forms.Form):
@@ -55,7 +55,11 @@ def placement_level(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose one of the six levels.")
         return redirect("learn:placement_result", pk=result.pk)
     level = form.cleaned_data["level"]
-    placement_confirm(result, level)
+    try:
+        placement_confirm(result, level)
+    except OtherLanguage as exc:
+        messages.error(request, str(exc))
+        return redirect("learn:placement_result", pk=result.pk)
     messages.success(
         request, f"Your level is now {Level(level).label}. The tutor will speak to it."
     )

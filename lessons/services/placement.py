@@ -109,14 +109,24 @@ def placement_fail(result: PlacementResult, message: str) -> None:
     result.refresh_from_db()
 
 
+class OtherLanguage(ValueError):
+    """The placement was in a language the learner no longer learns; `str(exc)` says so."""
+
+
 @transaction.atomic
 def placement_confirm(result: PlacementResult, level: str) -> None:
-    """The learner's choice, from the suggestion or not, becomes their level."""
+    """The learner's choice, from the suggestion or not, becomes their level (for the
+    language they learn, which must still be the placement's)."""
     if level not in LEVEL_ORDER:
         raise ValueError(f"unknown level {level!r}")
+    conversation, learner = result.conversation, result.learner
+    if conversation.language != learner.target_language:
+        raise OtherLanguage(
+            f"This placement was in {conversation.get_language_display()}, and you now learn "
+            f"{learner.get_target_language_display()}. Take a new placement for it."
+        )
     result.confirmed_level = level
     result.confirmed_at = timezone.now()
     result.save(update_fields=["confirmed_level", "confirmed_at"])
-    learner = result.learner
     learner.level = level
     learner.save(update_fields=["level"])

@@ -307,3 +307,33 @@ def test_a_placement_is_named_as_such_in_the_history_review_and_export(alice: Us
     assert f'href="{link}"' in review.content.decode()
     export = client.get(reverse("learn:export_json")).json()
     assert [c["kind"] for c in export["conversations"]] == ["placement"]
+
+
+def test_a_placement_in_a_language_no_longer_learnt_sets_no_level(alice: User) -> None:
+    result = placement_start(learner=alice)
+    conversation_finish(conversation_id=result.conversation.pk, reason="learner_ended")
+    PlacementResult.objects.filter(pk=result.pk).update(status="ready", suggested_level="B1")
+    User.objects.filter(pk=alice.pk).update(target_language="fr")
+    client = _signed_in(alice)
+    response = client.post(
+        reverse("learn:placement_level", args=[result.pk]), {"level": "B1"}, follow=True
+    )
+    assert "This placement was in Spanish, and you now learn French" in response.content.decode()
+    assert User.objects.get(pk=alice.pk).level == "A2"
+
+
+async def test_typing_in_a_placement_over_http_is_never_corrected(
+    emulator: Emulator, alice: User, async_client: Any
+) -> None:
+    """The typed fallback gets the placement's prompt and no tools: the free-talk script
+    would correct "soy cansado"; the placement asks its follow-up."""
+    result = await database_sync_to_async(placement_start)(learner=alice)
+    await async_client.aforce_login(alice)
+    url = reverse("tutor:message", args=[result.conversation.pk])
+    reply = await async_client.post(
+        url, {"text": "Yo soy cansado hoy, trabajé mucho."}, content_type="application/json"
+    )
+    data = reply.json()
+    assert reply.status_code == 200, data
+    assert data["tutor"]["text"] == f"{SPANISH.ack} {SPANISH.probes['A2'].followup}"
+    assert (data["corrections"], data["phrases"]) == ([], [])
