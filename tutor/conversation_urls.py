@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, placement, typed_fallback, views
+from tutor import drills, placement, rubric_proposals, typed_fallback, views, voice_preview
 
 app_name = "tutor"
 urlpatterns = [
@@ -17,4 +17,14 @@ urlpatterns = [
     # The spoken placement's start and assessment (its pages are learn:placement*).
     path("placement/start/", placement.start, name="placement_start"),
     path("placement/<int:pk>/assess/", placement.assess, name="placement_assess"),
+    # The grading page (teach:grade) asks the tutor to propose rubric scores: Gemini again.
+    path(
+        "teach/assignments/<int:pk>/learners/<int:learner_pk>/rubric/propose/",
+        rubric_proposals.propose,
+        name="rubric_propose",
+    ),
+    # A prebuilt voice's sample, for the topic form and the profile's voice choices.
+    path(
+        "voices/<str:voice>/<str:language>.wav", voice_preview.voice_preview, name="voice_preview"
+    ),
 ]

@@ -14,9 +14,12 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
 from lessons.models.placement import PlacementQuote, PlacementResult, PlacementSkill
+from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
+from lessons.models.voices import VoicePreview
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
@@ -26,8 +29,14 @@ __all__ = [
     "Comment",
     "Conversation",
     "Correction",
+    "Criterion",
+    "CriterionScore",
     "DrillAttempt",
     "LearnerAudioStorage",
+    "LtiActivity",
+    "LtiCourse",
+    "LtiGrade",
+    "LtiUsedNonce",
     "Membership",
     "Phrase",
     "PhraseAudio",
@@ -35,9 +44,11 @@ __all__ = [
     "PlacementResult",
     "PlacementSkill",
     "Review",
+    "Rubric",
     "Topic",
     "Turn",
     "TurnAudio",
+    "VoicePreview",
     "correction_count_field",
     "new_join_code",
     "turn_audio_path",

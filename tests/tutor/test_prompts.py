@@ -78,10 +78,12 @@ PLACEHOLDERS = {
     "topic_section", "level_section", "correction_section", "title",
     "scenario", "tutor_role", "learner_goal", "target_phrases", "grammar_line",
     "grammar_focus", "free_talk_subjects", "opener", "opener_hint", "opener_line",
+    "persona_line", "persona_name",
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
-    # the spoken placement's assessment (tutor/prompts/placement.py)
-    "transcript",
+    # the spoken placement's assessment (tutor/prompts/placement.py), and the rubric
+    # proposals' (tutor/prompts/rubrics.py)
+    "transcript", "criteria", "phrases",
 }  # fmt: skip
 
 

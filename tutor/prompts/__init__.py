@@ -31,6 +31,7 @@ from tutor.prompts.placement import (
     placement_opener,
 )
 from tutor.prompts.tools import CORRECTION_KINDS, TOOL_DECLARATIONS
+from tutor.prompts.voices import PREBUILT_VOICES, choose_voice, preview_line
 
 __all__ = [
     "CEFR_LEVELS",
@@ -38,6 +39,7 @@ __all__ = [
     "CORRECTION_STYLES",
     "LANGUAGES",
     "OTHER_NATIVE_LANGUAGES",
+    "PREBUILT_VOICES",
     "TOOL_DECLARATIONS",
     "CorrectionStyle",
     "LanguageInfo",
@@ -46,11 +48,13 @@ __all__ = [
     "assessment_instruction",
     "assessment_request",
     "build_system_instruction",
+    "choose_voice",
     "get_language",
     "native_language_name",
     "opener_text",
     "placement_instruction",
     "placement_opener",
+    "preview_line",
     "speech_language_code",
     "voice_for",
 ]
