@@ -76,7 +76,9 @@ def test_a_new_learner_is_placed_by_speaking_and_confirms_a_level(
     server: str, launch: Callable[..., Browser], speech_wav: Callable[[str, float], Path]
 ) -> None:
     greeting = _greeting()
-    lead = len(synthesize(greeting, "es", 24000, WPM["A"])) / 48000 + 2.0
+    # The learner speaks once the whole greeting has played (a real-time voice), with room
+    # for a slow start on a loaded machine, so the greeting is heard to the end, not cut off.
+    lead = len(synthesize(greeting, "es", 24000, WPM["A"])) / 48000 + 5.0
     browser = launch(speech_wav("Los sábados voy al mercado con mi familia.", lead))
     page = browser.new_context(viewport=DESKTOP).new_page()
     _sign_up(page, server)
