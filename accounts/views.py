@@ -18,6 +18,8 @@ from accounts.forms import (
 
 # Where each kind of user starts once onboarded (URL names; accounts imports no other app).
 START_PAGES: dict[str, str] = {Role.LEARNER: "lessons:home", Role.TEACHER: "teach:dashboard"}
+# A learner may find their level by speaking instead (the spoken placement's page).
+PLACEMENT, PLACEMENT_PAGE = "placement", "learn:placement"
 
 
 @login_required
@@ -35,6 +37,8 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         user.save()
         if role == Role.TEACHER:
             messages.success(request, "You're all set. Start with a classroom for your learners.")
+        elif request.POST.get("then") == PLACEMENT:
+            return redirect(PLACEMENT_PAGE)
         else:
             messages.success(request, "You're all set. Pick a topic and start talking!")
         return redirect(_safe_next(request) or START_PAGES[role])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from lessons.learner_views import deck, export, history, memory, progress, review
+from lessons.learner_views import deck, export, history, memory, placement, progress, review
 
 app_name = "learn"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -16,6 +16,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("deck/grade/", deck.grade, name="deck_grade"),
     path("deck/check/", deck.check, name="deck_check"),
     path("progress/", progress.progress, name="progress"),
+    path("placement/", placement.placement, name="placement"),
+    path("placement/<int:pk>/", placement.placement_result, name="placement_result"),
+    path("placement/<int:pk>/level/", placement.placement_level, name="placement_level"),
     path("export/tertulia.json", export.export_json_view, name="export_json"),
     path("export/tertulia-csv.zip", export.export_csv_view, name="export_csv"),
     path("memory/<int:line_id>/edit/", memory.edit_line, name="memory_edit"),

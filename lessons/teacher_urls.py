@@ -34,6 +34,11 @@ urlpatterns = [
         name="learner",
     ),
     path(
+        "classrooms/<int:pk>/learners/<int:learner_pk>/placement/",
+        classrooms.learner_placement,
+        name="learner_placement",
+    ),
+    path(
         "classrooms/<int:pk>/learners/<int:learner_pk>/remove/",
         classrooms.learner_remove,
         name="remove_learner",

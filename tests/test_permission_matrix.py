@@ -134,6 +134,7 @@ ROWS: dict[str, Row] = {
     "learn:progress": Row(url("learn:progress"), signed_in()),
     "learn:export_json": Row(url("learn:export_json"), signed_in()),
     "learn:export_csv": Row(url("learn:export_csv"), signed_in()),
+    "learn:placement": Row(url("learn:placement"), signed_in()),
     # LTI: the platform's endpoints answer everyone; what they accept is the launch's to say.
     "lti:jwks": Row(url("lti:jwks"), everyone(200)),
     "lti:login": Row(
@@ -153,6 +154,7 @@ ROWS: dict[str, Row] = {
     # alice's conversations: hers alone (bob reads the homework on his own page).
     "tutor:conversation": Row(url("tutor:conversation", pk_of("active")), alices()),
     "learn:conversation_review": Row(url("learn:conversation_review", pk_of("homework")), alices()),
+    "learn:placement_result": Row(url("learn:placement_result", pk_of("placement")), alices()),
     # POST-only endpoints: a GET is 405 before anything else is looked at.
     "tutor:start": Row(url("tutor:start"), everyone(405)),
     "tutor:trial": Row(url("tutor:trial"), everyone(405)),
@@ -165,6 +167,9 @@ ROWS: dict[str, Row] = {
     "learn:memory_delete": Row(url("learn:memory_delete", pk_of("memory")), signed_in(405)),
     "learn:memory_switch": Row(url("learn:memory_switch"), signed_in(405)),
     "learn:memory_forget": Row(url("learn:memory_forget"), signed_in(405)),
+    "learn:placement_level": Row(url("learn:placement_level", pk_of("placement")), everyone(405)),
+    "tutor:placement_start": Row(url("tutor:placement_start"), everyone(405)),
+    "tutor:placement_assess": Row(url("tutor:placement_assess", pk_of("placement")), everyone(405)),
     "learn:deck_check": Row(url("learn:deck_check"), signed_in(405)),
     "tutor:drill_spoken": Row(url("tutor:drill_spoken", pk_of("phrase")), everyone(405)),
     # alice's card's model answer (kept, so no Gemini call); anyone else's card is a 404.
@@ -181,6 +186,7 @@ ROWS: dict[str, Row] = {
     "teach:classroom": Row(url("teach:classroom", classroom), bobs()),
     "teach:rotate_code": Row(url("teach:rotate_code", classroom), bobs(405)),
     "teach:learner": Row(url("teach:learner", classroom, alice_pk), bobs()),
+    "teach:learner_placement": Row(url("teach:learner_placement", classroom, alice_pk), bobs()),
     "teach:remove_learner": Row(url("teach:remove_learner", classroom, alice_pk), bobs()),
     "teach:assignment_new": Row(url("teach:assignment_new", classroom), bobs()),
     "teach:assignment": Row(url("teach:assignment", pk_of("assignment")), bobs()),
@@ -245,6 +251,15 @@ ROWS: dict[str, Row] = {
     ),
     "POST lti:launch": Row(url("lti:launch"), **post(everyone(403))),  # no id_token
     "POST teach:leave": Row(url("teach:leave", classroom), **post(alices(302))),
+    # Spoken placements: anyone signed in may start one; alice's is hers to assess (already
+    # assessed here, so no Gemini call) and to take a level from.
+    "POST tutor:placement_start": Row(url("tutor:placement_start"), **post(signed_in(302))),
+    "POST tutor:placement_assess": Row(
+        url("tutor:placement_assess", pk_of("placement")), **post(alices(302))
+    ),
+    "POST learn:placement_level": Row(
+        url("learn:placement_level", pk_of("placement")), **post(alices(302), level="B1")
+    ),
     "POST teach:rotate_code": Row(url("teach:rotate_code", classroom), **post(bobs(302))),
     "POST teach:remove_learner": Row(
         url("teach:remove_learner", classroom, alice_pk), **post(bobs(302))

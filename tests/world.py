@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from lessons.models import Assignment, Conversation, MemoryLine, Phrase, PhraseAudio, Topic
+from lessons.models import (
+    Assignment,
+    Conversation,
+    MemoryLine,
+    Phrase,
+    PhraseAudio,
+    PlacementResult,
+    PlacementSkill,
+    Topic,
+)
 from tests.base import Personas
 from tests.lessons.teaching import make_assignment, make_conversation, make_topic
 
@@ -20,6 +29,7 @@ class World:
     homework: Conversation  # alice's, ended, for bob's assignment
     active: Conversation  # alice's, in progress
     phrase: Phrase  # a card in alice's deck, its model answer already spoken and kept
+    placement: PlacementResult  # alice's spoken placement, ended and assessed
     memory: MemoryLine | None = None  # a line of what alice's tutor remembers
 
 
@@ -41,7 +51,24 @@ def make_world(personas: Personas) -> World:
         homework=homework,
         active=make_conversation(personas.alice, status="active"),
         phrase=phrase,
+        placement=_placement(personas),
         memory=MemoryLine.objects.create(
             learner=personas.alice, kind="person", text="Has a sister in Lyon", source=homework
         ),
     )
+
+
+def _placement(personas: Personas) -> PlacementResult:
+    said = make_conversation(personas.alice, said=["Me llamo Alice y vivo en Leeds."])
+    said.kind = Conversation.Kind.PLACEMENT
+    said.save(update_fields=["kind"])
+    result = PlacementResult.objects.create(
+        conversation=said,
+        learner=personas.alice,
+        declared_level="A2",
+        status=PlacementResult.Status.READY,
+        suggested_level="A2",
+    )
+    for skill in PlacementSkill.Skill:
+        PlacementSkill.objects.create(result=result, skill=skill, level="A2", rationale="Short.")
+    return result

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, hints, rubric_proposals, typed_fallback, views, voice_preview
+from tutor import drills, hints, placement, rubric_proposals, typed_fallback, views, voice_preview
 
 app_name = "tutor"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     # The drill page (learn:deck) calls these two; they need Gemini, so they live here.
     path("learn/deck/<int:phrase_id>/spoken/", drills.spoken_answer, name="drill_spoken"),
     path("learn/deck/<int:phrase_id>/answer.wav", drills.answer_audio, name="drill_audio"),
+    # The spoken placement's start and assessment (its pages are learn:placement*).
+    path("placement/start/", placement.start, name="placement_start"),
+    path("placement/<int:pk>/assess/", placement.assess, name="placement_assess"),
     # The grading page (teach:grade) asks the tutor to propose rubric scores: Gemini again.
     path(
         "teach/assignments/<int:pk>/learners/<int:learner_pk>/rubric/propose/",

@@ -202,6 +202,8 @@ HANDOVER_SETTLE_SECONDS = envint("HANDOVER_SETTLE_SECONDS", 3, minimum=0)
 SWEEP_ON_START = envbool("SWEEP_ON_START", not TESTING)
 SWEEP_EVERY_SECONDS = envint("SWEEP_EVERY_SECONDS", 0 if TESTING else 60, minimum=0)
 CONVERSATION_MAX_SECONDS = envint("CONVERSATION_MAX_SECONDS", 30 * 60, minimum=60)
+# A spoken placement's limit: three to five minutes of talk, then the result.
+PLACEMENT_MAX_SECONDS = envint("PLACEMENT_MAX_SECONDS", 5 * 60, minimum=60)
 CONVERSATION_STARTS_PER_HOUR = envint("CONVERSATION_STARTS_PER_HOUR", 30, minimum=1)
 MAX_INBOUND_BYTES_PER_SECOND = envint("MAX_INBOUND_BYTES_PER_SECOND", 256_000, minimum=8_000)
 # More abuse limits (docs/SECURITY.md). Per IP: one school may share an address, hence generous.

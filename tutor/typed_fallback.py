@@ -24,7 +24,6 @@ from tutor.conversation.feedback import TargetPhrases, correction_diff
 from tutor.live import upstream
 from tutor.live.events import CorrectionNoted, Event, PhraseNoted
 from tutor.live.text_reply import TutorUnavailable, generate_text_reply
-from tutor.prompts import TOOL_DECLARATIONS
 
 MAX_TYPED_CHARS = protocol.MAX_TYPED_CHARS
 
@@ -78,7 +77,7 @@ async def _reply(conversation: Conversation, text: str) -> JsonResponse:
             system_instruction=await sync_to_async(upstream.system_instruction)(conversation),
             history=history,
             message=text,
-            tools=TOOL_DECLARATIONS,  # the voice session's tools: notes are stored alike
+            tools=upstream.tools_for(conversation),  # the voice session's: notes stored alike
         )
     except TutorUnavailable as exc:
         metrics.TYPED_FALLBACK.labels("unavailable").inc()

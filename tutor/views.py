@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import TARGET_LANGUAGES
 from accounts.requests import AuthedRequest
-from lessons.models import Assignment, Conversation, Topic, Turn
+from lessons.models import Assignment, Conversation, PlacementResult, Topic, Turn
 from lessons.services import conversations as services
 from tutor import metrics
 from tutor.audio.frames import OPUS_RATES
 from tutor.conversation import memory
 from tutor.conversation.access import TRIAL_SESSION_KEY, client_ip, owns, request_scope
-from tutor.conversation.close_notices import CLOSE_NOTICES
+from tutor.conversation.close_notices import CLOSE_NOTICES, PLACEMENT_NOTICES
 from tutor.conversation.feedback import TargetPhrases, correction_diff
 
 
@@ -124,7 +124,7 @@ def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
             "language": conversation.language,
             "reconnectGraceSeconds": settings.RECONNECT_GRACE_SECONDS,
             "opusRates": list(OPUS_RATES),
-            "closes": CLOSE_NOTICES,
+            "closes": PLACEMENT_NOTICES if conversation.is_placement else CLOSE_NOTICES,
         },
     }
     return render(request, "tutor/conversation.html", context)
@@ -134,6 +134,10 @@ def _after_url(conversation: Conversation) -> str:
     """Where a finished conversation sends its learner: the review page, or sign-up."""
     if conversation.learner_id is None:
         return reverse("account_signup")
+    if conversation.is_placement:  # the result page works out the level (tutor.placement)
+        result = PlacementResult.objects.filter(conversation=conversation).first()
+        if result is not None:
+            return reverse("learn:placement_result", args=[result.pk])
     return reverse("learn:conversation_review", args=[conversation.pk])
 
 

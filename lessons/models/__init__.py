@@ -22,6 +22,7 @@ from lessons.models.memory import (
     MEMORY_MAX_LINES,
     MemoryLine,
 )
+from lessons.models.placement import PlacementQuote, PlacementResult, PlacementSkill
 from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
@@ -51,6 +52,9 @@ __all__ = [
     "MemoryLine",
     "Phrase",
     "PhraseAudio",
+    "PlacementQuote",
+    "PlacementResult",
+    "PlacementSkill",
     "Review",
     "Rubric",
     "Topic",

@@ -23,6 +23,11 @@ class Conversation(models.Model):
         ENDED = "ended", "Ended"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", "Practice"
+        # A few minutes in which the tutor probes the learner's level (lessons.models.placement).
+        PLACEMENT = "placement", "Placement"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Null for an anonymous trial, which belongs to a browser session until sign-up.
     learner = models.ForeignKey(
@@ -47,6 +52,7 @@ class Conversation(models.Model):
         on_delete=models.SET_NULL,
         related_name="conversations",
     )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRACTICE)
     language = models.CharField(max_length=8, choices=TARGET_LANGUAGES)
     level = models.CharField(max_length=2, choices=Level.choices)
     correction_style = models.CharField(
@@ -118,6 +124,10 @@ class Conversation(models.Model):
     @property
     def is_trial(self) -> bool:
         return self.learner_id is None
+
+    @property
+    def is_placement(self) -> bool:
+        return self.kind == self.Kind.PLACEMENT
 
     @property
     def duration_seconds(self) -> float:

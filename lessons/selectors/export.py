@@ -34,7 +34,7 @@ FORMAT_VERSION = 1
 COLUMNS = {
     "conversations": [
         "id", "started_at", "ended_at", "status", "language", "level", "topic",
-        "correction_style", "learner_seconds", "tutor_seconds", "end_reason",
+        "correction_style", "learner_seconds", "tutor_seconds", "end_reason", "kind",
     ],
     "turns": [
         "conversation_id", "ordinal", "speaker", "text", "started_ms", "ended_ms",

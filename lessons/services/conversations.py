@@ -68,6 +68,7 @@ def conversation_start(
     ip: str | None = None,
     language: str | None = None,
     level: str | None = None,
+    kind: str = Conversation.Kind.PRACTICE,
 ) -> Conversation:
     """A new conversation for a learner, or an anonymous trial tied to `session_key`."""
     if assignment is not None:
@@ -93,6 +94,7 @@ def conversation_start(
         language=_language(topic, learner, language),
         level=level or (learner.level if learner else (topic.level_min if topic else "A1")),
         correction_style=style or (learner.correction_style if learner else "recast"),
+        kind=kind,
     )
     conversation.full_clean()
     conversation.save()

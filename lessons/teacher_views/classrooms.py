@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.choices import LANGUAGE_NAMES
 from lessons.forms_teacher import ClassroomForm
 from lessons.selectors.dashboards import classroom_overview, teacher_overview
+from lessons.selectors.placement import latest_placement, placement_view
 from lessons.selectors.review_queue import review_queue
 from lessons.selectors.teaching import classroom_defaults, taught_languages
 from lessons.selectors.trends import learner_trends
@@ -80,5 +81,21 @@ def learner_remove(request: HttpRequest, pk: int, learner_pk: int) -> HttpRespon
 def learner_progress(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
     classroom = own_classroom(request, pk)
     learner = member_of(classroom, learner_pk)
-    context = {"trends": learner_trends(classroom, learner)}
+    placement = latest_placement(learner)
+    context = {
+        "trends": learner_trends(classroom, learner),
+        "placement": placement_view(placement, with_turns=False) if placement else None,
+    }
     return render(request, "lessons/teacher/learner.html", context)
+
+
+@teacher_required
+def learner_placement(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
+    """The learner's latest spoken placement in full: levels, rationale and transcript."""
+    classroom = own_classroom(request, pk)
+    learner = member_of(classroom, learner_pk)
+    placement = latest_placement(learner)
+    if placement is None:
+        raise Http404("No placement")
+    context = {"classroom": classroom, "learner": learner, "view": placement_view(placement)}
+    return render(request, "lessons/teacher/placement.html", context)

@@ -88,6 +88,7 @@ PLACEHOLDERS = {
     # the learner's memory (tutor/prompts/memory.py)
     "memory_section", "memory_lines", "current_lines", "recurring_lines", "transcripts",
     "subject", "turns", "corrections",
+    # the spoken placement's assessment (tutor/prompts/placement.py)
 }  # fmt: skip
 
 

@@ -103,3 +103,13 @@ CLOSE_NOTICES: dict[str, dict[str, Any]] = {
     **{str(code): notice for code, notice in _BY_CODE.items()},
     DROPPED: _DROPPED,
 }
+
+# A spoken placement's page (tutor.placement): its end leads to the level, not a review.
+PLACEMENT_OVER = "Time's up: that's the whole placement. See the level it suggests."
+SEE_LEVEL: tuple[str, Act] = ("See my level", "review")
+PLACEMENT_NOTICES: dict[str, dict[str, Any]] = {
+    **CLOSE_NOTICES,
+    str(p.CLOSE_NORMAL): _notice("ended", "info", ENDED, SEE_LEVEL, final=True),
+    str(p.CLOSE_GONE): _notice("ended", "info", ENDED, SEE_LEVEL, final=True),
+    str(p.CLOSE_TRIAL_OVER): _notice("ended", "info", PLACEMENT_OVER, SEE_LEVEL, final=True),
+}

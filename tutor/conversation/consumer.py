@@ -31,6 +31,7 @@ from tutor.audio.rate_limit import InboundBudget
 from tutor.audio.resample import AudioFormatError
 from tutor.conversation import ownership, protocol
 from tutor.conversation.access import refusal
+from tutor.conversation.close_notices import PLACEMENT_OVER
 from tutor.conversation.direct_consumer import DirectWebsocketConsumer
 from tutor.conversation.drain import shut_down
 from tutor.conversation.registry import REGISTRY
@@ -147,6 +148,9 @@ class ConversationConsumer(DirectWebsocketConsumer):
             target_phrases=conversation.topic.target_phrases if conversation.topic else (),
         )
         runtime.stats.carry(takeover.stats)
+        if conversation.is_placement:  # a few minutes, then the result (tutor.placement)
+            runtime.max_seconds = settings.PLACEMENT_MAX_SECONDS
+            runtime.limit_message = PLACEMENT_OVER
         return runtime
 
     @staticmethod

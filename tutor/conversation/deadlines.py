@@ -32,6 +32,12 @@ class Deadlines:
     _send: Callable[[dict[str, Any]], Awaitable[None]]
     _persist: Callable[..., None]
     finish: Callable[..., Awaitable[None]]
+    # A shorter limit for this conversation (a placement's few minutes), and what the page
+    # says when it is reached; None: CONVERSATION_MAX_SECONDS and the usual words.
+    max_seconds: float | None = None
+    limit_message: str = (
+        "That's the longest a conversation can run. Start a new one to keep practising."
+    )
 
     def trial_seconds_left(self) -> float | None:
         if not self.trial:
@@ -57,7 +63,8 @@ class Deadlines:
             self._limit = asyncio.create_task(self._expire(left, "trial_over"))
         elif not self.trial:
             elapsed = (timezone.now() - self._started_at).total_seconds()
-            left = max(0.0, settings.CONVERSATION_MAX_SECONDS - elapsed)
+            longest = self.max_seconds or settings.CONVERSATION_MAX_SECONDS
+            left = max(0.0, longest - elapsed)
             self._limit = asyncio.create_task(self._expire(left, "time_limit"))
 
     async def _expire(self, delay: float, reason: str) -> None:
@@ -66,12 +73,5 @@ class Deadlines:
             await self._send({"type": "trial_ended", "signupUrl": "/accounts/signup/"})
             await self.finish(reason, close_code=protocol.CLOSE_TRIAL_OVER)
         else:
-            await self._send(
-                {
-                    "type": "error",
-                    "code": "time_limit",
-                    "message": "That's the longest a conversation can run. "
-                    "Start a new one to keep practising.",
-                }
-            )
+            await self._send({"type": "error", "code": "time_limit", "message": self.limit_message})
             await self.finish(reason, close_code=protocol.CLOSE_TRIAL_OVER)

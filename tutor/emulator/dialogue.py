@@ -13,7 +13,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from tutor.emulator import memory, roleplay
+from tutor.emulator import memory, placement, roleplay
 from tutor.emulator.roleplay import Scene, build_scene, read_brief
 from tutor.emulator.scripts import LANGUAGES, Band, Script, Step, load
 
@@ -42,6 +42,8 @@ class DialogueState:
     scene: Scene | None = None  # a role-play from the instruction's target phrases; None: free talk
     name: str = ""  # the learner's name, from the instruction
     recall: str = ""  # the greeting's "last time you told me ...", from the memory section
+    # A spoken placement (tutor/emulator/placement/): probes the level instead of chatting.
+    probe: placement.PlacementRun | None = None
 
     def snapshot(self) -> DialogueState:
         return copy.deepcopy(self)
@@ -68,9 +70,10 @@ def new_state(language_code: str | None, instruction: str) -> DialogueState:
         topic=detect_topic(instruction),
         greeted=continuing,
         step=brief.learner_lines_so_far if continuing else 0,
-        scene=build_scene(lang, brief),
+        scene=None if placement.is_placement(instruction) else build_scene(lang, brief),
         name=brief.name,
         recall=memory.recall(lang, memory.read_memory(instruction)),
+        probe=placement.start(lang, brief.level) if placement.is_placement(instruction) else None,
     )
 
 
@@ -127,6 +130,12 @@ def plan_greeting(state: DialogueState) -> TurnPlan:
     """Says once, first and briefly, that the demo cannot understand speech; then the
     topic's opening line (a role-play) or a hello and the script's first question."""
     state.greeted = True
+    if state.probe is not None:
+        lines = roleplay.lines_for(state.lang)
+        opening = [lines.notice, roleplay.hello(_register(state), state.name)]
+        return _tutor_turn(
+            state, None, None, None, roleplay.join(lines, [*opening, state.probe.opening()])
+        )
     if state.scene is not None:
         greeting = roleplay.greeting(state.scene)
         if state.recall:  # after the notice, before the scene opens
@@ -152,6 +161,9 @@ def plan_spoken(state: DialogueState) -> TurnPlan:
     learner said the script's line (a target phrase, now and then with an error)."""
     step = state.step
     state.step += 1
+    if state.probe is not None:
+        heard = state.probe.scripted_answer()
+        return _tutor_turn(state, heard, None, None, state.probe.answer(heard))
     if state.scene is not None:
         heard, fix, reply = roleplay.spoken(state.scene, step)
         return _tutor_turn(state, heard, fix.note() if fix else None, None, reply)
@@ -165,6 +177,8 @@ def plan_spoken(state: DialogueState) -> TurnPlan:
 
 def plan_typed(state: DialogueState, text: str) -> TurnPlan:
     """React to real typed text: correct an error the script knows; a role-play moves on."""
+    if state.probe is not None:  # a placement never corrects
+        return _tutor_turn(state, text, None, None, state.probe.answer(text))
     if state.scene is not None:
         return _typed_in_scene(state, state.scene, text)
     script, band = _script(state)

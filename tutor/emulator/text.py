@@ -15,7 +15,15 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import audio_content, hints, memory, rubric_scoring, text_tools, wire
+from tutor.emulator import (
+    audio_content,
+    hints,
+    memory,
+    placement_assess,
+    rubric_scoring,
+    text_tools,
+    wire,
+)
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import new_state, text_turn
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
@@ -75,8 +83,20 @@ async def generate_content(
         contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
         if problem := text_tools.check(contents, model):
             return error(400, "INVALID_ARGUMENT", problem)
+        texts = [
+            p["text"]
+            for c in contents
+            for p in c.get("parts") or []
+            if isinstance(p, dict) and isinstance(p.get("text"), str)
+        ]
+        instruction = instruction_text(body.get("systemInstruction"))
         if hints.is_hint_request(body):
             parts = hints.hint_parts(body, _user_texts(contents))
+        elif placement_assess.is_request(instruction, texts):  # a spoken placement's result
+            try:
+                parts = placement_assess.answer(body, texts)
+            except placement_assess.BadAssessmentRequest as exc:
+                return error(400, "INVALID_ARGUMENT", str(exc))
         else:
             parts = _reply(body, contents, model, behaviour or Behaviour())
     payload = _response(model, parts, len(json.dumps(body)) // 4)

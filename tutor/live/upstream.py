@@ -7,7 +7,7 @@ logged or put in an event. With no key, the offline demo tutor (the local emulat
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -26,6 +26,8 @@ from tutor.prompts import (
     build_system_instruction,
     choose_voice,
     opener_text,
+    placement_instruction,
+    placement_opener,
     speech_language_code,
 )
 
@@ -96,7 +98,14 @@ def tutor_voice(conversation: Conversation) -> str:
 
 def system_instruction(conversation: Conversation) -> str:
     learner, topic = briefs(conversation)
+    if conversation.is_placement:
+        return placement_instruction(learner)
     return build_system_instruction(learner=learner, topic=topic)
+
+
+def tools_for(conversation: Conversation) -> list[dict[str, Any]]:
+    """The note tools, except in a placement, which must not correct the learner."""
+    return [] if conversation.is_placement else list(TOOL_DECLARATIONS)
 
 
 __all__ = ["CONTINUATION", "CONTINUATION_TURNS", "client", "continuation", "live_settings"]
@@ -113,16 +122,22 @@ def live_settings(
     With `handle` (left by the process that handed the conversation over) it resumes that
     Live session, and falls back to `history` if the handle is refused."""
     learner, topic = briefs(conversation)
-    instruction = build_system_instruction(learner=learner, topic=topic)
+    instruction = system_instruction(conversation)
     under_way = bool(history) or handle is not None
+    # A placement does not correct or note anything: it has no tools (tools_for).
+    opener = (
+        placement_opener(learner)
+        if conversation.is_placement
+        else opener_text(learner=learner, topic=topic)
+    )
     return LiveSettings(
         model=settings.GEMINI_LIVE_MODEL,
         system_instruction=instruction,
         voice=tutor_voice(conversation),
         language_code=speech_language_code(conversation.language),
-        tools=TOOL_DECLARATIONS,
+        tools=tools_for(conversation),
         history=tuple(history or ()),
-        opener=None if under_way else opener_text(learner=learner, topic=topic),
+        opener=None if under_way else opener,
         connect_timeout=float(settings.GEMINI_CONNECT_TIMEOUT),
         resume_handle=handle,
     )

@@ -24,6 +24,12 @@ from tutor.prompts.languages import (
     speech_language_code,
     voice_for,
 )
+from tutor.prompts.placement import (
+    assessment_instruction,
+    assessment_request,
+    placement_instruction,
+    placement_opener,
+)
 from tutor.prompts.tools import CORRECTION_KINDS, TOOL_DECLARATIONS
 from tutor.prompts.voices import PREBUILT_VOICES, choose_voice, preview_line
 
@@ -39,11 +45,15 @@ __all__ = [
     "LanguageInfo",
     "LearnerBrief",
     "TopicBrief",
+    "assessment_instruction",
+    "assessment_request",
     "build_system_instruction",
     "choose_voice",
     "get_language",
     "native_language_name",
     "opener_text",
+    "placement_instruction",
+    "placement_opener",
     "preview_line",
     "speech_language_code",
     "voice_for",
