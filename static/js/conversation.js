@@ -3,6 +3,7 @@
 // Its state is mirrored on window.tertulia for tests and debugging: read it, never drive it.
 
 import { Microphone, Speaker } from "./conversation/audio.js";
+import { Awake } from "./conversation/awake.js";
 import { endings } from "./conversation/endings.js";
 import { MIC_PROBLEMS } from "./conversation/messages.js";
 import { LiveSocket } from "./conversation/socket.js";
@@ -68,6 +69,9 @@ class Conversation {
     this.trialDeadline = null;
     const { stage, mic, speaker, socket, debug } = this;
     this.talk = new Talk({ stage, mic, speaker, socket, debug });
+    // On a phone: the screen stays on while the microphone is live; audio resumes on return.
+    const contexts = () => [this.mic.context, this.speaker.context];
+    this.awake = new Awake({ button: stage.button, contexts, socket, debug });
   }
 
   bind() {
@@ -75,6 +79,7 @@ class Conversation {
     this.talk.bind($("push-to-talk"));
     $("type-form").addEventListener("submit", (e) => this.typed(e));
     $("end-form").addEventListener("submit", (e) => this.end(e));
+    this.awake.bind();
   }
 
   setState(state) {
