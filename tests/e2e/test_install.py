@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from lessons.services.conversations import conversation_start
+from tests.base import PASSWORD
 from tests.e2e.browser import WAIT_MS, screenshot
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.phone import context_as, phone
@@ -64,6 +65,22 @@ def test_a_new_visitor_can_install_the_site_on_a_phone(
     assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
     scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
     assert scope == server + "/"
+
+    # The visitor becomes a learner in the same installed app: the worker stays in charge
+    # through sign-up and onboarding, and the app opens on their home page.
+    page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("E-mail address").fill("new.phone.learner@example.org")
+    page.get_by_label("Your name").fill("Nuria")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    page.get_by_role("link", name="I'm learning a language").click()
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url(server + "/home/")
+    assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    page.goto(server + data["start_url"])  # what the home-screen icon opens
+    assert urlsplit(page.url).path == "/home/"
 
 
 def test_the_worker_keeps_static_files_and_never_a_conversation(
