@@ -37,6 +37,14 @@ ICONS = (
 SHORT_NAME_MAX = 12  # what fits under an icon on a phone's home screen
 
 
+def current_version() -> str:
+    """The static files' version; under DEBUG read afresh, since a developer edits them
+    without restarting (and the worker would otherwise keep serving the old ones)."""
+    if settings.DEBUG:
+        static_version.cache_clear()
+    return static_version()
+
+
 @functools.cache
 def static_version() -> str:
     """A hash of every static file's path and bytes: it changes with any of them."""
@@ -96,7 +104,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     offline = reverse("offline")
     config = {
-        "version": static_version(),
+        "version": current_version(),
         "staticPrefix": static(""),
         "offline": offline,
         "precache": [offline, *(static(path) for path in OFFLINE_ASSETS)],

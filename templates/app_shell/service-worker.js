@@ -27,8 +27,11 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// STATIC_URL may be a path on this site or another origin (a CDN): compare both parts.
+const STATIC = new URL(CONFIG.staticPrefix, self.location.href);
+
 function isStatic(url) {
-  return url.origin === self.location.origin && url.pathname.startsWith(CONFIG.staticPrefix);
+  return url.origin === STATIC.origin && url.pathname.startsWith(STATIC.pathname);
 }
 
 // Static files: from the cache, else from the network (and kept for next time).

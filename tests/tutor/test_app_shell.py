@@ -137,3 +137,20 @@ def test_a_learner_not_yet_onboarded_still_gets_the_apps_files(client: Client) -
 def test_the_apps_files_refuse_writes(client: Client) -> None:
     for path in ("/manifest.webmanifest", "/sw.js", "/offline/"):
         assert client.post(path).status_code == 405, path
+
+
+def test_under_debug_the_version_is_read_afresh(
+    client: Client, settings: Any, tmp_path: Path
+) -> None:
+    """A developer edits a stylesheet without restarting: the next visit gets a new worker."""
+    (tmp_path / "extra.css").write_text("a { color: red }")
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, tmp_path]
+    settings.DEBUG = True
+    finders.get_finder.cache_clear()
+    try:
+        first = _worker_config(client.get("/sw.js").content.decode())["version"]
+        (tmp_path / "extra.css").write_text("a { color: blue }")
+        assert _worker_config(client.get("/sw.js").content.decode())["version"] != first
+    finally:
+        app_shell.static_version.cache_clear()
+        finders.get_finder.cache_clear()
