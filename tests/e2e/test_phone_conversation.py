@@ -1,6 +1,7 @@
 """A conversation on a phone, in Chromium: the screen kept on while the microphone is live
-(static/js/conversation/awake.js), and the audio carrying on after the page was hidden (the
-screen dimmed, or the learner glanced at another app) and the phone suspended its audio.
+(static/js/conversation/awake.js), the audio carrying on after the page was hidden (the
+screen dimmed, or the learner glanced at another app) and the phone suspended its audio, and
+a connection lost meanwhile coming back as soon as the page is in view.
 
 Headless Chromium grants no real wake lock and never hides a page, so an init script stands in
 for both at the browser's edge: `navigator.wakeLock` records what the page asks for (and, as
@@ -21,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from lessons.services.conversations import conversation_start
 from tests.e2e.browser import PHONE, WAIT_MS, debug_state, signed_in_page, wait_for_reply_to_learner
+from tests.e2e.proxy import CuttableProxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -168,3 +170,35 @@ def test_without_the_wake_lock_api_the_conversation_still_talks(
     assert debug_state(page)["wakeLock"] == "unsupported"
     assert debug_state(page)["capturedFrames"] > 0
     assert errors == []
+
+
+@pytest.mark.parametrize("codec", ["opus"])
+def test_back_from_a_hidden_page_a_dropped_conversation_reconnects_at_once(
+    server: str,
+    launch: Callable[..., Browser],
+    speech_wav: Callable[[str, float], Path],
+    alice: Any,
+) -> None:
+    """The network went while the phone was dimmed, and the page's retries backed off (a
+    hidden tab's timers crawl, too). Back in view, it reconnects now, not at its next retry."""
+    conversation = conversation_start(learner=alice)
+    with CuttableProxy(int(server.rsplit(":", 1)[1])) as proxy:
+        via_proxy = f"http://127.0.0.1:{proxy.port}"
+        page, errors = _phone_page(launch(speech_wav("", 0)), via_proxy, alice, PHONE_EDGE)
+        page.goto(via_proxy + conversation.get_absolute_url())
+        page.click("#talk-button")
+        page.wait_for_function("() => window.tertulia.state === 'live'", timeout=WAIT_MS)
+        proxy.refusing = True
+        proxy.cut()  # while the microphone sends, so the page notices at once
+        page.wait_for_function("() => window.tertulia.drops >= 1", timeout=WAIT_MS)
+        page.evaluate("() => window.phone.setHidden(true)")
+        # Five failed tries: the next one waits 5 s (socket.js BACKOFF_MS).
+        page.wait_for_function("() => window.tertulia.drops >= 5", timeout=WAIT_MS)
+        proxy.refusing = False
+        page.evaluate("() => window.phone.setHidden(false)")
+        page.wait_for_function("() => window.tertulia.state === 'live'", timeout=2500)
+        page.fill("#typed", "Me gusta escuchar a la música.")
+        page.press("#typed", "Enter")
+        learner = page.locator(".turn-learner[data-turn]").first
+        expect(learner.locator(".correction del")).to_have_text("a la", timeout=WAIT_MS)
+        assert errors == []
