@@ -105,7 +105,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     offline = reverse("offline")
     config = {
         "version": current_version(),
-        "staticPrefix": static(""),
+        "staticPrefix": settings.STATIC_URL,  # the prefix, never a file (no hashed name)
         "offline": offline,
         "precache": [offline, *(static(path) for path in OFFLINE_ASSETS)],
     }

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -154,3 +155,23 @@ def test_under_debug_the_version_is_read_afresh(
     finally:
         app_shell.static_version.cache_clear()
         finders.get_finder.cache_clear()
+
+
+def test_in_production_the_apps_files_name_the_hashed_static_files(
+    client: Client, settings: Any, tmp_path: Path
+) -> None:
+    """As deployed: collectstatic's manifest storage, whose URLs carry each file's hash."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    icons = [
+        icon["src"] for icon in json.loads(client.get("/manifest.webmanifest").content)["icons"]
+    ]
+    assert all(re.fullmatch(r"/static/img/icons/[\w-]+\.[0-9a-f]{12}\.png", src) for src in icons)
+    config = _worker_config(client.get("/sw.js").content.decode())
+    assert config["staticPrefix"] == "/static/"
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", config["precache"][1])
+    assert client.get("/offline/").status_code == 200
