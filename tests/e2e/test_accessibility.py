@@ -33,6 +33,12 @@ def _violations(page: Page) -> list[dict[str, Any]]:
     return found
 
 
+def serious_violations(page: Page) -> list[str]:
+    """The page's serious and critical violations, described (for other browser tests)."""
+    here = SitePage(page.url, "", lambda w: page.url, "")
+    return [_describe(here, v) for v in _violations(page) if v["impact"] in FAILING]
+
+
 def _describe(site_page: SitePage, violation: dict[str, Any]) -> str:
     nodes = "; ".join(
         " ".join(node["target"]) + (f" ({node['failureSummary'].splitlines()[-1].strip()})")

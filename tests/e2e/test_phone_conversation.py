@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from lessons.services.conversations import conversation_start
 from tests.e2e.browser import PHONE, WAIT_MS, debug_state, signed_in_page, wait_for_reply_to_learner
 from tests.e2e.proxy import CuttableProxy
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -141,6 +142,8 @@ def test_the_screen_stays_on_while_talking_and_audio_survives_a_dimmed_screen(
     wait_for_reply_to_learner(page)  # and the tutor answers what was said after the return
     _grows(page, "playedSamples")  # aloud
     assert debug_state(page)["drops"] == 0
+    # The page mid-conversation (captions, a correction, live regions) passes axe-core too.
+    assert serious_violations(page) == []
 
     # Muting lets the screen sleep; unmuting keeps it on again; ending lets it go.
     page.click("#talk-button")
