@@ -11,7 +11,10 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
 # Paths a not-yet-onboarded user may still reach (sign out, static files, the API of a page).
-_EXEMPT_PREFIXES = ("/accounts/", "/welcome/", "/static/", "/admin/", "/ws/", "/healthz")
+_EXEMPT_PREFIXES: tuple[str, ...] = ("/accounts/", "/welcome/", "/static/", "/admin/", "/ws/")
+_EXEMPT_PREFIXES += ("/healthz",)
+# The installable app's files (tutor/app_shell.py): a worker script may not be redirected.
+_EXEMPT_PREFIXES += ("/manifest.webmanifest", "/sw.js", "/offline/")
 
 
 class OnboardingMiddleware:

@@ -93,6 +93,10 @@ ROWS: dict[str, Row] = {
     # so readiness fails (tests/tutor/test_probes.py has the 200); no METRICS_TOKEN: 404.
     "readyz": Row(url("readyz"), everyone(503)),
     "metrics": Row(url("metrics"), everyone(404)),
+    # The installable app (tutor/app_shell.py): the same files for everyone.
+    "manifest": Row(url("manifest"), everyone(200)),
+    "service_worker": Row(url("service_worker"), everyone(200)),
+    "offline": Row(url("offline"), everyone(200)),
     "account_login": Row(url("account_login"), {**everyone(302), "anonymous": 200}),
     "account_signup": Row(url("account_signup"), {**everyone(302), "anonymous": 200}),
     "account_logout": Row(url("account_logout"), {**everyone(200), "anonymous": 302}),

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lessons.learner_views.home import landing
-from tutor import probes
+from tutor import app_shell, probes
 
 urlpatterns = [
     path("", landing, name="landing"),
@@ -13,6 +13,10 @@ urlpatterns = [
     path("healthz", probes.healthz, name="healthz"),
     path("readyz", probes.readyz, name="readyz"),
     path("metrics", probes.metrics, name="metrics"),
+    # The installable app (tutor/app_shell.py): the worker at the root, so its scope is the site.
+    path("manifest.webmanifest", app_shell.manifest, name="manifest"),
+    path("sw.js", app_shell.service_worker, name="service_worker"),
+    path("offline/", app_shell.offline, name="offline"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("lessons.urls")),

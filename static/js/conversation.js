@@ -3,6 +3,7 @@
 // Its state is mirrored on window.tertulia for tests and debugging: read it, never drive it.
 
 import { Microphone, Speaker } from "./conversation/audio.js";
+import { Awake } from "./conversation/awake.js";
 import { endings } from "./conversation/endings.js";
 import { Hints } from "./conversation/hints.js";
 import { MIC_PROBLEMS } from "./conversation/messages.js";
@@ -77,6 +78,9 @@ class Conversation {
       announce: (text) => this.transcript.announce(text),
       onTrialOver: (signupUrl) => this.trialOver(signupUrl),
     }); // prettier-ignore
+    // On a phone: the screen stays on while the microphone is live; audio resumes on return.
+    const contexts = () => [this.mic.context, this.speaker.context];
+    this.awake = new Awake({ button: stage.button, contexts, socket, debug });
   }
 
   bind() {
@@ -85,6 +89,7 @@ class Conversation {
     $("type-form").addEventListener("submit", (e) => this.typed(e));
     $("end-form").addEventListener("submit", (e) => this.end(e));
     this.hints.bind();
+    this.awake.bind();
   }
 
   setState(state) {

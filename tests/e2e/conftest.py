@@ -222,3 +222,18 @@ def speaking(
         return open_conversation(launch(speech_wav(sentence, lead)), server, alice, conversation)
 
     return open_page
+
+
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """A plain Chromium for the page-by-page tests (installing, layout, accessibility): no
+    fake microphone file and no codec variants, which only the conversation's audio needs."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no browser at {CHROMIUM}: run the tests with `make test` or set CHROMIUM")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls beside Playwright's loop
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream"]
+        )
+        yield browser
+        browser.close()

@@ -18,6 +18,7 @@ class CuttableProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self.listener.getsockname()[1])
         self.sockets: set[socket.socket] = set()
+        self.refusing = False  # True: every new connection is reset at once (no network)
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._accept, daemon=True)
 
@@ -40,6 +41,9 @@ class CuttableProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.refusing:
+                _reset(client)
+                continue
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             with self.lock:
                 self.sockets |= {client, upstream}
@@ -57,7 +61,11 @@ class CuttableProxy:
         with self.lock:
             sockets, self.sockets = self.sockets, set()
         for sock in sockets:
-            with contextlib.suppress(OSError):
-                # SO_LINGER 0: close with a reset, no close handshake, like a dropped network.
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                sock.close()
+            _reset(sock)
+
+
+def _reset(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        # SO_LINGER 0: close with a reset, no close handshake, like a dropped network.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()

@@ -1,5 +1,7 @@
 """The site's frame on a phone and on a desktop, in Chromium: the collapsible main menu (with
-and without JavaScript) and the operator page's table, which must never be cut off."""
+and without JavaScript), the operator page's table, which must never be cut off, and every
+main page (tests/e2e/site_pages.py) at 360, 390 and 430 px: no sideways scrolling, and its
+main controls on screen."""
 
 from __future__ import annotations
 
@@ -11,12 +13,16 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from accounts.models import User
 from lessons.models import Conversation, Topic
-from tests.e2e.browser import DESKTOP, PHONE, screenshot
+from tests.base import Personas
+from tests.e2e.browser import ARTIFACTS, DESKTOP, PHONE, screenshot
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.phone import PHONE_WIDTHS, context_as, phone
+from tests.e2e.site_pages import PAGES, users
+from tests.world import make_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -144,3 +150,70 @@ def _conversations(learner: Any) -> None:
         Conversation.objects.filter(pk=conversation.pk).update(
             started_at=now - timedelta(minutes=30 + i), ended_at=now - timedelta(minutes=i)
         )
+
+
+# -- every main page at phone widths ------------------------------------------------------
+
+# The page scrolls sideways, and which elements reach past the right edge (those inside a box
+# that scrolls on its own, such as a wide table's, do not count: they are reachable there).
+OVERFLOW = """() => {
+  const width = innerWidth;
+  const inScroller = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (/(auto|scroll)/.test(style.overflowX)) return true;
+    }
+    return false;
+  };
+  const out = [...document.body.querySelectorAll("*")]
+    .filter((el) => el.getClientRects().length && !inScroller(el))
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .map((el) => {
+      const classes = typeof el.className === "string" ? el.className.trim() : "";
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "");
+      return classes ? name + "." + classes.split(/\\s+/).join(".") : name;
+    });
+  return {scrollWidth: document.scrollingElement.scrollWidth, width, out: out.slice(0, 8)};
+}"""
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_every_main_page_fits_a_phone_and_shows_its_controls(
+    server: str, chromium: Browser, personas: Personas, width: int
+) -> None:
+    world = make_world(personas)
+    contexts = {
+        who: context_as(chromium, server, user, phone(width)) for who, user in users(world).items()
+    }
+    problems = []
+    for site_page in PAGES:
+        page = contexts[site_page.who].new_page()
+        page.goto(server + site_page.path(world))
+        fit = page.evaluate(OVERFLOW)
+        if fit["scrollWidth"] > fit["width"] or fit["out"]:
+            problems.append(
+                f"{site_page.name}: {fit['scrollWidth']}px wide, past the edge: {fit['out']}"
+            )
+        controls = page.locator(site_page.control)
+        if controls.count() == 0:
+            problems.append(f"{site_page.name}: no {site_page.control}")
+        for i in range(controls.count()):
+            box = controls.nth(i).bounding_box()
+            if box is None or not controls.nth(i).is_visible():
+                problems.append(f"{site_page.name}: {site_page.control} #{i} is hidden")
+            elif box["x"] < 0 or box["x"] + box["width"] > width:
+                problems.append(f"{site_page.name}: {site_page.control} #{i} is cut off at {box}")
+        if site_page.name == "conversation":  # the talk button, without scrolling
+            box = page.locator("#talk-button").bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 800, f"talk button at {box}"
+        page.close()
+    if width == 360:
+        screenshot_pages = ("conversation", "deck", "teacher classroom")
+        for site_page in (p for p in PAGES if p.name in screenshot_pages):
+            page = contexts[site_page.who].new_page()
+            page.goto(server + site_page.path(world))
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            name = site_page.name.replace(" ", "-")
+            page.screenshot(path=str(ARTIFACTS / f"layout-{name}-360.png"), full_page=True)
+            page.close()
+    assert problems == [], "\n".join(problems)

@@ -121,6 +121,13 @@ export class LiveSocket {
     this.ws = null;
   }
 
+  // The page is in view again (conversation/awake.js): a reconnect waiting out its backoff,
+  // whose timer crawled while the page was hidden, goes now.
+  hurry() {
+    if (this.stopped || this.ws || !this.start || !this.everOpened) return;
+    this.connect(this.start);
+  }
+
   // Reconnect now (a "Try again" button, or a new `start` format). `fresh`: a socket that
   // never opens counts as blocked again, as on a first visit.
   restart(start, { fresh = false } = {}) {
