@@ -15,7 +15,7 @@ from lessons.models.classrooms import (
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
-from lessons.models.turns import Comment, Correction, Turn, correction_count_field
+from lessons.models.turns import Comment, Correction, Turn, Upgrade, correction_count_field
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
@@ -34,6 +34,7 @@ __all__ = [
     "Topic",
     "Turn",
     "TurnAudio",
+    "Upgrade",
     "correction_count_field",
     "new_join_code",
     "turn_audio_path",

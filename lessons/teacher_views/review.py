@@ -34,7 +34,7 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     learner, assignment = conversation.learner, conversation.assignment
     if learner is None or assignment is None:  # visible_conversation requires both
         raise Http404("No such conversation")
-    turns = list(conversation.turns.prefetch_related("corrections").order_by("ordinal"))
+    turns = list(conversation.turns.prefetch_related("corrections", "upgrades").order_by("ordinal"))
     learner_turns = [turn for turn in turns if turn.speaker == Turn.Speaker.LEARNER]
     form = CommentForm(request.POST or None, turns=learner_turns)
     if request.method == "POST" and form.is_valid():
@@ -53,6 +53,10 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         turn.diffs = [  # type: ignore[attr-defined]
             (c, *word_diff(c.original, c.corrected, conversation.language))
             for c in turn.corrections.all()
+        ]
+        turn.upgrade_diffs = [  # type: ignore[attr-defined]
+            (u, *word_diff(u.original, u.upgraded, conversation.language))
+            for u in turn.upgrades.all()
         ]
     context = {
         "conversation": conversation,

@@ -193,6 +193,7 @@ class Conversation {
       ready: () => this.readied(msg),
       transcript: () => this.caption(msg),
       correction: () => this.transcript.correction(msg),
+      upgrade: () => this.transcript.correction(msg), // drawn by upgrades.js
       phrase: () => this.phrases.add(msg),
       targets: () => this.targets.mark(msg.used),
       interrupted: () => {
