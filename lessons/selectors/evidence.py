@@ -157,7 +157,8 @@ def assignment_evidence(
 def live_evidence(assignment_id: int, learner_id: int) -> dict[str, Any]:
     """One learner's two evidence cells for an assignment, for the teacher's live view
     (lessons.services.live_updates): each target phrase with the first turn that used it and
-    how often, and the corrections by kind. Three queries, as the page's rows count them."""
+    how often, and the corrections by kind and the upgrades. Four queries, as the page's rows
+    count them."""
     assignment = Assignment.objects.select_related("topic").get(pk=assignment_id)
     phrases = list(assignment.topic.target_phrases)
     turns = turns_in_assignments([assignment_id], [learner_id])

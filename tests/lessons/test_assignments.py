@@ -156,8 +156,8 @@ def test_the_assignment_page_takes_the_same_queries_for_2_or_20_learners(
         personas.classroom, count, said=["quisiera un café"], corrections=["grammar"]
     )
     client.force_login(personas.bob)
-    # session, user, assignment; members, totals, attempts, turns, corrections
-    with django_assert_num_queries(8):
+    # session, user, assignment; members, totals, attempts, turns, corrections, upgrades
+    with django_assert_num_queries(9):
         response = client.get(reverse("teach:assignment", args=[assignment.pk]))
     assert len(response.context["evidence"].rows) == count + 1
 
