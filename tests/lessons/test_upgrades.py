@@ -140,3 +140,15 @@ def test_the_teachers_transcript_and_evidence_show_upgrades(
     ]
     evidence = client.get(reverse("teach:assignment", args=[assignment.pk])).content.decode()
     assert "Said better 1" in evidence
+
+
+def test_a_reloaded_conversation_page_draws_its_upgrades_with_the_word_diff(
+    client: Client, alice: User
+) -> None:
+    conversation = services.conversation_start(learner=alice)
+    _upgrade(_learner_turn(conversation))
+    client.force_login(alice)
+    page = client.get(conversation.get_absolute_url()).content.decode()
+    assert f'data-upgraded="{BETTER}"' in page
+    assert "[&quot;encanta&quot;, true]" in page  # the diff the live `upgrade` frame carries
+    assert page.count('aria-label="Say it better"') == 1
