@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from lessons.models import Conversation, Phrase, Turn, Upgrade
+from lessons.selectors.deck import card_face
 from lessons.selectors.evidence import assignment_evidence, live_evidence
 from lessons.selectors.export import learner_export_csv_zip, learner_export_json
 from lessons.services import conversations as services
@@ -152,3 +153,16 @@ def test_a_reloaded_conversation_page_draws_its_upgrades_with_the_word_diff(
     assert f'data-upgraded="{BETTER}"' in page
     assert "[&quot;encanta&quot;, true]" in page  # the diff the live `upgrade` frame carries
     assert page.count('aria-label="Say it better"') == 1
+
+
+def test_an_upgrade_card_asks_for_the_better_way_and_shows_what_changed(
+    client: Client, alice: User
+) -> None:
+    conversation = services.conversation_start(learner=alice)
+    _upgrade(_learner_turn(conversation))
+    face = card_face(Phrase.objects.get())
+    assert (face.instruction, face.prompt, face.answer) == ("Say it more naturally:", PLAIN, BETTER)
+    assert (face.explanation, face.is_correction, face.is_upgrade) == (WHY, True, True)
+    client.force_login(alice)
+    page = client.get(reverse("learn:deck")).content.decode()
+    assert "Said better" in page and "Say it more naturally:" in page
