@@ -3,11 +3,26 @@ the rule of at most one per learner turn, refused with a tool error for the mode
 
 from __future__ import annotations
 
-from tests.fakes import FakeLiveSession, heard, said, tool_call, turn_complete, until
+from typing import Any
+
+from google.genai import types
+
+from tests.fakes import (
+    FakeLiveClient,
+    FakeLiveSession,
+    FakeModels,
+    heard,
+    said,
+    tool_call,
+    turn_complete,
+    until,
+)
 from tests.tutor.live.scripted import started
 from tutor.live.events import Event, Transcript, TurnComplete, UpgradeNoted
 from tutor.live.notes import ONE_UPGRADE
+from tutor.live.text_reply import generate_text_reply
 from tutor.live.turns import TurnAssembler, note_event
+from tutor.prompts import TOOL_DECLARATIONS
 
 UPGRADE = {
     "original": "Me gusta mucho el café.",
@@ -88,3 +103,36 @@ async def test_the_second_upgrade_of_a_line_is_answered_with_an_error_and_not_em
     [line] = [e for e in events if isinstance(e, Transcript) and e.speaker == "learner" and e.final]
     assert note.line == line.line is not None
     await tutor.close()
+
+
+class _CallsThenWords(FakeModels):
+    """A text model that first answers with two note_upgrade calls alone, then with words."""
+
+    async def generate_content(self, **kwargs: Any) -> types.GenerateContentResponse:
+        self.calls.append(kwargs)
+        if len(self.calls) > 1:
+            self.calls.pop()  # the parent records it again
+            return await super().generate_content(**kwargs)
+        parts = [
+            types.Part(function_call=types.FunctionCall(name="note_upgrade", args=args))
+            for args in (UPGRADE, {**UPGRADE, "upgraded": "Adoro el café."})
+        ]
+        content = types.Content(role="model", parts=parts)
+        return types.GenerateContentResponse(candidates=[types.Candidate(content=content)])
+
+
+async def test_the_typed_path_keeps_one_upgrade_and_answers_the_second_with_an_error() -> None:
+    client = FakeLiveClient()
+    client.models = client.aio.models = _CallsThenWords()
+    answer = await generate_text_reply(
+        client,  # type: ignore[arg-type]
+        model="m",
+        system_instruction="s",
+        history=[],
+        message=UPGRADE["original"],
+        tools=TOOL_DECLARATIONS,
+    )
+    assert answer.text == "¡Muy bien!"
+    assert answer.notes == (UpgradeNoted(*UPGRADE.values()),)
+    results = client.models.calls[-1]["contents"][-1].parts
+    assert [p.function_response.response for p in results] == [{"result": "ok"}, ONE_UPGRADE]
