@@ -38,7 +38,8 @@ export class Replay {
   keep(buffer) {
     if (!this.chunks.length) this.stop(); // a new line: the replay of the old one gives way
     if (this.bytes >= MAX_SAMPLES * 2) return;
-    const copy = new Uint8Array(buffer.slice(0));
+    const view = ArrayBuffer.isView(buffer) ? buffer : new Uint8Array(buffer);
+    const copy = new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
     this.chunks.push(copy);
     this.bytes += copy.length;
   }
