@@ -146,7 +146,9 @@ class Conductor(Extras):
         wpm = WPM.get(self.state.band, 160)
         if plan.slow:  # "más despacio": the last line again, at three quarters of the pace
             wpm = round(wpm * SLOW)
-        pcm = await asyncio.to_thread(synthesize, plan.say, self.state.lang, OUTPUT_RATE, wpm)
+        pcm = await asyncio.to_thread(
+            synthesize, plan.say, self.state.lang, OUTPUT_RATE, wpm, self.config.voice
+        )
         chunks = [pcm[i : i + CHUNK_BYTES] for i in range(0, len(pcm), CHUNK_BYTES)]
         self.extras = self._schedule(plan, len(chunks), typed=trigger.kind == "text")
         if plan.heard is not None:
