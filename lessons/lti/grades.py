@@ -17,7 +17,7 @@ import threading
 from typing import Final
 
 import requests
-from django.db import close_old_connections, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from lti_tool.models import LtiUser
@@ -150,7 +150,7 @@ def _send_by_id(grade_id: int) -> None:
     except Exception:  # a thread of its own: log, the command sends it again
         log.exception("LTI score %s not sent", grade_id)
     finally:
-        close_old_connections()
+        connection.close()  # this thread's own connection: nothing else will close it
 
 
 def _registration_of(activity: LtiActivity):  # type: ignore[no-untyped-def]

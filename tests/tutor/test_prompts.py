@@ -82,6 +82,8 @@ PLACEHOLDERS = {
     "upgrade_level",  # note_upgrade aims one CEFR level up
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
+    # the rubric proposal's (tutor/prompts/rubrics.py)
+    "phrases", "criteria", "transcript",
 }  # fmt: skip
 
 

@@ -113,3 +113,27 @@ def test_invented_points_criteria_and_quotes_are_dropped(personas: Personas) -> 
     assert score.evidence == [
         {"conversation": str(mine.pk), "ordinal": learner_turn.ordinal, "quote": "Quisiera un café"}
     ]
+
+
+def test_the_request_labels_every_line_and_the_emulator_answers_its_shape() -> None:
+    from tutor.emulator.rubric_scoring import is_rubric_request, propose
+    from tutor.prompts.rubrics import RubricLine, request, system_instruction
+
+    asked = request(
+        language="es",
+        level="A2",
+        phrases=["la cuenta"],
+        criteria=[("phrases", "Target phrases", ["none", "one", "some", "most"])],
+        lines=[
+            RubricLine("c1", 0, "tutor", "¿Qué desea?"),
+            RubricLine("c1", 1, "learner", "La   cuenta, por favor"),
+        ],
+    )
+    assert "criterion phrases: Target phrases (0-3 points)\n  0: none" in asked
+    assert "[c1 #1] learner: La cuenta, por favor" in asked
+    assert is_rubric_request(system_instruction())
+    import json
+
+    [score] = json.loads(propose(asked))["scores"]
+    assert score["criterion"] == "phrases" and score["points"] == 2
+    assert {"conversation": "c1", "ordinal": 1} in score["evidence"]
