@@ -21,8 +21,9 @@ from tutor import logformat, metrics
 from tutor.conversation import protocol
 from tutor.conversation.access import HTTP_STATUS, refusal, request_scope
 from tutor.conversation.feedback import TargetPhrases, correction_diff
+from tutor.conversation.upgrades import upgrade_frame
 from tutor.live import upstream
-from tutor.live.events import CorrectionNoted, Event, PhraseNoted
+from tutor.live.events import CorrectionNoted, Event, PhraseNoted, UpgradeNoted
 from tutor.live.text_reply import TutorUnavailable, generate_text_reply
 
 MAX_TYPED_CHARS = protocol.MAX_TYPED_CHARS
@@ -108,8 +109,10 @@ def _store_notes(
     conversation: Conversation, learner: Turn, notes: tuple[Event, ...]
 ) -> dict[str, list[dict[str, Any]]]:
     """The tutor's notes about this typed line, stored by the services the voice runtime uses
-    (tutor.conversation.tutor_events), and as the page's `correction` and `phrase` events."""
+    (tutor.conversation.tutor_events), and as the page's `correction`, `phrase` and `upgrade`
+    events."""
     corrections, phrases = [], []
+    upgrades: list[dict[str, Any]] = []
     for note in notes:
         if isinstance(note, CorrectionNoted):
             fields = {
@@ -126,7 +129,16 @@ def _store_notes(
                 conversation_id=conversation.pk, text=note.text, translation=note.translation
             )
             phrases.append({"text": note.text, "translation": note.translation})
-    return {"corrections": corrections, "phrases": phrases}
+        elif isinstance(note, UpgradeNoted) and not upgrades:  # one per line
+            services.conversation_record_upgrade(
+                turn_id=learner.pk,
+                original=note.original,
+                upgraded=note.upgraded,
+                explanation=note.explanation,
+            )
+            frame = upgrade_frame(note, learner.ordinal, conversation.language)
+            upgrades.append({k: v for k, v in frame.items() if k != "type"})
+    return {"corrections": corrections, "phrases": phrases, "upgrades": upgrades}
 
 
 def _load_for_text(pk: UUID) -> Conversation | None:

@@ -93,8 +93,11 @@ def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
         raise Http404("No such conversation")
     if conversation.status != Conversation.Status.ACTIVE:
         return redirect(_after_url(conversation))
-    turns = list(conversation.turns.prefetch_related("corrections").order_by("ordinal"))
+    turns = list(conversation.turns.prefetch_related("corrections", "upgrades").order_by("ordinal"))
     for turn in turns:
+        for upgrade in turn.upgrades.all():  # "say it better", drawn like a correction
+            diff = correction_diff(upgrade.original, upgrade.upgraded, conversation.language)
+            upgrade.diff_json = json.dumps(diff, ensure_ascii=False)  # type: ignore[attr-defined]
         for correction in turn.corrections.all():
             # The word diff the live `correction` event carries, for a reloaded page's cards.
             diff = correction_diff(correction.original, correction.corrected, conversation.language)

@@ -78,7 +78,7 @@ def check(request: AuthedRequest) -> HttpResponse:
 
 def _cards(user: User) -> QuerySet[Phrase]:
     return Phrase.objects.filter(learner=user).select_related(
-        "source_correction", "source_turn", "conversation__topic"
+        "source_correction", "source_upgrade", "source_turn", "conversation__topic"
     )
 
 

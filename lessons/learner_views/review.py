@@ -1,5 +1,5 @@
-"""The review of one of the learner's conversations: transcript, corrections, phrases and
-teacher comments."""
+"""The review of one of the learner's conversations: transcript, corrections, upgrades ("say it
+better"), phrases and teacher comments."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from accounts.requests import AuthedRequest
-from lessons.models import Comment, Conversation, Correction, Turn
+from lessons.models import Comment, Conversation, Correction, Turn, Upgrade
 from lessons.selectors.counts import noted_phrases
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
 from lessons.selectors.hints import HintUse, hints_by_turn
@@ -29,11 +29,19 @@ class CorrectionView:
     better: list[Segment]
 
 
+@dataclass(frozen=True)
+class UpgradeView:
+    upgrade: Upgrade
+    said: list[Segment]
+    better: list[Segment]
+
+
 @dataclass
 class TurnView:
     turn: Turn
     corrections: list[CorrectionView]
     comments: list[Comment] = field(default_factory=list)
+    upgrades: list[UpgradeView] = field(default_factory=list)
     hint: HintUse | None = None  # "What could I say?" was asked before this turn
 
     @property
@@ -44,12 +52,17 @@ class TurnView:
 
 def _turn_views(conversation: Conversation, comments: list[Comment]) -> list[TurnView]:
     views = {}
-    for turn in conversation.turns.prefetch_related("corrections").order_by("ordinal"):
+    turns = conversation.turns.prefetch_related("corrections", "upgrades").order_by("ordinal")
+    for turn in turns:
         corrections = [
             CorrectionView(c, *word_diff(c.original, c.corrected, conversation.language))
             for c in turn.corrections.all()
         ]
-        views[turn.pk] = TurnView(turn, corrections)
+        upgrades = [
+            UpgradeView(u, *word_diff(u.original, u.upgraded, conversation.language))
+            for u in turn.upgrades.all()
+        ]
+        views[turn.pk] = TurnView(turn, corrections, upgrades=upgrades)
     for comment in comments:
         if comment.turn_id in views:
             views[comment.turn_id].comments.append(comment)

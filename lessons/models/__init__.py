@@ -25,7 +25,7 @@ from lessons.models.memory import (
 from lessons.models.placement import PlacementQuote, PlacementResult, PlacementSkill
 from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
-from lessons.models.turns import Comment, Correction, Turn, correction_count_field
+from lessons.models.turns import Comment, Correction, Turn, Upgrade, correction_count_field
 from lessons.models.voices import VoicePreview
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "Topic",
     "Turn",
     "TurnAudio",
+    "Upgrade",
     "VoicePreview",
     "correction_count_field",
     "new_join_code",

@@ -82,6 +82,8 @@ class Conversation(models.Model):
     vocabulary_corrections = models.PositiveIntegerField(default=0)
     pronunciation_corrections = models.PositiveIntegerField(default=0)
     register_corrections = models.PositiveIntegerField(default=0)
+    # And of its upgrades ("say it better", lessons.models.Upgrade).
+    upgrades = models.PositiveIntegerField(default=0)
     degraded = models.BooleanField(default=False)
     latency_p50_ms = models.PositiveIntegerField(null=True, blank=True)
     latency_p95_ms = models.PositiveIntegerField(null=True, blank=True)

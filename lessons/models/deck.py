@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.choices import TARGET_LANGUAGES
 from lessons.models.conversations import Conversation
-from lessons.models.turns import Correction, Turn
+from lessons.models.turns import Correction, Turn, Upgrade
 from lessons.querysets import PhraseQuerySet
 
 
@@ -34,6 +34,9 @@ class Phrase(models.Model):
     )
     source_correction = models.OneToOneField(
         Correction, null=True, blank=True, on_delete=models.SET_NULL, related_name="phrase"
+    )
+    source_upgrade = models.OneToOneField(
+        Upgrade, null=True, blank=True, on_delete=models.SET_NULL, related_name="phrase"
     )
     source_turn = models.ForeignKey(
         Turn, null=True, blank=True, on_delete=models.SET_NULL, related_name="phrases"

@@ -1,4 +1,5 @@
-"""What was said in a conversation: its turns, their corrections and teachers' comments."""
+"""What was said in a conversation: its turns, their corrections and upgrades, and teachers'
+comments."""
 
 from __future__ import annotations
 
@@ -70,6 +71,25 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original} → {self.corrected}"
+
+
+class Upgrade(models.Model):
+    """ "Say it better": a learner turn that was correct but plain, and a more natural or
+    higher-level way to say it. At most one per turn (the tutor is told so, the live bridge
+    refuses a second, and the constraint holds it here)."""
+
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="upgrades")
+    original = models.TextField()
+    upgraded = models.TextField()
+    explanation = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["turn", "id"]
+        constraints = [models.UniqueConstraint(fields=["turn"], name="upgrade_one_per_turn")]
+
+    def __str__(self) -> str:
+        return f"{self.original} ⇒ {self.upgraded}"
 
 
 class Comment(models.Model):

@@ -117,7 +117,7 @@ def deck_outlook(user: User, summary: dict[str, Any], now: datetime | None = Non
 
 def _cards(user: User) -> QuerySet[Any]:
     return Phrase.objects.filter(learner=user).select_related(
-        "source_correction", "source_turn", "conversation__topic"
+        "source_correction", "source_upgrade", "source_turn", "conversation__topic"
     )
 
 
@@ -143,7 +143,8 @@ class CardFace:
     prompt: str
     answer: str
     explanation: str
-    is_correction: bool
+    is_correction: bool  # drawn as "said -> better" with the changed words marked
+    is_upgrade: bool = False  # a correct line said better, not a fix
 
 
 def card_face(phrase: Phrase) -> CardFace:
@@ -151,6 +152,11 @@ def card_face(phrase: Phrase) -> CardFace:
     if correction is not None:
         return CardFace(
             "Say it better:", correction.original, phrase.text, correction.explanation, True
+        )
+    upgrade = phrase.source_upgrade
+    if upgrade is not None:
+        return CardFace(
+            "Say it more naturally:", upgrade.original, phrase.text, upgrade.explanation, True, True
         )
     if phrase.translation:
         return CardFace(

@@ -1,5 +1,6 @@
 """Evidence of practice per assignment: status, speaking time, attempts, target phrases each
-learner actually said (with the turns that prove it) and corrections by kind.
+learner actually said (with the turns that prove it), corrections by kind and the correct lines
+the tutor showed a better way to say ("said better", `Upgrade`).
 
 Phrase matching is in `lessons.text.phrase_match` (normalisation and the tolerance rule are
 documented there). Everything here reads a fixed number of queries whatever the class size.
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.utils import timezone
 
-from lessons.models import Assignment, Conversation, Correction, Membership, Turn
+from lessons.models import Assignment, Conversation, Correction, Membership, Turn, Upgrade
 from lessons.selectors.assignments import (
     EMPTY,
     AssignmentProgress,
@@ -40,7 +41,10 @@ __all__ = [
     "phrase_hits",
     "phrases_by_turn",
     "turns_in_assignments",
+    "upgrade_counts",
 ]
+
+UPGRADES = ("upgrade", "Said better")  # beside the correction kinds in the corrections cell
 
 KINDS = Correction.Kind.choices
 
@@ -75,6 +79,7 @@ class LearnerEvidence:
     phrases: list[tuple[str, list[TurnRef]]]
     corrections: dict[str, int]
     attempts: list[Attempt] = field(default_factory=list)
+    upgrades: int = 0
 
     @property
     def corrections_by_kind(self) -> list[tuple[str, str, int]]:
@@ -129,6 +134,7 @@ def assignment_evidence(
     phrases = list(assignment.topic.target_phrases)
     hits = phrase_hits(phrases, turns_in_assignments([assignment.pk], ids))
     corrections = correction_counts([assignment.pk], ids)
+    upgrades = upgrade_counts([assignment.pk], ids)
     attempts = _attempts(assignment, ids)
     rows = []
     for user in learners:
@@ -142,6 +148,7 @@ def assignment_evidence(
                 phrases=[(phrase, found.get(phrase, [])) for phrase in phrases],
                 corrections=corrections.get(user.pk, dict.fromkeys(Correction.Kind.values, 0)),
                 attempts=attempts.get(user.pk, []),
+                upgrades=upgrades.get(user.pk, 0),
             )
         )
     return AssignmentEvidence(assignment, rows, phrases)
@@ -150,15 +157,20 @@ def assignment_evidence(
 def live_evidence(assignment_id: int, learner_id: int) -> dict[str, Any]:
     """One learner's two evidence cells for an assignment, for the teacher's live view
     (lessons.services.live_updates): each target phrase with the first turn that used it and
-    how often, and the corrections by kind. Three queries, as the page's rows count them."""
+    how often, and the corrections by kind and the upgrades. Four queries, as the page's rows
+    count them."""
     assignment = Assignment.objects.select_related("topic").get(pk=assignment_id)
     phrases = list(assignment.topic.target_phrases)
     turns = turns_in_assignments([assignment_id], [learner_id])
     found = phrase_hits(phrases, turns).get(learner_id, {})
     counts = correction_counts([assignment_id], [learner_id]).get(learner_id, {})
+    upgrades = upgrade_counts([assignment_id], [learner_id]).get(learner_id, 0)
     return {
         "phrases": [_phrase_cell(phrase, found.get(phrase, [])) for phrase in phrases],
-        "corrections": [[kind, label, counts.get(kind, 0)] for kind, label in KINDS],
+        "corrections": [
+            *([kind, label, counts.get(kind, 0)] for kind, label in KINDS),
+            [*UPGRADES, upgrades],  # drawn as one more chip in the same cell
+        ],
     }
 
 
@@ -253,3 +265,17 @@ def correction_counts(assignments: Iterable[int], learners: list[int]) -> dict[i
     for row in rows:
         counts[row["turn__conversation__learner_id"]][row["kind"]] = row["n"]
     return counts
+
+
+def upgrade_counts(assignments: Iterable[int], learners: list[int]) -> dict[int, int]:
+    """{learner id: upgrades} over these assignments' conversations (absent: none)."""
+    rows = (
+        Upgrade.objects.filter(
+            turn__conversation__assignment__in=list(assignments),
+            turn__conversation__learner__in=learners,
+        )
+        .values("turn__conversation__learner_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["turn__conversation__learner_id"]: row["n"] for row in rows}

@@ -1,6 +1,6 @@
-"""A learner's data, whole: conversations, turns, corrections, phrases, reviews, answers checked
-on the drill page, the teacher comments on their conversations and what the tutor remembers
-about them, as JSON or as a zip of CSV files."""
+"""A learner's data, whole: conversations, turns, corrections, upgrades, phrases, reviews,
+answers checked on the drill page, the teacher comments on their conversations and what the
+tutor remembers about them, as JSON or as a zip of CSV files."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from lessons.models import (
     Phrase,
     Review,
     Turn,
+    Upgrade,
 )
 
 if TYPE_CHECKING:
@@ -44,10 +45,13 @@ COLUMNS = {
         "conversation_id", "turn_ordinal", "original", "corrected", "explanation", "kind",
         "created_at",
     ],
+    "upgrades": [
+        "conversation_id", "turn_ordinal", "original", "upgraded", "explanation", "created_at",
+    ],
     "phrases": [
         "id", "language", "text", "translation", "note", "conversation_id",
-        "from_correction", "created_at", "state", "step", "stability", "difficulty", "due",
-        "last_review", "reps", "lapses",
+        "from_correction", "from_upgrade", "created_at", "state", "step", "stability",
+        "difficulty", "due", "last_review", "reps", "lapses",
     ],
     "reviews": ["phrase_id", "rating", "reviewed_at", "duration_ms"],
     "attempts": ["phrase_id", "mode", "heard", "matched", "created_at"],
@@ -59,6 +63,8 @@ README = """Tertulia export, format version {version}, made {made}.
 conversations.csv  one row per conversation (id links the other files)
 turns.csv          the transcript, one row per turn, in order (speaker: learner or tutor)
 corrections.csv    what you said and the better version, with the turn it belongs to
+upgrades.csv       lines you said correctly and a more natural way to say them ("say it
+                   better"), with the turn each belongs to
 phrases.csv        your review cards with their FSRS scheduling state
                    (state 1 learning, 2 review, 3 relearning)
 reviews.csv        every grade you gave a card (1 again, 2 hard, 3 good, 4 easy)
@@ -77,7 +83,8 @@ than run them as formulas. The JSON export holds the same data unaltered.
 _PATHS = {
     "conversations": {"topic": "topic__title"},
     "corrections": {"conversation_id": "turn__conversation_id", "turn_ordinal": "turn__ordinal"},
-    "phrases": {"from_correction": "source_correction_id"},
+    "upgrades": {"conversation_id": "turn__conversation_id", "turn_ordinal": "turn__ordinal"},
+    "phrases": {"from_correction": "source_correction_id", "from_upgrade": "source_upgrade_id"},
     "comments": {"turn_ordinal": "turn__ordinal", "author": "author__display_name"},
     "memory": {"conversation_id": "source_id"},
 }
@@ -90,6 +97,9 @@ def _querysets(user: User) -> dict[str, QuerySet[Any]]:
             "conversation__started_at", "ordinal"
         ),
         "corrections": Correction.objects.filter(turn__conversation__learner=user).order_by(
+            "turn__conversation__started_at", "turn__ordinal", "pk"
+        ),
+        "upgrades": Upgrade.objects.filter(turn__conversation__learner=user).order_by(
             "turn__conversation__started_at", "turn__ordinal", "pk"
         ),
         "phrases": Phrase.objects.filter(learner=user).order_by("created_at", "pk"),
@@ -110,22 +120,27 @@ def _rows(user: User) -> dict[str, list[dict[str, Any]]]:
         ]
     for phrase in rows["phrases"]:
         phrase["from_correction"] = phrase["from_correction"] is not None
+        phrase["from_upgrade"] = phrase["from_upgrade"] is not None
     return rows
 
 
 def learner_export_json(user: User) -> bytes:
-    """One JSON document: conversations hold their turns, turns their corrections, phrases
+    """One JSON document: conversations hold their turns, turns their corrections and upgrades,
+    phrases
     their reviews and checked answers."""
     rows = _rows(user)
     conversations = {c["id"]: {**c, "turns": [], "comments": []} for c in rows["conversations"]}
     turns = {}
     for turn in rows["turns"]:
         conversation = conversations[turn.pop("conversation_id")]
-        turns[(conversation["id"], turn["ordinal"])] = {**turn, "corrections": []}
+        turns[(conversation["id"], turn["ordinal"])] = {**turn, "corrections": [], "upgrades": []}
         conversation["turns"].append(turns[(conversation["id"], turn["ordinal"])])
     for correction in rows["corrections"]:
         key = (correction.pop("conversation_id"), correction.pop("turn_ordinal"))
         turns[key]["corrections"].append(correction)
+    for upgrade in rows["upgrades"]:
+        key = (upgrade.pop("conversation_id"), upgrade.pop("turn_ordinal"))
+        turns[key]["upgrades"].append(upgrade)
     for comment in rows["comments"]:
         conversations[comment.pop("conversation_id")]["comments"].append(comment)
     phrases = {p["id"]: {**p, "reviews": [], "attempts": []} for p in rows["phrases"]}

@@ -1,6 +1,7 @@
-"""Review cards made from what a conversation noted: corrections and useful phrases, and a
-trial's notes once the trial is attached to an account. Every card a conversation makes or
-meets again is noted in it (`Phrase.noted_in`, read by `lessons.selectors.counts`)."""
+"""Review cards made from what a conversation noted: corrections, upgrades ("say it better") and
+useful phrases, and a trial's notes once the trial is attached to an account. Every card a
+conversation makes or meets again is noted in it (`Phrase.noted_in`, read by
+`lessons.selectors.counts`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 
-from lessons.models import Conversation, Correction, Phrase, Turn
-from lessons.services.totals import correction_counted
+from lessons.models import Conversation, Correction, Phrase, Turn, Upgrade
+from lessons.services.totals import correction_counted, upgrade_counted
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,6 +52,45 @@ def conversation_record_correction(
             },
         )
     return correction
+
+
+def conversation_record_upgrade(
+    *, turn_id: int, original: str, upgraded: str, explanation: str
+) -> Upgrade | None:
+    """A better way to say a learner turn that was correct but plain, and the review card it
+    becomes, as a correction's does. None if the turn already has its one upgrade (a retried
+    write, or a second note the bridge did not catch): the first stands."""
+    turn = Turn.objects.select_related("conversation").get(pk=turn_id)
+    try:
+        with transaction.atomic():
+            upgrade = Upgrade.objects.create(
+                turn=turn,
+                original=_clip(original, 500),
+                upgraded=_clip(upgraded, 500),
+                explanation=_clip(explanation, 1000),
+            )
+            upgrade_counted(turn.conversation_id)
+    except IntegrityError:
+        return None
+    learner_id = turn.conversation.learner_id
+    if learner_id and upgrade.upgraded:
+        _upgrade_card(upgrade, learner_id, turn.conversation)
+    return upgrade
+
+
+def _upgrade_card(upgrade: Upgrade, learner_id: int, conversation: Conversation) -> Phrase:
+    return _card(
+        learner_id=learner_id,
+        language=conversation.language,
+        text=upgrade.upgraded[:300],
+        conversation_id=conversation.pk,
+        defaults={
+            "translation": "",
+            "note": upgrade.explanation,
+            "source_upgrade": upgrade,
+            "source_turn_id": upgrade.turn_id,
+        },
+    )
 
 
 def conversation_record_phrase(
@@ -105,7 +145,7 @@ def _card(
 @transaction.atomic
 def conversation_attach_trials(*, user: User, conversation_ids: list[str]) -> int:
     """After sign-up, give the new account the trial conversations its browser held, and turn
-    their corrections into review cards."""
+    their corrections and upgrades into review cards."""
     trials = list(
         Conversation.objects.select_for_update().filter(
             pk__in=conversation_ids, learner__isnull=True
@@ -140,4 +180,7 @@ def conversation_attach_trials(*, user: User, conversation_ids: list[str]) -> in
                         "source_turn": correction.turn,
                     },
                 )
+        for upgrade in Upgrade.objects.filter(turn__conversation=conversation):
+            if upgrade.upgraded:
+                _upgrade_card(upgrade, user.pk, conversation)
     return len(trials)

@@ -17,6 +17,7 @@ from lessons.services.cards import (
     conversation_attach_trials,
     conversation_record_correction,
     conversation_record_phrase,
+    conversation_record_upgrade,
 )
 from lessons.services.limits import LimitExceeded, check_start_rate, trial_refusal
 from lessons.services.sweep import conversation_heartbeat
@@ -39,6 +40,7 @@ __all__ = [
     "conversation_record_correction",
     "conversation_record_phrase",
     "conversation_record_turn",
+    "conversation_record_upgrade",
     "conversation_set_upstream",
     "conversation_start",
 ]

@@ -1,7 +1,7 @@
-"""A conversation's running totals of its turns and corrections: the learner's words, each
-speaker's turn time and the corrections of each kind, kept on the conversation row as turns and
-corrections are stored or amended, so that pages summing a whole history (the progress page)
-read one row per conversation instead of every turn and correction.
+"""A conversation's running totals of its turns, corrections and upgrades: the learner's words,
+each speaker's turn time, the corrections of each kind and the upgrades, kept on the
+conversation row as turns and corrections are stored or amended, so that pages summing a whole
+history (the progress page) read one row per conversation instead of every turn and correction.
 
 `conversations_recount` rebuilds them from the rows, for rows written without the services
 (bulk loads); migrations 0007 and 0008 did the same for rows from before the columns existed.
@@ -16,7 +16,7 @@ from uuid import UUID
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from lessons.models import Conversation, Correction, Turn, correction_count_field
+from lessons.models import Conversation, Correction, Turn, Upgrade, correction_count_field
 from lessons.words import word_count_sql
 
 LEARNER = Turn.Speaker.LEARNER
@@ -57,6 +57,22 @@ def correction_counted(correction: Correction, conversation_id: UUID) -> None:
     Conversation.objects.filter(pk=conversation_id).update(**{field: F(field) + 1})
 
 
+def upgrade_counted(conversation_id: UUID) -> None:
+    """Add a newly stored upgrade to its conversation's totals."""
+    Conversation.objects.filter(pk=conversation_id).update(upgrades=F("upgrades") + 1)
+
+
+def _upgrade_count() -> Coalesce:
+    rows = (
+        Upgrade.objects.filter(turn__conversation=OuterRef("pk"))
+        .order_by()
+        .values("turn__conversation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0, output_field=IntegerField())
+
+
 def _correction_count(kind: str) -> Coalesce:
     rows = (
         Correction.objects.filter(turn__conversation=OuterRef("pk"), kind=kind)
@@ -80,13 +96,14 @@ def _turn_sum(expression: Any, speaker: str) -> Coalesce:
 
 
 def conversations_recount(conversation_ids: Iterable[UUID]) -> int:
-    """Rebuild the totals of these conversations from their turns and corrections; returns
-    the rows updated."""
+    """Rebuild the totals of these conversations from their turns, corrections and upgrades;
+    returns the rows updated."""
     duration = F("ended_ms") - F("started_ms")
     kinds = {correction_count_field(kind): _correction_count(kind) for kind in Correction.Kind}
     return Conversation.objects.filter(pk__in=list(conversation_ids)).update(
         learner_words=_turn_sum(word_count_sql(OuterRef("language")), LEARNER),
         learner_turn_ms=_turn_sum(duration, LEARNER),
         tutor_turn_ms=_turn_sum(duration, Turn.Speaker.TUTOR),
+        upgrades=_upgrade_count(),
         **kinds,
     )

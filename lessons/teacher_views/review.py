@@ -38,7 +38,7 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         raise Http404("No such conversation")
     turns = list(
         conversation.turns.select_related("audio")
-        .prefetch_related("corrections")
+        .prefetch_related("corrections", "upgrades")
         .order_by("ordinal")
     )
     learner_turns = [turn for turn in turns if turn.speaker == Turn.Speaker.LEARNER]
@@ -61,6 +61,10 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         turn.diffs = [  # type: ignore[attr-defined]
             (c, *word_diff(c.original, c.corrected, conversation.language))
             for c in turn.corrections.all()
+        ]
+        turn.upgrade_diffs = [  # type: ignore[attr-defined]
+            (u, *word_diff(u.original, u.upgraded, conversation.language))
+            for u in turn.upgrades.all()
         ]
     context = {
         "conversation": conversation,

@@ -12,6 +12,7 @@ import { Stage } from "./conversation/stage.js";
 import { Talk } from "./conversation/talk.js";
 import { typing } from "./conversation/typing.js";
 import { Notice, Phrases, Targets } from "./conversation/panels.js";
+import { Replay } from "./conversation/replay.js";
 import { Transcript } from "./conversation/view.js";
 import { WireAudio } from "./conversation/opus.js";
 
@@ -45,6 +46,14 @@ class Conversation {
       onLevel: (level) => this.stage.level(level),
     });
     this.speaker = new Speaker(root.dataset.playbackWorklet, (report) => this.playback(report));
+    this.replay = new Replay({
+      again: $("replay-again"),
+      slower: $("replay-slower"),
+      hint: $("replay-hint"),
+      announce: (text) => this.transcript.announce(text),
+      pauseMic: () => this.pauseMicForReplay(),
+      debug: this.debug,
+    });
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     this.socket = new LiveSocket(`${scheme}://${location.host}${config.wsPath}`, {
       graceMs: config.reconnectGraceSeconds * 1000,
@@ -60,7 +69,10 @@ class Conversation {
     this.wire = new WireAudio({
       opusRates: config.opusRates,
       sendFrame: (frame) => this.socket.sendAudio(frame),
-      play: (pcm) => this.speaker.play(pcm),
+      play: (pcm) => {
+        this.replay.keep(pcm); // copied first: the speaker transfers the buffer
+        this.speaker.play(pcm);
+      },
       debug: this.debug,
     });
     this.startedAt = Date.parse(root.dataset.startedAt) || Date.now();
@@ -90,6 +102,17 @@ class Conversation {
     $("end-form").addEventListener("submit", (e) => this.end(e));
     this.hints.bind();
     this.awake.bind();
+    this.replay.bind();
+  }
+
+  // While a replay plays the microphone sends nothing, so the tutor never hears it as the
+  // learner; returns how to undo that.
+  pauseMicForReplay() {
+    if (this.stage.mode !== "on") return () => {};
+    this.mic.setSending(false);
+    return () => {
+      if (this.stage.mode === "on") this.mic.setSending(true);
+    };
   }
 
   setState(state) {
@@ -208,12 +231,14 @@ class Conversation {
       ready: () => this.readied(msg),
       transcript: () => this.caption(msg),
       correction: () => this.transcript.correction(msg),
+      upgrade: () => this.transcript.correction(msg), // drawn by upgrades.js
       phrase: () => this.phrases.add(msg),
       targets: () => this.targets.mark(msg.used),
       interrupted: () => {
         this.speaker.flush();
         this.wire.flush();
       },
+      turn_complete: () => this.replay.lineEnded(),
       reconnecting: () =>
         this.notice.show("upstream", "info", "Reconnecting to the tutor… your transcript is kept."),
       resumed: () => this.notice.clear("upstream"),

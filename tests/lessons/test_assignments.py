@@ -157,8 +157,9 @@ def test_the_assignment_page_takes_the_same_queries_for_2_or_20_learners(
         personas.classroom, count, said=["quisiera un café"], corrections=["grammar"]
     )
     client.force_login(personas.bob)
-    # session, user, assignment; members, totals, attempts, turns, corrections; rubric
-    with django_assert_num_queries(9):
+    # session, user, assignment; members, totals, attempts, turns, corrections, upgrades;
+    # rubric
+    with django_assert_num_queries(10):
         response = client.get(reverse("teach:assignment", args=[assignment.pk]))
     assert len(response.context["evidence"].rows) == count + 1
 
@@ -173,8 +174,9 @@ def test_with_a_rubric_the_page_still_takes_the_same_queries_for_2_or_20_learner
     (assignment,) = attempted_by_new_learners(personas.classroom, count, said=["hola"])
     rubric_attach(assignment=assignment, level="A2")
     client.force_login(personas.bob)
-    # as above, the rubric and its criteria, the totals, whether it came from a platform
-    with django_assert_num_queries(12):
+    # as above (upgrades included), the rubric and its criteria, the totals, whether it came
+    # from a platform
+    with django_assert_num_queries(13):
         response = client.get(reverse("teach:assignment", args=[assignment.pk]))
     assert len(response.context["rubric_rows"]) == count + 1
 

@@ -102,6 +102,7 @@ def test_the_csv_export_has_one_file_per_kind(
         "conversations",
         "turns",
         "corrections",
+        "upgrades",
         "phrases",
         "reviews",
         "attempts",

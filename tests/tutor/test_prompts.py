@@ -79,6 +79,7 @@ PLACEHOLDERS = {
     "scenario", "tutor_role", "learner_goal", "target_phrases", "grammar_line",
     "grammar_focus", "free_talk_subjects", "opener", "opener_hint", "opener_line",
     "persona_line", "persona_name",
+    "upgrade_level",  # note_upgrade aims one CEFR level up
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
     # the rubric proposal's (tutor/prompts/rubrics.py)
@@ -342,7 +343,7 @@ def test_the_free_talk_opener_asks_an_easy_question_for_the_level() -> None:
 
 def test_tool_declarations_are_valid_json_schema_with_exact_names_and_fields() -> None:
     by_name = {decl["name"]: decl for decl in TOOL_DECLARATIONS}
-    assert list(by_name) == ["note_correction", "note_phrase"]
+    assert list(by_name) == ["note_correction", "note_phrase", "note_upgrade"]
     for decl in TOOL_DECLARATIONS:
         assert set(decl) == {"name", "description", "parameters"}
         assert decl["description"]
@@ -353,6 +354,20 @@ def test_tool_declarations_are_valid_json_schema_with_exact_names_and_fields() -
         "original", "corrected", "explanation", "kind",
     ]  # fmt: skip
     assert by_name["note_phrase"]["parameters"]["required"] == ["text", "translation"]
+    assert by_name["note_upgrade"]["parameters"]["required"] == [
+        "original", "upgraded", "explanation",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("level", "aim"), [("A1", "A2"), ("B1", "B2"), ("C1", "C2"), ("C2", "C2")])
+def test_the_instruction_asks_for_upgrades_one_level_up_and_knows_slow_repeats(
+    level: str, aim: str
+) -> None:
+    text = instruction(level=level)
+    assert "Call note_upgrade when Alice says something correct but plain" in text
+    assert f"at level {aim}," in text
+    assert "At most one note_upgrade per turn" in text
+    assert "say it again more slowly, say your last line again, more slowly" in text
 
 
 def test_note_correction_accepts_only_the_four_kinds() -> None:

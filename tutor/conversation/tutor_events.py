@@ -22,6 +22,7 @@ from tutor.conversation.captions import Captions
 from tutor.conversation.feedback import TargetPhrases, correction_diff
 from tutor.conversation.protocol import CLOSE_TUTOR_UNAVAILABLE
 from tutor.conversation.stats import SpeechStats
+from tutor.conversation.upgrades import UpgradeHandlers
 from tutor.live import events as ev
 from tutor.live.session import LiveTutor
 
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 TUTOR_BYTES_PER_SECOND = 48_000  # 24 kHz PCM16 mono
 
 
-class TutorEventHandlers:
+class TutorEventHandlers(UpgradeHandlers):
     """The event pump and its handlers; the attributes are `ConversationRuntime`'s."""
 
     id: UUID
@@ -47,7 +48,7 @@ class TutorEventHandlers:
     _turn_ids: dict[int, int]
     _line_seqs: dict[int, int]
     _written: set[int]
-    _held_notes: dict[int, list[ev.CorrectionNoted]]
+    _held_notes: dict[int, list[ev.CorrectionNoted | ev.UpgradeNoted]]
     _learner_speaking: bool
     _send: Callable[[dict[str, Any]], Awaitable[None]]
     _send_audio: Callable[[bytes], Awaitable[None]]
@@ -83,6 +84,8 @@ class TutorEventHandlers:
                 await self._activity("listening")
             case ev.CorrectionNoted():
                 await self._correction(event)
+            case ev.UpgradeNoted():
+                await self._upgrade(event)
             case ev.PhraseNoted(text=text, translation=translation):
                 self._persist(
                     services.conversation_record_phrase,
@@ -155,7 +158,10 @@ class TutorEventHandlers:
         await self._activity("turn")
         if event.line is not None and not amended:  # notes that came before the line's words
             for note in self._held_notes.pop(event.line, []):
-                await self._correction(note)
+                if isinstance(note, ev.UpgradeNoted):
+                    await self._upgrade(note)
+                else:
+                    await self._correction(note)
 
     def _write_line(
         self, event: ev.Transcript, seq: int, text: str, *, amended: bool, source: str

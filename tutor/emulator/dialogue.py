@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tutor.emulator import memory, placement, roleplay
 from tutor.emulator.roleplay import Scene, build_scene, read_brief
+from tutor.emulator.roleplay.upgrades import asks_to_repeat, upgrade_for
 from tutor.emulator.scripts import LANGUAGES, Band, Script, Step, load
 
 _BAND = re.compile(r"\b([ABC])[12]\b")
@@ -56,6 +57,17 @@ class TurnPlan:
     phrase: dict[str, str] | None  # note_phrase args
     reply: str  # the tutor's words (outputTranscription)
     say: str  # what the TTS reads (kana for Japanese)
+    upgrade: dict[str, str] | None = None  # note_upgrade args: a correct line, said better
+    slow: bool = False  # the learner asked to hear the last line again, slowly
+
+
+def notes_of(plan: TurnPlan) -> list[tuple[str, dict[str, str] | None]]:
+    """The turn's notes as (function, args), in the order the tutor calls them."""
+    return [
+        ("note_correction", plan.correction),
+        ("note_phrase", plan.phrase),
+        ("note_upgrade", plan.upgrade),
+    ]
 
 
 def new_state(language_code: str | None, instruction: str) -> DialogueState:
@@ -176,9 +188,14 @@ def plan_spoken(state: DialogueState) -> TurnPlan:
 
 
 def plan_typed(state: DialogueState, text: str) -> TurnPlan:
-    """React to real typed text: correct an error the script knows; a role-play moves on."""
+    """React to real typed text: correct an error the script knows; a role-play moves on. A
+    request to repeat ("más despacio") gets the last line again, slowly, and moves nothing."""
     if state.probe is not None:  # a placement never corrects
         return _tutor_turn(state, text, None, None, state.probe.answer(text))
+    last = [line for speaker, line in state.history if speaker == "tutor"]
+    if last and asks_to_repeat(state.lang, text):
+        plan = _tutor_turn(state, text, None, None, last[-1])
+        return replace(plan, upgrade=None, slow=True)
     if state.scene is not None:
         return _typed_in_scene(state, state.scene, text)
     script, band = _script(state)
@@ -269,7 +286,9 @@ def _tutor_turn(
     state.history.append(["tutor", reply])
     if say is None:
         say = roleplay.kana(reply) if state.lang == "ja" else reply
-    return TurnPlan(heard, correction, phrase, reply, say)
+    # A correct line may get a better way to say it (never one with an error: that is a fix).
+    upgrade = upgrade_for(state.lang, heard) if heard and correction is None else None
+    return TurnPlan(heard, correction, phrase, reply, say, upgrade)
 
 
 def _script(state: DialogueState) -> tuple[Script, Band]:

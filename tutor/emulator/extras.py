@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, Protocol
 
 from tutor.emulator import wire
 from tutor.emulator.behaviour import Behaviour
-from tutor.emulator.dialogue import TurnPlan
+from tutor.emulator.dialogue import TurnPlan, notes_of
 from tutor.emulator.late import Deferred
 from tutor.emulator.records import SessionRecord
 from tutor.emulator.scatter import Call, Piece, Schedule, schedule
@@ -114,7 +114,7 @@ class Extras:
             heard = None  # typed text is not promised to come back as a transcription (§10)
         calls = [
             Call(name, args, self.config.tools[name] != "NON_BLOCKING")
-            for name, args in (("note_correction", plan.correction), ("note_phrase", plan.phrase))
+            for name, args in notes_of(plan)
             if args and name in self.config.tools
         ]
         return schedule(self.link.rng, self.orderly, heard, calls, chunks)

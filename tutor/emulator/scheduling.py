@@ -14,7 +14,7 @@ NON_BLOCKING function calls, is ignored otherwise. Defaults to WHEN_IDLE."
   the tutor speaks about the result.
 
 What the demo tutor says about a result is the emulator's own choice: the correction recast
-("Por cierto, se dice: «…».") or the phrase noted. Any other value is not a
+("Por cierto, se dice: «…»."), the phrase noted or the upgraded line. Any other value is not a
 `FunctionResponseScheduling` and closes the session with 1007, as a proto enum would.
 """
 
@@ -44,4 +44,6 @@ def about(lang: str, name: str, args: dict[str, str]) -> str | None:
         return load(lang).recast.format(corrected=corrected).strip()
     if name == "note_phrase" and args.get("text"):
         return args["text"]
+    if name == "note_upgrade" and args.get("upgraded"):
+        return args["upgraded"]  # the better way, said once more
     return None

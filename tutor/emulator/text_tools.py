@@ -1,7 +1,7 @@
 """Function calling on the text endpoint (`generateContent`), as the real API does it.
 
 The request declares tools in `tools[].functionDeclarations`. When the dialogue's turn notes a
-correction or a phrase and the matching function is declared, the model calls it:
+correction, a phrase or an upgrade and the matching function is declared, the model calls it:
 
 - **Calls alone, or calls with the words.** The real model may answer with `functionCall`
   parts only, waiting for their results before it writes its reply, or with both at once. The
@@ -28,7 +28,7 @@ import random
 import secrets
 from typing import Any
 
-from tutor.emulator.dialogue import TurnPlan
+from tutor.emulator.dialogue import TurnPlan, notes_of
 
 MISSING_SIGNATURE = (
     "Function call is missing a thought_signature in functionCall parts. This is required for "
@@ -94,10 +94,9 @@ def _current_turn(contents: list[Any], position: int) -> bool:
 
 def call_parts(plan: TurnPlan, names: set[str], model: str) -> list[dict[str, Any]]:
     """The dialogue turn's notes as `functionCall` parts, for the functions declared."""
-    notes = [("note_correction", plan.correction), ("note_phrase", plan.phrase)]
     parts: list[dict[str, Any]] = [
         {"functionCall": {"name": name, "args": dict(args)}}
-        for name, args in notes
+        for name, args in notes_of(plan)
         if args and name in names
     ]
     if parts and model.startswith("gemini-3"):

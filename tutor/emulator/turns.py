@@ -42,6 +42,7 @@ OUTPUT_RATE = 24000
 CHUNK_SECONDS = 0.2
 CHUNK_BYTES = int(OUTPUT_RATE * CHUNK_SECONDS) * 2  # 9,600 bytes, like the real server
 WPM = {"A": 140, "B": 160, "C": 175}  # slower speech for beginners
+SLOW = 0.75  # a repeat the learner asked for (`TurnPlan.slow`)
 
 
 class Conductor(Extras):
@@ -143,6 +144,8 @@ class Conductor(Extras):
             return
         plan = self._plan(trigger)
         wpm = WPM.get(self.state.band, 160)
+        if plan.slow:  # "más despacio": the last line again, at three quarters of the pace
+            wpm = round(wpm * SLOW)
         pcm = await asyncio.to_thread(
             synthesize, plan.say, self.state.lang, OUTPUT_RATE, wpm, self.config.voice
         )

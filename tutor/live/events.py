@@ -71,6 +71,17 @@ class PhraseNoted:
 
 
 @dataclass(frozen=True, slots=True)
+class UpgradeNoted:
+    """The tutor called `note_upgrade`: learner line `line` (None: the latest) was correct but
+    plain, and `upgraded` says it better. At most one per line (`TurnAssembler.note`)."""
+
+    original: str
+    upgraded: str
+    explanation: str
+    line: int | None = field(default=None, compare=False)  # an id, not content
+
+
+@dataclass(frozen=True, slots=True)
 class Reconnecting:
     """The upstream connection dropped or is about to; the bridge is reconnecting."""
 
@@ -117,6 +128,7 @@ Event = (
     | TurnComplete
     | CorrectionNoted
     | PhraseNoted
+    | UpgradeNoted
     | Reconnecting
     | Resumed
     | Error

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tutor.live.events import CorrectionNoted, Event, PhraseNoted
+from tutor.live.events import CorrectionNoted, Event, PhraseNoted, UpgradeNoted
 
 CORRECTION_KINDS = frozenset({"grammar", "vocabulary", "pronunciation", "register"})
+# The answer to a second note_upgrade about one learner line: "never more than one per turn".
+ONE_UPGRADE = {"error": "an upgrade was already noted for this learner turn; at most one"}
+Note = CorrectionNoted | PhraseNoted | UpgradeNoted
 _NO_SPACE_BEFORE = frozenset(".,;:!?)]}»”’…、。！？")
 
 
@@ -57,6 +60,13 @@ def note_event(name: str, args: dict[str, Any]) -> tuple[Event | None, dict[str,
         if not text:
             return None, {"error": "text is required"}
         return PhraseNoted(text=text, translation=_arg(args, "translation")), {"result": "ok"}
+    if name == "note_upgrade":
+        original, upgraded = _arg(args, "original"), _arg(args, "upgraded")
+        if not original or not upgraded:
+            return None, {"error": "original and upgraded are required"}
+        if normal(original) == normal(upgraded):
+            return None, {"error": "upgraded must differ from original"}
+        return UpgradeNoted(original, upgraded, _arg(args, "explanation")), {"result": "ok"}
     return None, {"error": f"unknown function {name!r}"}
 
 

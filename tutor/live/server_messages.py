@@ -17,7 +17,8 @@ from google.genai import types
 from google.genai.live import AsyncSession
 
 from tutor.live.config import LiveSettings
-from tutor.live.events import CorrectionNoted, Event, PhraseNoted, Usage
+from tutor.live.events import Event, Usage
+from tutor.live.notes import ONE_UPGRADE, Note
 from tutor.live.turns import TurnAssembler, note_event
 
 log = logging.getLogger(__name__)
@@ -83,8 +84,9 @@ class ServerMessageHandlers:
         responses = []
         for fc in call.function_calls or []:
             event, result = note_event(fc.name or "", fc.args or {})
-            if isinstance(event, CorrectionNoted | PhraseNoted):
-                self._turn.note(event)
+            if isinstance(event, Note):
+                if not self._turn.note(event):
+                    result = ONE_UPGRADE  # a second upgrade of the same line is refused
             else:
                 log.warning("Ignored tool call %s: %s", fc.name, result)
             if not fc.id:  # unanswerable: the SDK refuses a response without an id (§3)

@@ -1,12 +1,12 @@
 """The typed fallback's tutor reply: `generate_content` over HTTP, no WebSocket.
 
 Used by `tutor.typed_fallback.message` when the page cannot open the conversation socket. The
-tutor gets the same system instruction and the same `note_correction` / `note_phrase`
-declarations as the Live session, and its calls become the same `CorrectionNoted` /
-`PhraseNoted` events (`tutor.live.notes.note_event`), so a typed line's corrections and phrases
-are stored as a spoken one's are. A model that answers with calls only gets their results and
-is asked again for its words (at most `MAX_ROUNDS` requests, all within `TEXT_TIMEOUT`).
-"""
+tutor gets the same system instruction and the same `note_correction` / `note_phrase` /
+`note_upgrade` declarations as the Live session, and its calls become the same `CorrectionNoted`
+/ `PhraseNoted` / `UpgradeNoted` events (`tutor.live.notes.note_event`), so a typed line's notes
+are stored as a spoken one's are. Every call is about the one typed line, so a second upgrade is
+refused as on the Live path. A model that answers with calls only gets their results and is
+asked again for its words (at most `MAX_ROUNDS` requests, all within `TEXT_TIMEOUT`)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from google import genai
 from google.genai import errors, types
 
 from tutor.live.config import classify, function_declarations
-from tutor.live.events import Event
-from tutor.live.notes import note_event
+from tutor.live.events import Event, UpgradeNoted
+from tutor.live.notes import ONE_UPGRADE, note_event
 
 __all__ = [
     "MAX_ROUNDS",
@@ -47,7 +47,7 @@ class TutorUnavailable(Exception):
 @dataclass(frozen=True)
 class TextReply:
     text: str
-    notes: tuple[Event, ...] = ()  # CorrectionNoted / PhraseNoted, in the order called
+    notes: tuple[Event, ...] = ()  # CorrectionNoted / PhraseNoted / UpgradeNoted, as called
 
 
 # The typed fallback answers or fails within 3 s: a learner who typed because their voice
@@ -127,6 +127,8 @@ async def _exchange(
 
 def _answer(call: types.FunctionCall, notes: list[Event]) -> types.Part:
     event, result = note_event(call.name or "", dict(call.args or {}))
+    if isinstance(event, UpgradeNoted) and any(isinstance(n, UpgradeNoted) for n in notes):
+        event, result = None, ONE_UPGRADE  # one typed line, at most one upgrade
     if event is not None:
         notes.append(event)
     response = types.FunctionResponse(id=call.id, name=call.name, response=result)

@@ -51,6 +51,7 @@ from tutor.live.events import (
     Transcript,
     TurnComplete,
     TutorAudio,
+    UpgradeNoted,
 )
 from tutor.live.learner_lines import UTTERANCE_END_MS, UTTERANCE_END_S, LearnerLines, Line
 from tutor.live.notes import CORRECTION_KINDS, join_fragments, note_event
@@ -88,6 +89,7 @@ class TurnAssembler(LearnerLines):
         self._echoes = Echoes()
         self._spoke_after_typed = False
         self._held: list[Event] = []  # the tutor's final line, waiting for a reserved line
+        self._upgraded: set[int] = set()  # learner lines that have their one upgrade
         self._new_tutor_turn()
 
     def _new_tutor_turn(self) -> None:
@@ -147,9 +149,16 @@ class TurnAssembler(LearnerLines):
         elif not (self.tutor_active or self._late):
             self.tutor_answering()
 
-    def note(self, event: CorrectionNoted | PhraseNoted) -> None:
-        """A note from the current toolCall, about the line the reply answers."""
-        self._emit(replace(event, line=self._reply_line))
+    def note(self, event: CorrectionNoted | PhraseNoted | UpgradeNoted) -> bool:
+        """A note from the current toolCall, about the line the reply answers. False (and
+        nothing emitted) for a second upgrade of one line: at most one per learner turn."""
+        line = self._reply_line
+        if isinstance(event, UpgradeNoted) and line is not None:
+            if line in self._upgraded:
+                return False
+            self._upgraded.add(line)
+        self._emit(replace(event, line=line))
+        return True
 
     def barge_in(self) -> None:
         self.interrupted = True

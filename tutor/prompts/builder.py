@@ -81,6 +81,8 @@ def _context(learner: LearnerBrief, topic: TopicBrief | None) -> dict[str, str]:
         "target_language": target.name,
         "native_language": native_language_name(learner.native_language),
         "level": level,
+        # "Say it better" aims one level up (C2 stays C2): note_upgrade in base.txt.
+        "upgrade_level": CEFR_LEVELS[min(CEFR_LEVELS.index(level) + 1, len(CEFR_LEVELS) - 1)],
         "style": style,
         "backchannels": _spoken_list(f'"{word}"' for word in target.backchannels),
         "free_talk_subjects": free_talk_subjects()[level],

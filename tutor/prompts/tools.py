@@ -1,4 +1,4 @@
-"""Function declarations the tutor calls to report corrections and phrases.
+"""Function declarations the tutor calls to report corrections, phrases and upgrades.
 
 Plain JSON-schema dicts, so this package needs no google-genai: `tutor.live` passes them as
 `FunctionDeclaration(**decl)`. Live rejects `enum` on non-string types (close 1007), so enums
@@ -52,4 +52,29 @@ NOTE_PHRASE: dict[str, Any] = {
     },
 }
 
-TOOL_DECLARATIONS: list[dict[str, Any]] = [NOTE_CORRECTION, NOTE_PHRASE]
+# "Say it better": the learner's sentence was correct but plain. At most one per learner
+# turn; the server refuses a second one for the same line (tutor.live.upgrades).
+NOTE_UPGRADE: dict[str, Any] = {
+    "name": "note_upgrade",
+    "description": (
+        "Silently record a more natural or higher-level way to say the learner's latest "
+        "sentence, when it was correct but plain. At most one call per learner turn, never for "
+        "a sentence with an error (use note_correction). Never mention this call."
+    ),
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "original": _string("What the learner said, exactly as they said it."),
+            "upgraded": _string(
+                "The same meaning said more naturally, one CEFR level above the learner's, "
+                "in the target language."
+            ),
+            "explanation": _string(
+                "One short sentence, in the learner's native language, on why it sounds better."
+            ),
+        },
+        "required": ["original", "upgraded", "explanation"],
+    },
+}
+
+TOOL_DECLARATIONS: list[dict[str, Any]] = [NOTE_CORRECTION, NOTE_PHRASE, NOTE_UPGRADE]

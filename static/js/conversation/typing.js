@@ -66,6 +66,7 @@ export const typing = {
       // The tutor's notes about this line, drawn as the socket's events are.
       for (const note of reply.body.corrections || []) this.event({ type: "correction", ...note });
       for (const note of reply.body.phrases || []) this.event({ type: "phrase", ...note });
+      for (const note of reply.body.upgrades || []) this.event({ type: "upgrade", ...note });
       return;
     }
     if (reply.body.error === "trial_over") {

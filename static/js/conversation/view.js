@@ -3,6 +3,7 @@
 // the whole caption so far. The panels and the notice are panels.js.
 
 import { el } from "./panels.js";
+import { isUpgrade, upgradeAnnouncement, upgradeCard } from "./upgrades.js";
 
 const KIND_LABELS = {
   grammar: "Grammar",
@@ -32,6 +33,10 @@ export class Transcript {
     for (const old of list.querySelectorAll(".correction[data-original]")) {
       const diff = old.dataset.diff ? JSON.parse(old.dataset.diff) : undefined;
       old.replaceWith(this.card({ ...old.dataset, diff }));
+    }
+    for (const old of list.querySelectorAll(".upgrade[data-upgraded]")) {
+      const diff = old.dataset.diff ? JSON.parse(old.dataset.diff) : undefined;
+      old.replaceWith(upgradeCard(this, { ...old.dataset, diff }));
     }
     this.scroll(true); // a reloaded page opens on its latest lines
   }
@@ -162,6 +167,13 @@ export class Transcript {
   }
 
   attach(item, correction) {
+    if (isUpgrade(correction)) {
+      // One "say it better" per line: a repeat of the event (a resent frame) adds nothing.
+      if (item.querySelector(".correction-upgrade")) return;
+      item.append(upgradeCard(this, correction));
+      if (this.style !== "none") this.announce(upgradeAnnouncement(correction));
+      return;
+    }
     item.append(this.card(correction));
     // "Don't correct me while I talk" holds for screen-reader users too: the card waits.
     if (this.style !== "none") {

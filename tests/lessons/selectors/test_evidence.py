@@ -130,7 +130,8 @@ def test_the_evidence_table_takes_the_same_queries_for_2_or_20_learners(
     for learner in add_learners(personas.classroom, count, prefix=f"q{count}-"):
         make_conversation(learner, assignment, said=["quisiera un café"], corrections=["grammar"])
     assignment.refresh_from_db()
-    with django_assert_num_queries(6):  # topic, members, totals, attempts, turns, corrections
+    with django_assert_num_queries(7):  # topic, members, totals, attempts, turns, corrections,
+        # upgrades
         evidence = assignment_evidence(assignment)
     assert len(evidence.rows) == count + 1
     assert sum(row.phrases_used for row in evidence.rows) == count

@@ -104,7 +104,9 @@ async def test_phrases_and_corrections_reach_the_teacher_as_they_are_stored(
     used = await _until(teacher, lambda m: _used(m).get("trabajé mucho"))
     assert used["kind"] in ("turn", "noted")
     noted = await _until(teacher, lambda m: _corrections(m).get("grammar"))
-    assert _corrections(noted) == {"grammar": 1, "vocabulary": 0, "pronunciation": 0, "register": 0}
+    assert _corrections(noted) == {
+        "grammar": 1, "vocabulary": 0, "pronunciation": 0, "register": 0, "upgrade": 0,
+    }  # fmt: skip
 
     # At the end: everything, as the page renders it after a reload.
     await learner.send(type="end")
