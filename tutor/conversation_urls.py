@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, typed_fallback, views
+from tutor import drills, typed_fallback, views, words
 
 app_name = "tutor"
 urlpatterns = [
@@ -11,6 +11,12 @@ urlpatterns = [
     path("conversations/<uuid:pk>/", views.conversation_page, name="conversation"),
     path("conversations/<uuid:pk>/messages/", typed_fallback.message, name="message"),
     path("conversations/<uuid:pk>/end/", views.end, name="end"),
+    path("conversations/<uuid:pk>/words/", words.lookup, name="word_lookup"),
+    path(
+        "conversations/<uuid:pk>/words/<int:lookup_id>/deck/",
+        words.add_to_deck,
+        name="word_to_deck",
+    ),
     # The drill page (learn:deck) calls these two; they need Gemini, so they live here.
     path("learn/deck/<int:phrase_id>/spoken/", drills.spoken_answer, name="drill_spoken"),
     path("learn/deck/<int:phrase_id>/answer.wav", drills.answer_audio, name="drill_audio"),

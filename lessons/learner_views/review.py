@@ -16,6 +16,7 @@ from lessons.models import Comment, Conversation, Correction, Turn
 from lessons.selectors.counts import noted_phrases
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
 from lessons.selectors.summary import conversation_summary
+from lessons.selectors.words import looked_up_by_turn
 from lessons.text.worddiff import Segment, word_diff
 
 
@@ -31,6 +32,7 @@ class TurnView:
     turn: Turn
     corrections: list[CorrectionView]
     comments: list[Comment] = field(default_factory=list)
+    looked_up: list[str] = field(default_factory=list)  # words the learner tapped on it
 
     @property
     def clock(self) -> str:
@@ -49,6 +51,9 @@ def _turn_views(conversation: Conversation, comments: list[Comment]) -> list[Tur
     for comment in comments:
         if comment.turn_id in views:
             views[comment.turn_id].comments.append(comment)
+    for turn_id, words in looked_up_by_turn(conversation.pk).items():
+        if turn_id in views:
+            views[turn_id].looked_up = words
     return list(views.values())
 
 

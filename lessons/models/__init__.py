@@ -16,6 +16,7 @@ from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
+from lessons.models.words import WordEntry, WordLookup
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
@@ -34,6 +35,8 @@ __all__ = [
     "Topic",
     "Turn",
     "TurnAudio",
+    "WordEntry",
+    "WordLookup",
     "correction_count_field",
     "new_join_code",
     "turn_audio_path",

@@ -7,7 +7,8 @@
 - unclaimed anonymous trials: older than TRIAL_RETENTION_DAYS (never inside the trial window,
   which the per-IP trial limit counts);
 - IP addresses: cleared once the limits that count them (the trial window, the hourly start
-  limit, the hourly limit on spoken drill answers) no longer look that far back.
+  limit, the hourly limits on spoken drill answers and word lookups) no longer look that far
+  back.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lessons.models import Conversation, DrillAttempt, TurnAudio
+from lessons.models import Conversation, DrillAttempt, TurnAudio, WordLookup
 
 START_WINDOW = timedelta(hours=1)  # the per-IP start and drill limits count the last hour
 
@@ -32,6 +33,7 @@ class RetentionReport:
     trials: int
     addresses: int
     drill_addresses: int = 0  # spoken drill answers
+    word_addresses: int = 0  # words looked up in captions
 
 
 def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
@@ -57,6 +59,9 @@ def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
         "drill_addresses": DrillAttempt.objects.filter(
             ip__isnull=False, created_at__lt=now - START_WINDOW
         ),
+        "word_addresses": WordLookup.objects.filter(
+            ip__isnull=False, created_at__lt=now - START_WINDOW
+        ),
     }
 
 
@@ -72,4 +77,5 @@ def retention_enforce(*, now: datetime | None = None, dry_run: bool = False) -> 
             trials=due["trials"].delete()[1].get("lessons.Conversation", 0),
             addresses=due["addresses"].update(trial_ip=None, start_ip=None),
             drill_addresses=due["drill_addresses"].update(ip=None),
+            word_addresses=due["word_addresses"].update(ip=None),
         )

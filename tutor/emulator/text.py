@@ -3,7 +3,8 @@
 Stateless: the reply is worked out by replaying the request's user messages through the same
 dialogue functions the Live session uses, so a recognisable error gets a gentle recast, and
 the turn's notes come as calls of the declared functions (text_tools.py). Requests with audio
-in or out (the speaking drills) are answered by `audio_content`.
+in or out (the speaking drills) are answered by `audio_content`, and requests to explain a word
+(the word lookup) by `lookup`, which also checks every request's response schema.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import audio_content, text_tools, wire
+from tutor.emulator import audio_content, lookup, text_tools, wire
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import new_state, text_turn
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
@@ -59,10 +60,14 @@ async def generate_content(
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
     if not isinstance(body, dict):
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+    if problem := lookup.check(body):
+        return error(400, "INVALID_ARGUMENT", problem)
     try:
         parts = await audio_content.audio_parts(body)
     except audio_content.BadAudio as exc:
         return error(400, "INVALID_ARGUMENT", str(exc))
+    if parts is None and lookup.asks(body):
+        parts = lookup.reply(body, audio_content.user_texts(body))
     if parts is None:
         contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
         if problem := text_tools.check(contents, model):

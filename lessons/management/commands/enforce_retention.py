@@ -30,5 +30,7 @@ class Command(BaseCommand):
             f"(older than {settings.TRIAL_RETENTION_DAYS} days)\n"
             f"{'Would clear' if dry_run else 'Cleared'} the IP address of "
             f"{report.addresses} conversation(s) and {report.drill_addresses} spoken drill "
-            "answer(s)"
+            "answer(s)\n"
+            f"{'Would clear' if dry_run else 'Cleared'} the IP address of "
+            f"{report.word_addresses} word lookup(s)"
         )
