@@ -113,19 +113,34 @@ def word_lookup_finish(*, lookup: WordLookup, entry: WordEntry) -> WordLookup:
     return lookup
 
 
+def card_text(lookup: WordLookup) -> str:
+    """The card's text: the word as it was tapped, since the meaning is the word's in its line
+    ("estás": "you are", dictionary form "estar" on the back). The lemma's spelling when it is
+    the same word ("Wochenende"); a capital only due to the start of a line goes."""
+    word, lemma = lookup.word, lookup.entry.lemma if lookup.entry else ""
+    if lemma and lemma.casefold() == word.casefold():
+        return lemma[:300]
+    if word[:1].isupper() and lemma[:1].islower():
+        return (word[:1].lower() + word[1:])[:300]
+    return word[:300]
+
+
 def word_card_exists(*, learner: User, lookup: WordLookup) -> bool:
     entry = lookup.entry
     return entry is not None and (
-        Phrase.objects.filter(learner=learner, language=entry.language, text=entry.lemma).exists()
+        Phrase.objects.filter(
+            learner=learner, language=entry.language, text=card_text(lookup)
+        ).exists()
     )
 
 
 def word_add_to_deck(
     *, learner: User, lookup_id: int, conversation_id: UUID
 ) -> tuple[Phrase, bool]:
-    """The looked-up word as a phrase card in the learner's deck (its dictionary form, with
-    the meaning on the back and the example as its note). Returns (card, created); a word
-    already in the deck is not added twice. LookupError if the lookup is not this learner's."""
+    """The looked-up word as a phrase card in the learner's deck: the word on the front, its
+    meaning to translate, the dictionary form, part of speech and example as its note.
+    Returns (card, created); a word already in the deck is not added twice. LookupError if the
+    lookup is not this learner's."""
     lookup = (
         WordLookup.objects.select_related("entry", "conversation")
         .filter(
@@ -140,11 +155,13 @@ def word_add_to_deck(
         raise LookupError("No such lookup")
     entry = lookup.entry
     existed = word_card_exists(learner=learner, lookup=lookup)
-    note = f"{entry.pos}. {entry.example}" if entry.example else entry.pos
+    note = f"{entry.lemma} ({entry.pos})."
+    if entry.example:
+        note += f" Example: {entry.example}"
     card = _card(
         learner_id=learner.pk,
         language=entry.language,
-        text=entry.lemma[:300],
+        text=card_text(lookup),
         conversation_id=lookup.conversation_id,
         defaults={
             "translation": entry.meaning[:300],

@@ -96,6 +96,23 @@ def test_the_review_page_and_the_teachers_transcript_show_the_words_looked_up(
     assert page.count("Looked up:") == 1
 
 
+def test_a_cards_text_is_the_word_tapped_without_a_capital_from_the_start_of_a_line(
+    personas: Personas,
+) -> None:
+    conversation = make_conversation(personas.alice, said=["Estás bien"])
+    tap = services.word_lookup_start(
+        conversation=conversation, turn_ordinal=1, word="Estás", ip=None
+    )
+    keep = {"language": "es", "native_language": "en", "level": "A2", "model": "m"}
+    verb = services.Explanation("estar", "you are", "verb", "")
+    tap.entry = services.word_entry_store(word="Estás", explanation=verb, **keep)
+    assert services.card_text(tap) == "estás"
+    tap.word, tap.entry.lemma = "wochenende", "Wochenende"
+    assert services.card_text(tap) == "Wochenende"
+    tap.word, tap.entry.lemma = "París", "París"
+    assert services.card_text(tap) == "París"
+
+
 def test_limits_count_every_tap_and_say_why(personas: Personas, settings: Any) -> None:
     settings.WORD_LOOKUPS_PER_HOUR = 2
     conversation = make_conversation(personas.alice, said=["Hola"])

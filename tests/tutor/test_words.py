@@ -215,18 +215,19 @@ async def test_the_word_goes_to_the_deck_once(
     first = await async_client.post(data["addUrl"])
     assert first.status_code == 200
     assert first.json()["created"] is True
-    assert first.json()["message"] == "Added “estar” to your deck."
+    assert first.json()["message"] == "Added “estás” to your deck."
     again = await async_client.post(data["addUrl"])
     assert again.json() == {**first.json(), "created": False, "message": again.json()["message"]}
-    assert again.json()["message"] == "“estar” is already in your deck."
+    assert again.json()["message"] == "“estás” is already in your deck."
     card = await database_sync_to_async(Phrase.objects.select_related("source_turn").get)()
     assert (card.learner_id, card.language, card.text, card.source_turn.ordinal) == (
         alice.pk,
         "es",
-        "estar",
+        "estás",
         0,
     )
-    assert "you are" in card.translation and card.note.startswith("verb. ")
+    assert "you are" in card.translation
+    assert card.note == "estar (verb). Example: Estoy en casa."
     # The next tap on the same word says it is in the deck already.
     assert (await tap(async_client, conversation, "estás")).json()["inDeck"] is True
     # Nobody else can add Alice's lookup to their deck.
