@@ -208,16 +208,25 @@ export class WordLookup {
   }
 
   explain(panel, data) {
+    const language = data.language || this.language;
     const head = make("p", "word-head");
+    // The word as tapped, then its dictionary form when that differs ("estás → estar").
+    if (data.word && data.word.toLocaleLowerCase() !== data.lemma.toLocaleLowerCase()) {
+      const form = make("span", "word-form", data.word);
+      form.lang = language;
+      const arrow = make("span", "word-arrow", " → ");
+      arrow.setAttribute("aria-hidden", "true");
+      head.append(form, make("span", "visually-hidden", ", dictionary form: "), arrow);
+    }
     const lemma = make("strong", "word-lemma", data.lemma);
-    lemma.lang = data.language || this.language;
+    lemma.lang = language;
     head.append(lemma, " ", make("span", "word-pos", data.pos));
     const meaning = make("p", "word-meaning", data.meaning);
     const parts = [head, meaning];
     if (data.example) {
       const example = make("p", "word-example");
       const quote = make("span", "", data.example);
-      quote.lang = data.language || this.language;
+      quote.lang = language;
       example.append(make("span", "visually-hidden", "Example: "), quote);
       parts.push(example);
     }
