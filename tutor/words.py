@@ -56,10 +56,12 @@ async def lookup(request: HttpRequest, pk: UUID) -> JsonResponse:
         status = HTTP_STATUS.get(code or protocol.CLOSE_NOT_YOURS, 404)
         return _failure("not_available", "This conversation is not available.", status)
     body = _body(request)
-    sentence = clean_sentence(str(body.get("sentence") or ""))
-    word = clean_word(str(body.get("word") or ""), conversation.language, sentence)
-    turn = body.get("turn")
-    if word is None or (turn is not None and (type(turn) is not int or turn < 0)):
+    raw_word, raw_sentence, turn = body.get("word"), body.get("sentence") or "", body.get("turn")
+    if not isinstance(raw_word, str) or not isinstance(raw_sentence, str):
+        return _failure("bad_request", BAD_WORD, 400)
+    sentence = clean_sentence(raw_sentence)
+    word = clean_word(raw_word, conversation.language, sentence)
+    if word is None or (turn is not None and (type(turn) is not int or not 0 <= turn < 2**31)):
         return _failure("bad_request", BAD_WORD, 400)
     try:
         tap = await sync_to_async(services.word_lookup_start)(
