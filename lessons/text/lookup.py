@@ -77,5 +77,7 @@ def cache_key(word: str) -> str:
 def clean_sentence(sentence: str) -> str:
     """The line the word came from, as context for the model: one line, bounded, without
     control characters or lone surrogates (which no request can carry)."""
-    kept = "".join(c for c in str(sentence) if unicodedata.category(c) not in ("Cc", "Cs"))
+    kept = "".join(
+        c for c in str(sentence) if c.isspace() or unicodedata.category(c) not in ("Cc", "Cs")
+    )
     return " ".join(kept.split())[:MAX_SENTENCE_CHARS]

@@ -63,3 +63,4 @@ def test_the_cache_key_folds_case_and_composes_accents() -> None:
 def test_the_line_sent_as_context_is_one_bounded_line() -> None:
     assert clean_sentence("  Hola,\n  ¿qué\ttal?  ") == "Hola, ¿qué tal?"
     assert len(clean_sentence("a " * 2000)) == 1000
+    assert clean_sentence("ho\x00la \ud800bien") == "hola bien"
