@@ -1,6 +1,6 @@
 """A learner's data, whole: conversations, turns, corrections, phrases, reviews, answers checked
-on the drill page and the teacher comments on their conversations, as JSON or as a zip of CSV
-files."""
+on the drill page, the words looked up in captions and the teacher comments on their
+conversations, as JSON or as a zip of CSV files."""
 
 from __future__ import annotations
 
@@ -15,7 +15,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lessons.models import Comment, Conversation, Correction, DrillAttempt, Phrase, Review, Turn
+from lessons.models import (
+    Comment,
+    Conversation,
+    Correction,
+    DrillAttempt,
+    Phrase,
+    Review,
+    Turn,
+    WordLookup,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -43,6 +52,7 @@ COLUMNS = {
     "reviews": ["phrase_id", "rating", "reviewed_at", "duration_ms"],
     "attempts": ["phrase_id", "mode", "heard", "matched", "created_at"],
     "comments": ["conversation_id", "turn_ordinal", "author", "text", "created_at"],
+    "lookups": ["conversation_id", "turn_ordinal", "word", "lemma", "meaning", "created_at"],
 }  # fmt: skip
 README = """Tertulia export, format version {version}, made {made}.
 
@@ -55,6 +65,8 @@ reviews.csv        every grade you gave a card (1 again, 2 hard, 3 good, 4 easy)
 attempts.csv       every answer you spoke or typed on a card, what was heard, and whether
                    it matched the card
 comments.csv       your teachers' comments on your conversations
+lookups.csv        every word you looked up in a caption, the turn it was on, and the
+                   explanation (empty when none came back)
 
 Cells that begin with = + - @ are prefixed with ' so spreadsheets show them as text rather
 than run them as formulas. The JSON export holds the same data unaltered.
@@ -67,6 +79,11 @@ _PATHS = {
     "corrections": {"conversation_id": "turn__conversation_id", "turn_ordinal": "turn__ordinal"},
     "phrases": {"from_correction": "source_correction_id"},
     "comments": {"turn_ordinal": "turn__ordinal", "author": "author__display_name"},
+    "lookups": {
+        "turn_ordinal": "turn__ordinal",
+        "lemma": "entry__lemma",
+        "meaning": "entry__meaning",
+    },
 }
 
 
@@ -83,6 +100,9 @@ def _querysets(user: User) -> dict[str, QuerySet[Any]]:
         "reviews": Review.objects.filter(phrase__learner=user).order_by("reviewed_at", "pk"),
         "attempts": DrillAttempt.objects.filter(learner=user).order_by("created_at", "pk"),
         "comments": Comment.objects.filter(conversation__learner=user).order_by("created_at", "pk"),
+        "lookups": WordLookup.objects.filter(conversation__learner=user).order_by(
+            "created_at", "pk"
+        ),
     }
 
 
@@ -103,7 +123,10 @@ def learner_export_json(user: User) -> bytes:
     """One JSON document: conversations hold their turns, turns their corrections, phrases
     their reviews and checked answers."""
     rows = _rows(user)
-    conversations = {c["id"]: {**c, "turns": [], "comments": []} for c in rows["conversations"]}
+    conversations = {
+        c["id"]: {**c, "turns": [], "comments": [], "word_lookups": []}
+        for c in rows["conversations"]
+    }
     turns = {}
     for turn in rows["turns"]:
         conversation = conversations[turn.pop("conversation_id")]
@@ -114,6 +137,8 @@ def learner_export_json(user: User) -> bytes:
         turns[key]["corrections"].append(correction)
     for comment in rows["comments"]:
         conversations[comment.pop("conversation_id")]["comments"].append(comment)
+    for lookup in rows["lookups"]:
+        conversations[lookup.pop("conversation_id")]["word_lookups"].append(lookup)
     phrases = {p["id"]: {**p, "reviews": [], "attempts": []} for p in rows["phrases"]}
     for review in rows["reviews"]:
         phrases[review.pop("phrase_id")]["reviews"].append(review)

@@ -106,6 +106,7 @@ def test_the_csv_export_has_one_file_per_kind(
         "reviews",
         "attempts",
         "comments",
+        "lookups",
     }
     assert [row["id"] for row in tables["conversations"]] == [str(alices_data.pk)]
     assert len(tables["turns"]) == 4

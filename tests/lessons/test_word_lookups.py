@@ -144,6 +144,22 @@ def test_a_card_from_a_word_is_made_once_and_only_for_its_learner(personas: Pers
         )
 
 
+def test_the_learners_export_holds_the_words_looked_up(client: Client, personas: Personas) -> None:
+    import json
+
+    conversation = make_conversation(personas.alice, said=["Estoy cansado"])
+    _lookup(conversation, 1, "cansado")
+    _lookup(make_conversation(personas.charlie, said=["Bonjour"]), 1, "Bonjour")  # not hers
+    _lookup(conversation, 1, "Estoy")
+    client.force_login(personas.alice)
+    data = json.loads(client.get(reverse("learn:export_json")).content)
+    (exported,) = data["conversations"]
+    assert [(w["turn_ordinal"], w["word"], w["lemma"]) for w in exported["word_lookups"]] == [
+        (1, "cansado", "cansado"),
+        (1, "Estoy", "estoy"),
+    ]
+
+
 def test_retention_clears_lookup_addresses_after_the_hour(personas: Personas) -> None:
     from datetime import timedelta
 
