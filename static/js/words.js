@@ -12,7 +12,8 @@
 // the captions (conversation/view.js); a MutationObserver wraps each line once it settles.
 
 const SETTLED = ".turn:not(.turn-draft):not(.turn-pending) .turn-text";
-const WORD_FALLBACK = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'’\-]*/gu;
+const WORD_FALLBACK = /\p{L}[\p{L}\p{M}\p{N}'’\-]*/gu;
+const HAS_LETTER = /\p{L}/u;
 
 const make = (tag, cls, text) => {
   const node = document.createElement(tag);
@@ -24,7 +25,11 @@ const make = (tag, cls, text) => {
 function segments(text, language) {
   if (typeof Intl !== "undefined" && Intl.Segmenter) {
     const segmenter = new Intl.Segmenter(language, { granularity: "word" });
-    return [...segmenter.segment(text)].map((s) => ({ text: s.segment, word: Boolean(s.isWordLike) }));
+    // A number is word-like too, but there is nothing to explain (the server refuses it).
+    return [...segmenter.segment(text)].map((s) => ({
+      text: s.segment,
+      word: Boolean(s.isWordLike) && HAS_LETTER.test(s.segment),
+    }));
   }
   const parts = [];
   let last = 0;

@@ -132,6 +132,7 @@ def test_a_japanese_caption_is_split_into_words_on_the_review_page(
     page.locator("#turn-0 .word", has_text="元気").first.click()
     expect(page.locator("#word-panel .word-lemma")).to_have_text("元気")
     expect(page.locator("#word-panel .word-pos")).to_have_text("adjective")
+    screenshot(page, "word-lookup-review-ja")
     page.reload()
     expect(page.locator("#turn-0 .looked-up")).to_have_text("Looked up: 元気")
 
