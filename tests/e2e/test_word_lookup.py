@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
@@ -135,6 +136,36 @@ def test_a_japanese_caption_is_split_into_words_on_the_review_page(
     screenshot(page, "word-lookup-review-ja")
     page.reload()
     expect(page.locator("#turn-0 .looked-up")).to_have_text("Looked up: 元気")
+
+
+def test_on_a_phone_a_word_of_the_review_is_tapped_and_kept(
+    server: str, launch: Callable[..., Browser], alice: User
+) -> None:
+    conversation = make_conversation(
+        alice, turns=[("tutor", "¡Hola! ¿Cómo estás hoy?"), ("learner", "Estoy cansado.")]
+    )
+    client = Client()
+    client.force_login(alice)
+    context = launch(allow_mic=False).new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    cookie = client.cookies["sessionid"].value
+    context.add_cookies([{"name": "sessionid", "value": cookie, "url": server}])
+    page = context.new_page()
+    page.goto(server + reverse("learn:conversation_review", args=[conversation.pk]))
+    page.locator("#turn-1 .word", has_text="cansado").tap()
+    panel = page.locator("#word-panel")
+    expect(panel.locator(".word-meaning")).to_have_text("tired")
+    add = panel.get_by_role("button", name="Add to deck")
+    box = add.bounding_box()
+    assert box is not None and box["height"] >= 44  # a thumb-sized target
+    add.tap()
+    expect(panel.locator(".word-status")).to_contain_text("Added “cansado” to your deck.")
+    screenshot(page, "word-lookup-review-phone")
+    card = Phrase.objects.get(learner=alice)
+    assert (card.text, card.translation, card.source_turn.ordinal) == ("cansado", "tired", 1)
+    page.reload()
+    expect(page.locator("#turn-1 .looked-up")).to_have_text("Looked up: cansado")
+    page.locator("#turn-1 .word", has_text="cansado").tap()
+    expect(panel.get_by_role("button", name="In your deck")).to_be_disabled()
 
 
 def test_a_trial_is_offered_sign_up_instead_of_the_deck(
