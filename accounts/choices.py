@@ -33,6 +33,43 @@ NATIVE_LANGUAGES = sorted(
 )
 LANGUAGE_NAMES = dict(NATIVE_LANGUAGES)
 
+# Gemini's 30 prebuilt voices and the character Google's voice library gives each, for the
+# forms that let a teacher (a topic's persona) or a learner (free talk) choose the tutor's voice.
+# Keep in step with tutor.prompts.voices.PREBUILT_VOICES (a test checks): accounts and lessons
+# may not import tutor.
+TUTOR_VOICES = [
+    ("Zephyr", "Zephyr · bright"),
+    ("Puck", "Puck · upbeat"),
+    ("Charon", "Charon · informative"),
+    ("Kore", "Kore · firm"),
+    ("Fenrir", "Fenrir · excitable"),
+    ("Leda", "Leda · youthful"),
+    ("Orus", "Orus · firm"),
+    ("Aoede", "Aoede · breezy"),
+    ("Callirrhoe", "Callirrhoe · easy-going"),
+    ("Autonoe", "Autonoe · bright"),
+    ("Enceladus", "Enceladus · breathy"),
+    ("Iapetus", "Iapetus · clear"),
+    ("Umbriel", "Umbriel · easy-going"),
+    ("Algieba", "Algieba · smooth"),
+    ("Despina", "Despina · smooth"),
+    ("Erinome", "Erinome · clear"),
+    ("Algenib", "Algenib · gravelly"),
+    ("Rasalgethi", "Rasalgethi · informative"),
+    ("Laomedeia", "Laomedeia · upbeat"),
+    ("Achernar", "Achernar · soft"),
+    ("Alnilam", "Alnilam · firm"),
+    ("Schedar", "Schedar · even"),
+    ("Gacrux", "Gacrux · mature"),
+    ("Pulcherrima", "Pulcherrima · forward"),
+    ("Achird", "Achird · friendly"),
+    ("Zubenelgenubi", "Zubenelgenubi · casual"),
+    ("Vindemiatrix", "Vindemiatrix · gentle"),
+    ("Sadachbia", "Sadachbia · lively"),
+    ("Sadaltager", "Sadaltager · knowledgeable"),
+    ("Sulafat", "Sulafat · warm"),
+]
+
 
 class Level(models.TextChoices):
     A1 = "A1", "A1 · Beginner"

@@ -10,6 +10,7 @@ from accounts.choices import (
     LANGUAGE_NAMES,
     LEVEL_ORDER,
     TARGET_LANGUAGES,
+    TUTOR_VOICES,
     Level,
     Role,
 )
@@ -50,6 +51,7 @@ LABELS = {
     "level": "My speaking level",
     "correction_style": "When I make a mistake",
     "role": "I am here as a",
+    "tutor_voice": "My tutor's voice in free talk",
     "teaching_level_min": "From level",
     "teaching_level_max": "To level",
 }
@@ -90,7 +92,7 @@ class ProfileForm(TeachingLevelsMixin, forms.ModelForm):  # type: ignore[type-ar
 
     class Meta:
         model = User
-        fields = [*LEARNING_FIELDS, "role", *TEACHING_FIELDS]
+        fields = [*LEARNING_FIELDS, "tutor_voice", "role", *TEACHING_FIELDS]
         widgets = {
             "level": LevelRadio,
             "correction_style": forms.RadioSelect,
@@ -104,6 +106,10 @@ class ProfileForm(TeachingLevelsMixin, forms.ModelForm):  # type: ignore[type-ar
             self.fields["level"].choices = [  # type: ignore[attr-defined]
                 (level.value, f"{level.label} — {CAN_DO[level.value]}") for level in Level
             ]
+        if "tutor_voice" in self.fields:
+            field = self.fields["tutor_voice"]
+            field.choices = [("", "The language's usual voice"), *TUTOR_VOICES]  # type: ignore[attr-defined]
+            field.help_text = "Role-plays bring their own voices."
         if not self.instance.is_teacher:
             for name in TEACHING_FIELDS:
                 self.fields.pop(name, None)

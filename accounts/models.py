@@ -5,7 +5,14 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
-from accounts.choices import NATIVE_LANGUAGES, TARGET_LANGUAGES, CorrectionStyle, Level, Role
+from accounts.choices import (
+    NATIVE_LANGUAGES,
+    TARGET_LANGUAGES,
+    TUTOR_VOICES,
+    CorrectionStyle,
+    Level,
+    Role,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -57,6 +64,11 @@ class User(AbstractUser):
     )
     teaching_level_max = models.CharField(
         max_length=2, choices=Level.choices, default=Level.C2, db_default=Level.C2
+    )
+    # The tutor's voice for free talk (a topic's persona brings its own); blank: the
+    # language's usual voice.
+    tutor_voice = models.CharField(
+        max_length=20, choices=TUTOR_VOICES, blank=True, default="", db_default=""
     )
 
     USERNAME_FIELD = "email"

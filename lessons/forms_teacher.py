@@ -6,12 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.choices import CorrectionStyle
+from accounts.choices import TUTOR_VOICES, CorrectionStyle
 from lessons.models import Assignment, Classroom, Topic, Turn
 from lessons.services.classrooms import assignable_topics, normalise_join_code
+from lessons.services.privacy import check_within_site
 from lessons.topic_io import MAX_BYTES
 from lessons.topic_rules import (
     MAX_PHRASES,
@@ -28,6 +30,8 @@ STYLE_CHOICES = [
     (CorrectionStyle.RECAST, "Repeat it correctly, without comment"),
     (CorrectionStyle.EXPLAIN, "Repeat it correctly, with a brief explanation"),
 ]
+# Blank: the voice Tertulia gives the topic's language (tutor/prompts/languages.py).
+VOICE_CHOICES = [("", "The language's usual voice"), *TUTOR_VOICES]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_ATTRS = {"type": "datetime-local"}
 
@@ -56,6 +60,81 @@ class ClassroomForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
             "level_max": "Highest level",
         }
         help_texts = {"name": "As your learners know it, e.g. “Spanish 2B”."}
+
+
+class ClassroomEditForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """Name, levels and privacy of an existing classroom (its language stays: its
+    assignments and evidence are in it)."""
+
+    class Meta:
+        model = Classroom
+        fields = [
+            "name",
+            "level_min",
+            "level_max",
+            "store_audio",
+            "audio_retention_days",
+            "transcript_retention_days",
+            "tutor_memory",
+            "teacher_listens",
+        ]
+        labels = {
+            "name": "Classroom name",
+            "level_min": "Lowest level",
+            "level_max": "Highest level",
+            "store_audio": "Keep recordings of learners' voices",
+            "audio_retention_days": "Delete recordings after (days)",
+            "transcript_retention_days": "Delete transcripts after (days)",
+            "tutor_memory": "The tutor may remember these learners between conversations",
+            "teacher_listens": "I may listen to learners' recordings",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        site_audio, site_text = settings.AUDIO_RETENTION_DAYS, settings.TRANSCRIPT_RETENTION_DAYS
+        fields = self.fields
+        if not settings.STORE_LEARNER_AUDIO:  # nothing to keep or listen to on this site
+            for name in ("store_audio", "audio_retention_days", "teacher_listens"):
+                fields[name].disabled = True
+            fields["store_audio"].help_text = "This site keeps no recordings at all."
+        fields[
+            "audio_retention_days"
+        ].help_text = f"Empty: this site's {site_audio} days. Shorter only."
+        fields["transcript_retention_days"].help_text = (
+            f"Empty: this site's {site_text} days. Shorter only."
+            if site_text
+            else "Empty: kept until the learner deletes them."
+        )
+        fields["tutor_memory"].help_text = "Off: the tutor forgets them after each conversation."
+        for name in ("audio_retention_days", "transcript_retention_days"):
+            fields[name].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            check_within_site(
+                audio_retention_days=data.get("audio_retention_days"),
+                transcript_retention_days=data.get("transcript_retention_days"),
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+
+class MoveLearnerForm(forms.Form):
+    """Another of the teacher's classrooms in the same language, not archived."""
+
+    classroom = forms.ModelChoiceField(queryset=Classroom.objects.none(), label="Move to")
+
+    def __init__(self, *args: Any, current: Classroom, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["classroom"]
+        field.queryset = Classroom.objects.filter(  # type: ignore[attr-defined]
+            teacher=current.teacher, language=current.language, archived_at__isnull=True
+        ).exclude(pk=current.pk)
+        field.empty_label = None  # type: ignore[attr-defined]
 
 
 # What a code looks like, as lessons.models.new_join_code makes them and the classroom page
@@ -99,12 +178,16 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
             "level_max",
             "scenario",
             "tutor_role",
+            "persona_name",
+            "voice",
             "learner_goal",
             "grammar_focus",
             "opener",
             "correction_style",
         ]
         labels = {
+            "persona_name": "The tutor's name in the role (optional)",
+            "voice": "The tutor's voice",
             "level_min": "Lowest level",
             "level_max": "Highest level",
             "tutor_role": "The tutor plays",
@@ -115,6 +198,8 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
         }
         help_texts = {
             "tutor_role": "e.g. “a waiter in a busy café in Madrid”.",
+            "persona_name": "e.g. “Lucía”. The tutor introduces itself by it.",
+            "voice": "One of Gemini's voices. Press “Hear this voice” to listen to it first.",
             "learner_goal": "e.g. “order a drink and a snack, then ask for the bill”.",
             "grammar_focus": "e.g. “polite requests with quisiera / me gustaría”.",
             "opener": "In the target language; the tutor may say it to start.",
@@ -128,6 +213,7 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
         self.author = author
         self.fields["learner_goal"].required = True
         self.fields["correction_style"].choices = STYLE_CHOICES  # type: ignore[attr-defined]
+        self.fields["voice"].choices = VOICE_CHOICES  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
             self.initial["phrases"] = "\n".join(self.instance.target_phrases)
 

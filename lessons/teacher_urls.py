@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from django.urls import path
 
-from lessons.teacher_views import assignments, classrooms, joining, review, topics
+from lessons.teacher_views import (
+    assignments,
+    classrooms,
+    grading,
+    joining,
+    listening,
+    review,
+    term,
+    topics,
+)
 
 app_name = "teach"
 urlpatterns = [
     path("", classrooms.dashboard, name="dashboard"),
     path("classrooms/new/", classrooms.classroom_new, name="classroom_new"),
     path("classrooms/<int:pk>/", classrooms.classroom_detail, name="classroom"),
+    path("classrooms/<int:pk>/edit/", term.classroom_edit, name="classroom_edit"),
+    path("classrooms/<int:pk>/archive/", term.classroom_archive_toggle, name="classroom_archive"),
+    path(
+        "classrooms/<int:pk>/learners/<int:learner_pk>/move/",
+        term.learner_move,
+        name="move_learner",
+    ),
     path("classrooms/<int:pk>/rotate-code/", classrooms.classroom_rotate, name="rotate_code"),
     path(
         "classrooms/<int:pk>/learners/<int:learner_pk>/",
@@ -26,9 +42,20 @@ urlpatterns = [
     path("classrooms/<int:pk>/leave/", joining.leave, name="leave"),
     path("assignments/<int:pk>/", assignments.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/edit/", assignments.assignment_edit, name="assignment_edit"),
+    path(
+        "assignments/<int:pk>/archive/", term.assignment_archive_toggle, name="assignment_archive"
+    ),
+    path("assignments/<int:pk>/delete/", term.assignment_remove, name="assignment_delete"),
+    path("assignments/<int:pk>/rubric/", grading.rubric_set, name="rubric"),
+    path("assignments/<int:pk>/learners/<int:learner_pk>/grade/", grading.grade, name="grade"),
     path("assignments/<int:pk>/results.csv", assignments.assignment_csv, name="assignment_csv"),
     path("review/", review.queue, name="review"),
     path("conversations/<uuid:pk>/", review.transcript, name="transcript"),
+    path(
+        "conversations/<uuid:pk>/turns/<int:turn_pk>/audio.wav",
+        listening.turn_audio,
+        name="turn_audio",
+    ),
     path("topics/", topics.topic_list, name="topics"),
     path("topics/new/", topics.topic_new, name="topic_new"),
     path("topics/<int:pk>/edit/", topics.topic_edit, name="topic_edit"),

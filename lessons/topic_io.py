@@ -4,6 +4,7 @@
      "topics": [{"title": …, "language": "es", "level_min": "A2", "level_max": "B1",
                  "scenario": …, "tutor_role": …, "learner_goal": …,
                  "target_phrases": […], "grammar_focus": …, "opener": …,
+                 "persona_name": …, "voice": "" | one of Gemini's prebuilt voices,
                  "correction_style": "" | "none" | "recast" | "explain"}]}
 
 An import is all or nothing: every topic is checked (schema, then the authoring rules, then the
@@ -22,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import LEVEL_ORDER, TARGET_LANGUAGES, CorrectionStyle
+from accounts.choices import LEVEL_ORDER, TARGET_LANGUAGES, TUTOR_VOICES, CorrectionStyle
 from lessons.models import TOPIC_CONTENT_FIELDS, Topic
 from lessons.topic_rules import (
     MAX_PHRASES,
@@ -44,7 +45,7 @@ MAX_BYTES = 512 * 1024
 MAX_TOPICS = 200
 FIELDS = ("language", *TOPIC_CONTENT_FIELDS, "correction_style")
 # A topic in a file may leave these out; it must have all the other FIELDS.
-OPTIONAL_FIELDS = ("grammar_focus", "opener", "correction_style")
+OPTIONAL_FIELDS = ("grammar_focus", "opener", "persona_name", "voice", "correction_style")
 
 
 def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
@@ -71,6 +72,8 @@ TOPIC_SCHEMA: dict[str, Any] = {
         },
         "grammar_focus": _text(200),
         "opener": _text(300),
+        "persona_name": _text(60),
+        "voice": {"enum": ["", *(name for name, _ in TUTOR_VOICES)]},
         "correction_style": {"enum": ["", *CorrectionStyle.values]},
     },
 }

@@ -54,3 +54,23 @@ def redis_url() -> Iterator[str]:
 
     with serve() as url:
         yield url
+
+
+@pytest.fixture
+def lms(db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """An LTI 1.3 platform in the test process (tests/lessons/lti/platform.py), and every
+    HTTPS request to it answered by it: the network edge, nothing of the tool is mocked."""
+    import requests
+
+    from tests.lessons.lti.platform import ISS, Adapter, Lms
+
+    platform = Lms.make()
+    original = requests.Session.get_adapter
+
+    def get_adapter(self: requests.Session, url: str) -> Any:
+        if url.startswith(ISS):
+            return Adapter(platform)
+        return original(self, url)
+
+    monkeypatch.setattr(requests.Session, "get_adapter", get_adapter)
+    yield platform

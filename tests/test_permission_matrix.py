@@ -138,6 +138,18 @@ ROWS: dict[str, Row] = {
     "learn:progress": Row(url("learn:progress"), signed_in()),
     "learn:export_json": Row(url("learn:export_json"), signed_in()),
     "learn:export_csv": Row(url("learn:export_csv"), signed_in()),
+    # LTI: the platform's endpoints answer everyone; what they accept is the launch's to say.
+    "lti:jwks": Row(url("lti:jwks"), everyone(200)),
+    "lti:login": Row(
+        lambda w: reverse("lti:login", args=["00000000-0000-0000-0000-000000000000"]),
+        everyone(400),  # no target_link_uri: a bad request
+    ),
+    "lti:launch": Row(url("lti:launch"), everyone(405)),
+    "lti:pick": Row(url("lti:pick"), everyone(400)),  # only after a deep-linking launch
+    "lti:start": Row(
+        url("lti:start", pk_of("assignment")),
+        {"alice": 200, "bob": 404, "charlie": 404, "anonymous": 401},
+    ),
     "teach:join_code": Row(url("teach:join_code"), signed_in()),
     "teach:join": Row(
         lambda w: reverse("teach:join", args=[w.personas.classroom.join_code]), signed_in()
@@ -157,6 +169,11 @@ ROWS: dict[str, Row] = {
     "tutor:drill_spoken": Row(url("tutor:drill_spoken", pk_of("phrase")), everyone(405)),
     # alice's card's model answer (kept, so no Gemini call); anyone else's card is a 404.
     "tutor:drill_audio": Row(url("tutor:drill_audio", pk_of("phrase")), alices()),
+    # A voice's sample (tutor/voice_preview.py), for anyone signed in; a language the site does
+    # not teach is a 404 before any Gemini call.
+    "tutor:voice_preview": Row(
+        lambda w: reverse("tutor:voice_preview", args=["Kore", "xx"]), signed_in(404)
+    ),
     "teach:leave": Row(url("teach:leave", classroom), signed_in(405)),
     # The teacher area: bob's alone; learners are refused by role.
     "teach:dashboard": Row(url("teach:dashboard"), bobs()),
@@ -169,6 +186,28 @@ ROWS: dict[str, Row] = {
     "teach:assignment": Row(url("teach:assignment", pk_of("assignment")), bobs()),
     "teach:assignment_edit": Row(url("teach:assignment_edit", pk_of("assignment")), bobs()),
     "teach:assignment_csv": Row(url("teach:assignment_csv", pk_of("assignment")), bobs()),
+    "teach:rubric": Row(url("teach:rubric", pk_of("assignment")), bobs(405)),
+    # No rubric attached yet: bob is sent back to the assignment to attach one.
+    "teach:grade": Row(url("teach:grade", pk_of("assignment"), alice_pk), bobs(302)),
+    "tutor:rubric_propose": Row(
+        url("tutor:rubric_propose", pk_of("assignment"), alice_pk),
+        {"alice": 405, "bob": 405, "charlie": 405, "anonymous": 405},
+    ),
+    "teach:classroom_edit": Row(url("teach:classroom_edit", classroom), bobs()),
+    "teach:classroom_archive": Row(url("teach:classroom_archive", classroom), bobs(405)),
+    "teach:move_learner": Row(url("teach:move_learner", classroom, alice_pk), bobs()),
+    "teach:assignment_archive": Row(
+        url("teach:assignment_archive", pk_of("assignment")), bobs(405)
+    ),
+    "teach:assignment_delete": Row(url("teach:assignment_delete", pk_of("assignment")), bobs()),
+    # No recording kept, and the class does not let its teacher listen: 404 for bob too.
+    "teach:turn_audio": Row(
+        lambda w: reverse(
+            "teach:turn_audio",
+            args=[w.homework.pk, w.homework.turns.filter(speaker="learner")[0].pk],
+        ),
+        bobs(404),
+    ),
     "teach:review": Row(url("teach:review"), bobs()),
     "teach:transcript": Row(url("teach:transcript", pk_of("homework")), bobs()),
     "teach:topics": Row(url("teach:topics"), bobs()),
@@ -208,10 +247,20 @@ ROWS: dict[str, Row] = {
         url("tutor:drill_spoken", pk_of("phrase")),
         **post({"alice": 415, "bob": 404, "charlie": 404, "anonymous": LOGIN}),
     ),
+    "POST lti:launch": Row(url("lti:launch"), **post(everyone(403))),  # no id_token
     "POST teach:leave": Row(url("teach:leave", classroom), **post(alices(302))),
     "POST teach:rotate_code": Row(url("teach:rotate_code", classroom), **post(bobs(302))),
     "POST teach:remove_learner": Row(
         url("teach:remove_learner", classroom, alice_pk), **post(bobs(302))
+    ),
+    "POST teach:classroom_archive": Row(
+        url("teach:classroom_archive", classroom), **post(bobs(302))
+    ),
+    "POST teach:assignment_archive": Row(
+        url("teach:assignment_archive", pk_of("assignment")), **post(bobs(302))
+    ),
+    "POST teach:assignment_delete": Row(
+        url("teach:assignment_delete", pk_of("assignment")), **post(bobs(302))
     ),
     "POST teach:topic_delete": Row(url("teach:topic_delete", pk_of("topic")), **post(bobs(302))),
     "POST teach:topic_import": Row(url("teach:topic_import"), **post(bobs(302))),

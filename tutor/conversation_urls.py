@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, typed_fallback, views, words
+from tutor import drills, rubric_proposals, typed_fallback, views, voice_preview, words
 
 app_name = "tutor"
 urlpatterns = [
@@ -20,4 +20,14 @@ urlpatterns = [
     # The drill page (learn:deck) calls these two; they need Gemini, so they live here.
     path("learn/deck/<int:phrase_id>/spoken/", drills.spoken_answer, name="drill_spoken"),
     path("learn/deck/<int:phrase_id>/answer.wav", drills.answer_audio, name="drill_audio"),
+    # The grading page (teach:grade) asks the tutor to propose rubric scores: Gemini again.
+    path(
+        "teach/assignments/<int:pk>/learners/<int:learner_pk>/rubric/propose/",
+        rubric_proposals.propose,
+        name="rubric_propose",
+    ),
+    # A prebuilt voice's sample, for the topic form and the profile's voice choices.
+    path(
+        "voices/<str:voice>/<str:language>.wav", voice_preview.voice_preview, name="voice_preview"
+    ),
 ]

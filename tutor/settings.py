@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tutor.channel_layers import redis_layer
 from tutor.env import envbool, envint, envlist, envsecret, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "lti_tool",  # django-lti: platform registrations, deployments, keys (lessons/lti/)
     "accounts",
     "lessons",
     "tutor",
@@ -103,12 +105,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_layer(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

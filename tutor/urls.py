@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tutor.conversation_urls")),
     path("learn/", include("lessons.learner_urls")),
     path("teach/", include("lessons.teacher_urls")),
+    path("lti/", include("lessons.lti.urls")),
     path("admin/", admin.site.urls),
     path("ops/", include("tutor.ops_urls")),
 ]

@@ -33,10 +33,13 @@ def start(request: AuthedRequest) -> HttpResponse:
     topic = assignment = None
     if request.POST.get("assignment"):
         assignment = get_object_or_404(
-            Assignment.objects.select_related("topic"),
+            Assignment.objects.select_related("topic", "classroom"),
             pk=_int(request.POST["assignment"]),
             classroom__learners=user,
         )
+        if assignment.archived_at or assignment.classroom.archived_at:
+            messages.error(request, "Your teacher has closed this assignment.")
+            return redirect("lessons:home")
     elif request.POST.get("topic"):
         topic = get_object_or_404(Topic.objects.visible_to(user), pk=_int(request.POST["topic"]))
     try:

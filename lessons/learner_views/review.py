@@ -11,10 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from accounts.models import User
 from accounts.requests import AuthedRequest
 from lessons.models import Comment, Conversation, Correction, Turn
 from lessons.selectors.counts import noted_phrases
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
+from lessons.selectors.rubrics import LearnerRubric, learner_rubric
 from lessons.selectors.summary import conversation_summary
 from lessons.selectors.words import looked_up_by_turn
 from lessons.text.worddiff import Segment, word_diff
@@ -80,8 +82,18 @@ def conversation_review(request: AuthedRequest, conversation_id: UUID) -> HttpRe
         "phrases": noted_phrases(conversation),
         "general_comments": [c for c in comments if c.turn_id not in shown_on_turns],
         "comment_count": len(comments),
+        "rubric": _decided_rubric(conversation, request.user),
         "summary": conversation_summary(
             conversation, [t.turn for t in turns], corrections, request.user
         ),
     }
     return render(request, "lessons/learner/review.html", context)
+
+
+def _decided_rubric(conversation: Conversation, learner: User) -> LearnerRubric | None:
+    """The assignment's rubric once the teacher has decided every criterion: before that the
+    learner would see the tutor's proposals, which are the teacher's to accept."""
+    if conversation.assignment_id is None:
+        return None
+    rubric = learner_rubric(conversation.assignment, learner)  # type: ignore[arg-type]
+    return rubric if rubric is not None and rubric.total.complete else None

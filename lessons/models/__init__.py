@@ -14,8 +14,11 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
+from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, correction_count_field
+from lessons.models.voices import VoicePreview
 from lessons.models.words import WordEntry, WordLookup
 
 __all__ = [
@@ -26,15 +29,23 @@ __all__ = [
     "Comment",
     "Conversation",
     "Correction",
+    "Criterion",
+    "CriterionScore",
     "DrillAttempt",
     "LearnerAudioStorage",
+    "LtiActivity",
+    "LtiCourse",
+    "LtiGrade",
+    "LtiUsedNonce",
     "Membership",
     "Phrase",
     "PhraseAudio",
     "Review",
+    "Rubric",
     "Topic",
     "Turn",
     "TurnAudio",
+    "VoicePreview",
     "WordEntry",
     "WordLookup",
     "correction_count_field",

@@ -33,6 +33,15 @@ class Classroom(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="classrooms"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # At the end of term: no joining, no new assignments; the evidence stays for its retention.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Privacy for this class, within the operator's settings (lessons/services/privacy.py): a
+    # class can keep less than the site, never more. None: the site's value.
+    store_audio = models.BooleanField(default=True)
+    audio_retention_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    transcript_retention_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    tutor_memory = models.BooleanField(default=True)
+    teacher_listens = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -71,6 +80,7 @@ class Assignment(models.Model):
     min_speaking_minutes = models.PositiveSmallIntegerField(default=5)
     correction_style = models.CharField(max_length=10, choices=CorrectionStyle.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)  # hidden from learners, kept
 
     class Meta:
         ordering = ["due_at"]

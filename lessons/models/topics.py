@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.choices import TARGET_LANGUAGES, CorrectionStyle, Level
+from accounts.choices import TARGET_LANGUAGES, TUTOR_VOICES, CorrectionStyle, Level
 from lessons.querysets import TopicQuerySet
 
 # What a topic says (as opposed to who owns it): the library files, the portable export and
@@ -24,6 +24,8 @@ TOPIC_CONTENT_FIELDS = (
     "target_phrases",
     "grammar_focus",
     "opener",
+    "persona_name",
+    "voice",
 )
 
 
@@ -41,6 +43,13 @@ class Topic(models.Model):
     target_phrases = models.JSONField(default=list, blank=True)
     grammar_focus = models.CharField(max_length=200, blank=True)
     opener = models.CharField(max_length=300, blank=True)
+    # The persona the tutor plays: `tutor_role` is the role, these its name and voice (one of
+    # Gemini's prebuilt voices; blank: the language's usual voice). Database defaults so that a
+    # process still running older code can go on saving topics during an upgrade.
+    persona_name = models.CharField(max_length=60, blank=True, default="", db_default="")
+    voice = models.CharField(
+        max_length=20, choices=TUTOR_VOICES, blank=True, default="", db_default=""
+    )
     # Blank: the learner's own preference; set by a teacher to override it for a role-play.
     correction_style = models.CharField(max_length=10, choices=CorrectionStyle.choices, blank=True)
     author = models.ForeignKey(

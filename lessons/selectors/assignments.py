@@ -133,7 +133,11 @@ def home_assignments_for(user: User, *, now: datetime | None = None) -> HomeAssi
     now = now or timezone.now()
     assignments = list(
         Assignment.objects.filter(
-            classroom__learners=user, starts_at__lte=now, due_at__gt=now - LATE_GRACE
+            classroom__learners=user,
+            starts_at__lte=now,
+            due_at__gt=now - LATE_GRACE,
+            archived_at__isnull=True,  # archived work, or a class archived at end of term
+            classroom__archived_at__isnull=True,
         )
         .select_related("topic", "classroom")
         .order_by("due_at")

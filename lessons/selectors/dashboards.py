@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from lessons.models import Assignment, Classroom, Membership, Topic
@@ -73,7 +73,11 @@ def classroom_overview(classroom: Classroom, *, now: datetime | None = None) -> 
         Membership.objects.filter(classroom=classroom).select_related("learner").order_by("id")
     )
     members.sort(key=lambda m: m.learner.name.casefold())
-    assignments = list(classroom.assignments.select_related("topic").order_by("-due_at"))
+    assignments = list(  # archived ones last
+        classroom.assignments.select_related("topic").order_by(
+            F("archived_at").asc(nulls_first=True), "-due_at"
+        )
+    )
     totals = conversation_totals(assignments, learners=[m.learner_id for m in members])
     learners = {m.learner_id: LearnerSummary(m) for m in members}
     summaries = []
@@ -109,11 +113,18 @@ class TeacherOverview:
 def teacher_overview(teacher: User, *, now: datetime | None = None) -> TeacherOverview:
     """Classrooms (with learner counts) and current assignments (with counts by status)."""
     now = now or timezone.now()
-    classrooms = list(
-        Classroom.objects.filter(teacher=teacher).annotate(learner_count=Count("learners"))
+    classrooms = list(  # active ones first, archived ones after
+        Classroom.objects.filter(teacher=teacher)
+        .annotate(learner_count=Count("learners"))
+        .order_by(F("archived_at").asc(nulls_first=True), "name")
     )
     assignments = list(
-        Assignment.objects.filter(classroom__teacher=teacher, due_at__gte=now - RECENT)
+        Assignment.objects.filter(
+            classroom__teacher=teacher,
+            due_at__gte=now - RECENT,
+            archived_at__isnull=True,
+            classroom__archived_at__isnull=True,
+        )
         .select_related("topic", "classroom")
         .order_by("due_at")
     )

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from lessons.models import Turn, TurnAudio
+from lessons.services.privacy import audio_allowed
 
 RATE = 16_000  # Hz, what the runtime hands over (the rate Gemini hears)
 
@@ -36,8 +37,8 @@ def turn_store_audio(*, turn_id: int, pcm16_16k: bytes) -> TurnAudio | None:
     if not settings.STORE_LEARNER_AUDIO or len(pcm16_16k) < 2:
         return None
     turn = Turn.objects.select_related("conversation").get(pk=turn_id)
-    if turn.conversation.learner_id is None or turn.speaker != Turn.Speaker.LEARNER:
-        return None
+    if turn.speaker != Turn.Speaker.LEARNER or not audio_allowed(turn.conversation):
+        return None  # a trial, or a class that keeps no audio (lessons/services/privacy.py)
     pcm = pcm16_16k[: len(pcm16_16k) // 2 * 2]
     audio = TurnAudio(turn=turn, seconds=len(pcm) / (2 * RATE))
     audio.file.save(f"{turn.ordinal:04d}.wav", ContentFile(wav_bytes(pcm)), save=False)

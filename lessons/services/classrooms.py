@@ -64,6 +64,8 @@ def classroom_by_code(code: str) -> Classroom | None:
 
 def classroom_join(*, learner: User, classroom: Classroom) -> bool:
     """Add the learner; False if they were already a member. A teacher cannot join their own."""
+    if classroom.archived_at is not None:
+        raise ValidationError(f"{classroom.name} has ended: its teacher archived it.")
     if classroom.teacher_id == learner.pk:
         raise ValidationError("You teach this classroom, so you cannot join it as a learner.")
     _, created = Membership.objects.get_or_create(classroom=classroom, learner=learner)
@@ -93,6 +95,8 @@ def assignment_create(
     correction_style: str = "",
     instructions: str = "",
 ) -> Assignment:
+    if classroom.archived_at is not None:
+        raise ValidationError(f"{classroom.name} is archived: restore it to assign work.")
     if not assignable_topics(teacher=classroom.teacher, language=classroom.language).filter(
         pk=topic.pk
     ):
@@ -109,3 +113,37 @@ def assignment_create(
     assignment.full_clean()
     assignment.save()
     return assignment
+
+
+def classroom_archive(*, classroom: Classroom, archived: bool = True) -> None:
+    """At the end of term: no joining, no new work; its evidence stays for its retention
+    period (lessons/services/retention.py). Undone by `archived=False`."""
+    classroom.archived_at = timezone.now() if archived else None
+    classroom.save(update_fields=["archived_at"])
+
+
+def classroom_move_learner(*, learner: User, source: Classroom, target: Classroom) -> None:
+    """Into another of the same teacher's classrooms in the same language. Their conversations
+    stay theirs: work done for the old class's assignments stays that class's evidence."""
+    if (target.teacher_id, target.language) != (source.teacher_id, source.language):
+        raise ValidationError("Move learners only between your classrooms in one language.")
+    if target.archived_at is not None:
+        raise ValidationError(f"{target.name} is archived: restore it first.")
+    with transaction.atomic():
+        Membership.objects.get_or_create(classroom=target, learner=learner)
+        Membership.objects.filter(classroom=source, learner=learner).delete()
+
+
+def assignment_archive(*, assignment: Assignment, archived: bool = True) -> None:
+    """Hidden from learners and from the current list; its evidence stays."""
+    assignment.archived_at = timezone.now() if archived else None
+    assignment.save(update_fields=["archived_at"])
+
+
+def assignment_delete(*, assignment: Assignment) -> int:
+    """Delete it; its learners' conversations stay theirs (as free practice). Returns how
+    many conversations were done for it."""
+    with transaction.atomic():
+        done = assignment.conversations.count()
+        assignment.delete()
+    return done

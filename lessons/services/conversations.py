@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lessons.lti import grades
 from lessons.models import Assignment, Conversation, Topic, Turn
 from lessons.services.cards import (
     conversation_attach_trials,
@@ -217,6 +218,7 @@ def conversation_finish(
             conversation.end_reason = reason[:40]
         merge_stats(conversation, stats)
         conversation.save()
+        grades.after_finish(conversation)  # a course's gradebook, if it came from one
     return conversation
 
 

@@ -4,6 +4,9 @@
 - learner audio: older than AUDIO_RETENTION_DAYS (files go with their rows);
 - transcripts: conversations older than TRANSCRIPT_RETENTION_DAYS, when that is above 0, with
   their turns, corrections, comments and audio. The learner's phrase cards stay;
+- per classroom (lessons/services/privacy.py): a class's shorter periods for its
+  conversations (its assignments', and its learners' free practice), and all their audio once
+  the class stores none;
 - unclaimed anonymous trials: older than TRIAL_RETENTION_DAYS (never inside the trial window,
   which the per-IP trial limit counts);
 - IP addresses: cleared once the limits that count them (the trial window, the hourly start
@@ -21,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lessons.models import Conversation, DrillAttempt, TurnAudio, WordLookup
+from lessons.models import Classroom, Conversation, DrillAttempt, TurnAudio, WordLookup
 
 START_WINDOW = timedelta(hours=1)  # the per-IP start and drill limits count the last hour
 
@@ -41,16 +44,20 @@ def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
     trial_window = timedelta(seconds=settings.TRIAL_WINDOW_SECONDS)
     trial_cutoff = now - max(timedelta(days=settings.TRIAL_RETENTION_DAYS), trial_window)
     days = settings.TRANSCRIPT_RETENTION_DAYS
-    transcripts = (
-        Conversation.objects.filter(
-            learner__isnull=False, started_at__lt=now - timedelta(days=days)
-        )
-        if days > 0
-        else Conversation.objects.none()
-    )
+    audio_due = Q(created_at__lt=audio_cutoff)
+    # Q(pk__in=[]) matches nothing: without a site period, only classes' periods apply.
+    transcripts_due = Q(started_at__lt=now - timedelta(days=days)) if days > 0 else Q(pk__in=[])
+    for classroom, audio_days, transcript_days in _class_periods():
+        of_class = _conversations_of(classroom)
+        if audio_days is not None:
+            cutoff = now - timedelta(days=audio_days)
+            audio_due |= Q(created_at__lt=cutoff, turn__conversation__in=of_class)
+        if transcript_days is not None:
+            cutoff = now - timedelta(days=transcript_days)
+            transcripts_due |= Q(started_at__lt=cutoff, pk__in=of_class)
     return {
-        "audio": TurnAudio.objects.filter(created_at__lt=audio_cutoff),
-        "transcripts": transcripts,
+        "audio": TurnAudio.objects.filter(audio_due),
+        "transcripts": Conversation.objects.filter(transcripts_due, learner__isnull=False),
         "trials": Conversation.objects.filter(learner__isnull=True, started_at__lt=trial_cutoff),
         "addresses": Conversation.objects.filter(
             Q(trial_ip__isnull=False, started_at__lt=now - trial_window)
@@ -63,6 +70,28 @@ def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
             ip__isnull=False, created_at__lt=now - START_WINDOW
         ),
     }
+
+
+def _class_periods() -> list[tuple[Classroom, int | None, int | None]]:
+    """Classes with periods of their own: (class, audio days, transcript days); 0 audio
+    days once the class stores no audio (what was kept before goes too)."""
+    own = Classroom.objects.filter(
+        Q(store_audio=False)
+        | Q(audio_retention_days__isnull=False)
+        | Q(transcript_retention_days__isnull=False)
+    )
+    return [
+        (c, 0 if not c.store_audio else c.audio_retention_days, c.transcript_retention_days)
+        for c in own
+    ]
+
+
+def _conversations_of(classroom: Classroom) -> QuerySet[Conversation]:
+    """The class's assignments' conversations and its learners' free practice."""
+    return Conversation.objects.filter(
+        Q(assignment__classroom=classroom)
+        | Q(assignment__isnull=True, learner__classrooms=classroom)
+    )
 
 
 def retention_enforce(*, now: datetime | None = None, dry_run: bool = False) -> RetentionReport:

@@ -12,10 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from lessons.filenames import attachment
 from lessons.forms_teacher import AssignmentForm
+from lessons.models import Assignment, LtiActivity, Rubric
+from lessons.rubric_presets import LEVELS
 from lessons.selectors.assignments import AssignmentStatus
 from lessons.selectors.evidence import AssignmentEvidence, assignment_evidence
+from lessons.services.rubrics import rubric_totals, total_of
 from lessons.teacher_views.access import own_assignment, own_classroom, teacher_required
 
 
@@ -23,6 +27,9 @@ from lessons.teacher_views.access import own_assignment, own_classroom, teacher_
 @require_http_methods(["GET", "POST"])
 def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = own_classroom(request, pk)
+    if classroom.archived_at is not None:
+        messages.error(request, f"“{classroom.name}” is archived: restore it to assign work.")
+        return redirect("teach:classroom", pk=classroom.pk)
     initial = {"topic": request.GET["topic"]} if request.GET.get("topic", "").isdigit() else {}
     form = AssignmentForm(request.POST or None, classroom=classroom, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -72,6 +79,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "live": live,
         "active": active,
+        **_rubric_context(assignment, [row.learner for row in evidence.rows]),
     }
     return render(request, "lessons/teacher/assignment.html", context)
 
@@ -90,6 +98,7 @@ def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
     writer = csv.writer(out)
+    rubric = Rubric.objects.filter(assignment=evidence.assignment).exists()
     header = [
         "learner",
         "email",
@@ -100,6 +109,7 @@ def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
         "phrases_used",
         *(f"phrase: {phrase}" for phrase in evidence.phrases),
         *(f"corrections: {label.lower()}" for _, label in evidence.kinds),
+        *(["rubric_points", "rubric_percent"] if rubric else []),
     ]
     writer.writerow([_cell(value) for value in header])
     for row in evidence.rows:
@@ -114,8 +124,30 @@ def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
             f"{row.phrases_used}/{len(evidence.phrases)}",
             *("yes" if refs else "no" for _, refs in row.phrases),
             *(row.corrections[kind] for kind, _ in evidence.kinds),
+            *(_rubric_cells(evidence.assignment, row.learner) if rubric else []),
         ]
         writer.writerow([_cell(value) for value in cells])
+
+
+def _rubric_context(assignment: Assignment, learners: list[User]) -> dict[str, object]:
+    """The rubric section: one query without a rubric, four with one, whatever the class size."""
+    rubric = Rubric.objects.filter(assignment=assignment).prefetch_related("criteria").first()
+    if rubric is None:
+        return {"rubric": None, "rubric_levels": LEVELS}
+    totals = rubric_totals(list(rubric.criteria.all()), learners)
+    return {
+        "rubric": rubric,
+        "rubric_rows": [(learner, totals[learner.pk]) for learner in learners],
+        "in_lms": LtiActivity.objects.filter(assignment=assignment).exists(),
+    }
+
+
+def _rubric_cells(assignment: Assignment, learner: User) -> list[str]:
+    """Points and percent once every criterion is decided; empty until then."""
+    total = total_of(assignment, learner)
+    if not total.complete:
+        return ["", ""]
+    return [f"{total.points}/{total.maximum}", f"{total.percent:.1f}"]
 
 
 def _cell(value: object) -> object:

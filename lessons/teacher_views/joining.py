@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lessons.forms_teacher import JoinForm
 from lessons.models import Classroom
 from lessons.services.classrooms import classroom_by_code, classroom_join, classroom_remove_learner
+from lessons.services.privacy import class_privacy
 from lessons.teacher_views.access import user_of
 
 
@@ -44,7 +45,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("teach:dashboard")
         messages.success(request, f"You joined {classroom.name}. Its assignments appear below.")
         return redirect("lessons:home")
-    context = {"classroom": classroom, "is_member": is_member}
+    context = {"classroom": classroom, "is_member": is_member, "privacy": class_privacy(classroom)}
     return render(request, "lessons/teacher/join.html", context)
 
 

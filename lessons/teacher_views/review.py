@@ -17,6 +17,7 @@ from lessons.selectors.evidence import phrases_by_turn
 from lessons.selectors.review_queue import Flag, flags_for, review_queue
 from lessons.selectors.words import looked_up_by_turn
 from lessons.services.comments import comment_add
+from lessons.services.privacy import teacher_may_listen
 from lessons.teacher_views.access import teacher_required, user_of, visible_conversation
 from lessons.text.worddiff import word_diff
 
@@ -35,7 +36,11 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     learner, assignment = conversation.learner, conversation.assignment
     if learner is None or assignment is None:  # visible_conversation requires both
         raise Http404("No such conversation")
-    turns = list(conversation.turns.prefetch_related("corrections").order_by("ordinal"))
+    turns = list(
+        conversation.turns.select_related("audio")
+        .prefetch_related("corrections")
+        .order_by("ordinal")
+    )
     learner_turns = [turn for turn in turns if turn.speaker == Turn.Speaker.LEARNER]
     form = CommentForm(request.POST or None, turns=learner_turns)
     if request.method == "POST" and form.is_valid():
@@ -67,6 +72,7 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "comments": conversation.comments.select_related("author", "turn"),
         "flags": _flags(conversation, learner_turns),
         "form": form,
+        "listen": teacher_may_listen(conversation),
     }
     return render(request, "lessons/teacher/transcript.html", context)
 

@@ -18,7 +18,10 @@ from lessons.teacher_views.access import teacher_required, user_of
 from lessons.topic_io import export_json, import_json
 
 # Fields copied when a teacher starts from a built-in topic.
-COPIED = ("language", "level_min", "level_max", "scenario", "tutor_role", "learner_goal")
+COPIED = (
+    *("language", "level_min", "level_max", "scenario", "tutor_role", "persona_name", "voice"),
+    "learner_goal",
+)
 
 
 @teacher_required

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lessons.models import Assignment, Conversation
 from lessons.selectors.assignments import open_assignments_for
+from lessons.services.rubrics import rubric_attach
 from tests.base import Personas
 from tests.lessons.teaching import (
     attempted_by_new_learners,
@@ -156,10 +157,26 @@ def test_the_assignment_page_takes_the_same_queries_for_2_or_20_learners(
         personas.classroom, count, said=["quisiera un café"], corrections=["grammar"]
     )
     client.force_login(personas.bob)
-    # session, user, assignment; members, totals, attempts, turns, corrections
-    with django_assert_num_queries(8):
+    # session, user, assignment; members, totals, attempts, turns, corrections; rubric
+    with django_assert_num_queries(9):
         response = client.get(reverse("teach:assignment", args=[assignment.pk]))
     assert len(response.context["evidence"].rows) == count + 1
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_with_a_rubric_the_page_still_takes_the_same_queries_for_2_or_20_learners(
+    count: int,
+    client: Client,
+    personas: Personas,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    (assignment,) = attempted_by_new_learners(personas.classroom, count, said=["hola"])
+    rubric_attach(assignment=assignment, level="A2")
+    client.force_login(personas.bob)
+    # as above, the rubric and its criteria, the totals, whether it came from a platform
+    with django_assert_num_queries(12):
+        response = client.get(reverse("teach:assignment", args=[assignment.pk]))
+    assert len(response.context["rubric_rows"]) == count + 1
 
 
 def test_the_csv_export_has_one_row_per_learner(client: Client, personas: Personas) -> None:

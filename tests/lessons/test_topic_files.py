@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tutor.prompts import CEFR_LEVELS, LANGUAGES
+from tutor.prompts import CEFR_LEVELS, LANGUAGES, PREBUILT_VOICES
 
 # Checks of data files (the topic library, the demo scripts), counted apart from behaviour.
 pytestmark = pytest.mark.data
@@ -18,12 +18,12 @@ TOPICS_DIR = Path(__file__).resolve().parents[2] / "lessons" / "topics"
 FILES = sorted(TOPICS_DIR.glob("*.json"))
 KEYS = {
     "slug", "title", "level_min", "level_max", "scenario", "tutor_role", "learner_goal",
-    "target_phrases", "grammar_focus", "opener",
+    "target_phrases", "grammar_focus", "opener", "persona_name", "voice",
 }  # fmt: skip
 # Mirrors the max_length of lessons.models.Topic, so a bad file fails here and not at load time.
 MAX_LENGTHS = {
     "slug": 80, "title": 120, "tutor_role": 200, "learner_goal": 300, "grammar_focus": 200,
-    "opener": 300,
+    "opener": 300, "persona_name": 60, "voice": 20,
 }  # fmt: skip
 REQUIRED_LANGUAGES = {"es", "fr", "de", "it", "pt", "ja", "en"}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -130,5 +130,26 @@ def test_phrases_and_opener_are_in_the_target_languages_script(
 
 @pytest.mark.parametrize(("language", "topic"), TOPIC_CASES, ids=map(topic_id, TOPIC_CASES))
 def test_english_fields_are_not_in_japanese_script(language: str, topic: dict[str, Any]) -> None:
-    for key in ("title", "scenario", "tutor_role", "learner_goal"):
+    for key in ("title", "scenario", "tutor_role", "learner_goal", "persona_name"):
         assert not JAPANESE.search(topic[key]), key
+
+
+@pytest.mark.parametrize(("language", "topic"), TOPIC_CASES, ids=map(topic_id, TOPIC_CASES))
+def test_each_persona_speaks_with_a_prebuilt_voice(language: str, topic: dict[str, Any]) -> None:
+    # An unknown name would make the real Live service refuse the whole session.
+    assert topic["voice"] in PREBUILT_VOICES
+
+
+@pytest.mark.parametrize(("language", "topic"), TOPIC_CASES, ids=map(topic_id, TOPIC_CASES))
+def test_a_role_that_names_someone_gives_the_persona_that_name(
+    language: str, topic: dict[str, Any]
+) -> None:
+    named = re.match(r"([A-Z][^,]*), ", topic["tutor_role"])
+    if named:
+        assert topic["persona_name"] == named.group(1)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
+def test_a_language_s_role_plays_do_not_all_sound_alike(path: Path) -> None:
+    voices = [item["voice"] for item in topics(path)]
+    assert len(set(voices)) >= len(voices) * 3 // 4

@@ -78,8 +78,11 @@ PLACEHOLDERS = {
     "topic_section", "level_section", "correction_section", "title",
     "scenario", "tutor_role", "learner_goal", "target_phrases", "grammar_line",
     "grammar_focus", "free_talk_subjects", "opener", "opener_hint", "opener_line",
+    "persona_line", "persona_name",
     # the speaking drills' (tutor/prompts/drills.py)
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
+    # the rubric proposal's (tutor/prompts/rubrics.py)
+    "phrases", "criteria", "transcript",
 }  # fmt: skip
 
 

@@ -9,8 +9,10 @@ Two requests Tertulia's speaking drills make (tutor/live/drills.py), as the real
   nothing was recognised. It never guesses.
 - **Audio out** (`generationConfig.responseModalities` holding `AUDIO`, as for Gemini's TTS
   models): the quoted text (or, without quotes, all the text) spoken by espeak-ng in the
-  language of `speechConfig.languageCode` (else the `Target language` line), returned as one
-  `inlineData` part of 24 kHz PCM16, `audio/L16;codec=pcm;rate=24000`.
+  language of `speechConfig.languageCode` (else the `Target language` line), in the espeak
+  variant of the prebuilt voice `speechConfig.voiceConfig.prebuiltVoiceConfig.voiceName` names
+  (voice.py), returned as one `inlineData` part of 24 kHz PCM16,
+  `audio/L16;codec=pcm;rate=24000`. A voice name that is not a prebuilt voice is a 400.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import numpy as np
 from tutor.emulator import wire
 from tutor.emulator.hearing import recognise
 from tutor.emulator.setup import instruction_text
-from tutor.emulator.voice import synthesize
+from tutor.emulator.voice import PREBUILT_VOICES, synthesize
 
 SPEECH_MIME = "audio/L16;codec=pcm;rate=24000"
 _QUOTED = re.compile(r"«([^«»]+)»")
@@ -36,7 +38,8 @@ _LANGUAGE = re.compile(r"Target language:\s*([a-z]{2})\b", re.IGNORECASE)
 
 
 class BadAudio(ValueError):
-    """An audio part the emulator cannot read; the message goes back as a 400."""
+    """An audio part the emulator cannot read, or a voice it does not have; the message goes
+    back as a 400."""
 
 
 async def audio_parts(body: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -45,7 +48,8 @@ async def audio_parts(body: dict[str, Any]) -> list[dict[str, Any]] | None:
     texts, audio = _user_parts(body)
     prompt = "\n".join([instruction_text(body.get("systemInstruction")), *texts])
     if "AUDIO" in [str(m).upper() for m in config.get("responseModalities") or []]:
-        return [await _speak(texts, _speech_language(config) or _language(prompt))]
+        voice = _voice(config)
+        return [await _speak(texts, _speech_language(config) or _language(prompt), voice)]
     if not audio:
         return None
     pcm, rate = _pcm(*audio[0])
@@ -56,10 +60,10 @@ async def audio_parts(body: dict[str, Any]) -> list[dict[str, Any]] | None:
     return [{"text": heard}]
 
 
-async def _speak(texts: list[str], language: str) -> dict[str, Any]:
+async def _speak(texts: list[str], language: str, voice: str | None) -> dict[str, Any]:
     quoted = _QUOTED.findall("\n".join(texts))
     spoken = (" ".join(quoted) if quoted else " ".join(texts)).strip() or "…"
-    pcm = await asyncio.to_thread(synthesize, spoken, language, 24000)
+    pcm = await asyncio.to_thread(synthesize, spoken, language, 24000, 160, voice)
     return {"inlineData": {"mimeType": SPEECH_MIME, "data": base64.b64encode(pcm).decode()}}
 
 
@@ -106,6 +110,18 @@ def _pcm(mime_type: str, data: str) -> tuple[bytes, int]:
 def _language(prompt: str) -> str:
     match = _LANGUAGE.search(prompt)
     return match.group(1).lower() if match else "en"
+
+
+def _voice(config: dict[str, Any]) -> str | None:
+    """The prebuilt voice asked for, or None; BadAudio for a name no prebuilt voice has.
+    ASSUMPTION: the real wording for an unknown voice is undocumented."""
+    speech = config.get("speechConfig") or {}
+    name = ((speech.get("voiceConfig") or {}).get("prebuiltVoiceConfig") or {}).get("voiceName")
+    if name is None:
+        return None
+    if name not in PREBUILT_VOICES:
+        raise BadAudio(f"Voice name {name} is not supported.")
+    return str(name)
 
 
 def _speech_language(config: dict[str, Any]) -> str:

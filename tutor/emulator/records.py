@@ -52,6 +52,7 @@ class SessionRecord:
     key_sha256: str | None = None  # first 12 hex digits, to tell keys apart in tests
     model: str | None = None
     language: str | None = None
+    voice: str | None = None  # the prebuilt voice the setup asked for
     band: str | None = None
     fault: str | None = None
     resumed_from: str | None = None

@@ -103,6 +103,7 @@ class LiveSession:
         # Without compression an audio-only session is capped at 15 minutes (§5.1).
         self._compressed = "contextWindowCompression" in (setup.get("setup") or {})
         self.record.model, self.record.language = config.model, state.lang
+        self.record.voice = config.voice
         self.record.band = state.band
         if self.fault and self.fault.kind == "no_setup":
             while await self._receive() is not None:

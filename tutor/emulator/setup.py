@@ -53,6 +53,7 @@ class LiveConfig:
     start_sensitivity: str | None = None
     interrupts: bool = True  # activityHandling != NO_INTERRUPTION
     history_in_client_content: bool = False
+    voice: str | None = None  # speechConfig's prebuilt voice name, checked by strict.py
 
 
 def parse_setup(message: dict[str, Any], api_key: str | None, version: str) -> LiveConfig:
@@ -88,9 +89,12 @@ def _config(name: str, setup: dict[str, Any], generation: dict[str, Any]) -> Liv
     realtime = _dict(setup, "realtimeInputConfig")
     detection = _dict(realtime, "automaticActivityDetection")
     silence = detection.get("silenceDurationMs")
+    speech = _dict(generation, "speechConfig")
+    voice = _dict(_dict(speech, "voiceConfig"), "prebuiltVoiceConfig").get("voiceName")
     return LiveConfig(
         model=name,
-        language_code=_dict(generation, "speechConfig").get("languageCode"),
+        language_code=speech.get("languageCode"),
+        voice=voice if isinstance(voice, str) else None,
         instruction=instruction_text(setup.get("systemInstruction")),
         tools=_declared_functions(setup.get("tools"), _default_behavior(name)),
         resumption="sessionResumption" in setup,

@@ -20,6 +20,7 @@ from typing import Any
 
 from tutor.emulator import wire
 from tutor.emulator.setup import INVALID_ARGUMENT, NOT_SUPPORTED, ProtocolError
+from tutor.emulator.voice import PREBUILT_VOICES
 
 Spec = dict[str, Any]  # field -> nested Spec, a frozenset of enum values, or None (any value)
 
@@ -102,6 +103,17 @@ def check_setup(setup: dict[str, Any], model: str, version: str) -> None:
     check_fields(setup, SETUP)
     check_tools(setup.get("tools"))
     check_model_options(setup, model, version)
+    check_voice(setup)
+
+
+def check_voice(setup: dict[str, Any]) -> None:
+    """A voice name that is not one of the 30 prebuilt voices (§6) is refused, as a bad value.
+    ASSUMPTION: the real code and reason are undocumented; Vertex is reported to reject a
+    misspelled name, and silently speaking another voice would hide the mistake."""
+    speech = (setup.get("generationConfig") or {}).get("speechConfig") or {}
+    prebuilt = (speech.get("voiceConfig") or {}).get("prebuiltVoiceConfig") or {}
+    if "voiceName" in prebuilt and prebuilt["voiceName"] not in PREBUILT_VOICES:
+        raise ProtocolError(1007, INVALID_ARGUMENT)
 
 
 def check_fields(value: Any, spec: Spec) -> None:

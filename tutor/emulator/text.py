@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import audio_content, lookup, text_tools, wire
+from tutor.emulator import audio_content, lookup, rubric_scoring, text_tools, wire
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import new_state, text_turn
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
@@ -89,6 +89,14 @@ def _reply(
     """The model's parts: the words, and before them calls for the turn's notes when their
     functions are declared (text_tools says how)."""
     instruction = instruction_text(body.get("systemInstruction"))
+    if rubric_scoring.is_rubric_request(instruction):
+        asked = "\n".join(
+            p["text"]
+            for content in contents
+            for p in content.get("parts") or []
+            if isinstance(p, dict) and isinstance(p.get("text"), str)
+        )
+        return [{"text": rubric_scoring.propose(asked)}]
     user_texts = [
         "".join(
             p["text"] for p in content.get("parts") or [] if isinstance(p, dict) and "text" in p

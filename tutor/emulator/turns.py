@@ -143,7 +143,9 @@ class Conductor(Extras):
             return
         plan = self._plan(trigger)
         wpm = WPM.get(self.state.band, 160)
-        pcm = await asyncio.to_thread(synthesize, plan.say, self.state.lang, OUTPUT_RATE, wpm)
+        pcm = await asyncio.to_thread(
+            synthesize, plan.say, self.state.lang, OUTPUT_RATE, wpm, self.config.voice
+        )
         chunks = [pcm[i : i + CHUNK_BYTES] for i in range(0, len(pcm), CHUNK_BYTES)]
         self.extras = self._schedule(plan, len(chunks), typed=trigger.kind == "text")
         if plan.heard is not None:

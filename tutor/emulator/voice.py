@@ -4,6 +4,12 @@ Synthesis runs in memory with AUDIO_OUTPUT_SYNCHRONOUS and a callback that colle
 samples at espeak's native rate (22,050 Hz), then soxr resamples to the rate the caller asks for.
 If the library cannot be loaded the emulator still works: it speaks a tone pattern instead and
 logs one warning.
+
+Gemini's 30 prebuilt voices each get an espeak-ng variant and a base pitch of their own
+(`PROFILES`), so two voices in one language never sound the same. The language's own espeak
+voice, unchanged, stands for the prebuilt voice Tertulia uses for that language by default
+(`PLAIN`): what the emulator said before it told voices apart, and what its "hearing"
+(hearing.py) compares recordings with, stays as it was.
 """
 
 from __future__ import annotations
@@ -19,8 +25,49 @@ import soxr
 log = logging.getLogger(__name__)
 
 VOICES = {"es": "es", "fr": "fr", "de": "de", "it": "it", "pt": "pt", "ja": "ja", "en": "en"}
+# Prebuilt voice -> (espeak-ng variant, base pitch 0-100). Google's voice names; the pairs are
+# all different, so no two prebuilt voices are spoken alike (tests/tutor/emulator/test_voices.py).
+PROFILES: dict[str, tuple[str, int]] = {
+    "Zephyr": ("f1", 60),
+    "Puck": ("m3", 65),
+    "Charon": ("m1", 30),
+    "Kore": ("f2", 50),
+    "Fenrir": ("m4", 72),
+    "Leda": ("f3", 80),
+    "Orus": ("m2", 35),
+    "Aoede": ("f4", 50),
+    "Callirrhoe": ("f5", 60),
+    "Autonoe": ("f1", 85),
+    "Enceladus": ("whisper", 45),
+    "Iapetus": ("m5", 45),
+    "Umbriel": ("m6", 35),
+    "Algieba": ("m7", 48),
+    "Despina": ("f2", 78),
+    "Erinome": ("f3", 55),
+    "Algenib": ("croak", 35),
+    "Rasalgethi": ("m8", 46),
+    "Laomedeia": ("f4", 78),
+    "Achernar": ("whisperf", 55),
+    "Alnilam": ("m1", 62),
+    "Schedar": ("m2", 65),
+    "Gacrux": ("f5", 30),
+    "Pulcherrima": ("f1", 35),
+    "Achird": ("m3", 35),
+    "Zubenelgenubi": ("m4", 40),
+    "Vindemiatrix": ("f2", 25),
+    "Sadachbia": ("m5", 75),
+    "Sadaltager": ("m6", 65),
+    "Sulafat": ("f3", 30),
+}
+PREBUILT_VOICES = frozenset(PROFILES)
+# The prebuilt voice each language's plain espeak voice speaks for: the one Tertulia picks for
+# that language (tutor/prompts/languages.py; a test keeps the two in step).
+PLAIN = {"es": "Kore", "fr": "Aoede", "de": "Charon", "it": "Leda", "pt": "Puck", "ja": "Zephyr",
+         "en": "Orus"}  # fmt: skip
+DEFAULT_PITCH = 50
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_RATE = 1  # espeak_PARAMETER espeakRATE, words per minute
+ESPEAK_PITCH = 3  # espeak_PARAMETER espeakPITCH, 0-100
 ESPEAK_CHARS_UTF8 = 1
 _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
@@ -52,13 +99,16 @@ class _Espeak:
             self._chunks.append(ctypes.string_at(wav, count * 2))
         return 0  # 0 = keep synthesising
 
-    def synth(self, text: str, voice: str, wpm: int) -> bytes:
+    def synth(self, text: str, voice: str, wpm: int, pitch: int = DEFAULT_PITCH) -> bytes:
         """Return int16 mono PCM at `self.rate` Hz."""
         with self.lock:
             self._chunks = []
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise OSError(f"espeak has no voice {voice!r}")
             self.lib.espeak_SetParameter(ESPEAK_RATE, wpm, 0)
+            # Always set: espeak keeps parameters between calls, and the plain voice must not
+            # inherit the last prebuilt voice's pitch.
+            self.lib.espeak_SetParameter(ESPEAK_PITCH, pitch, 0)
             data = text.encode()
             status = self.lib.espeak_Synth(
                 data, len(data) + 1, 0, 0, 0, ESPEAK_CHARS_UTF8, None, None
@@ -88,14 +138,34 @@ def _make_engine() -> _Espeak | None:
         return None
 
 
+def espeak_voice(lang: str, voice: str | None = None) -> tuple[str, int]:
+    """The espeak-ng voice name and base pitch for prebuilt `voice` speaking `lang`: the
+    language's plain voice for no voice or the language's own, else its variant of `PROFILES`."""
+    base = VOICES.get(lang, "en")
+    if voice is None or voice == PLAIN.get(lang) or voice not in PROFILES:
+        return base, DEFAULT_PITCH
+    variant, pitch = PROFILES[voice]
+    return f"{base}+{variant}", pitch
+
+
+def synthesize(
+    text: str, lang: str, sample_rate: int = 24000, wpm: int = 160, voice: str | None = None
+) -> bytes:
+    """Speak `text` in language `lang` (an ISO 639-1 code) with prebuilt `voice` (None: the
+    language's plain voice). Returns int16 mono PCM bytes at `sample_rate` Hz. Falls back to a
+    tone pattern (one beep per word) if espeak fails."""
+    name, pitch = espeak_voice(lang, voice)
+    # One cache key per sound, however the voice was named: espeak does not give the same
+    # samples twice, and tests compare what the emulator sent with what this returns.
+    return _synthesize(text, name, pitch, sample_rate, wpm)
+
+
 @functools.lru_cache(maxsize=256)
-def synthesize(text: str, lang: str, sample_rate: int = 24000, wpm: int = 160) -> bytes:
-    """Speak `text` in language `lang` (an ISO 639-1 code). Returns int16 mono PCM bytes at
-    `sample_rate` Hz. Falls back to a tone pattern (one beep per word) if espeak fails."""
+def _synthesize(text: str, name: str, pitch: int, sample_rate: int, wpm: int) -> bytes:
     engine = _engine()
     if engine is not None:
         try:
-            pcm = engine.synth(text, VOICES.get(lang, "en"), wpm)
+            pcm = engine.synth(text, name, wpm, pitch)
             return _resample(pcm, engine.rate, sample_rate)
         except OSError as exc:
             _warn_once(str(exc))

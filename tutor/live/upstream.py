@@ -23,9 +23,9 @@ from tutor.prompts import (
     LearnerBrief,
     TopicBrief,
     build_system_instruction,
+    choose_voice,
     opener_text,
     speech_language_code,
-    voice_for,
 )
 
 # The emulator accepts any key but "invalid-key"; this one marks demo traffic in its records.
@@ -66,8 +66,20 @@ def briefs(conversation: Conversation) -> tuple[LearnerBrief, TopicBrief | None]
         grammar_focus=topic.grammar_focus,
         correction_style=conversation.correction_style,
         opener=topic.opener,
+        persona_name=topic.persona_name,
     )
     return learner_brief, topic_brief
+
+
+def tutor_voice(conversation: Conversation) -> str:
+    """The voice it began with (kept across reconnections and hand-overs), else the topic
+    persona's, else for free talk the learner's own choice, else the language's."""
+    if conversation.voice:
+        return choose_voice(conversation.language, conversation.voice)
+    if conversation.topic is not None:
+        return choose_voice(conversation.language, conversation.topic.voice)
+    learner = conversation.learner
+    return choose_voice(conversation.language, learner.tutor_voice if learner else "")
 
 
 def system_instruction(conversation: Conversation) -> str:
@@ -94,7 +106,7 @@ def live_settings(
     return LiveSettings(
         model=settings.GEMINI_LIVE_MODEL,
         system_instruction=instruction,
-        voice=voice_for(conversation.language),
+        voice=tutor_voice(conversation),
         language_code=speech_language_code(conversation.language),
         tools=TOOL_DECLARATIONS,
         history=tuple(history or ()),

@@ -25,6 +25,7 @@ from tutor.prompts.languages import (
     voice_for,
 )
 from tutor.prompts.tools import CORRECTION_KINDS, TOOL_DECLARATIONS
+from tutor.prompts.voices import PREBUILT_VOICES, choose_voice, preview_line
 
 __all__ = [
     "CEFR_LEVELS",
@@ -32,15 +33,18 @@ __all__ = [
     "CORRECTION_STYLES",
     "LANGUAGES",
     "OTHER_NATIVE_LANGUAGES",
+    "PREBUILT_VOICES",
     "TOOL_DECLARATIONS",
     "CorrectionStyle",
     "LanguageInfo",
     "LearnerBrief",
     "TopicBrief",
     "build_system_instruction",
+    "choose_voice",
     "get_language",
     "native_language_name",
     "opener_text",
+    "preview_line",
     "speech_language_code",
     "voice_for",
 ]

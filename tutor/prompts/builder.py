@@ -40,6 +40,7 @@ class TopicBrief:
     level: str | None = None  # a teacher's override for an assignment
     correction_style: str | None = None  # a teacher's override for an assignment
     opener: str = ""  # a suggested first line, in the target language
+    persona_name: str = ""  # the name the tutor goes by in the role, if the topic gives one
 
 
 def build_system_instruction(*, learner: LearnerBrief, topic: TopicBrief | None) -> str:
@@ -91,6 +92,7 @@ def _topic_context(topic: TopicBrief) -> dict[str, str]:
         "opener": topic.opener,
     }
     context = {key: _one_line(value, FIELD_LIMIT) for key, value in fields.items()}
+    context["persona_name"] = _one_line(topic.persona_name, NAME_LIMIT)
     phrases = (_one_line(phrase, FIELD_LIMIT) for phrase in topic.target_phrases)
     # One quoted phrase per line: a clear list for the model, and for the offline emulator,
     # which builds its demo dialogue from this instruction alone (tutor/emulator/roleplay/).
@@ -103,9 +105,11 @@ def _topic_section(topic: TopicBrief | None, context: dict[str, str]) -> str:
         return render("free_talk.txt", **context)
     grammar = render("grammar_focus.txt", **context) if context["grammar_focus"] else ""
     opener = render("opener_line.txt", **context) if context["opener"] else ""
+    persona = render("persona_line.txt", **context) if context["persona_name"] else ""
     return render(
         "topic.txt",
         **context,
+        persona_line=f" {persona}" if persona else "",
         grammar_line=f"\n{grammar}" if grammar else "",
         opener_line=f"\n{opener}" if opener else "",
     )

@@ -16,6 +16,7 @@ from lessons.models import Conversation, Turn
 from lessons.services import conversations as services
 from tests.tutor.conftest import Client, final
 from tests.tutor.conversation.talk import GREETING_MARK
+from tutor.channel_layers import redis_layer
 from tutor.conversation import ownership, protocol
 from tutor.conversation.drain import drain
 from tutor.conversation.ownership import Lease
@@ -34,13 +35,9 @@ TYPED = ["Yo soy cansado hoy", "Mañana voy a la playa con mis amigos"]
 @pytest.fixture
 def shared(redis_url: str) -> Iterator[None]:
     """Several processes: the Redis channel layer, and so leases in Redis."""
-    layers = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_url]},
-        }
-    }
-    with override_settings(CHANNEL_LAYERS=layers, CONVERSATION_LEASE_SECONDS=2):
+    with override_settings(
+        CHANNEL_LAYERS={"default": redis_layer(redis_url)}, CONVERSATION_LEASE_SECONDS=2
+    ):
         yield
 
 

@@ -24,18 +24,15 @@ from accounts.models import User
 from lessons.models import Assignment, Classroom
 from lessons.services.live_updates import group_name, publish_activity
 from tests.base import make_topic
+from tutor.channel_layers import redis_layer
 from tutor.conversation.teacher_consumer import TeacherLiveConsumer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The consumer alone (tutor.routing serves the same path; one test goes through tutor.asgi).
 application = URLRouter([path("ws/assignments/<int:pk>/live/", TeacherLiveConsumer.as_asgi())])
-REDIS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": ["redis://127.0.0.1:6379/0"], "prefix": "tertulia-test-teacher"},
-    }
-}
+REDIS = {"default": redis_layer("redis://127.0.0.1:6379/0")}
+REDIS["default"]["CONFIG"]["prefix"] = "tertulia-test-teacher"
 
 
 @pytest.fixture(autouse=True)

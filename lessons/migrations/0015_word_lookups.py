@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0010_conversation_live_handle"),
+        ("lessons", "0014_voices"),
     ]
 
     operations = [
