@@ -89,7 +89,9 @@ def test_the_review_page_and_the_teachers_transcript_show_the_words_looked_up(
     assert page.count("Looked up:") == 1
     assert reverse("tutor:word_lookup", args=[conversation.pk]) in page  # words are tappable
     client.force_login(personas.bob)
-    page = client.get(reverse("teach:transcript", args=[conversation.pk])).content.decode()
+    response = client.get(reverse("teach:transcript", args=[conversation.pk]))
+    assert response.status_code == 200, response
+    page = response.content.decode()
     assert (
         '<span class="looked-up-label">Looked up:</span> <span lang="es">cansado</span>, ' in page
     )
