@@ -164,6 +164,8 @@ ROWS: dict[str, Row] = {
     "tutor:end": Row(url("tutor:end", pk_of("active")), everyone(405)),
     "tutor:word_lookup": Row(url("tutor:word_lookup", pk_of("active")), everyone(405)),
     "tutor:word_to_deck": Row(url("tutor:word_to_deck", pk_of("active"), no_lookup), everyone(405)),
+    "tutor:hints": Row(url("tutor:hints", pk_of("active")), everyone(405)),
+    "tutor:hint_chosen": Row(url("tutor:hint_chosen", pk_of("active"), lambda w: 1), everyone(405)),
     "learn:deck_grade": Row(url("learn:deck_grade"), signed_in(405)),
     "learn:deck_check": Row(url("learn:deck_check"), signed_in(405)),
     "tutor:drill_spoken": Row(url("tutor:drill_spoken", pk_of("phrase")), everyone(405)),
@@ -225,6 +227,12 @@ ROWS: dict[str, Row] = {
     "POST tutor:trial": Row(url("tutor:trial"), **post({**everyone(302)})),
     "POST tutor:message": Row(
         url("tutor:message", pk_of("active")),
+        **post({"alice": 400, "bob": 404, "charlie": 404, "anonymous": 401}),
+    ),
+    # Asking for a hint calls Gemini: tests/tutor/test_hints.py checks who may, with the
+    # emulator. Noting a choice does not: a form body names no suggestion (400) for alice.
+    "POST tutor:hint_chosen": Row(
+        url("tutor:hint_chosen", pk_of("active"), lambda w: 1),
         **post({"alice": 400, "bob": 404, "charlie": 404, "anonymous": 401}),
     ),
     "POST tutor:end": Row(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, rubric_proposals, typed_fallback, views, voice_preview, words
+from tutor import drills, hints, rubric_proposals, typed_fallback, views, voice_preview, words
 
 app_name = "tutor"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
         words.add_to_deck,
         name="word_to_deck",
     ),
+    path("conversations/<uuid:pk>/hints/", hints.hints, name="hints"),
+    path("conversations/<uuid:pk>/hints/<int:hint_id>/chosen/", hints.chosen, name="hint_chosen"),
     # The drill page (learn:deck) calls these two; they need Gemini, so they live here.
     path("learn/deck/<int:phrase_id>/spoken/", drills.spoken_answer, name="drill_spoken"),
     path("learn/deck/<int:phrase_id>/answer.wav", drills.answer_audio, name="drill_audio"),

@@ -217,6 +217,10 @@ DRILL_CHECKS_PER_IP_PER_HOUR = envint("DRILL_CHECKS_PER_IP_PER_HOUR", 1200, mini
 WORD_LOOKUPS_PER_HOUR = envint("WORD_LOOKUPS_PER_HOUR", 200, minimum=1)
 WORD_LOOKUPS_PER_IP_PER_HOUR = envint("WORD_LOOKUPS_PER_IP_PER_HOUR", 2000, minimum=1)
 WORD_LOOKUPS_PER_TRIAL = envint("WORD_LOOKUPS_PER_TRIAL", 10, minimum=1)
+# "What could I say?" hints (each one a Gemini call), per learner (or trial browser session)
+# and per address in the last hour (lessons/services/hints.py).
+HINTS_PER_HOUR = envint("HINTS_PER_HOUR", 60, minimum=1)
+HINTS_PER_IP_PER_HOUR = envint("HINTS_PER_IP_PER_HOUR", 600, minimum=1)
 
 # /metrics (tutor/probes.py) answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, 404.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")

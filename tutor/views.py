@@ -83,7 +83,9 @@ def trial(request: HttpRequest) -> HttpResponse:
 
 
 def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
-    conversation = Conversation.objects.select_related("topic", "assignment").filter(pk=pk).first()
+    conversation = (
+        Conversation.objects.select_related("topic", "assignment", "learner").filter(pk=pk).first()
+    )
     if conversation is None or not owns(conversation, request_scope(request)):
         if not request.user.is_authenticated and conversation and conversation.learner_id:
             return redirect(f"{reverse('account_login')}?next={request.path}")
@@ -110,6 +112,8 @@ def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
             "id": str(conversation.pk),
             "wsPath": f"/ws/conversations/{conversation.pk}/",
             "messageUrl": reverse("tutor:message", args=[conversation.pk]),
+            "hintsUrl": reverse("tutor:hints", args=[conversation.pk]),
+            "nativeLanguage": conversation.learner.native_language if conversation.learner else "",
             "endUrl": reverse("tutor:end", args=[conversation.pk]),
             "trial": conversation.is_trial,
             "trialSeconds": settings.TRIAL_SECONDS,

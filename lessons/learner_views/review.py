@@ -16,6 +16,7 @@ from accounts.requests import AuthedRequest
 from lessons.models import Comment, Conversation, Correction, Turn
 from lessons.selectors.counts import noted_phrases
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
+from lessons.selectors.hints import HintUse, hints_by_turn
 from lessons.selectors.rubrics import LearnerRubric, learner_rubric
 from lessons.selectors.summary import conversation_summary
 from lessons.selectors.words import looked_up_by_turn
@@ -35,6 +36,7 @@ class TurnView:
     corrections: list[CorrectionView]
     comments: list[Comment] = field(default_factory=list)
     looked_up: list[str] = field(default_factory=list)  # words the learner tapped on it
+    hint: HintUse | None = None  # "What could I say?" was asked before this turn
 
     @property
     def clock(self) -> str:
@@ -56,6 +58,9 @@ def _turn_views(conversation: Conversation, comments: list[Comment]) -> list[Tur
     for turn_id, words in looked_up_by_turn(conversation.pk).items():
         if turn_id in views:
             views[turn_id].looked_up = words
+    hints = hints_by_turn(conversation.pk, [view.turn for view in views.values()])
+    for view in views.values():
+        view.hint = hints.get(view.turn.ordinal)
     return list(views.values())
 
 

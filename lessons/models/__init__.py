@@ -14,6 +14,7 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.hints import Hint
 from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
 from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
@@ -32,6 +33,7 @@ __all__ = [
     "Criterion",
     "CriterionScore",
     "DrillAttempt",
+    "Hint",
     "LearnerAudioStorage",
     "LtiActivity",
     "LtiCourse",

@@ -10,8 +10,8 @@
 - unclaimed anonymous trials: older than TRIAL_RETENTION_DAYS (never inside the trial window,
   which the per-IP trial limit counts);
 - IP addresses: cleared once the limits that count them (the trial window, the hourly start
-  limit, the hourly limits on spoken drill answers and word lookups) no longer look that far
-  back.
+  limit, the hourly limits on spoken drill answers, on hints and on word lookups) no longer
+  look that far back.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lessons.models import Classroom, Conversation, DrillAttempt, TurnAudio, WordLookup
+from lessons.models import Classroom, Conversation, DrillAttempt, Hint, TurnAudio, WordLookup
 
 START_WINDOW = timedelta(hours=1)  # the per-IP start and drill limits count the last hour
 
@@ -37,6 +37,7 @@ class RetentionReport:
     addresses: int
     drill_addresses: int = 0  # spoken drill answers
     word_addresses: int = 0  # words looked up in captions
+    hint_addresses: int = 0  # "What could I say?" hints
 
 
 def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
@@ -69,6 +70,7 @@ def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
         "word_addresses": WordLookup.objects.filter(
             ip__isnull=False, created_at__lt=now - START_WINDOW
         ),
+        "hint_addresses": Hint.objects.filter(ip__isnull=False, created_at__lt=now - START_WINDOW),
     }
 
 
@@ -107,4 +109,5 @@ def retention_enforce(*, now: datetime | None = None, dry_run: bool = False) -> 
             addresses=due["addresses"].update(trial_ip=None, start_ip=None),
             drill_addresses=due["drill_addresses"].update(ip=None),
             word_addresses=due["word_addresses"].update(ip=None),
+            hint_addresses=due["hint_addresses"].update(ip=None),
         )

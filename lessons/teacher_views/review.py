@@ -14,6 +14,7 @@ from lessons.forms_teacher import CommentForm
 from lessons.models import Conversation, Turn
 from lessons.selectors.counts import counts_of
 from lessons.selectors.evidence import phrases_by_turn
+from lessons.selectors.hints import hints_by_turn
 from lessons.selectors.review_queue import Flag, flags_for, review_queue
 from lessons.selectors.words import looked_up_by_turn
 from lessons.services.comments import comment_add
@@ -56,8 +57,10 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     looked_up = looked_up_by_turn(conversation.pk)
     for turn in turns:
         turn.looked_up = looked_up.get(turn.pk, [])  # type: ignore[attr-defined]
+    hints = hints_by_turn(conversation.pk, learner_turns)
     for turn in learner_turns:
         turn.used_phrases = used.get(turn.ordinal, [])  # type: ignore[attr-defined]
+        turn.hint = hints.get(turn.ordinal)  # type: ignore[attr-defined]
         # The changed words marked, as the learner's review page shows them.
         turn.diffs = [  # type: ignore[attr-defined]
             (c, *word_diff(c.original, c.corrected, conversation.language))

@@ -4,6 +4,7 @@
 
 import { Microphone, Speaker } from "./conversation/audio.js";
 import { endings } from "./conversation/endings.js";
+import { Hints } from "./conversation/hints.js";
 import { MIC_PROBLEMS } from "./conversation/messages.js";
 import { LiveSocket } from "./conversation/socket.js";
 import { Stage } from "./conversation/stage.js";
@@ -68,6 +69,14 @@ class Conversation {
     this.trialDeadline = null;
     const { stage, mic, speaker, socket, debug } = this;
     this.talk = new Talk({ stage, mic, speaker, socket, debug });
+    this.hints = new Hints({
+      button: $("hint-button"), panel: $("hints"), list: $("hint-list"), status: $("hints-status"),
+      input: $("typed"), url: config.hintsUrl, language: config.language,
+      nativeLanguage: config.nativeLanguage, notice: this.notice, debug,
+      csrf: () => document.querySelector("#type-form [name=csrfmiddlewaretoken]").value,
+      announce: (text) => this.transcript.announce(text),
+      onTrialOver: (signupUrl) => this.trialOver(signupUrl),
+    }); // prettier-ignore
   }
 
   bind() {
@@ -75,6 +84,7 @@ class Conversation {
     this.talk.bind($("push-to-talk"));
     $("type-form").addEventListener("submit", (e) => this.typed(e));
     $("end-form").addEventListener("submit", (e) => this.end(e));
+    this.hints.bind();
   }
 
   setState(state) {

@@ -177,6 +177,9 @@ async def test_the_key_appears_in_no_response_frame_or_log_line(
         )
         assert looked.status_code == 200
         evidence.response("word lookup", looked)
+        hint = await http.post(reverse("tutor:hints", args=[typed.pk]))
+        assert hint.status_code == 200
+        evidence.response("what could I say", hint)
         evidence.response(
             "review", await http.get(reverse("learn:conversation_review", args=[spoken.pk]))
         )

@@ -83,6 +83,8 @@ PLACEHOLDERS = {
     "language_code", "language_name", "prompt", "instruction", "expected", "text",
     # the rubric proposal's (tutor/prompts/rubrics.py)
     "phrases", "criteria", "transcript",
+    # "What could I say?" (tutor/prompts/hints.py)
+    "count", "native_code", "situation",
 }  # fmt: skip
 
 

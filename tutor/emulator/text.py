@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tutor.emulator import audio_content, lookup, rubric_scoring, text_tools, wire
+from tutor.emulator import audio_content, hints, lookup, rubric_scoring, text_tools, wire
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.dialogue import new_state, text_turn
 from tutor.emulator.setup import INVALID_KEYS, instruction_text
@@ -60,6 +60,8 @@ async def generate_content(
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
     if not isinstance(body, dict):
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
+    if problem := hints.check_json_schema(body):
+        return error(400, "INVALID_ARGUMENT", problem)
     if problem := lookup.check(body):
         return error(400, "INVALID_ARGUMENT", problem)
     try:
@@ -72,7 +74,10 @@ async def generate_content(
         contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
         if problem := text_tools.check(contents, model):
             return error(400, "INVALID_ARGUMENT", problem)
-        parts = _reply(body, contents, model, behaviour or Behaviour())
+        if hints.is_hint_request(body):
+            parts = hints.hint_parts(body, _user_texts(contents))
+        else:
+            parts = _reply(body, contents, model, behaviour or Behaviour())
     payload = _response(model, parts, len(json.dumps(body)) // 4)
     if not stream:
         return web.json_response(payload)
@@ -97,16 +102,7 @@ def _reply(
             if isinstance(p, dict) and isinstance(p.get("text"), str)
         )
         return [{"text": rubric_scoring.propose(asked)}]
-    user_texts = [
-        "".join(
-            p["text"] for p in content.get("parts") or [] if isinstance(p, dict) and "text" in p
-        )
-        for content in contents
-        if content.get("role", "user") == "user"
-        and not any(
-            isinstance(p, dict) and "functionResponse" in p for p in content.get("parts") or []
-        )
-    ]
+    user_texts = _user_texts(contents)
     plan, reply = text_turn(new_state(None, instruction), user_texts)
     words = [{"text": reply}]
     if text_tools.answers_calls(contents):
@@ -117,6 +113,19 @@ def _reply(
     if text_tools.words_wait(behaviour.seed, behaviour.orderly, user_texts):
         return calls
     return calls + words
+
+
+def _user_texts(contents: list[dict[str, Any]]) -> list[str]:
+    return [
+        "".join(
+            p["text"] for p in content.get("parts") or [] if isinstance(p, dict) and "text" in p
+        )
+        for content in contents
+        if content.get("role", "user") == "user"
+        and not any(
+            isinstance(p, dict) and "functionResponse" in p for p in content.get("parts") or []
+        )
+    ]
 
 
 def _response(model: str, parts: list[dict[str, Any]], prompt_tokens: int) -> dict[str, Any]:

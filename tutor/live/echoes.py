@@ -36,8 +36,14 @@ class Echoes:
     def __bool__(self) -> bool:
         return bool(self._waiting)
 
-    def expect(self, text: str, now: float) -> None:
-        self._waiting.append((normal(text), now + ECHO_SECONDS))
+    def expect(self, text: str, now: float, *, before: int = 0) -> None:
+        """Wait for the echo of `text`; `before`: it goes upstream ahead of that many of the
+        newest waiting lines (they were typed earlier but are still held for the connection),
+        so its echo comes first."""
+        if len(self._waiting) == self._waiting.maxlen:
+            self._waiting.popleft()  # the oldest gives up, as `append` would make it
+        at = max(len(self._waiting) - before, 0)
+        self._waiting.insert(at, (normal(text), now + ECHO_SECONDS))
 
     def clear(self) -> None:
         """The learner spoke since: echoes of earlier lines are not coming."""

@@ -57,7 +57,6 @@ class LearnerInput:
         `registered`: `typed_line` was already called for it."""
         if not registered:
             self._turn.typed(text)
-        self._history.append(("learner", text))
         self._input_under = self.resumption_handle
         session = self._live_session()
         if session is None:
@@ -68,6 +67,16 @@ class LearnerInput:
         except ConnectionClosed:
             self._lost(session)
             self._uplink.hold("text", text)
+        else:
+            self._sent_text(text)
+
+    def _sent_text(self, text: str) -> None:
+        """A typed line reached the server: from now on it is part of the conversation a
+        fresh session must be told about (`_history`). A line still held is not: it goes to
+        the next connection itself, and a transcript holding it would make that connection a
+        continuation of a conversation no server has heard (no greeting; the opener would
+        read as the learner's words)."""
+        self._history.append(("learner", text))
 
     async def end_audio(self) -> None:
         """The mic paused: let the server flush its cached audio (AAD stays on)."""

@@ -77,6 +77,12 @@ class LearnerLines:
         self._lost = False
         return line
 
+    def expect_echo(self, text: str, *, before: int = 0) -> None:
+        """Text the bridge itself sends as realtime input (the opener): not the learner's
+        words, so a transcription that repeats it is swallowed like a typed line's echo.
+        `before`: how many of the newest typed lines it goes upstream ahead of."""
+        self._echoes.expect(text, self._clock(), before=before)
+
     def learner_speech(self) -> None:
         """The learner's own audio has speech in it (called before it goes upstream). While
         the tutor is not speaking that may be a new utterance: see `_begin_utterance`."""

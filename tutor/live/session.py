@@ -50,7 +50,11 @@ class LiveTutor(LearnerInput, ServerMessageHandlers):
       handle at all starts a fresh session whose instruction holds the transcript so far
       (`continuation`), which does not greet.
     - The opener goes to every connection until the greeting turn completes, never after:
-      a greeting cut by a drop is dropped (not stored) and asked for again, once.
+      a greeting cut by a drop is dropped (not stored) and asked for again, once. It never
+      goes to a session told the conversation is under way (`continuation`), and its echo is
+      swallowed like a typed line's: it is never the learner's words. The transcript such a
+      session is told holds only what reached a server: lines typed before the first
+      connection go up after the opener, they do not make it a continuation.
     - goAway: new input waits for the next connection; the bridge leaves once the turn is done
       and its handle has come, or at the deadline minus a margin (cutting the turn).
     - Transient failures (1011, 1006, timeouts) retry with capped exponential backoff, at most
@@ -205,6 +209,8 @@ class LiveTutor(LearnerInput, ServerMessageHandlers):
         flush what queued up, then receive until it ends."""
         handle = self.resumption_handle
         config = connect_config(self.settings, handle, self._history)
+        # A fresh session given the transcript so far is told not to greet (`continuation`).
+        continuing = handle is None and bool(self._history)
         async with contextlib.AsyncExitStack() as stack:
             try:
                 async with asyncio.timeout(self.settings.connect_timeout):
@@ -215,7 +221,7 @@ class LiveTutor(LearnerInput, ServerMessageHandlers):
                     raise ResumeRefused from exc
                 raise
             try:
-                await self._on_connected(session)
+                await self._on_connected(session, continuing=continuing)
                 await self._receive(session)
             except asyncio.CancelledError:
                 # close() cancels us: end the session with 1000 (normal), not the 1011
@@ -225,20 +231,28 @@ class LiveTutor(LearnerInput, ServerMessageHandlers):
                         await session.close()
                 raise
 
-    async def _on_connected(self, session: AsyncSession) -> None:
+    async def _on_connected(self, session: AsyncSession, *, continuing: bool = False) -> None:
         if self._connected_once:
             self.reconnects += 1
             self._emit(Resumed(reconnects=self.reconnects))
         self._connected_once = True
         self._handle_current = True  # nothing completed on this connection yet
+        if continuing:
+            # Told the conversation is under way and not to greet: an opener now would be one
+            # more line of the learner's to a session that takes it as such, and so would be
+            # one to a session resumed from this one's handles.
+            self._greeted = True
         # The opener makes the tutor speak first. Until the greeting turn completes, every
         # connection needs it: handles come only between turns, so a resumed session never
         # holds half a greeting. After it, a greeting would be a re-greeting.
         if not self._greeted and self.settings.opener:
+            # It goes upstream as realtime text, ahead of the typed lines still held: a
+            # transcription repeating it is its echo, never the learner's words.
+            self._turn.expect_echo(self.settings.opener, before=self._uplink.texts)
             await session.send_realtime_input(text=self.settings.opener)
         # send_* keep queueing while `_session` is still None; an item leaves the queue only
         # once sent, so a failure here loses nothing.
-        await self._uplink.flush(session)
+        await self._uplink.flush(session, sent_text=self._sent_text)
         self._session = session
         self._ready.set()
 

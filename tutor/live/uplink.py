@@ -16,6 +16,7 @@ says may live only on one socket:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Literal
 
 from google.genai.live import AsyncSession
@@ -37,6 +38,11 @@ class Uplink:
 
     def __bool__(self) -> bool:
         return bool(self.pending)
+
+    @property
+    def texts(self) -> int:
+        """How many typed lines wait for the next connection."""
+        return sum(kind == "text" for kind, _ in self.pending)
 
     def hold(self, kind: Kind, payload: bytes | str = b"") -> None:
         self.pending.append((kind, payload))
@@ -63,8 +69,11 @@ class Uplink:
         self.taken()
         self._trim()
 
-    async def flush(self, session: AsyncSession) -> None:
-        """Send everything pending, in order; an item is removed only once it is sent."""
+    async def flush(
+        self, session: AsyncSession, sent_text: Callable[[str], None] = lambda _: None
+    ) -> None:
+        """Send everything pending, in order; an item is removed only once it is sent
+        (`sent_text` is told of each typed line then)."""
         while self.pending:
             kind, payload = self.pending[0]
             if isinstance(payload, bytes) and kind == "audio":
@@ -75,6 +84,7 @@ class Uplink:
                 await session.send_realtime_input(audio_stream_end=True)
             else:
                 await session.send_realtime_input(text=str(payload))
+                sent_text(str(payload))
             self.pending.popleft()
 
     def _trim(self) -> None:

@@ -102,6 +102,17 @@ def _check_stored(turns: list[Turn], typed: list[str]) -> None:
         Text(START.replace("48000", "8000").replace('"format":"s16"', '"codec":"opus"')),
     ]
 )
+# Lines typed before `start` must not make the first Live session a continuation: the tutor
+# still greets, and its opener is never stored as the learner's speech.
+@example(
+    sequence=[
+        Text(
+            '{"type": "text", "text": "\\udbcf\\udf97\\u00a6\\u0083\\u00bft\\u00f4\\ud948\\udf48"}'
+        ),
+        Text('{"type": "text", "text": "0"}'),
+        Text('{"type": "start", "sampleRate": 48000, "format": "f32", "channels": 1}'),
+    ]
+)
 async def test_any_frame_sequence_closes_as_documented_and_stores_only_typed_lines(
     emulator: Emulator, alice: User, sequence: list[Frame]
 ) -> None:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0014_voices"),
+        ("lessons", "0015_hints"),
     ]
 
     operations = [
