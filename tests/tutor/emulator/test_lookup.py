@@ -91,7 +91,7 @@ async def test_the_answer_follows_the_schemas_properties_order_and_enum(
             types.GenerateContentConfig(
                 response_schema=types.Schema(type=types.Type.OBJECT, properties={"lemma": _STRING})
             ),
-            "response_mime_type: must be application/json",
+            "generation_config.response_mime_type",
         ),
         (
             types.GenerateContentConfig(
@@ -100,7 +100,7 @@ async def test_the_answer_follows_the_schemas_properties_order_and_enum(
                     type=types.Type.OBJECT, properties={"lemma": _STRING}, required=["meaning"]
                 ),
             ),
-            "required[meaning]: property is not defined",
+            "property is not defined",
         ),
         (
             types.GenerateContentConfig(
