@@ -341,6 +341,29 @@ def test_the_typed_fallback_takes_any_json_body_without_a_500(
         transaction.set_rollback(True)
 
 
+word_bodies = json_bodies | st.fixed_dictionaries(
+    {
+        "word": fuzz_text | st.sampled_from(["hola", "Hola", "元気", "\ud800"]),
+        "sentence": fuzz_text | st.sampled_from(["¡Hola!", "a\u0000 hola", "\ud800 hola"]),
+        "turn": st.none() | st.integers() | st.booleans() | st.text(max_size=3),
+    }
+).map(json.dumps).map(str.encode)
+
+
+@pytest.mark.usefixtures("threaded_emulator")
+@FUZZ
+@given(body=word_bodies)
+def test_a_word_lookup_takes_any_json_body_without_a_500(personas: Personas, body: bytes) -> None:
+    upstream.client.cache_clear()
+    with transaction.atomic():
+        w = make_world(personas)
+        url = reverse("tutor:word_lookup", args=[w.active.pk])
+        response = _client(w, "alice").post(url, body, content_type="application/json")
+        assert response.status_code in (200, 400), response.content
+        assert response.json()["message" if response.status_code != 200 else "lemma"]
+        transaction.set_rollback(True)
+
+
 def _wav(rate: int, channels: int, width: int, payload: bytes, size: int | None) -> bytes:
     """A RIFF/WAVE file whose header says whatever it is told (the data size too)."""
     byte_rate = (rate * channels * width) & 0xFFFFFFFF  # a 32-bit field, whatever it says

@@ -81,6 +81,10 @@ def pk_of(field: str) -> Callable[[World], Any]:
     return lambda w: getattr(w, field).pk
 
 
+def no_lookup(w: World) -> int:
+    return 0  # a word lookup that does not exist
+
+
 def post(expect: dict[str, int | str], **data: Any) -> dict[str, Any]:
     return {"expect": expect, "method": "post", "data": data}
 
@@ -164,6 +168,8 @@ ROWS: dict[str, Row] = {
     "tutor:trial": Row(url("tutor:trial"), everyone(405)),
     "tutor:message": Row(url("tutor:message", pk_of("active")), everyone(405)),
     "tutor:end": Row(url("tutor:end", pk_of("active")), everyone(405)),
+    "tutor:word_lookup": Row(url("tutor:word_lookup", pk_of("active")), everyone(405)),
+    "tutor:word_to_deck": Row(url("tutor:word_to_deck", pk_of("active"), no_lookup), everyone(405)),
     "tutor:hints": Row(url("tutor:hints", pk_of("active")), everyone(405)),
     "tutor:hint_chosen": Row(url("tutor:hint_chosen", pk_of("active"), lambda w: 1), everyone(405)),
     "learn:deck_grade": Row(url("learn:deck_grade"), signed_in(405)),
@@ -245,6 +251,16 @@ ROWS: dict[str, Row] = {
     ),
     "POST tutor:end": Row(
         url("tutor:end", pk_of("active")), **post({**alices(302), "anonymous": 404})
+    ),
+    # Tap a word (tutor/words.py): as the typed fallback; alice's empty request names no word.
+    "POST tutor:word_lookup": Row(
+        url("tutor:word_lookup", pk_of("active")),
+        **post({"alice": 400, "bob": 404, "charlie": 404, "anonymous": 401}),
+    ),
+    # No such lookup is anyone's; an anonymous visitor is offered sign-up (JSON, 403).
+    "POST tutor:word_to_deck": Row(
+        url("tutor:word_to_deck", pk_of("active"), no_lookup),
+        **post({"alice": 404, "bob": 404, "charlie": 404, "anonymous": 403}),
     ),
     "POST learn:deck_grade": Row(url("learn:deck_grade"), **post(signed_in(400))),
     # An empty answer is sent back to the deck with a message; a card of someone else's, 404.

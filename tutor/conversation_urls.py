@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tutor import drills, hints, placement, rubric_proposals, typed_fallback, views, voice_preview
+from tutor import (
+    drills,
+    hints,
+    placement,
+    rubric_proposals,
+    typed_fallback,
+    views,
+    voice_preview,
+    words,
+)
 
 app_name = "tutor"
 urlpatterns = [
@@ -11,6 +20,12 @@ urlpatterns = [
     path("conversations/<uuid:pk>/", views.conversation_page, name="conversation"),
     path("conversations/<uuid:pk>/messages/", typed_fallback.message, name="message"),
     path("conversations/<uuid:pk>/end/", views.end, name="end"),
+    path("conversations/<uuid:pk>/words/", words.lookup, name="word_lookup"),
+    path(
+        "conversations/<uuid:pk>/words/<int:lookup_id>/deck/",
+        words.add_to_deck,
+        name="word_to_deck",
+    ),
     path("conversations/<uuid:pk>/hints/", hints.hints, name="hints"),
     path("conversations/<uuid:pk>/hints/<int:hint_id>/chosen/", hints.chosen, name="hint_chosen"),
     # The drill page (learn:deck) calls these two; they need Gemini, so they live here.

@@ -214,6 +214,11 @@ MAX_INBOUND_FRAMES_PER_SECOND = envint("MAX_INBOUND_FRAMES_PER_SECOND", 200, min
 # address in the last hour.
 DRILL_CHECKS_PER_HOUR = envint("DRILL_CHECKS_PER_HOUR", 120, minimum=1)
 DRILL_CHECKS_PER_IP_PER_HOUR = envint("DRILL_CHECKS_PER_IP_PER_HOUR", 1200, minimum=1)
+# Words looked up in captions (a cached word costs no Gemini call, but every tap counts): per
+# learner and per address in the last hour, and in all per anonymous trial.
+WORD_LOOKUPS_PER_HOUR = envint("WORD_LOOKUPS_PER_HOUR", 200, minimum=1)
+WORD_LOOKUPS_PER_IP_PER_HOUR = envint("WORD_LOOKUPS_PER_IP_PER_HOUR", 2000, minimum=1)
+WORD_LOOKUPS_PER_TRIAL = envint("WORD_LOOKUPS_PER_TRIAL", 10, minimum=1)
 # "What could I say?" hints (each one a Gemini call), per learner (or trial browser session)
 # and per address in the last hour (lessons/services/hints.py).
 HINTS_PER_HOUR = envint("HINTS_PER_HOUR", 60, minimum=1)

@@ -19,6 +19,7 @@ from lessons.selectors.figures import corrections_by_kind, figures_of, with_figu
 from lessons.selectors.hints import HintUse, hints_by_turn
 from lessons.selectors.rubrics import LearnerRubric, learner_rubric
 from lessons.selectors.summary import conversation_summary
+from lessons.selectors.words import looked_up_by_turn
 from lessons.text.worddiff import Segment, word_diff
 
 
@@ -42,6 +43,7 @@ class TurnView:
     corrections: list[CorrectionView]
     comments: list[Comment] = field(default_factory=list)
     upgrades: list[UpgradeView] = field(default_factory=list)
+    looked_up: list[str] = field(default_factory=list)  # words the learner tapped on it
     hint: HintUse | None = None  # "What could I say?" was asked before this turn
 
     @property
@@ -66,6 +68,9 @@ def _turn_views(conversation: Conversation, comments: list[Comment]) -> list[Tur
     for comment in comments:
         if comment.turn_id in views:
             views[comment.turn_id].comments.append(comment)
+    for turn_id, words in looked_up_by_turn(conversation.pk).items():
+        if turn_id in views:
+            views[turn_id].looked_up = words
     hints = hints_by_turn(conversation.pk, [view.turn for view in views.values()])
     for view in views.values():
         view.hint = hints.get(view.turn.ordinal)

@@ -27,6 +27,7 @@ from lessons.models.rubrics import Criterion, CriterionScore, Rubric
 from lessons.models.topics import TOPIC_CONTENT_FIELDS, Topic
 from lessons.models.turns import Comment, Correction, Turn, Upgrade, correction_count_field
 from lessons.models.voices import VoicePreview
+from lessons.models.words import WordEntry, WordLookup
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
@@ -62,6 +63,8 @@ __all__ = [
     "TurnAudio",
     "Upgrade",
     "VoicePreview",
+    "WordEntry",
+    "WordLookup",
     "correction_count_field",
     "new_join_code",
     "turn_audio_path",

@@ -1,6 +1,6 @@
 """A learner's data, whole: conversations, turns, corrections, upgrades, phrases, reviews,
-answers checked on the drill page, the teacher comments on their conversations and what the
-tutor remembers about them, as JSON or as a zip of CSV files."""
+answers checked on the drill page, the words looked up in captions, the teacher comments on
+their conversations and what the tutor remembers about them, as JSON or as a zip of CSV files."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from lessons.models import (
     Review,
     Turn,
     Upgrade,
+    WordLookup,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ COLUMNS = {
     "attempts": ["phrase_id", "mode", "heard", "matched", "created_at"],
     "comments": ["conversation_id", "turn_ordinal", "author", "text", "created_at"],
     "memory": ["kind", "text", "conversation_id", "updated_at"],
+    "lookups": ["conversation_id", "turn_ordinal", "word", "lemma", "meaning", "created_at"],
 }  # fmt: skip
 README = """Tertulia export, format version {version}, made {made}.
 
@@ -73,6 +75,8 @@ attempts.csv       every answer you spoke or typed on a card, what was heard, an
 comments.csv       your teachers' comments on your conversations
 memory.csv         what your tutor remembers about you, one line per row (kind: interest,
                    person, place, goal, error or phrase; the conversation it came from)
+lookups.csv        every word you looked up in a caption, the turn it was on, and the
+                   explanation (empty when none came back)
 
 Cells that begin with = + - @ are prefixed with ' so spreadsheets show them as text rather
 than run them as formulas. The JSON export holds the same data unaltered.
@@ -87,6 +91,11 @@ _PATHS = {
     "phrases": {"from_correction": "source_correction_id", "from_upgrade": "source_upgrade_id"},
     "comments": {"turn_ordinal": "turn__ordinal", "author": "author__display_name"},
     "memory": {"conversation_id": "source_id"},
+    "lookups": {
+        "turn_ordinal": "turn__ordinal",
+        "lemma": "entry__lemma",
+        "meaning": "entry__meaning",
+    },
 }
 
 
@@ -107,6 +116,9 @@ def _querysets(user: User) -> dict[str, QuerySet[Any]]:
         "attempts": DrillAttempt.objects.filter(learner=user).order_by("created_at", "pk"),
         "comments": Comment.objects.filter(conversation__learner=user).order_by("created_at", "pk"),
         "memory": MemoryLine.objects.filter(learner=user).order_by("position", "pk"),
+        "lookups": WordLookup.objects.filter(conversation__learner=user).order_by(
+            "created_at", "pk"
+        ),
     }
 
 
@@ -129,7 +141,10 @@ def learner_export_json(user: User) -> bytes:
     phrases
     their reviews and checked answers."""
     rows = _rows(user)
-    conversations = {c["id"]: {**c, "turns": [], "comments": []} for c in rows["conversations"]}
+    conversations = {
+        c["id"]: {**c, "turns": [], "comments": [], "word_lookups": []}
+        for c in rows["conversations"]
+    }
     turns = {}
     for turn in rows["turns"]:
         conversation = conversations[turn.pop("conversation_id")]
@@ -143,6 +158,8 @@ def learner_export_json(user: User) -> bytes:
         turns[key]["upgrades"].append(upgrade)
     for comment in rows["comments"]:
         conversations[comment.pop("conversation_id")]["comments"].append(comment)
+    for lookup in rows["lookups"]:
+        conversations[lookup.pop("conversation_id")]["word_lookups"].append(lookup)
     phrases = {p["id"]: {**p, "reviews": [], "attempts": []} for p in rows["phrases"]}
     for review in rows["reviews"]:
         phrases[review.pop("phrase_id")]["reviews"].append(review)

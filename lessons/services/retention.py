@@ -10,7 +10,8 @@
 - unclaimed anonymous trials: older than TRIAL_RETENTION_DAYS (never inside the trial window,
   which the per-IP trial limit counts);
 - IP addresses: cleared once the limits that count them (the trial window, the hourly start
-  limit, the hourly limits on spoken drill answers and on hints) no longer look that far back.
+  limit, the hourly limits on spoken drill answers, on hints and on word lookups) no longer
+  look that far back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lessons.models import Classroom, Conversation, DrillAttempt, Hint, TurnAudio
+from lessons.models import Classroom, Conversation, DrillAttempt, Hint, TurnAudio, WordLookup
 
 START_WINDOW = timedelta(hours=1)  # the per-IP start and drill limits count the last hour
 
@@ -35,6 +36,7 @@ class RetentionReport:
     trials: int
     addresses: int
     drill_addresses: int = 0  # spoken drill answers
+    word_addresses: int = 0  # words looked up in captions
     hint_addresses: int = 0  # "What could I say?" hints
 
 
@@ -63,6 +65,9 @@ def _due(now: datetime) -> dict[str, QuerySet]:  # type: ignore[type-arg]
             | Q(start_ip__isnull=False, started_at__lt=now - START_WINDOW)
         ),
         "drill_addresses": DrillAttempt.objects.filter(
+            ip__isnull=False, created_at__lt=now - START_WINDOW
+        ),
+        "word_addresses": WordLookup.objects.filter(
             ip__isnull=False, created_at__lt=now - START_WINDOW
         ),
         "hint_addresses": Hint.objects.filter(ip__isnull=False, created_at__lt=now - START_WINDOW),
@@ -103,5 +108,6 @@ def retention_enforce(*, now: datetime | None = None, dry_run: bool = False) -> 
             trials=due["trials"].delete()[1].get("lessons.Conversation", 0),
             addresses=due["addresses"].update(trial_ip=None, start_ip=None),
             drill_addresses=due["drill_addresses"].update(ip=None),
+            word_addresses=due["word_addresses"].update(ip=None),
             hint_addresses=due["hint_addresses"].update(ip=None),
         )

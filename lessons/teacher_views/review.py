@@ -16,6 +16,7 @@ from lessons.selectors.counts import counts_of
 from lessons.selectors.evidence import phrases_by_turn
 from lessons.selectors.hints import hints_by_turn
 from lessons.selectors.review_queue import Flag, flags_for, review_queue
+from lessons.selectors.words import looked_up_by_turn
 from lessons.services.comments import comment_add
 from lessons.services.privacy import teacher_may_listen
 from lessons.teacher_views.access import teacher_required, user_of, visible_conversation
@@ -53,6 +54,9 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         messages.success(request, f"Comment saved. {learner.name} will see it.")
         return redirect("teach:transcript", pk=conversation.pk)
     used = phrases_by_turn(assignment.topic.target_phrases, learner_turns)
+    looked_up = looked_up_by_turn(conversation.pk)
+    for turn in turns:
+        turn.looked_up = looked_up.get(turn.pk, [])  # type: ignore[attr-defined]
     hints = hints_by_turn(conversation.pk, learner_turns)
     for turn in learner_turns:
         turn.used_phrases = used.get(turn.ordinal, [])  # type: ignore[attr-defined]

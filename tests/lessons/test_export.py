@@ -108,6 +108,7 @@ def test_the_csv_export_has_one_file_per_kind(
         "attempts",
         "comments",
         "memory",
+        "lookups",
     }
     assert [row["id"] for row in tables["conversations"]] == [str(alices_data.pk)]
     assert len(tables["turns"]) == 4

@@ -1,7 +1,8 @@
 """The Gemini key never leaves the server: not in a page, a header, a static file, a JSON
 reply, a WebSocket frame (text or audio) or a log line, during a whole conversation: pages,
-the spoken loop with a correction, typed text, the typed fallback, an upstream failure, the
-review afterwards, and a card from it answered aloud on the drill page with its model answer.
+the spoken loop with a correction, typed text, the typed fallback, a word looked up, an
+upstream failure, the review afterwards, and a card from it answered aloud on the drill page
+with its model answer.
 Every logger runs at DEBUG, so a library that logs request headers is caught too.
 """
 
@@ -169,6 +170,13 @@ async def test_the_key_appears_in_no_response_frame_or_log_line(
         )
         assert reply.status_code == 200
         evidence.response("typed fallback", reply)
+        looked = await http.post(
+            reverse("tutor:word_lookup", args=[typed.pk]),
+            {"word": "cansado", "sentence": "Yo soy cansado", "turn": 0},
+            content_type="application/json",
+        )
+        assert looked.status_code == 200
+        evidence.response("word lookup", looked)
         hint = await http.post(reverse("tutor:hints", args=[typed.pk]))
         assert hint.status_code == 200
         evidence.response("what could I say", hint)

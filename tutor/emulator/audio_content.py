@@ -67,6 +67,11 @@ async def _speak(texts: list[str], language: str, voice: str | None) -> dict[str
     return {"inlineData": {"mimeType": SPEECH_MIME, "data": base64.b64encode(pcm).decode()}}
 
 
+def user_texts(body: dict[str, Any]) -> list[str]:
+    """The text parts of the request's user contents."""
+    return _user_parts(body)[0]
+
+
 def _user_parts(body: dict[str, Any]) -> tuple[list[str], list[tuple[str, str]]]:
     texts: list[str] = []
     audio: list[tuple[str, str]] = []

@@ -59,6 +59,7 @@ class Emulator:
         self._workdir = workdir
         self._tempdir: str | None = None  # made in start() when no workdir is given
         self.sessions: list[SessionRecord] = []
+        self.text_requests = 0  # generateContent requests served (tests count model calls)
         self.handles: dict[str, DialogueState] = {}
         self._faults: collections.deque[Fault] = collections.deque()
         self._open: set[LiveSession] = set()
@@ -117,6 +118,7 @@ class Emulator:
         if request.method == "POST" and (match := REST_PATH.match(path)):
             version, model, method = match.groups()
             stream = method == "streamGenerateContent"
+            self.text_requests += 1
             key = api_key(request)
             return await text.generate_content(request, key, version, model, stream, self.behaviour)
         if match := CONTROL_PATH.match(path):

@@ -3,8 +3,9 @@
 Stateless: the reply is worked out by replaying the request's user messages through the same
 dialogue functions the Live session uses, so a recognisable error gets a gentle recast, and
 the turn's notes come as calls of the declared functions (text_tools.py). Requests with audio
-in or out (the speaking drills) are answered by `audio_content`, and the learner memory's
-update after a conversation by `memory`.
+in or out (the speaking drills) are answered by `audio_content`, the learner memory's update
+after a conversation by `memory`, and requests to explain a word (the word lookup) by `lookup`,
+which also checks every request's response schema.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from aiohttp import web
 from tutor.emulator import (
     audio_content,
     hints,
+    lookup,
     memory,
     placement_assess,
     rubric_scoring,
@@ -70,6 +72,8 @@ async def generate_content(
         return error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.")
     if problem := hints.check_json_schema(body):
         return error(400, "INVALID_ARGUMENT", problem)
+    if problem := lookup.check(body):
+        return error(400, "INVALID_ARGUMENT", problem)
     try:
         parts = await audio_content.audio_parts(body)
     except audio_content.BadAudio as exc:
@@ -79,6 +83,8 @@ async def generate_content(
             parts = [{"text": memory.update_reply(body, _user_text(body))}]
         except memory.BadMemoryRequest as exc:
             return error(400, "INVALID_ARGUMENT", str(exc))
+    if parts is None and lookup.asks(body):
+        parts = lookup.reply(body, audio_content.user_texts(body))
     if parts is None:
         contents = [c for c in body.get("contents") or [] if isinstance(c, dict)]
         if problem := text_tools.check(contents, model):

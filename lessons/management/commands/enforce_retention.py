@@ -32,5 +32,7 @@ class Command(BaseCommand):
             f"{report.addresses} conversation(s) and {report.drill_addresses} spoken drill "
             "answer(s)\n"
             f"{'Would clear' if dry_run else 'Cleared'} the IP address of "
-            f"{report.hint_addresses} hint request(s)"
+            f"{report.hint_addresses} hint request(s)\n"
+            f"{'Would clear' if dry_run else 'Cleared'} the IP address of "
+            f"{report.word_addresses} word lookup(s)"
         )
