@@ -102,7 +102,8 @@ def test_starting_a_placement_opens_a_placement_conversation_at_the_declared_lev
 def test_a_practice_conversation_keeps_its_tools_and_its_words(alice: User) -> None:
     conversation = Conversation.objects.create(learner=alice, language="es", level="A2")
     settings = upstream.live_settings(conversation)
-    assert [tool["name"] for tool in settings.tools] == ["note_correction", "note_phrase"]
+    names = [tool["name"] for tool in settings.tools]
+    assert names == ["note_correction", "note_phrase", "note_upgrade"]
     assert "placement" not in settings.system_instruction
 
 

@@ -90,6 +90,8 @@ PLACEHOLDERS = {
     "memory_section", "memory_lines", "current_lines", "recurring_lines", "transcripts",
     "subject", "turns", "corrections",
     # the spoken placement's assessment (tutor/prompts/placement.py)
+    # a word explained (tutor/prompts/words.py)
+    "native_name", "sentence", "word",
 }  # fmt: skip
 
 

@@ -138,7 +138,8 @@ async def test_the_assessment_quotes_real_learner_turns_and_rises_with_longer_an
 @pytest.mark.parametrize(
     ("overrides", "contents", "problem"),
     [
-        ({"response_mime_type": None}, "[1] Learner: Hola", "responseMimeType"),
+        # Every schema request is checked first, with the real API's wording (strict.py).
+        ({"response_mime_type": None}, "[1] Learner: Hola", "response_mime_type"),
         ({"response_schema": None}, "[1] Learner: Hola", "responseSchema"),
         ({}, "[0] Tutor: ¿Qué tal?", "no learner turn"),
         ({}, "[1] Learner: Hola\n[1] Tutor: Hola", "twice"),
