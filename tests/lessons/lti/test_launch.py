@@ -316,3 +316,16 @@ def test_the_admins_registration_page_gives_the_tools_urls(lms: Lms) -> None:
     assert f"/lti/{lms.registration.uuid}/login/" in page
     assert "/lti/launch/" in page and "/lti/jwks/" in page
     assert "Deployment" in page  # the deployments inline, to activate one
+
+
+def test_a_launch_whose_state_does_not_match_the_browsers_is_refused(lms: Lms) -> None:
+    client = Client()
+    prepared = lms.prepare(client, **_args(user="t-1", roles=[INSTRUCTOR]))
+    forged = {"id_token": prepared["id_token"], "state": "state-of-another-browser"}
+    response = client.post(prepared["launch_url"], forged)
+    assert response.status_code == 403
+    assert "did not keep the launch" in response.content.decode()
+    other = Client()  # the right state, but from a browser that never started the login
+    response = other.post(prepared["launch_url"], {**forged, "state": prepared["state"]})
+    assert response.status_code == 403
+    assert not User.objects.filter(lti_users__sub="t-1").exists()
