@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
+from lti_tool.constants import SESSION_KEY
 from lti_tool.models import Key, LtiLaunch
 from lti_tool.utils import get_launch_from_request
 from lti_tool.views import LtiLaunchBaseView, OIDCLoginInitView
@@ -204,10 +205,10 @@ def start_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _sign_in(request: HttpRequest, user: User, lti_launch: LtiLaunch) -> None:
-    launch_id = request.session.get("_lti_tool_launch_id")
+    launch_id = request.session.get(SESSION_KEY)
     login(request, user, backend=BACKEND)  # no Tertulia password: the platform vouched
-    if launch_id:
-        request.session["_lti_tool_launch_id"] = launch_id
+    if launch_id:  # login() may cycle the session: keep django-lti's launch in it
+        request.session[SESSION_KEY] = launch_id
 
 
 def _assignment_of(lti_launch: LtiLaunch, classroom: Classroom) -> Assignment | None:
