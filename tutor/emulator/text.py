@@ -122,13 +122,7 @@ def _reply(
     functions are declared (text_tools says how)."""
     instruction = instruction_text(body.get("systemInstruction"))
     if rubric_scoring.is_rubric_request(instruction):
-        asked = "\n".join(
-            p["text"]
-            for content in contents
-            for p in content.get("parts") or []
-            if isinstance(p, dict) and isinstance(p.get("text"), str)
-        )
-        return [{"text": rubric_scoring.propose(asked)}]
+        return [{"text": rubric_scoring.propose(_user_text(body))}]
     user_texts = _user_texts(contents)
     plan, reply = text_turn(new_state(None, instruction), user_texts)
     words = [{"text": reply}]
@@ -156,14 +150,9 @@ def _user_texts(contents: list[dict[str, Any]]) -> list[str]:
 
 
 def _user_text(body: dict[str, Any]) -> str:
-    """All the text of the request's user turns (the memory update sends one)."""
-    return "\n".join(
-        part["text"]
-        for content in body.get("contents") or []
-        if isinstance(content, dict) and content.get("role", "user") == "user"
-        for part in content.get("parts") or []
-        if isinstance(part, dict) and isinstance(part.get("text"), str)
-    )
+    """All the text of the request's user turns (the memory update and the rubric proposal
+    send one)."""
+    return "\n".join(audio_content.user_texts(body))
 
 
 def _response(model: str, parts: list[dict[str, Any]], prompt_tokens: int) -> dict[str, Any]:
