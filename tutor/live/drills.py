@@ -13,15 +13,13 @@ own voice and speaks with espeak-ng. Errors become `TutorUnavailable` with a saf
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
-import aiohttp
 from google import genai
-from google.genai import errors, types
+from google.genai import types
 
-from tutor.live.config import classify
+from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
 from tutor.prompts.drills import (
     DrillCard,
@@ -103,18 +101,10 @@ async def _generate(
     config: types.GenerateContentConfig,
     unavailable: str = CHECK_UNAVAILABLE,
 ) -> types.GenerateContentResponse:
-    try:
-        async with asyncio.timeout(DRILL_TIMEOUT):
-            return await client.aio.models.generate_content(
-                model=model, contents=contents, config=config
-            )
-    except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
-        secret = getattr(getattr(client, "_api_client", None), "api_key", None)
-        failure = classify(exc, secret)
-        if failure.fatal:
-            raise TutorUnavailable(failure.message, failure.code) from exc
-        logger.info("drills: Gemini unavailable (%s: %s)", failure.code, failure.message)
-        raise TutorUnavailable(unavailable) from exc
+    return await generate_once(
+        client, model=model, contents=contents, config=config, seconds=DRILL_TIMEOUT,
+        unavailable=unavailable, log=logger, what="drills",
+    )  # fmt: skip
 
 
 def _rate(mime_type: str) -> int:

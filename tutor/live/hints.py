@@ -11,16 +11,14 @@ answers at once, works in text mode and for trials alike, and measured well insi
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from dataclasses import dataclass
 
-import aiohttp
 from google import genai
-from google.genai import errors, types
+from google.genai import types
 
-from tutor.live.config import classify
+from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
 from tutor.prompts.hints import HINT_COUNT, SCHEMA
 
@@ -61,18 +59,10 @@ async def suggest_replies(
         http_options=_HTTP_OPTIONS.model_copy(deep=True),
     )
     contents = [types.Content(role="user", parts=[types.Part(text=request)])]
-    try:
-        async with asyncio.timeout(HINT_TIMEOUT):
-            response = await client.aio.models.generate_content(
-                model=model, contents=contents, config=config
-            )
-    except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
-        secret = getattr(getattr(client, "_api_client", None), "api_key", None)
-        failure = classify(exc, secret)
-        if failure.fatal:
-            raise TutorUnavailable(failure.message, failure.code) from exc
-        logger.info("hints: Gemini unavailable (%s: %s)", failure.code, failure.message)
-        raise TutorUnavailable(UNAVAILABLE) from exc
+    response = await generate_once(
+        client, model=model, contents=contents, config=config, seconds=HINT_TIMEOUT,
+        unavailable=UNAVAILABLE, log=logger, what="hints",
+    )  # fmt: skip
     try:
         return parse_suggestions(response.text or "")
     except BadHints as exc:

@@ -7,16 +7,14 @@ learner turn. Without a key the emulator answers (tutor/emulator/placement_asses
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
 
-import aiohttp
 from google import genai
-from google.genai import errors, types
+from google.genai import types
 
-from tutor.live.config import classify
+from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
 
 __all__ = ["ASSESS_TIMEOUT", "ASSESS_UNAVAILABLE", "TutorUnavailable", "assess_placement"]
@@ -77,18 +75,10 @@ async def assess_placement(
         http_options=_HTTP_OPTIONS.model_copy(deep=True),
     )
     contents = [types.Content(role="user", parts=[types.Part(text=request)])]
-    try:
-        async with asyncio.timeout(ASSESS_TIMEOUT):
-            response = await client.aio.models.generate_content(
-                model=model, contents=contents, config=config
-            )
-    except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
-        secret = getattr(getattr(client, "_api_client", None), "api_key", None)
-        failure = classify(exc, secret)
-        if failure.fatal:
-            raise TutorUnavailable(failure.message, failure.code) from exc
-        logger.info("placement: Gemini unavailable (%s: %s)", failure.code, failure.message)
-        raise TutorUnavailable(ASSESS_UNAVAILABLE) from exc
+    response = await generate_once(
+        client, model=model, contents=contents, config=config, seconds=ASSESS_TIMEOUT,
+        unavailable=ASSESS_UNAVAILABLE, log=logger, what="placement",
+    )  # fmt: skip
     try:
         data = json.loads(response.text or "")
     except (ValueError, TypeError):

@@ -5,15 +5,18 @@ module only makes sure it has the requested shape."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from google import genai
 from google.genai import types
 
-from tutor.live.drills import _generate
+from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
 
+logger = logging.getLogger(__name__)
 UNAVAILABLE = "The tutor could not propose scores right now. Try again, or score by hand."
+RUBRIC_TIMEOUT = 8.0  # seconds: the teacher waits on the page, as for a drill's check
 _EVIDENCE = types.Schema(
     type=types.Type.OBJECT,
     properties={
@@ -54,7 +57,10 @@ async def propose_scores(
         temperature=0.0,
     )
     contents = [types.Content(role="user", parts=[types.Part(text=request)])]
-    response = await _generate(client, model, contents, config, unavailable=UNAVAILABLE)
+    response = await generate_once(
+        client, model=model, contents=contents, config=config, seconds=RUBRIC_TIMEOUT,
+        unavailable=UNAVAILABLE, log=logger, what="rubric",
+    )  # fmt: skip
     try:
         scores = json.loads(response.text or "{}").get("scores")
     except (ValueError, AttributeError):

@@ -5,16 +5,14 @@ response schema ({lemma, meaning, pos, example}). Without a key it goes to the e
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from dataclasses import dataclass
 
-import aiohttp
 from google import genai
-from google.genai import errors, types
+from google.genai import types
 
-from tutor.live.config import classify
+from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
 from tutor.prompts.words import (
     PARTS_OF_SPEECH,
@@ -68,18 +66,10 @@ async def explain_word(client: genai.Client, *, model: str, question: WordQuesti
         http_options=_HTTP_OPTIONS.model_copy(deep=True),
     )
     contents = [types.Content(role="user", parts=[types.Part(text=explain_request(question))])]
-    try:
-        async with asyncio.timeout(LOOKUP_TIMEOUT):
-            response = await client.aio.models.generate_content(
-                model=model, contents=contents, config=config
-            )
-    except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
-        secret = getattr(getattr(client, "_api_client", None), "api_key", None)
-        failure = classify(exc, secret)
-        if failure.fatal:
-            raise TutorUnavailable(failure.message, failure.code) from exc
-        logger.info("words: Gemini unavailable (%s: %s)", failure.code, failure.message)
-        raise TutorUnavailable(UNAVAILABLE) from exc
+    response = await generate_once(
+        client, model=model, contents=contents, config=config, seconds=LOOKUP_TIMEOUT,
+        unavailable=UNAVAILABLE, log=logger, what="words",
+    )  # fmt: skip
     return parse_answer(response.text)
 
 
