@@ -16,6 +16,9 @@ import time
 from typing import Any, Protocol
 from uuid import UUID
 
+# What a lease is on: a conversation (its UUID) or a group room (`room:<uuid>`, tutor.group).
+LeaseKey = UUID | str
+
 KEY_PREFIX = "tertulia:lease:"
 
 # Take the lease if free; otherwise return who holds it. "" means: taken.
@@ -47,14 +50,14 @@ return 0
 class LeaseStore(Protocol):
     shared: bool  # True: other processes see these leases
 
-    async def acquire(self, key: UUID, token: str, ttl_ms: int) -> str | None:
+    async def acquire(self, key: LeaseKey, token: str, ttl_ms: int) -> str | None:
         """None if `token` now holds the lease; else the holder's token."""
         ...
 
-    async def renew(self, key: UUID, token: str, ttl_ms: int) -> bool: ...
-    async def release(self, key: UUID, token: str) -> None: ...
-    async def replace(self, key: UUID, old: str, token: str, ttl_ms: int) -> bool: ...
-    async def holder(self, key: UUID) -> str | None: ...
+    async def renew(self, key: LeaseKey, token: str, ttl_ms: int) -> bool: ...
+    async def release(self, key: LeaseKey, token: str) -> None: ...
+    async def replace(self, key: LeaseKey, old: str, token: str, ttl_ms: int) -> bool: ...
+    async def holder(self, key: LeaseKey) -> str | None: ...
     async def close(self) -> None: ...
 
 
@@ -76,20 +79,20 @@ class RedisLeases:
         self._release = self._redis.register_script(_RELEASE)
         self._replace = self._redis.register_script(_REPLACE)
 
-    async def acquire(self, key: UUID, token: str, ttl_ms: int) -> str | None:
+    async def acquire(self, key: LeaseKey, token: str, ttl_ms: int) -> str | None:
         holder = await self._acquire(keys=[_key(key)], args=[token, ttl_ms])
         return None if holder in ("", token) else str(holder)
 
-    async def renew(self, key: UUID, token: str, ttl_ms: int) -> bool:
+    async def renew(self, key: LeaseKey, token: str, ttl_ms: int) -> bool:
         return bool(await self._renew(keys=[_key(key)], args=[token, ttl_ms]))
 
-    async def release(self, key: UUID, token: str) -> None:
+    async def release(self, key: LeaseKey, token: str) -> None:
         await self._release(keys=[_key(key)], args=[token])
 
-    async def replace(self, key: UUID, old: str, token: str, ttl_ms: int) -> bool:
+    async def replace(self, key: LeaseKey, old: str, token: str, ttl_ms: int) -> bool:
         return bool(await self._replace(keys=[_key(key)], args=[old, token, ttl_ms]))
 
-    async def holder(self, key: UUID) -> str | None:
+    async def holder(self, key: LeaseKey) -> str | None:
         value = await self._redis.get(_key(key))
         return str(value) if value else None
 
@@ -103,45 +106,45 @@ class LocalLeases:
     shared = False
 
     def __init__(self, clock: Any = time.monotonic) -> None:
-        self._leases: dict[UUID, tuple[str, float]] = {}
+        self._leases: dict[LeaseKey, tuple[str, float]] = {}
         self._clock = clock
 
-    def _current(self, key: UUID) -> str | None:
+    def _current(self, key: LeaseKey) -> str | None:
         lease = self._leases.get(key)
         if lease is None or lease[1] <= self._clock():
             self._leases.pop(key, None)
             return None
         return lease[0]
 
-    def _set(self, key: UUID, token: str, ttl_ms: int) -> None:
+    def _set(self, key: LeaseKey, token: str, ttl_ms: int) -> None:
         self._leases[key] = (token, self._clock() + ttl_ms / 1000)
 
-    async def acquire(self, key: UUID, token: str, ttl_ms: int) -> str | None:
+    async def acquire(self, key: LeaseKey, token: str, ttl_ms: int) -> str | None:
         holder = self._current(key)
         if holder is None or holder == token:
             self._set(key, token, ttl_ms)
             return None
         return holder
 
-    async def renew(self, key: UUID, token: str, ttl_ms: int) -> bool:
+    async def renew(self, key: LeaseKey, token: str, ttl_ms: int) -> bool:
         return await self.acquire(key, token, ttl_ms) is None
 
-    async def release(self, key: UUID, token: str) -> None:
+    async def release(self, key: LeaseKey, token: str) -> None:
         if self._current(key) == token:
             del self._leases[key]
 
-    async def replace(self, key: UUID, old: str, token: str, ttl_ms: int) -> bool:
+    async def replace(self, key: LeaseKey, old: str, token: str, ttl_ms: int) -> bool:
         if self._current(key) != old:
             return False
         self._set(key, token, ttl_ms)
         return True
 
-    async def holder(self, key: UUID) -> str | None:
+    async def holder(self, key: LeaseKey) -> str | None:
         return self._current(key)
 
     async def close(self) -> None:
         return None
 
 
-def _key(conversation_id: UUID) -> str:
+def _key(conversation_id: LeaseKey) -> str:
     return f"{KEY_PREFIX}{conversation_id}"

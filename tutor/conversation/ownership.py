@@ -30,7 +30,7 @@ from django.core.signals import setting_changed
 from redis.exceptions import RedisError
 
 from tutor.conversation import protocol
-from tutor.conversation.leases import LeaseStore, LocalLeases, RedisLeases
+from tutor.conversation.leases import LeaseKey, LeaseStore, LocalLeases, RedisLeases
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class Holder(Protocol):
 
 @dataclass(eq=False)
 class Lease:
-    conversation_id: UUID
+    conversation_id: LeaseKey
     token: str
     owner: Ownership
     holder: Holder | None = None  # None while the runtime is being built
@@ -91,7 +91,7 @@ class Ownership:
     def ttl_ms() -> int:
         return int(settings.CONVERSATION_LEASE_SECONDS * 1000)
 
-    async def claim(self, conversation_id: UUID) -> Lease | None:
+    async def claim(self, conversation_id: LeaseKey) -> Lease | None:
         """This process's lease on the conversation, or None if its holder did not let go in
         time (the page then retries)."""
         if not self.channel:
@@ -132,7 +132,7 @@ class Ownership:
             self._listener.cancel()  # listens only while it holds leases
             self._listener = None
 
-    async def _ask(self, conversation_id: UUID, holder: str) -> None:
+    async def _ask(self, conversation_id: LeaseKey, holder: str) -> None:
         channel = holder.rpartition("#")[0]
         if self.layer is None or channel == self.channel:
             self._spawn(self.on_request(conversation_id, holder))
@@ -143,7 +143,7 @@ class Ownership:
         except Exception as exc:  # the layer is down: the lease expires if the owner died
             logger.warning("conversation %s: could not ask its owner (%s)", conversation_id, exc)
 
-    async def on_request(self, conversation_id: UUID, token: str) -> None:
+    async def on_request(self, conversation_id: LeaseKey, token: str) -> None:
         """Another socket wants the conversation whose lease `token` (ours) names."""
         lease = self._leases.get(token)
         if lease is None:  # no runtime of ours has it: a lease left behind, let it go
@@ -166,7 +166,7 @@ class Ownership:
                 await asyncio.sleep(1.0)
                 continue
             if message.get("type") == HAND_OVER:
-                conversation_id = UUID(str(message["conversation"]))
+                conversation_id = lease_key(str(message["conversation"]))
                 self._spawn(self.on_request(conversation_id, str(message["token"])))
 
     def _spawn(self, coro: Awaitable[None]) -> None:
@@ -178,6 +178,12 @@ class Ownership:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.warning("hand-over request failed", exc_info=task.exception())
+
+
+def lease_key(value: str) -> LeaseKey:
+    """A lease's key as a hand-over request names it: a group room's `room:<uuid>` as it is,
+    else a conversation's UUID."""
+    return value if value.startswith("room:") else UUID(value)
 
 
 def _claim_seconds() -> float:

@@ -6,10 +6,12 @@ assembly when a new utterance begins (`tutor.live.turns`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from google.genai.live import AsyncSession
 from websockets.exceptions import ConnectionClosed
 
-from tutor.live.config import BYTES_PER_MS_IN
+from tutor.live.config import BYTES_PER_MS_IN, LiveSettings
 from tutor.live.realtime_input import send_audio_frame
 from tutor.live.turns import TurnAssembler
 from tutor.live.uplink import Uplink
@@ -23,6 +25,7 @@ class LearnerInput:
     _uplink: Uplink
     _turn: TurnAssembler
     _history: list[tuple[str, str]]
+    settings: LiveSettings
     resumption_handle: str | None
     _input_under: object  # the handle current when the learner last said or typed something
 
@@ -90,6 +93,19 @@ class LearnerInput:
         except ConnectionClosed:  # the next connection must still hear that the mic paused
             self._lost(session)
             self._uplink.hold("end")
+
+    async def update_instruction(self, instruction: str) -> None:
+        """A new system instruction for the rest of the session (a group room's floor passed,
+        `tutor.group.runtime`): a Live `contextUpdate`, processed in order with the audio
+        around it. Later connections are set up with it; one that is down now gets it then."""
+        self.settings = replace(self.settings, system_instruction=instruction)
+        session = self._live_session()
+        if session is None:
+            return
+        try:
+            await session.send_context_update(system_instruction=instruction)
+        except ConnectionClosed:
+            self._lost(session)
 
     def _live_session(self) -> AsyncSession | None:
         """Where learner input goes now: nowhere (held) once goAway came, so the dying

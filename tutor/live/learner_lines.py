@@ -66,6 +66,18 @@ class LearnerLines:
     _spoke_after_typed: bool
     _held: list[Event]
 
+    @property
+    def learner_line_open(self) -> bool:
+        """The learner spoke and their line is not final yet: its words (or its end) are still
+        to come. A group room passes the floor only when this is False (`tutor.group`), so each
+        line is one member's."""
+        line = self._line
+        if self._heard:
+            return True
+        return bool(
+            line and not line.stored and not line.closed and (line.fragments or line.reserved)
+        )
+
     def typed(self, text: str) -> int:
         """A typed line (recorded by the consumer): its line id, for the notes about it."""
         # Earlier lines keep waiting for their echoes: the echo of a typed line may come after

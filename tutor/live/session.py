@@ -113,6 +113,11 @@ class LiveTutor(LearnerInput, ServerMessageHandlers):
         while (event := await queue.get()) is not None:
             yield event
 
+    @property
+    def learner_line_open(self) -> bool:
+        """Whether the learner's line in flight still awaits its words (`TurnAssembler`)."""
+        return self._turn.learner_line_open
+
     def flush(self) -> None:
         """Emit whatever is in flight (a half-heard learner line, a half-spoken tutor turn) as
         final, interrupted transcripts: called before `close()` so nothing said is lost."""
