@@ -137,3 +137,14 @@ def test_the_retention_timer_runs_the_retention_command_daily() -> None:
     assert "Persistent=true" in timer
     assert "manage.py enforce_retention" in service
     assert "enforce_retention" in get_commands()
+
+
+def test_group_rooms_go_to_one_worker_by_the_uri() -> None:
+    # Every member of a room must reach the process that holds its Live session.
+    site = _text("nginx/tertulia.conf")
+    rooms = re.search(r"upstream tertulia_rooms \{(.*?)\}", site, re.S)
+    assert rooms is not None and "hash $request_uri consistent;" in rooms.group(1)
+    assert re.search(r"location /ws/groups/ \{\s*proxy_pass http://tertulia_rooms;", site)
+    caddyfile = _text("Caddyfile")
+    block = re.search(r"reverse_proxy /ws/groups/\* web1:8000 web2:8000 \{(.*?)\}", caddyfile, re.S)
+    assert block is not None and "lb_policy uri_hash" in block.group(1)
