@@ -1,0 +1,202 @@
+"""The group room socket end to end: three members' pages on `/ws/groups/<uuid>/`, one Live
+session (the emulator behind the real SDK), the floor passing between them, and every line in
+every member's own conversation, attributed to whoever said it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from accounts.models import User
+from lessons.models import Correction, GroupRoom, Turn
+from lessons.services import groups as services
+from tests.base import make_user
+from tests.tutor.conftest import SOCKET_TEST, Client, final, kind, spanish_48k
+from tutor.conversation.registry import REGISTRY
+from tutor.emulator import Emulator
+from tutor.routing import websocket_urlpatterns
+
+pytestmark = SOCKET_TEST
+NAMES = ("Ana", "Ben", "Cruz")
+
+
+class Member(Client):
+    """A member's page on the room's socket."""
+
+    def __init__(self, room: GroupRoom, user: User) -> None:
+        super().__init__(room.pk, user=user)
+        self.user = user
+        self.ws = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/groups/{room.pk}/")
+        self.ws.scope["user"] = user
+        self.ws.scope["session"] = {}
+
+    async def say(self, pcm: bytes) -> None:
+        """Speech at the pace a microphone sends it (the floor counts time)."""
+        step = 48000 * 20 // 1000 * 2
+        for i in range(0, len(pcm) - step + 1, step):
+            await self.ws.send_to(bytes_data=pcm[i : i + step])
+            await asyncio.sleep(0.02)
+
+
+@database_sync_to_async
+def _room(n: int = 3) -> tuple[GroupRoom, list[User]]:
+    users = [
+        make_user(f"{name.lower()}@example.org", display_name=name, target_language="es")
+        for name in NAMES[:n]
+    ]
+    room = services.group_open(creator=users[0], language="es", level="A2")
+    for user in users:
+        services.group_join(room=room, learner=user)
+    return room, users
+
+
+@database_sync_to_async
+def _copy(room: GroupRoom, user: User) -> list[tuple[str, str, str]]:
+    """(speaker, speaker_name, text) of each turn in this member's own conversation."""
+    member = room.members.get(learner=user)
+    turns = Turn.objects.filter(conversation_id=member.conversation_id).order_by("ordinal")
+    return list(turns.values_list("speaker", "speaker_name", "text"))
+
+
+@database_sync_to_async
+def _corrected(room: GroupRoom, user: User) -> list[str]:
+    member = room.members.get(learner=user)
+    notes = Correction.objects.filter(turn__conversation_id=member.conversation_id)
+    return list(notes.values_list("turn__text", flat=True))
+
+
+async def _open(room: GroupRoom, users: list[User]) -> list[Member]:
+    """Every member's page connected, started and greeted."""
+    pages = [Member(room, user) for user in users]
+    for page in pages:
+        await page.connect()
+    for page in pages:
+        await page.start()
+    for page in pages:
+        await page.until(final("tutor"), within=30)
+    return pages
+
+
+def _lines(page: Member) -> list[dict[str, Any]]:
+    return [e for e in page.events if final("learner")(e)]
+
+
+async def _turn(speaker: Member, everyone: list[Member]) -> dict[str, Any]:
+    """`speaker` says a line; every page sees it, named, and the tutor's answer to it."""
+    before = len(_lines(everyone[0]))
+    await speaker.say(spanish_48k())
+    line = await everyone[0].until(
+        lambda e: final("learner")(e) and len(_lines(everyone[0])) > before, within=30
+    )
+    for page in everyone:
+        shown = await page.until(lambda e, t=line["turn"]: final("learner")(e) and e["turn"] == t)
+        assert shown["member"] == {"id": speaker.user.pk, "name": speaker.user.name}
+        await page.until(lambda e, t=line["turn"]: final("tutor")(e) and e["turn"] > t, within=30)
+    return line
+
+
+async def test_the_floor_passes_and_every_line_is_its_speakers(seeded_emulator: Emulator) -> None:
+    room, users = await _room()
+    pages = await _open(room, users)
+    ready = pages[1].events[0] if pages[1].events[0]["type"] == "ready" else None
+    presence = await pages[2].until(kind("presence"))
+    assert [m["name"] for m in presence["members"]] == list(NAMES)
+
+    for speaker in (pages[0], pages[1], pages[2], pages[0]):
+        await _turn(speaker, pages)
+        # Everyone sees who held the floor, and it goes free after the line.
+        holders = [e["holder"] for e in pages[1].events if e["type"] == "floor"]
+        assert speaker.user.pk in holders
+        await asyncio.sleep(1.5)  # the hold runs out: the next speaker claims a free floor
+    assert ready is None or ready["member"] == users[1].pk
+
+    heard = seeded_emulator.sessions[0].learner_turns
+    assert len(heard) == 4  # one Live session heard four lines, never two voices at once
+    await pages[0].send(type="end")  # the creator ends the room for everyone
+    for page in pages:
+        assert await page.closed(within=30) == 1000
+
+    said_by = [users[0], users[1], users[2], users[0]]
+    for user in users:
+        copy = await _copy(room, user)
+        spoken = [(s, n) for s, n, _ in copy if s != "tutor"]
+        expected = [("learner", "") if who == user else ("peer", who.name) for who in said_by]
+        assert spoken == expected, user.name
+        assert [t for s, _, t in copy if s != "tutor"] == heard
+        # The tutor's notes are on the speaker's own lines only.
+        own = [t for s, _, t in copy if s == "learner"]
+        assert all(text in own for text in await _corrected(room, user))
+    fresh = await database_sync_to_async(GroupRoom.objects.get)(pk=room.pk)
+    assert fresh.status == "ended"
+
+
+async def test_corrections_go_to_the_speakers_page_only(emulator: Emulator) -> None:
+    room, users = await _room(2)
+    pages = await _open(room, users)
+    for _ in range(3):
+        await _turn(pages[1], pages)
+        await asyncio.sleep(1.5)
+    notes = [e for e in pages[1].events if e["type"] in ("correction", "upgrade")]
+    assert notes, "the emulator notes something in three lines"
+    assert not [e for e in pages[0].events if e["type"] in ("correction", "upgrade", "phrase")]
+    assert await _corrected(room, users[0]) == []
+    assert len(await _corrected(room, users[1])) == len(
+        [e for e in notes if e["type"] == "correction"]
+    )
+
+
+async def test_a_member_who_drops_and_rejoins_loses_nothing(emulator: Emulator) -> None:
+    room, users = await _room(2)
+    ana, ben = await _open(room, users)
+    await _turn(ana, [ana, ben])
+    await asyncio.sleep(1.5)
+    await ana.disconnect()  # her network drops; the room goes on
+    presence = await ben.until(lambda e: e["type"] == "presence" and len(ben.events) > 0)
+    assert presence
+    await _turn(ben, [ben])
+    back = Member(room, users[0])
+    await back.connect()
+    await back.start()
+    await back.until(kind("ready"))
+    await asyncio.sleep(1.5)
+    await _turn(back, [back, ben])
+    copy = await _copy(room, users[0])
+    spoken = [(s, n) for s, n, _ in copy if s != "tutor"]
+    assert spoken == [("learner", ""), ("peer", "Ben"), ("learner", "")]
+    assert await _copy(room, users[1]) != copy  # the same lines, from Ben's side
+    runtime = REGISTRY[room.pk]
+    assert not runtime.ended
+
+
+async def test_only_members_get_in_and_a_second_tab_replaces_the_first(
+    emulator: Emulator,
+) -> None:
+    room, users = await _room(2)
+    outsider = await database_sync_to_async(make_user)("zoe@example.org")
+    stranger = Member(room, outsider)
+    await stranger.connect()
+    assert await stranger.closed() == 4403
+    first = Member(room, users[1])
+    await first.connect()
+    second = Member(room, users[1])
+    await second.connect()
+    assert await first.closed() == 4409
+    await second.send(type="end")  # not the creator: Ben leaves, the room goes on
+    assert await second.closed() == 1000
+    assert not REGISTRY[room.pk].ended
+    member = await database_sync_to_async(room.members.get)(learner=users[1])
+    assert member.left_at is not None
+
+
+@pytest.mark.parametrize("status", ["ended"])
+async def test_an_ended_room_is_gone(emulator: Emulator, status: str) -> None:
+    room, users = await _room(2)
+    await database_sync_to_async(services.group_end)(room_id=room.pk, reason="learner_ended")
+    page = Member(room, users[0])
+    await page.connect()
+    assert await page.closed() == 4410
