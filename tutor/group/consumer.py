@@ -163,6 +163,14 @@ class GroupConsumer(ConversationConsumer):
         runtime.own(lease)
         return runtime
 
+    async def disconnect(self, code: int) -> None:
+        # 1000 from the page: its member left on purpose (Leave); a drop or a reload (1001,
+        # 1006) keeps their place for the grace period.
+        if self.inbound is not None:
+            self.inbound.close()
+        if self.runtime is not None:
+            self.runtime.detach(self, leaving=code == protocol.CLOSE_NORMAL)
+
     # -- frames from the browser --------------------------------------------------------
 
     async def _learner_audio(self, pcm: bytes) -> None:

@@ -34,12 +34,13 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
+from lessons.models import GroupRoom
 from lessons.services import conversations as conversation_services
 from lessons.services import groups as services
 from lessons.services import sweep
 from tutor import metrics
 from tutor.audio.resample import is_silence
-from tutor.conversation import memory
+from tutor.conversation import memory, protocol
 from tutor.conversation.runtime import LEARNER_BYTES_PER_SECOND, ConversationRuntime, Sink
 from tutor.group.fanout import Fanout, Member
 from tutor.group.floor import Floor, FloorGranted, FloorReleased, QueueChanged, Step
@@ -52,6 +53,10 @@ logger = logging.getLogger(__name__)
 # the floor for ever: after this long without speech upstream it counts as closed.
 LINE_OPEN_AT_MOST_S = 8.0
 NOTES_FOR_SPEAKER = frozenset({"correction", "upgrade", "phrase"})
+
+
+def _ended_elsewhere(room_id: UUID) -> bool:
+    return GroupRoom.objects.filter(pk=room_id, status=GroupRoom.Status.ENDED).exists()
 
 
 def lease_key(room_id: UUID) -> str:
@@ -116,20 +121,22 @@ class GroupRuntime(ConversationRuntime):
         self.attach(self.fanout)  # cancels the room's grace, starts the heartbeat
         return old if old is not sink else None
 
-    def detach(self, sink: Any) -> None:
+    def detach(self, sink: Any, *, leaving: bool = False) -> None:
+        """`sink`'s page went away: its member leaves after the grace (or at once when they
+        left on purpose, `leaving`), unless they come back first."""
         member = self.fanout.member_of(sink)
         if member is None:
             return
         del self.fanout.sinks[member]
         self._spawn(self._floor_step(self.floor.leave(member, self._now_ms())))
         if not self.ended:
-            self._leaving[member] = asyncio.create_task(self._leave_after_grace(member))
-            self._spawn(self.send_presence())
+            grace = 0.0 if leaving else settings.RECONNECT_GRACE_SECONDS
+            self._leaving[member] = asyncio.create_task(self._leave_after(member, grace))
         if not self.fanout:
             super().detach(self.fanout)  # nobody left: the room ends after the grace
 
-    async def _leave_after_grace(self, member: int) -> None:
-        await asyncio.sleep(settings.RECONNECT_GRACE_SECONDS)
+    async def _leave_after(self, member: int, grace: float) -> None:
+        await asyncio.sleep(grace)
         self._leaving.pop(member, None)
         self.members[member].present = False
         self._persist(services.group_leave, room_id=self.id, learner_id=member)
@@ -173,7 +180,8 @@ class GroupRuntime(ConversationRuntime):
         self._schedule_limits()
 
     async def _heartbeat(self) -> None:
-        """Each present member's conversation is alive (its sweep must leave it alone)."""
+        """Each present member's conversation is alive (its sweep must leave it alone); and
+        a room its teacher ended from their page (no socket of theirs here) ends here too."""
         while not self.ended:
             for member in self.members.values():
                 if member.id in self.fanout.sinks:
@@ -181,6 +189,9 @@ class GroupRuntime(ConversationRuntime):
                         sweep.conversation_heartbeat, conversation_id=member.conversation_id
                     )
             await asyncio.sleep(settings.CONVERSATION_HEARTBEAT_SECONDS)
+            if await database_sync_to_async(_ended_elsewhere)(self.id):
+                self._spawn(self.finish("ended_by_host", close_code=protocol.CLOSE_NORMAL))
+                return
 
     # -- input from the members ---------------------------------------------------------
 
