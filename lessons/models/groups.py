@@ -50,6 +50,11 @@ class GroupRoom(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Learners a teacher chose from the class when opening the room: they find it on their
+    # group page without the link. Anyone else may still join with the invite link.
+    invited = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="group_invitations"
+    )
     max_members = models.PositiveSmallIntegerField(
         default=MAX_MEMBERS,
         validators=[MinValueValidator(MIN_MEMBERS), MaxValueValidator(MAX_MEMBERS)],

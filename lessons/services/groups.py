@@ -10,6 +10,7 @@ ordinal it has in the speaking learner's own copy."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -81,9 +82,11 @@ def group_open(
     topic: Topic | None = None,
     assignment: Assignment | None = None,
     max_members: int = MAX_MEMBERS,
+    invited: Sequence[User] = (),
 ) -> GroupRoom:
     """A new open room. A learner opens one for friends (and joins it through `group_join`);
-    a teacher opens one from their assignment, whose topic and class language it takes.
+    a teacher opens one from their assignment, whose topic and class language it takes, and
+    may name the learners of the class it is for (`invited`, who see it on their group page).
     The creator is not made a member here."""
     if assignment is not None:
         if assignment.classroom.teacher_id != creator.pk:
@@ -109,7 +112,14 @@ def group_open(
             _("You already have %(n)s open group rooms. End one before opening another.")
             % {"n": OPEN_ROOMS_PER_CREATOR}
         )
-    return GroupRoom.objects.create(
+    if len(invited) > max_members:
+        raise GroupRefused(_("Invite at most %(n)s learners.") % {"n": max_members})
+    if assignment is not None and any(
+        not Membership.objects.filter(classroom_id=assignment.classroom_id, learner=user).exists()
+        for user in invited
+    ):
+        raise GroupRefused(_("Invite only learners of this class."))
+    room = GroupRoom.objects.create(
         language=language,
         level=level,
         topic=topic,
@@ -117,6 +127,8 @@ def group_open(
         created_by=creator,
         max_members=max_members,
     )
+    room.invited.set(invited)
+    return room
 
 
 def group_join(*, room: GroupRoom, learner: User | None, ip: str | None = None) -> GroupMember:
