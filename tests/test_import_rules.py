@@ -76,3 +76,11 @@ def test_the_bridge_imports_no_django_but_through_its_seam() -> None:
 def test_the_emulator_could_be_lifted_out_as_its_own_package() -> None:
     tertulia = offenders("tutor/emulator", ("tutor",))
     assert [line for line in tertulia if " imports tutor.emulator" not in line] == []
+
+
+def test_the_floor_is_pure() -> None:
+    """tutor/group/floor.py decides whose audio goes up, frame by frame: no Django, no
+    asyncio, no I/O, nothing of Tertulia (docs/groups.md)."""
+    names = imports("tutor/group")["tutor/group/floor.py"]
+    allowed = {"__future__", "math", "collections", "collections.abc", "dataclasses", "typing"}
+    assert names - allowed == {"numpy"}

@@ -92,6 +92,9 @@ PLACEHOLDERS = {
     # the spoken placement's assessment (tutor/prompts/placement.py)
     # a word explained (tutor/prompts/words.py)
     "native_name", "sentence", "word",
+    # the group moderator's (tutor/prompts/group.py)
+    "member_names", "member_lines", "moderation_section", "room_section", "holder", "queue",
+    "shares", "quietest",
 }  # fmt: skip
 
 

@@ -217,7 +217,6 @@ class Floor:
             self._buffer_queued(member_id, member, frame, step)
         else:
             self._collect_burst(member_id, member, frame, step)
-        self._advance(now_ms + length, step)
         return step
 
     def tick(self, now_ms: int) -> Step:
