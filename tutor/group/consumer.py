@@ -147,8 +147,7 @@ class GroupConsumer(ConversationConsumer):
         if lease is None:
             return None
         room = seat.room
-        names = [m.name for m in seat.members]
-        live, instruction = upstream.live_settings(room, names, history=seat.history)
+        live, instruction = upstream.live_settings(room, seat.members, history=seat.history)
         topic = room.topic
         runtime = GroupRuntime(
             room_id=room.pk,

@@ -23,6 +23,7 @@ class Member:
     id: int  # the learner's user id
     name: str
     conversation_id: UUID  # their own copy of the room's conversation
+    native_language: str = "en"
     present: bool = False
 
     def card(self) -> dict[str, Any]:

@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -44,6 +43,7 @@ from tutor.conversation import memory, protocol
 from tutor.conversation.runtime import LEARNER_BYTES_PER_SECOND, ConversationRuntime, Sink
 from tutor.group.fanout import Fanout, Member
 from tutor.group.floor import Floor, FloorGranted, FloorReleased, QueueChanged, Step
+from tutor.group.upstream import Instruction
 from tutor.live import events as ev
 from tutor.live.session import LiveTutor
 
@@ -73,7 +73,7 @@ class GroupRuntime(ConversationRuntime):
         started_at: datetime,
         tutor: LiveTutor,
         members: list[Member],
-        instruction: Callable[[dict[str, Any]], str],
+        instruction: Instruction,
         language: str = "",
         target_phrases: tuple[str, ...] = (),
     ) -> None:
@@ -102,13 +102,11 @@ class GroupRuntime(ConversationRuntime):
         self._told_open = False  # what the floor was last told of the line upstream
         self._announced: int | None = None  # the speaker the tutor was last told of
         self._clock: asyncio.Task[None] | None = None
-        self.talk_ms: dict[int, int] = dict.fromkeys(self.members, 0)
 
     # -- members ------------------------------------------------------------------------
 
     def add_member(self, member: Member) -> None:
         self.members.setdefault(member.id, member)
-        self.talk_ms.setdefault(member.id, 0)
 
     def attach_member(self, member_id: int, sink: Sink) -> Sink | None:
         """`sink` is the member's socket now; returns the one it replaces (a second tab)."""
@@ -149,16 +147,11 @@ class GroupRuntime(ConversationRuntime):
     def floor_frame(self) -> dict[str, Any]:
         return {"type": "floor", "holder": self.floor.holder, "queue": self.floor.queue}
 
-    def room_state(self) -> dict[str, Any]:
-        """What the tutor is told when the floor passes: who speaks, and each one's share."""
-        total = sum(self.talk_ms.values()) or 1
-        return {
-            "holder": self.members[h].name if (h := self.floor.holder) is not None else None,
-            "members": [
-                {"name": m.name, "present": m.present, "share": self.talk_ms[m.id] / total}
-                for m in self.members.values()
-            ],
-        }
+    def instruction(self) -> str:
+        """The group prompt with the room's state now (tutor.prompts.group)."""
+        members = list(self.members.values())
+        floor = self.floor
+        return self._instruction(members, floor.holder, floor.queue, dict(floor.talk_ms))
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -232,7 +225,7 @@ class GroupRuntime(ConversationRuntime):
         for chunk in step.forward:
             if chunk.member_id != self._announced:
                 self._announced = chunk.member_id
-                await self.tutor.update_instruction(self._instruction(self.room_state()))
+                await self.tutor.update_instruction(self.instruction())
             await self._upstream(chunk.member_id, chunk.pcm)
 
     async def _upstream(self, member: int, pcm: bytes) -> None:
@@ -315,7 +308,6 @@ class GroupRuntime(ConversationRuntime):
         speaker = self._speaker_of(event.line) if event.speaker == "learner" else None
         if speaker is not None:
             self._seq_speakers[seq] = speaker
-            self.talk_ms[speaker] = self.talk_ms.get(speaker, 0) + max(0, ended_ms - started_ms)
         self._persist(
             self._record_copies,
             seq=seq,

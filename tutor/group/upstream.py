@@ -1,45 +1,35 @@
-"""What a group room needs from Gemini: its Live settings and its instruction, which changes
-each time the floor passes (the room's state: who speaks, each member's share of talk time).
-
-The room's instruction is the tutor's usual one for the room's topic and level, addressed to
-its members, plus the room's state. TODO(merge): the moderator prompt of
-`tutor.prompts.group` (gfloor) replaces `_moderator` once it lands.
+"""What a group room needs from Gemini: its Live settings, and its instruction, which is sent
+again each time the floor passes with the room's state at its end (`tutor.prompts.group`: who
+speaks, who waits, each present member's share of talk time).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 
 from lessons.models import GroupRoom
+from tutor.group.fanout import Member
 from tutor.live.config import LiveSettings
-from tutor.prompts import (
-    TOOL_DECLARATIONS,
-    LearnerBrief,
-    TopicBrief,
-    build_system_instruction,
-    choose_voice,
-    opener_text,
-    speech_language_code,
+from tutor.prompts import TOOL_DECLARATIONS, TopicBrief, choose_voice, speech_language_code
+from tutor.prompts.group import (
+    GroupMemberBrief,
+    MemberTalk,
+    build_group_instruction,
+    group_opener_text,
+    room_state,
 )
 
-Instruction = Callable[[dict[str, Any]], str]
+# (members, holder, queue, talk ms by member) -> the whole instruction
+Instruction = Callable[[Sequence[Member], int | None, Sequence[int], dict[int, int]], str]
 
 
-def _briefs(room: GroupRoom, names: list[str]) -> tuple[LearnerBrief, TopicBrief | None]:
-    learner = LearnerBrief(
-        display_name=", ".join(names),
-        target_language=room.language,
-        native_language="en",
-        level=room.level,
-        correction_style="recast",
-    )
+def _topic(room: GroupRoom) -> TopicBrief | None:
     topic = room.topic
     if topic is None:
-        return learner, None
-    return learner, TopicBrief(
+        return None
+    return TopicBrief(
         title=topic.title,
         scenario=topic.scenario,
         tutor_role=topic.tutor_role,
@@ -51,48 +41,49 @@ def _briefs(room: GroupRoom, names: list[str]) -> tuple[LearnerBrief, TopicBrief
     )
 
 
-def _moderator(base: str, state: dict[str, Any]) -> str:
-    lines = [base, "", "## The room now (a group conversation)"]
-    for member in state["members"]:
-        presence = "here" if member["present"] else "away"
-        lines.append(f"- {member['name']}: {presence}, {member['share']:.0%} of the talk so far")
-    holder = state.get("holder")
-    lines.append(f"Speaking now: {holder}." if holder else "Nobody holds the floor.")
-    lines.append("Address learners by name, invite the quietest one, keep the shares even.")
-    return "\n".join(lines)
+def _briefs(members: Sequence[Member]) -> list[GroupMemberBrief]:
+    return [GroupMemberBrief(m.id, m.name, m.native_language) for m in members]
 
 
-def room_instruction(room: GroupRoom, names: list[str]) -> Instruction:
-    learner, topic = _briefs(room, names)
-    base = build_system_instruction(learner=learner, topic=topic)
-    return lambda state: _moderator(base, state)
+def room_instruction(room: GroupRoom) -> Instruction:
+    topic = _topic(room)
+
+    def instruction(
+        members: Sequence[Member], holder: int | None, queue: Sequence[int], talk: dict[int, int]
+    ) -> str:
+        everyone = _briefs(members)
+        here = [b for b, m in zip(everyone, members, strict=True) if m.present] or everyone
+        state = room_state(
+            members=here,
+            talk=[MemberTalk(member_id, ms) for member_id, ms in talk.items()],
+            holder=holder,
+            queue=queue,
+        )
+        return build_group_instruction(
+            language=room.language, level=room.level, members=everyone, topic=topic, room=state
+        )
+
+    return instruction
 
 
 def live_settings(
-    room: GroupRoom, names: list[str], *, history: list[tuple[str, str]] | None = None
+    room: GroupRoom, members: Sequence[Member], *, history: list[tuple[str, str]] | None = None
 ) -> tuple[LiveSettings, Instruction]:
-    """With `history` (the room's lines so far, from another process that had it) the room
-    goes on without a second greeting."""
-    learner, topic = _briefs(room, names)
-    instruction = room_instruction(room, names)
-    state = {"holder": None, "members": [{"name": n, "present": True, "share": 0} for n in names]}
+    """With `history` (the room's lines so far, from a process that had the room and died)
+    the room goes on without a second greeting."""
+    instruction = room_instruction(room)
+    opener = group_opener_text(
+        language=room.language, level=room.level, members=_briefs(members), topic=_topic(room)
+    )
+    topic = room.topic
     live = LiveSettings(
         model=settings.GEMINI_LIVE_MODEL,
-        system_instruction=instruction(state),
-        voice=tutor_voice_for(room),
+        system_instruction=instruction(members, None, (), {}),
+        voice=choose_voice(room.language, topic.voice if topic else ""),
         language_code=speech_language_code(room.language),
         tools=list(TOOL_DECLARATIONS),
         history=tuple(history or ()),
-        opener=None if history else opener_text(learner=learner, topic=topic),
+        opener=None if history else opener,
         connect_timeout=float(settings.GEMINI_CONNECT_TIMEOUT),
     )
     return live, instruction
-
-
-def tutor_voice_for(room: GroupRoom) -> str:
-    if room.topic is not None:
-        return choose_voice(room.language, room.topic.voice)
-    return choose_voice(room.language, "")
-
-
-__all__ = ["live_settings", "room_instruction"]
