@@ -408,6 +408,7 @@ def test_each_persona_gets_the_expected_answer_from_every_url(personas: Personas
 # -- WebSocket routes ---------------------------------------------------------------------
 
 OPEN = "open"  # accepted, and still open: the socket is theirs
+TOLD = "websocket.send"  # accepted and sent something at once (a room's presence): theirs
 SOCKETS: dict[str, tuple[Callable[[World], str], dict[str, int | str]]] = {
     "ws/conversations/<uuid:pk>/": (
         lambda w: f"/ws/conversations/{w.active.pk}/",
@@ -416,6 +417,13 @@ SOCKETS: dict[str, tuple[Callable[[World], str], dict[str, int | str]]] = {
     "ws/assignments/<int:pk>/live/": (
         lambda w: f"/ws/assignments/{w.assignment.pk}/live/",
         {"alice": 4403, "bob": OPEN, "charlie": 4403, "anonymous": 4401},
+    ),
+    # A group room's socket is its members' (alice joined bob's room); bob opened the room but
+    # is its teacher, not a member: he watches from the teacher's page. A member is told at
+    # once who is in the room.
+    "ws/groups/<uuid:pk>/": (
+        lambda w: f"/ws/groups/{w.room.pk}/",  # type: ignore[union-attr]
+        {"alice": TOLD, "bob": 4403, "charlie": 4403, "anonymous": 4401},
     ),
 }
 
