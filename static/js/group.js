@@ -11,6 +11,11 @@ import { WireAudio } from "./conversation/opus.js";
 import { el } from "./conversation/panels.js";
 
 const $ = (id) => document.getElementById(id);
+// base.html loads Django's JavaScript catalog (/jsi18n/) before page scripts; English as is
+// where it has not (yet): the page must never break on a missing translation.
+const gettext = globalThis.gettext || ((text) => text);
+const interpolate =
+  globalThis.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key]));
 const GRACE_MS = 20000; // the server keeps a member's place this long (RECONNECT_GRACE_SECONDS)
 const FINAL_CODES = new Set([1000, 4401, 4403, 4408, 4410, 4502]);
 

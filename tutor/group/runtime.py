@@ -348,6 +348,13 @@ class GroupRuntime(ConversationRuntime):
 
     # -- the end ------------------------------------------------------------------------
 
+    async def hand_over(self, *, close_code: int | None, lost: bool = False) -> None:
+        """Another process asked for the room (a member's socket landed there): every page
+        reconnects (3012) rather than being told it was opened in another tab (4409)."""
+        if close_code == protocol.CLOSE_REPLACED:
+            close_code = protocol.CLOSE_MOVED
+        await super().hand_over(close_code=close_code, lost=lost)
+
     async def _store_for_next(self, handle: str | None) -> None:
         """A room starts afresh in its next process, from the stored transcript."""
 

@@ -1,0 +1,134 @@
+"""Three learners in one group room, each in their own Chromium with their own fake microphone
+(the fake capture file is a flag of the browser process, so one launch per learner): the floor
+passes between them, every page names the right speaker on every line, each learner's own
+conversation holds their lines as theirs and the others' as peers', the tutor's notes are only
+on the speaker's own copy, and a learner whose page closes and comes back loses nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from lessons.models import Correction, GroupRoom, Turn
+from lessons.services import groups as services
+from tests.base import make_user
+from tests.e2e.browser import signed_in_page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+NAMES = ("Ana", "Ben", "Cruz")
+LONG_MS = 90_000  # a whole room's exchange at real-time pace, three browsers on two cores
+
+
+@pytest.fixture
+def codec() -> str:
+    """One codec here: three browsers are costly, and the socket's codecs are each tested on
+    the conversation page and in tests/tutor/group/."""
+    return "opus"
+
+
+def _room() -> tuple[GroupRoom, list[Any]]:
+    users = [
+        make_user(f"{name.lower()}@example.org", display_name=name, target_language="es")
+        for name in NAMES
+    ]
+    room = services.group_open(creator=users[0], language="es", level="A2")
+    for user in users:
+        services.group_join(room=room, learner=user)
+    return room, users
+
+
+def _join(browser: Browser, server: str, user: Any, room: GroupRoom) -> Page:
+    page = signed_in_page(browser, server, user)
+    page.goto(server + room.get_absolute_url())
+    page.click("#talk-button")  # a real click: the tutor's voice may play
+    page.wait_for_function("() => window.tertulia.state === 'live'", timeout=LONG_MS)
+    return page
+
+
+def _learner_lines(page: Page, count: int) -> list[dict[str, Any]]:
+    """The page's first `count` settled learner captions, once it has them."""
+    page.wait_for_function(
+        """(n) => window.tertulia.captions.filter((c) => c.speaker === "learner").length >= n""",
+        arg=count,
+        timeout=LONG_MS,
+    )
+    lines: list[dict[str, Any]] = page.evaluate(
+        "() => window.tertulia.captions.filter((c) => c.speaker === 'learner')"
+    )
+    return lines[:count]
+
+
+def _answered(page: Page, count: int) -> None:
+    """Until the tutor has answered the `count`-th learner line on this page."""
+    page.wait_for_function(
+        """(n) => {
+          const lines = window.tertulia.captions;
+          const learners = lines.map((c, i) => [c, i]).filter(([c]) => c.speaker === "learner");
+          if (learners.length < n) return false;
+          return lines.slice(learners[n - 1][1]).some((c) => c.speaker === "tutor");
+        }""",
+        arg=count,
+        timeout=LONG_MS,
+    )
+
+
+def test_three_learners_share_a_room(
+    server: str, launch: Callable[..., Browser], speech_wav: Callable[[str, float], Path]
+) -> None:
+    room, (ana, ben, cruz) = _room()
+    # Each says one line, at staggered times after their click: Ana after the greeting, Ben
+    # once she has been answered, Cruz last (after his page came back).
+    browsers = {
+        ana.pk: launch(speech_wav("Me gusta mucho el café", 9)),
+        ben.pk: launch(speech_wav("Mañana voy a la playa con mis amigos", 24)),
+        cruz.pk: launch(speech_wav("Yo soy cansado hoy", 42)),
+    }
+    pages = {user.pk: _join(browsers[user.pk], server, user, room) for user in (ana, ben, cruz)}
+    presence = pages[ana.pk].evaluate("() => window.tertulia.members")
+    assert {m["name"] for m in presence if m["present"]} == {"Ana", "Ben", "Cruz"}
+
+    assert _learner_lines(pages[ben.pk], 1)[0]["member"] == ana.pk
+    _answered(pages[ana.pk], 1)
+    pages[cruz.pk].close()  # Cruz's page goes away while Ben speaks
+    assert _learner_lines(pages[ana.pk], 2)[1]["member"] == ben.pk
+    _answered(pages[ana.pk], 2)
+    pages[cruz.pk] = _join(browsers[cruz.pk], server, cruz, room)  # and comes back
+
+    said_by = [ana.pk, ben.pk, cruz.pk]
+    for user in (ana, ben):
+        lines = _learner_lines(pages[user.pk], 3)
+        assert [line["member"] for line in lines] == said_by
+        names = [
+            "You" if who == user.pk else name for who, name in zip(said_by, NAMES, strict=True)
+        ]
+        assert [line["name"] for line in lines] == names
+    # Cruz's new page starts from his return: his own line, named as his.
+    back = _learner_lines(pages[cruz.pk], 1)
+    assert (back[0]["member"], back[0]["name"]) == (cruz.pk, "You")
+    floors = pages[ana.pk].evaluate(
+        "() => window.tertulia.events.filter((e) => e === 'floor').length"
+    )
+    assert floors >= 6  # granted and freed for each of the three
+
+    for user in (ana, ben, cruz):
+        member = room.members.get(learner=user)
+        turns = list(
+            Turn.objects.filter(conversation_id=member.conversation_id)
+            .exclude(speaker=Turn.Speaker.TUTOR)
+            .order_by("ordinal")
+            .values_list("speaker", "speaker_name")
+        )
+        expected = [
+            ("learner", "") if who == user.pk else ("peer", name)
+            for who, name in zip(said_by, NAMES, strict=True)
+        ]
+        # Cruz, away while Ben spoke, has Ben's line all the same: he lost nothing.
+        assert turns == expected, user.name
+        notes = Correction.objects.filter(turn__conversation_id=member.conversation_id)
+        assert all(n.turn.speaker == Turn.Speaker.LEARNER for n in notes)
+    for browser in browsers.values():
+        browser.close()
