@@ -69,6 +69,7 @@
       interaction: { mode: "index", intersect: false },
       scales: {
         y: yAxis(gettext("words per minute")),
+        // Translators: a percent sign, not a placeholder. xgettext:no-javascript-format
         share: yAxis(gettext("% of the talk"), { position: "right", max: 100, grid: { drawOnChartArea: false } }),
       },
     },
