@@ -268,8 +268,8 @@ export class WordLookup {
     const said = data.example
       ? gettext("%(word)s: %(lemma)s, %(pos)s. %(meaning)s. Example: %(example)s. %(hint)s")
       : gettext("%(word)s: %(lemma)s, %(pos)s. %(meaning)s. %(hint)s");
-    const { word, lemma, pos, meaning, example: sample } = data;
-    this.announce(interpolate(said, { word, lemma, pos, meaning, example: sample, hint }, true));
+    const values = { word: data.word, lemma: data.lemma, pos: data.pos, meaning: data.meaning };
+    this.announce(interpolate(said, { ...values, example: data.example, hint }, true));
   }
 
   failed(panel, message) {
