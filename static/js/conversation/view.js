@@ -5,7 +5,7 @@
 import { el } from "./panels.js";
 import { isUpgrade, upgradeAnnouncement, upgradeCard } from "./upgrades.js";
 
-const { gettext, interpolate } = window; // the djangojs catalog (base.html loads it first)
+const { gettext, interpolate, pgettext } = window; // the djangojs catalog (base.html loads it first)
 
 const KIND_LABELS = {
   grammar: gettext("Grammar"),
@@ -21,6 +21,7 @@ const CARD_LABELS = {
   register: gettext("Register correction"),
 };
 const WHO = { tutor: gettext("Tutor"), learner: gettext("You") };
+const TYPED = pgettext("a line the learner typed, not spoke", "typed");
 // What the live region says when a line settles.
 const SAID = { tutor: gettext("Tutor: %(text)s"), learner: gettext("You: %(text)s") };
 const NEAR_BOTTOM_PX = 80;
@@ -57,7 +58,7 @@ export class Transcript {
     const item = el("li", `turn turn-${speaker}${draft ? " turn-draft" : ""}`);
     item.dataset.speaker = speaker;
     const who = el("p", "turn-who", WHO[speaker === "tutor" ? "tutor" : "learner"]);
-    if (source === "typed") who.append(" ", el("span", "turn-typed", gettext("typed")));
+    if (source === "typed") who.append(" ", el("span", "turn-typed", TYPED));
     const body = el("p", "turn-text", text);
     body.lang = this.language;
     item.append(who, body);
@@ -97,7 +98,7 @@ export class Transcript {
       item.classList.remove("turn-draft", "turn-pending", "turn-incomplete");
       item.removeAttribute("aria-hidden");
       if (source === "typed" && !item.querySelector(".turn-typed")) {
-        item.querySelector(".turn-who").append(" ", el("span", "turn-typed", gettext("typed")));
+        item.querySelector(".turn-who").append(" ", el("span", "turn-typed", TYPED));
       }
     } else {
       item = this.turnElement(speaker, text, { source });
