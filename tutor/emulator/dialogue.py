@@ -256,17 +256,14 @@ def text_turn(state: DialogueState, user_texts: list[str]) -> tuple[TurnPlan, st
 
 
 def _group_greeting(state: DialogueState, room: group.Room) -> TurnPlan:
-    """The notice, a hello to everyone by name, the script's first question to one of them."""
+    """The notice, a hello to everyone by name, the script's first question to one of them
+    (after the topic's line, when the instruction names a topic)."""
     lines = roleplay.lines_for(state.lang)
-    first = group.speaker_of(room)
-    question = _script(state)[1].greeting
-    ask = group.ask(state.lang, first, question)
+    script, band = _script(state)
+    ask = group.ask(state.lang, group.speaker_of(room), band.greeting)
+    greeting = roleplay.join(lines, [lines.notice, group.hello(state.lang, room), ask])
     return _tutor_turn(
-        state,
-        None,
-        None,
-        None,
-        roleplay.join(lines, [lines.notice, group.hello(state.lang, room), ask]),
+        state, None, None, None, _with_topic(greeting, script.topic_line, state.topic)
     )
 
 

@@ -7,7 +7,12 @@ import pytest
 from tutor.emulator.dialogue import apply_instruction, new_state, plan_greeting, plan_spoken
 from tutor.emulator.group import lines_for, read_room
 from tutor.emulator.roleplay.lines import LANGUAGES
-from tutor.prompts import LearnerBrief, build_system_instruction, placement_instruction
+from tutor.prompts import (
+    LearnerBrief,
+    TopicBrief,
+    build_system_instruction,
+    placement_instruction,
+)
 from tutor.prompts.group import GroupMemberBrief, MemberTalk, build_group_instruction, room_state
 
 MEMBERS = [
@@ -58,3 +63,18 @@ def test_the_speaker_is_never_invited_as_the_quietest() -> None:
     plan_greeting(state)
     reply = plan_spoken(state).reply
     assert reply.startswith("Gracias, Ciro.") and "Bea, ¿y tú?" in reply
+
+
+def test_a_group_on_a_topic_hears_the_topic_in_the_greeting() -> None:
+    topic = TopicBrief(
+        title="At the market",
+        scenario="A market.",
+        tutor_role="a fruit seller",
+        learner_goal="buy fruit",
+        target_phrases=["Quiero un kilo de manzanas"],
+    )
+    text = build_group_instruction(language="es", level="A2", members=MEMBERS, topic=topic)
+    state = new_state(None, text)
+    assert state.scene is None  # the group's moderator, not a one-learner scene
+    greeting = plan_greeting(state).reply
+    assert "At the market" in greeting and greeting.endswith("Ana, ¿cómo estás hoy?")

@@ -4,6 +4,7 @@ client for the malformed updates the SDK's models cannot express)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -209,10 +210,11 @@ async def test_a_well_formed_update_from_a_raw_client_is_applied(emu: Emulator) 
         await ws.send(json.dumps({"contextUpdate": update}))
         await ws.send(json.dumps({"realtime_input": {"text": "hola"}}))
         said = ""
-        while "Ciro" not in said:
-            message = json.loads(await ws.recv())
-            content = message.get("serverContent") or {}
-            said += (content.get("outputTranscription") or {}).get("text", "")
+        async with asyncio.timeout(10):
+            while "Ciro" not in said:
+                message = json.loads(await ws.recv())
+                content = message.get("serverContent") or {}
+                said += (content.get("outputTranscription") or {}).get("text", "")
     assert emu.sessions[0].context_updates == 1
 
 
