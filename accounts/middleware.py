@@ -15,6 +15,8 @@ _EXEMPT_PREFIXES: tuple[str, ...] = ("/accounts/", "/welcome/", "/static/", "/ad
 _EXEMPT_PREFIXES += ("/healthz",)
 # The installable app's files (tutor/app_shell.py): a worker script may not be redirected.
 _EXEMPT_PREFIXES += ("/manifest.webmanifest", "/sw.js", "/offline/")
+# The JavaScript catalog is a script every page loads first, onboarding's own pages included.
+_EXEMPT_PREFIXES += ("/jsi18n/",)
 
 
 class OnboardingMiddleware:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from lessons.learner_views.home import landing
 from tutor import app_shell, probes
@@ -17,6 +18,9 @@ urlpatterns = [
     path("manifest.webmanifest", app_shell.manifest, name="manifest"),
     path("sw.js", app_shell.service_worker, name="service_worker"),
     path("offline/", app_shell.offline, name="offline"),
+    # The djangojs catalog (gettext, ngettext, interpolate) for static/js, in the request's
+    # language; base.html loads it before every page script.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("lessons.urls")),

@@ -17,7 +17,13 @@ from uuid import UUID
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 
-from lessons.models import Correction, GroupMember, GroupRoom, correction_count_field
+from lessons.models import (
+    Conversation,
+    Correction,
+    GroupMember,
+    GroupRoom,
+    correction_count_field,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -202,3 +208,15 @@ def learner_rooms(learner: User, limit: int = 20) -> list[LearnerRoom]:
         .values_list("room_id", "n")
     )
     return [LearnerRoom(room, mine.get(room.pk), counts.get(room.pk, 0)) for room in rooms]
+
+
+def conversation_group_talk(conversation: Conversation) -> MemberTalk | None:
+    """For a member's copy of a group conversation, their talk time and share in the room
+    (the review page); None for any other conversation or a room that is gone."""
+    if conversation.group_room_id is None:
+        return None
+    room = GroupRoom(pk=conversation.group_room_id)
+    return next(
+        (m for m in member_talk(room) if m.conversation_id == conversation.pk),
+        None,
+    )

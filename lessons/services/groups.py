@@ -150,6 +150,7 @@ def group_join(*, room: GroupRoom, learner: User | None, ip: str | None = None) 
             if member.left_at is not None:
                 member.left_at = None
                 member.save(update_fields=["left_at"])
+            _resume(member.conversation_id)
             return member
         _check_newcomer(locked, learner)
         conversation = conversation_start(
@@ -164,6 +165,19 @@ def group_join(*, room: GroupRoom, learner: User | None, ip: str | None = None) 
         conversation.group_room = locked
         conversation.save(update_fields=["group_room"])
         return GroupMember.objects.create(room=locked, learner=learner, conversation=conversation)
+
+
+def _resume(conversation_id: UUID) -> None:
+    """A member back in an open room after their copy was swept (away longer than the
+    reconnect grace with nothing written to it): the same conversation goes on, active again."""
+    Conversation.objects.filter(pk=conversation_id).exclude(
+        status=Conversation.Status.ACTIVE
+    ).update(
+        status=Conversation.Status.ACTIVE,
+        ended_at=None,
+        end_reason="",
+        last_activity_at=timezone.now(),
+    )
 
 
 def _check_newcomer(room: GroupRoom, learner: User) -> None:

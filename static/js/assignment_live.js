@@ -14,13 +14,21 @@
   const tbody = document.querySelector(".evidence-table tbody");
   const due = new Date(config.dueAt);
   const needed = Math.max(1, config.minSeconds);
-  const LABELS = { not_started: "Not started", in_progress: "In progress", done: "Done", late: "Late" };
+  const { gettext, interpolate, pgettext } = window; // the djangojs catalog (base.html loads it first)
+  const LABELS = {
+    not_started: pgettext("assignment status", "Not started"),
+    in_progress: pgettext("assignment status", "In progress"),
+    done: pgettext("assignment status", "Done"),
+    late: pgettext("assignment status", "Late"),
+  };
+  // What a learner in a conversation is doing now, after their name.
+  const TALKING = pgettext("what a learner is doing now", "talking");
   const DOING = {
-    speaking: "speaking",
-    listening: "listening",
-    turn: "talking",
-    noted: "talking",
-    started: "starting",
+    speaking: pgettext("what a learner is doing now", "speaking"),
+    listening: pgettext("what a learner is doing now", "listening"),
+    turn: TALKING,
+    noted: TALKING,
+    started: pgettext("what a learner is doing now", "starting"),
   };
   const FINAL_CODES = new Set([4401, 4403]);
 
@@ -48,7 +56,8 @@
       chip.dataset.learner = id;
       list.insertBefore(chip, empty);
     }
-    chip.textContent = `${name} · ${DOING[kind] || "talking"}`;
+    const doing = DOING[kind] || TALKING;
+    chip.textContent = interpolate(gettext("%(name)s · %(doing)s"), { name, doing }, true);
     chip.classList.toggle("is-speaking", kind === "speaking");
     empty.hidden = true;
   }
@@ -74,7 +83,7 @@
     row.dataset.attempts = String(attempts);
     if (ended) row.dataset.finishedSeconds = String(total);
     row.querySelector("[data-live-badge]").hidden = ended;
-    row.querySelector('[data-cell="minutes"]').textContent = `${(total / 60).toFixed(1)} min`;
+    row.querySelector('[data-cell="minutes"]').textContent = interpolate(gettext("%(minutes)s min"), { minutes: (total / 60).toFixed(1) }, true);
     row.querySelector('[data-cell="attempts"]').textContent = String(attempts);
     const status = statusFor(total, attempts);
     if (status && status !== row.dataset.status && row.dataset.status !== "done") {
@@ -105,7 +114,7 @@
     mark.setAttribute("aria-hidden", "true");
     chip.append(mark);
     if (!uses) {
-      chip.append(phrase, el("span", "visually-hidden", " (not used)"));
+      chip.append(phrase, el("span", "visually-hidden", " " + gettext("(not used)")));
       return chip;
     }
     const link = el("a", "", phrase);
@@ -122,7 +131,8 @@
     const used = phrases.filter((p) => p.uses > 0).length;
     const chips = el("ul", "chips");
     chips.append(...phrases.map(phraseChip));
-    cell.replaceChildren(el("span", "visually-hidden", `${used} of ${phrases.length}:`), chips);
+    const counted = interpolate(gettext("%(used)s of %(total)s:"), { used, total: phrases.length }, true);
+    cell.replaceChildren(el("span", "visually-hidden", counted), chips);
   }
 
   function showCorrections(row, corrections) {
@@ -130,7 +140,7 @@
     if (!cell || !Array.isArray(corrections)) return;
     const counted = corrections.filter(([, , count]) => count > 0);
     if (!counted.length) {
-      cell.replaceChildren(el("span", "muted", "none"));
+      cell.replaceChildren(el("span", "muted", pgettext("no corrections", "none")));
       return;
     }
     const chips = el("ul", "chips");
@@ -175,7 +185,7 @@
     const socket = new WebSocket(`${scheme}//${window.location.host}${config.url}`);
     socket.addEventListener("open", () => {
       retryDelay = 1000;
-      setState("live", true);
+      setState(pgettext("the live panel's state", "live"), true);
     });
     socket.addEventListener("message", (event) => {
       let message;
@@ -184,10 +194,10 @@
     });
     socket.addEventListener("close", (event) => {
       if (FINAL_CODES.has(event.code)) {
-        setState("not available", false);
+        setState(pgettext("the live panel's state", "not available"), false);
         return;
       }
-      setState("reconnecting…", false);
+      setState(pgettext("the live panel's state", "reconnecting…"), false);
       window.setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 30000);
     });

@@ -16,6 +16,8 @@ import { Replay } from "./conversation/replay.js";
 import { Transcript } from "./conversation/view.js";
 import { WireAudio } from "./conversation/opus.js";
 
+const { gettext } = window; // the djangojs catalog (base.html loads it first)
+
 const NOMINAL_RATE = 48000; // declared when there is no microphone: no audio will follow
 
 const $ = (id) => document.getElementById(id);
@@ -125,13 +127,13 @@ class Conversation {
     if (this.begun) return;
     this.begun = true;
     this.speaker.start().catch(() => {
-      this.notice.show("audio", "warn", "Tutor audio can't play in this browser; captions still work.");
+      this.notice.show("audio", "warn", gettext("Tutor audio can't play in this browser; captions still work."));
     });
     this.setState("connecting");
     this.stage.setMode("connecting");
-    this.stage.setIdleText("Connecting…");
+    this.stage.setIdleText(gettext("Connecting…"));
     const rate = withMic ? await this.startMic() : null;
-    if (!withMic) this.stage.setMode("nomic", "Typing. Press to turn on your microphone and talk.");
+    if (!withMic) this.stage.setMode("nomic", gettext("Typing. Press to turn on your microphone and talk."));
     this.declaredRate = rate || NOMINAL_RATE;
     await this.wire.prepare(rate);
     this.socket.connect(this.startMessage());
@@ -160,10 +162,10 @@ class Conversation {
   micFailed(kind) {
     this.debug.mic = kind;
     this.stage.setMode("nomic", MIC_PROBLEMS[kind].hint);
-    this.stage.setIdleText("Typing mode");
+    this.stage.setIdleText(gettext("Typing mode"));
     this.notice.show("mic", "warn", MIC_PROBLEMS[kind].text, [
-      { label: "Try the microphone again", onClick: () => this.retryMic(), primary: true },
-      { label: "Type instead", onClick: () => $("typed").focus() },
+      { label: gettext("Try the microphone again"), onClick: () => this.retryMic(), primary: true },
+      { label: gettext("Type instead"), onClick: () => $("typed").focus() },
     ]);
   }
 
@@ -240,10 +242,11 @@ class Conversation {
       },
       turn_complete: () => this.replay.lineEnded(),
       reconnecting: () =>
-        this.notice.show("upstream", "info", "Reconnecting to the tutor… your transcript is kept."),
+        this.notice.show("upstream", "info", gettext("Reconnecting to the tutor… your transcript is kept.")),
       resumed: () => this.notice.clear("upstream"),
       trial_ended: () => this.trialOver(msg.signupUrl),
-      error: () => this.serverError(msg.message || "Something went wrong."),
+      // msg.message is the server's, already in the learner's language.
+      error: () => this.serverError(msg.message || gettext("Something went wrong.")),
       ended: () => this.serverEnded(),
     }[msg.type];
     if (handler) handler();
@@ -267,8 +270,10 @@ class Conversation {
         this.trialDeadline = Date.now() + msg.trialSecondsLeft * 1000;
       }
     }
-    const idle = { on: "Listening…", muted: "Muted", ptt: "Hold to talk" }[this.stage.mode];
-    this.stage.setIdleText(idle || "Typing mode");
+    const idle = { on: gettext("Listening…"), muted: gettext("Muted"), ptt: gettext("Hold to talk") }[
+      this.stage.mode
+    ];
+    this.stage.setIdleText(idle || gettext("Typing mode"));
     for (const { text, item } of this.queue.splice(0)) this.sendText(text, item);
   }
 
@@ -289,7 +294,7 @@ class Conversation {
     this.ready = false;
     this.debug.drops += 1;
     this.setState("reconnecting");
-    this.notice.show("drop", "warn", "Connection lost — reconnecting… your transcript is kept.");
+    this.notice.show("drop", "warn", gettext("Connection lost — reconnecting… your transcript is kept."));
   }
 }
 

@@ -3,6 +3,7 @@
 // a typed answer is checked by a plain form post. Spoken answers are deck/spoken.js.
 (() => {
   "use strict";
+  const { gettext } = window; // the djangojs catalog (base.html loads it first)
   const deck = document.querySelector("[data-deck]");
   if (!deck) return;
   const reveal = deck.querySelector("[data-reveal]");
@@ -15,7 +16,7 @@
     const explanation = deck.querySelector("[data-answer] .explanation");
     const parts = [answer, explanation].filter(Boolean).map((el) => el.textContent.trim());
     // A correction's answer carries its own hidden "Better:" label; a phrase's does not.
-    const label = answer && answer.classList.contains("better") ? "" : "Answer: ";
+    const label = answer && answer.classList.contains("better") ? "" : gettext("Answer:") + " ";
     live.textContent = parts.length ? label + parts.join(". ") : "";
   }
 

@@ -3,6 +3,7 @@
 // this script or Chart.js cannot run.
 (() => {
   "use strict";
+  const { gettext } = window; // the djangojs catalog (base.html loads it first)
   const source = document.getElementById("progress-data");
   if (!source || typeof window.Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
@@ -47,9 +48,9 @@
       type: "bar",
       data: {
         labels: periods.labels,
-        datasets: [{ label: "Minutes", data: periods.minutes, backgroundColor: colour, borderRadius: 4 }],
+        datasets: [{ label: gettext("Minutes"), data: periods.minutes, backgroundColor: colour, borderRadius: 4 }],
       },
-      options: { plugins: { legend: { display: false } }, scales: { y: yAxis("minutes") } },
+      options: { plugins: { legend: { display: false } }, scales: { y: yAxis(gettext("minutes")) } },
     });
 
   minutesBars("chart-days", data.days, palette.brand);
@@ -60,15 +61,16 @@
     data: {
       labels: data.weeks.labels,
       datasets: [
-        { label: "Words per minute", data: data.weeks.wpm, borderColor: palette.brand, backgroundColor: palette.brand, yAxisID: "y", spanGaps: true, cubicInterpolationMode: "monotone" },
-        { label: "Your share of the talk (%)", data: data.weeks.share, borderColor: palette.accent, backgroundColor: palette.accent, yAxisID: "share", spanGaps: true, cubicInterpolationMode: "monotone", borderDash: [6, 4] },
+        { label: gettext("Words per minute"), data: data.weeks.wpm, borderColor: palette.brand, backgroundColor: palette.brand, yAxisID: "y", spanGaps: true, cubicInterpolationMode: "monotone" },
+        { label: gettext("Your share of the talk (%)"), data: data.weeks.share, borderColor: palette.accent, backgroundColor: palette.accent, yAxisID: "share", spanGaps: true, cubicInterpolationMode: "monotone", borderDash: [6, 4] },
       ],
     },
     options: {
       interaction: { mode: "index", intersect: false },
       scales: {
-        y: yAxis("words per minute"),
-        share: yAxis("% of the talk", { position: "right", max: 100, grid: { drawOnChartArea: false } }),
+        y: yAxis(gettext("words per minute")),
+        // Translators: a percent sign, not a placeholder. xgettext:no-javascript-format
+        share: yAxis(gettext("% of the talk"), { position: "right", max: 100, grid: { drawOnChartArea: false } }),
       },
     },
   });
@@ -85,7 +87,7 @@
     },
     options: {
       interaction: { mode: "index", intersect: false },
-      scales: { x: { stacked: true }, y: yAxis("per 100 words", { stacked: true }) },
+      scales: { x: { stacked: true }, y: yAxis(gettext("per 100 words"), { stacked: true }) },
     },
   });
 
@@ -93,11 +95,11 @@
     type: "bar",
     data: {
       labels: data.levels.labels,
-      datasets: [{ label: "Topics", data: data.levels.topics, backgroundColor: palette.accent, borderRadius: 4 }],
+      datasets: [{ label: gettext("Topics"), data: data.levels.topics, backgroundColor: palette.accent, borderRadius: 4 }],
     },
     options: {
       plugins: { legend: { display: false } },
-      scales: { y: yAxis("topics", { ticks: { precision: 0 } }) },
+      scales: { y: yAxis(gettext("topics"), { ticks: { precision: 0 } }) },
     },
   });
 

@@ -4,6 +4,7 @@
 // readers announce. Without this file the choice still works; the button stays hidden.
 (() => {
   "use strict";
+  const { gettext, interpolate } = window; // the djangojs catalog (base.html loads it first)
 
   function setUp(field) {
     const select = field.querySelector("select");
@@ -20,7 +21,8 @@
       status.textContent = text;
     };
     const voiceName = () => select.value || "default";
-    const label = () => (select.value ? select.value : "The language's usual voice");
+    const label = () => (select.value ? select.value : gettext("The language's usual voice"));
+    const sayAbout = (text) => say(interpolate(text, { voice: label() }, true));
     const language = () => (languageFrom ? languageFrom.value : field.dataset.language);
 
     async function play() {
@@ -30,11 +32,12 @@
       const url = field.dataset.url
         .replace("VOICE", encodeURIComponent(voiceName()))
         .replace("LANG", encodeURIComponent(language()));
-      say(`Loading ${label()}…`);
+      sayAbout(gettext("Loading %(voice)s…"));
       try {
         const response = await fetch(url, { credentials: "same-origin" });
         if (!response.ok) {
-          let message = "This voice's sample cannot be played right now.";
+          // The server's message, when it sends one, is already in the learner's language.
+          let message = gettext("This voice's sample cannot be played right now.");
           try {
             message = (await response.json()).message || message;
           } catch (_) {
@@ -50,12 +53,12 @@
         field.dataset.playedVoice = voiceName();
         field.dataset.playedLanguage = language();
         await audio.play();
-        say(`Playing ${label()}.`);
+        sayAbout(gettext("Playing %(voice)s."));
       } catch (error) {
         say(
           error && error.name === "NotAllowedError"
-            ? "Your browser blocked the sound. Press the button again."
-            : "The sample could not be loaded. Check your connection and try again.",
+            ? gettext("Your browser blocked the sound. Press the button again.")
+            : gettext("The sample could not be loaded. Check your connection and try again."),
         );
       } finally {
         busy = false;
@@ -63,7 +66,7 @@
       }
     }
 
-    audio.addEventListener("ended", () => say(`${label()}: sample finished.`));
+    audio.addEventListener("ended", () => sayAbout(gettext("%(voice)s: sample finished.")));
     // A sample of another voice or language is another sample: stop the one playing.
     const stop = () => {
       audio.pause();

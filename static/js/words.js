@@ -11,6 +11,8 @@
 // Escape closes it and puts the focus back on the word. The page's own scripts keep writing
 // the captions (conversation/view.js); a MutationObserver wraps each line once it settles.
 
+const { gettext, interpolate } = window; // the djangojs catalog (base.html loads it first)
+
 const SETTLED = ".turn:not(.turn-draft):not(.turn-pending) .turn-text";
 const WORD_FALLBACK = /\p{L}[\p{L}\p{M}\p{N}'’\-]*/gu;
 const HAS_LETTER = /\p{L}/u;
@@ -59,7 +61,8 @@ export class WordLookup {
     this.current = null; // the word whose explanation is open
     this.request = 0;
     this.debug = window.tertuliaWords = { lookups: [], added: [], errors: [] };
-    this.help = make("p", "visually-hidden", "Any word can be explained: Tab to a line, arrow keys to a word, then Enter.");
+    const help = gettext("Any word can be explained: Tab to a line, arrow keys to a word, then Enter.");
+    this.help = make("p", "visually-hidden", help);
     this.help.id = "words-help";
     this.announcer = make("div", "visually-hidden");
     this.announcer.setAttribute("aria-live", "polite");
@@ -162,8 +165,8 @@ export class WordLookup {
     const text = word.textContent;
     this.markOpen(word);
     const panel = this.showPanel(line, word);
-    panel.replaceChildren(make("p", "word-status", `Looking up “${text}”…`));
-    this.announce(`Looking up ${text}…`);
+    panel.replaceChildren(make("p", "word-status", interpolate(gettext("Looking up “%(word)s”…"), { word: text }, true)));
+    this.announce(interpolate(gettext("Looking up %(word)s…"), { word: text }, true));
     const ticket = ++this.request;
     let data;
     let ok = false;
@@ -185,7 +188,9 @@ export class WordLookup {
     }
     if (ticket !== this.request) return; // another word was opened meanwhile
     if (!ok) {
-      const message = data.message || "This word cannot be explained right now. Check your connection and try again.";
+      // The server's message is already in the learner's language.
+      const message =
+        data.message || gettext("This word cannot be explained right now. Check your connection and try again.");
       this.debug.errors.push({ word: text, message });
       this.failed(panel, message);
       return;
@@ -204,7 +209,7 @@ export class WordLookup {
     if (!this.panel) {
       this.panel = make("section", "word-panel");
       this.panel.id = "word-panel";
-      this.panel.setAttribute("aria-label", "Word explanation");
+      this.panel.setAttribute("aria-label", gettext("Word explanation"));
     }
     line.after(this.panel);
     this.panel.hidden = false;
@@ -221,7 +226,7 @@ export class WordLookup {
       form.lang = language;
       const arrow = make("span", "word-arrow", " → ");
       arrow.setAttribute("aria-hidden", "true");
-      head.append(form, make("span", "visually-hidden", ", dictionary form: "), arrow);
+      head.append(form, make("span", "visually-hidden", ", " + gettext("dictionary form:") + " "), arrow);
     }
     const lemma = make("strong", "word-lemma", data.lemma);
     lemma.lang = language;
@@ -232,37 +237,43 @@ export class WordLookup {
       const example = make("p", "word-example");
       const quote = make("span", "", data.example);
       quote.lang = language;
-      example.append(make("span", "visually-hidden", "Example: "), quote);
+      example.append(make("span", "visually-hidden", gettext("Example:") + " "), quote);
       parts.push(example);
     }
     const actions = make("div", "word-actions");
     const status = make("p", "word-status");
-    let hint = "Tab to the buttons, Escape to close.";
+    let hint = gettext("Tab to the buttons, Escape to close.");
     if (data.addUrl) {
-      const add = make("button", "button button-small", data.inDeck ? "In your deck" : "Add to deck");
+      const add = make("button", "button button-small", data.inDeck ? gettext("In your deck") : gettext("Add to deck"));
       add.type = "button";
       add.dataset.wordAdd = "";
       add.disabled = Boolean(data.inDeck);
       add.addEventListener("click", () => this.add(add, status, data));
       actions.append(add);
-      hint = data.inDeck ? "Already in your deck. Escape to close." : "Tab to Add to deck, Escape to close.";
+      hint = data.inDeck
+        ? gettext("Already in your deck. Escape to close.")
+        : gettext("Tab to Add to deck, Escape to close.");
     } else if (data.signupUrl) {
-      const signup = make("a", "button button-small", "Sign up to keep words");
+      const signup = make("a", "button button-small", gettext("Sign up to keep words"));
       signup.href = data.signupUrl;
       actions.append(signup);
-      hint = "Sign up (it's free) to keep words in a deck. Escape to close.";
+      hint = gettext("Sign up (it's free) to keep words in a deck. Escape to close.");
     }
-    const close = make("button", "button button-secondary button-small", "Close");
+    const close = make("button", "button button-secondary button-small", gettext("Close"));
     close.type = "button";
     close.dataset.wordClose = "";
     actions.append(close);
     panel.replaceChildren(...parts, actions, status);
-    const example = data.example ? ` Example: ${data.example}.` : "";
-    this.announce(`${data.word}: ${data.lemma}, ${data.pos}. ${data.meaning}.${example} ${hint}`);
+    // The word, its dictionary form, part of speech, meaning and example are the server's.
+    const said = data.example
+      ? gettext("%(word)s: %(lemma)s, %(pos)s. %(meaning)s. Example: %(example)s. %(hint)s")
+      : gettext("%(word)s: %(lemma)s, %(pos)s. %(meaning)s. %(hint)s");
+    const values = { word: data.word, lemma: data.lemma, pos: data.pos, meaning: data.meaning };
+    this.announce(interpolate(said, { ...values, example: data.example, hint }, true));
   }
 
   failed(panel, message) {
-    const close = make("button", "button button-secondary button-small", "Close");
+    const close = make("button", "button button-secondary button-small", gettext("Close"));
     close.type = "button";
     close.dataset.wordClose = "";
     const actions = make("div", "word-actions");
@@ -273,7 +284,7 @@ export class WordLookup {
 
   async add(button, status, data) {
     button.disabled = true;
-    status.textContent = "Adding…";
+    status.textContent = gettext("Adding…");
     let body = {};
     let ok = false;
     try {
@@ -289,17 +300,17 @@ export class WordLookup {
     }
     if (!ok) {
       button.disabled = false;
-      status.textContent = body.message || "The word could not be added. Try again.";
+      status.textContent = body.message || gettext("The word could not be added. Try again.");
       status.classList.add("word-error");
       this.announce(status.textContent);
       return;
     }
     this.debug.added.push({ card: body.card, created: body.created });
-    button.textContent = "In your deck";
+    button.textContent = gettext("In your deck");
     status.classList.remove("word-error");
     status.replaceChildren(body.message);
     if (body.deckUrl) {
-      const link = make("a", "", "See your deck");
+      const link = make("a", "", gettext("See your deck"));
       link.href = body.deckUrl;
       status.append(" ", link);
     }

@@ -2,7 +2,9 @@
 // It keeps static files and the offline page, and nothing else: every page, API call and
 // WebSocket goes to the network untouched, because pages carry conversations, transcripts
 // and cards that must never be left in a phone's cache. When a page cannot be reached, the
-// offline page stands in for it.
+// offline page stands in for it. The JavaScript catalog (/jsi18n/) is a page's script but not
+// a static file: it follows the learner's language, so it goes to the network too, and the
+// offline page does not load it.
 "use strict";
 
 const CONFIG = {{ config|safe }};

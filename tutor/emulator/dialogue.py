@@ -13,7 +13,7 @@ import copy
 import re
 from dataclasses import dataclass, field, replace
 
-from tutor.emulator import memory, placement, roleplay
+from tutor.emulator import group, memory, placement, roleplay
 from tutor.emulator.roleplay import Scene, build_scene, read_brief
 from tutor.emulator.roleplay.upgrades import asks_to_repeat, upgrade_for
 from tutor.emulator.scripts import LANGUAGES, Band, Script, Step, load
@@ -45,6 +45,8 @@ class DialogueState:
     recall: str = ""  # the greeting's "last time you told me ...", from the memory section
     # A spoken placement (tutor/emulator/placement/): probes the level instead of chatting.
     probe: placement.PlacementRun | None = None
+    # A group room (tutor/emulator/group.py): the free-talk script, moderated by speaker.
+    group: group.Room | None = None
 
     def snapshot(self) -> DialogueState:
         return copy.deepcopy(self)
@@ -76,17 +78,29 @@ def new_state(language_code: str | None, instruction: str) -> DialogueState:
     # A session restored from a transcript (tutor.live.upstream.CONTINUATION) must not greet,
     # just as the real model, told so, would not, and carries on where the transcript stops.
     continuing = CONTINUING in instruction.lower()
+    room = group.read_room(instruction)
+    is_placement = placement.is_placement(instruction)
     return DialogueState(
         lang=lang,
         band=detect_band(instruction),
         topic=detect_topic(instruction),
         greeted=continuing,
         step=brief.learner_lines_so_far if continuing else 0,
-        scene=None if placement.is_placement(instruction) else build_scene(lang, brief),
+        scene=None if is_placement or room else build_scene(lang, brief),
         name=brief.name,
         recall=memory.recall(lang, memory.read_memory(instruction)),
-        probe=placement.start(lang, brief.level) if placement.is_placement(instruction) else None,
+        probe=placement.start(lang, brief.level) if is_placement else None,
+        group=room,
     )
+
+
+def apply_instruction(state: DialogueState, instruction: str) -> None:
+    """A context update replaced the instruction: a group's room (speaker, shares) is read
+    from it again; an instruction that turns a session into a group one starts the room."""
+    if state.group is not None:
+        group.update(state.group, instruction)
+    elif (room := group.read_room(instruction)) is not None:
+        state.group, state.scene, state.probe = room, None, None
 
 
 CONTINUING = "conversation is already under way"
@@ -142,6 +156,8 @@ def plan_greeting(state: DialogueState) -> TurnPlan:
     """Says once, first and briefly, that the demo cannot understand speech; then the
     topic's opening line (a role-play) or a hello and the script's first question."""
     state.greeted = True
+    if state.group is not None:
+        return _group_greeting(state, state.group)
     if state.probe is not None:
         lines = roleplay.lines_for(state.lang)
         opening = [lines.notice, roleplay.hello(_register(state), state.name)]
@@ -171,6 +187,8 @@ def plan_greeting(state: DialogueState) -> TurnPlan:
 def plan_spoken(state: DialogueState) -> TurnPlan:
     """The next scripted step: the emulator cannot recognise speech, so it pretends the
     learner said the script's line (a target phrase, now and then with an error)."""
+    if state.group is not None:
+        return _group_step(state, state.group, None)
     step = state.step
     state.step += 1
     if state.probe is not None:
@@ -196,6 +214,8 @@ def plan_typed(state: DialogueState, text: str) -> TurnPlan:
     if last and asks_to_repeat(state.lang, text):
         plan = _tutor_turn(state, text, None, None, last[-1])
         return replace(plan, upgrade=None, slow=True)
+    if state.group is not None:
+        return _group_step(state, state.group, text)
     if state.scene is not None:
         return _typed_in_scene(state, state.scene, text)
     script, band = _script(state)
@@ -233,6 +253,50 @@ def text_turn(state: DialogueState, user_texts: list[str]) -> tuple[TurnPlan, st
     corrected = plan.correction["corrected"].rstrip(".!?\u3002\uff01\uff1f")
     recast = _script(state)[0].recast.format(corrected=corrected)
     return plan, recast + plan.reply
+
+
+def _group_greeting(state: DialogueState, room: group.Room) -> TurnPlan:
+    """The notice, a hello to everyone by name, the script's first question to one of them
+    (after the topic's line, when the instruction names a topic)."""
+    lines = roleplay.lines_for(state.lang)
+    script, band = _script(state)
+    ask = group.ask(state.lang, group.speaker_of(room), band.greeting)
+    greeting = roleplay.join(lines, [lines.notice, group.hello(state.lang, room), ask])
+    return _tutor_turn(
+        state, None, None, None, _with_topic(greeting, script.topic_line, state.topic)
+    )
+
+
+def _group_step(state: DialogueState, room: group.Room, typed: str | None) -> TurnPlan:
+    """A learner turn in a group: the speaker (ROOM NOW's floor holder) "said" the script's
+    next line, errors and all (spoken), or `typed`; the notes are for that line; the reply
+    thanks the speaker by name and hands the floor on (`group.moderate`). The script's lines
+    come round again for a room that talks longer than it."""
+    script, band = _script(state)
+    steps = band.steps
+    if typed is None:
+        step: Step | None = steps[state.step % len(steps)]
+        heard = step.learner  # type: ignore[union-attr]
+        state.step += 1
+    else:
+        heard = typed
+        step = next((st for st in steps if st.corrected(typed) is not None), None)
+    correction = phrase = None
+    if step is not None and (corrected := step.corrected(heard)) is not None:
+        correction = {"original": heard, "corrected": corrected,
+                      "explanation": step.explanation, "kind": step.kind}  # fmt: skip
+        phrase = {"text": step.phrase[0], "translation": step.phrase[1]} if step.phrase else None
+    answer = (
+        step.reply
+        if step is not None
+        else script.followups[state.followups % len(script.followups)]
+    )
+    if step is None:
+        state.followups += 1
+    match = _LAST_QUESTION.match(answer)
+    statement, question = (match.group(1), match.group(2)) if match else ("", answer)
+    reply = group.moderate(state.lang, room, statement, question)
+    return _tutor_turn(state, heard, correction, phrase, reply)
 
 
 def _typed_in_scene(state: DialogueState, scene: Scene, text: str) -> TurnPlan:

@@ -38,9 +38,11 @@ class SessionOver(Exception):
 
 
 class Trigger(NamedTuple):
-    kind: str  # "text" (typed or client content), "audio" (end of speech), "tool" (a result)
+    kind: str  # "text" (typed or client content), "audio" (end of speech), "tool" (a result),
+    # "context" (a contextUpdate, applied in its place in the queue; no turn of its own)
     text: str = ""
     speech_ms: float = 1e9  # "audio": how long the learner's sound was loud
+    update: dict[str, Any] | None = None  # "context": the checked contextUpdate body
 
 
 class _Hub(Protocol):

@@ -7,6 +7,7 @@ from typing import Any
 from tutor.emulator import arrivals, wire
 from tutor.emulator.scheduling import scheduling
 from tutor.emulator.setup import INVALID_ARGUMENT, LiveConfig, ProtocolError
+from tutor.emulator.strict import check_context_update
 from tutor.emulator.turns import Conductor, Trigger
 from tutor.emulator.vad import DEFAULT_THRESHOLD, THRESHOLDS, EnergyVad, To16k
 
@@ -34,7 +35,8 @@ class Inbound:
             self._client_content(body)
         elif kinds[0] == "toolResponse":
             self._tool_response(body)
-        # contextUpdate changes the instructions; the scripted tutor has nothing to change.
+        else:
+            self._context_update(body)
 
     def _realtime_input(self, body: dict[str, Any]) -> None:
         if "mediaChunks" in body:
@@ -87,6 +89,12 @@ class Inbound:
         said = [text for speaker, text in texts if speaker == "learner"]
         self.conductor.barge_in()  # client content interrupts any current generation
         self.conductor.enqueue(Trigger("text", said[-1] if said else ""))
+
+    def _context_update(self, body: dict[str, Any]) -> None:
+        """A new instruction (and/or tools), checked now, applied in order with the input
+        before it: a turn already queued or under way keeps the instruction it began with."""
+        check_context_update(body, self.config.model)
+        self.conductor.enqueue(Trigger("context", update=body))
 
     def _tool_response(self, body: dict[str, Any]) -> None:
         for response in body.get("functionResponses") or []:

@@ -58,6 +58,10 @@ class SessionRecord:
     resumed_from: str | None = None
     handles_issued: list[str] = field(default_factory=list)
     learner_turns: list[str] = field(default_factory=list)
+    # A group session's speaker of each learner turn (the floor holder its instruction named
+    # when the turn was answered; tutor/emulator/group.py), None outside a group.
+    learner_speakers: list[str | None] = field(default_factory=list)
+    context_updates: int = 0  # contextUpdate messages applied
     tutor_turns: list[str] = field(default_factory=list)
     interrupted_turns: int = 0
     tool_calls_sent: list[dict[str, Any]] = field(default_factory=list)

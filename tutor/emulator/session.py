@@ -20,7 +20,7 @@ from aiohttp import WSMsgType, web
 
 from tutor.emulator import arrivals, lifetime, wire
 from tutor.emulator.behaviour import Behaviour
-from tutor.emulator.dialogue import DialogueState, new_state
+from tutor.emulator.dialogue import DialogueState, apply_instruction, new_state
 from tutor.emulator.inbound import Inbound
 from tutor.emulator.records import Fault, SessionRecord
 from tutor.emulator.setup import INVALID_ARGUMENT, LiveConfig, ProtocolError, parse_setup
@@ -140,7 +140,10 @@ class LiveSession:
         # Unknown (1008), still held by its open connection (1011), or expired (1008).
         started = lifetime.admit_resume(handle, self.hub.sessions, self.hub.behaviour)
         self.record.resumed_from, self.record.session_started = handle, started
-        return self.hub.handles[handle].snapshot()
+        state = self.hub.handles[handle].snapshot()
+        # The config may change on resume (§5.1): a group's room state comes with the setup.
+        apply_instruction(state, config.instruction)
+        return state
 
     async def _receive(self) -> dict[str, Any] | None:
         """The next client frame as a normalised dict, or None once the client has gone."""

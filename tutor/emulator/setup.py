@@ -96,7 +96,7 @@ def _config(name: str, setup: dict[str, Any], generation: dict[str, Any]) -> Liv
         language_code=speech.get("languageCode"),
         voice=voice if isinstance(voice, str) else None,
         instruction=instruction_text(setup.get("systemInstruction")),
-        tools=_declared_functions(setup.get("tools"), _default_behavior(name)),
+        tools=declared_functions(setup.get("tools"), name),
         resumption="sessionResumption" in setup,
         resume_handle=_dict(setup, "sessionResumption").get("handle") or None,
         aad=not detection.get("disabled", False),
@@ -124,7 +124,9 @@ def _default_behavior(model: str) -> str:
     return "NON_BLOCKING" if model.startswith("gemini-3.8") else "BLOCKING"
 
 
-def _declared_functions(tools: Any, default: str) -> dict[str, str]:
+def declared_functions(tools: Any, model: str) -> dict[str, str]:
+    """Declared function name -> behavior, the model's default where none is given."""
+    default = _default_behavior(model)
     declared: dict[str, str] = {}
     for tool in tools if isinstance(tools, list) else []:
         for decl in _dict_list(tool, "functionDeclarations"):

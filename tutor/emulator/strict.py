@@ -214,3 +214,41 @@ def check_model_options(setup: dict[str, Any], model: str, version: str) -> None
 
 def _declarations(tools: Any) -> list[dict[str, Any]]:
     return [d for t in tools or [] for d in t.get("functionDeclarations") or []]
+
+
+_CONTENT = frozenset({"parts", "role"})
+_INSTRUCTION_ROLES = frozenset({"user", "system"})
+
+
+def check_context_update(body: Any, model: str) -> None:
+    """A `contextUpdate` (docs/gemini-live.md, "Who is speaking: context updates in a group"):
+    `systemInstruction` and/or `tools` (`{"tools": [...]}`, the SDK's presence wrapper) and
+    nothing else, the instruction a Content of text parts, the tools as a setup's.
+    ASSUMPTIONS (strict, as for the setup): the refusals are 1007 `Request contains an invalid
+    argument.`; an empty update, a part that is not text, or a role other than user/system is
+    refused; models older than 3.8 refuse the message itself with 1008 (no public source says
+    they take it: 3.1 takes client content only as initial history, js-genai #1877 asks for a
+    mid-session context message on 3.1)."""
+    if not model.startswith("gemini-3.8"):
+        raise ProtocolError(1008, NOT_SUPPORTED)
+    if not isinstance(body, dict) or not body or not set(body) <= {"systemInstruction", "tools"}:
+        raise ProtocolError(1007, INVALID_ARGUMENT)
+    if "systemInstruction" in body:
+        content = body["systemInstruction"]
+        if not isinstance(content, dict) or not set(content) <= _CONTENT:
+            raise ProtocolError(1007, INVALID_ARGUMENT)
+        if content.get("role", "user") not in _INSTRUCTION_ROLES:
+            raise ProtocolError(1007, INVALID_ARGUMENT)
+        parts = content.get("parts")
+        if not isinstance(parts, list) or not parts:
+            raise ProtocolError(1007, INVALID_ARGUMENT)
+        for part in parts:
+            if not isinstance(part, dict) or set(part) != {"text"}:
+                raise ProtocolError(1007, INVALID_ARGUMENT)
+            if not isinstance(part["text"], str):
+                raise ProtocolError(1007, INVALID_ARGUMENT)
+    if "tools" in body:
+        wrapper = body["tools"]
+        if not isinstance(wrapper, dict) or not set(wrapper) <= {"tools"}:
+            raise ProtocolError(1007, INVALID_ARGUMENT)
+        check_tools(wrapper.get("tools") or [])

@@ -15,6 +15,7 @@ does not answer a sound too short to be a request (`Extras._ignores`).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
 from typing import Any
@@ -23,6 +24,7 @@ from tutor.emulator import wire
 from tutor.emulator.dialogue import (
     DialogueState,
     TurnPlan,
+    apply_instruction,
     plan_greeting,
     plan_spoken,
     plan_typed,
@@ -31,7 +33,7 @@ from tutor.emulator.extras import Extras, Link, SessionOver, Trigger
 from tutor.emulator.late import Deferred
 from tutor.emulator.scatter import Call, Schedule
 from tutor.emulator.scheduling import SPEAKS, about
-from tutor.emulator.setup import LiveConfig
+from tutor.emulator.setup import LiveConfig, declared_functions, instruction_text
 from tutor.emulator.voice import synthesize
 
 __all__ = ["CHUNK_BYTES", "WPM", "Conductor", "SessionOver", "Trigger"]
@@ -98,6 +100,18 @@ class Conductor(Extras):
             self.barge_in()  # a reply in flight is cut; the result is spoken about at once
         self.enqueue(Trigger("tool", said))
 
+    def apply_context(self, update: dict[str, Any]) -> None:
+        """A contextUpdate's turn in the queue: the new instruction replaces the setup's (the
+        room, for a group instruction, is read from it again); new tools replace the old."""
+        self.link.record.context_updates += 1
+        if "systemInstruction" in update:
+            text = instruction_text(update["systemInstruction"])
+            self.config = dataclasses.replace(self.config, instruction=text)
+            apply_instruction(self.state, text)
+        if "tools" in update:
+            tools = declared_functions(update["tools"].get("tools"), self.config.model)
+            self.config = dataclasses.replace(self.config, tools=tools)
+
     async def issue_handle(self) -> None:
         handle = secrets.token_urlsafe(18)
         self.handles[handle] = self.state.snapshot()
@@ -109,7 +123,11 @@ class Conductor(Extras):
     async def run(self) -> None:
         try:
             while True:
-                await self.turn(await self.queue.get())
+                trigger = await self.queue.get()
+                if trigger.kind == "context":
+                    self.apply_context(trigger.update or {})
+                else:
+                    await self.turn(trigger)
         except SessionOver:
             pass
 
@@ -153,6 +171,8 @@ class Conductor(Extras):
         self.extras = self._schedule(plan, len(chunks), typed=trigger.kind == "text")
         if plan.heard is not None:
             self.link.record.learner_turns.append(plan.heard)
+            room = self.state.group
+            self.link.record.learner_speakers.append(room.previous if room else None)
         if not await self._send_slot(0):
             await self._interrupted("")
             return

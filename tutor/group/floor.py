@@ -37,7 +37,10 @@ The numbers (all in milliseconds of audio time, all constructor arguments):
 
 Attribution (docs/groups.md "Attribution"): `line_open(True)` says the holder's line is still
 open upstream (its transcription not final). While it is, the floor does not change at all: no
-release for a pause, no grant; claims queue. When it closes, what was due happens.
+release for a pause, no grant; claims queue. When it closes, what was due happens. The runtime
+opens it when the holder's audio first goes up after a grant (or their next utterance begins)
+and closes it when the bridge has stored that learner line as final; so while the tutor answers
+the holder, a queued speaker waits, and only the holder can barge in on the tutor.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 // out, the server's end, and the learner's End button. Methods of the page's Conversation
 // (static/js/conversation.js), mixed into its prototype.
 
+const { gettext, pgettext } = window; // the djangojs catalog (base.html loads it first)
 const $ = (id) => document.getElementById(id);
 const END_WAIT_MS = 4000; // how long End waits for the server to write the last turns
 
@@ -57,7 +58,7 @@ export const endings = {
     this.debug.mic = "off";
     this.socket.stop();
     this.stage.setMode("ended");
-    this.stage.setIdleText("Finished");
+    this.stage.setIdleText(pgettext("the conversation's state", "Finished"));
     clearInterval(this.clock);
   },
 
@@ -78,7 +79,7 @@ export const endings = {
     if (this.leaving) return; // the second, programmatic submit goes through
     event.preventDefault();
     this.leaving = true;
-    $("end-button").textContent = "Ending…";
+    $("end-button").textContent = gettext("Ending…");
     this.mic.stop();
     this.speaker.flush();
     if (this.socket.open) {

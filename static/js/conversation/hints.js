@@ -5,7 +5,9 @@
 
 import { el } from "./panels.js";
 
-const FAILED = "Suggestions didn't load. Check your connection and try again.";
+const { gettext, interpolate, ngettext } = window; // the djangojs catalog (base.html loads it first)
+
+const FAILED = gettext("Suggestions didn't load. Check your connection and try again.");
 
 export class Hints {
   // parts: { button, panel, list, status, input, csrf, url, language, nativeLanguage,
@@ -33,8 +35,8 @@ export class Hints {
     if (this.busy) return;
     this.busy = true;
     this.button.setAttribute("aria-busy", "true");
-    this.open("Finding something you could say…");
-    this.announce("Finding something you could say…");
+    this.open(gettext("Finding something you could say…"));
+    this.announce(gettext("Finding something you could say…"));
     const reply = await this.post(this.url, {});
     this.busy = false;
     this.button.removeAttribute("aria-busy");
@@ -52,7 +54,7 @@ export class Hints {
     this.chosenUrl = chosenUrl;
     this.debug.hints = { hint, suggestions };
     this.notice.clear("hints");
-    this.status.textContent = "Choose one to put it in the typing box, then say it or send it.";
+    this.status.textContent = gettext("Choose one to put it in the typing box, then say it or send it.");
     this.list.replaceChildren(
       ...suggestions.map((suggestion, index) => {
         const choice = el("button", "hint-choice");
@@ -69,7 +71,9 @@ export class Hints {
       }),
     );
     const heard = suggestions.map((s) => `${s.text} (${s.gloss})`).join("; ");
-    this.announce(`${suggestions.length} things you could say: ${heard}`);
+    const count = suggestions.length;
+    const said = ngettext("%(count)s thing you could say: %(list)s", "%(count)s things you could say: %(list)s", count);
+    this.announce(interpolate(said, { count, list: heard }, true));
     this.list.querySelector("button")?.focus();
   }
 
@@ -77,7 +81,7 @@ export class Hints {
     this.input.value = text;
     this.input.focus();
     this.close(false);
-    this.announce(`In the typing box: ${text}. Say it, or press Enter to send it.`);
+    this.announce(interpolate(gettext("In the typing box: %(text)s. Say it, or press Enter to send it."), { text }, true));
     // Only a note for the review page: nothing for the learner to see if it fails.
     if (this.chosenUrl) this.debug.hintChosen = (await this.post(this.chosenUrl, { index })).status;
   }

@@ -1,6 +1,8 @@
 // Beside the transcript: the target phrases the server ticks, the phrases the tutor noted, and
 // the one notice at a time that says what stands in the way.
 
+const { gettext, interpolate } = window; // the djangojs catalog (base.html loads it first)
+
 export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -21,10 +23,12 @@ export class Targets {
       const item = this.items[index];
       if (!item || item.classList.contains("used")) continue;
       item.classList.add("used");
-      item.querySelector(".target-state").textContent = " — used";
+      // As the template writes it: " — used", the dash and space outside the msgid.
+      item.querySelector(".target-state").textContent = " — " + gettext("used");
     }
     const used = this.items.filter((item) => item.classList.contains("used")).length;
-    if (this.counter) this.counter.textContent = `${used} of ${this.items.length}`;
+    const counted = { used, total: this.items.length };
+    if (this.counter) this.counter.textContent = interpolate(gettext("%(used)s of %(total)s"), counted, true);
     return used;
   }
 }

@@ -6,6 +6,8 @@
 // voice. The microphone pauses while it plays, so the tutor does not hear it as the learner,
 // and a new tutor line stops it. Alt+R plays it again, Alt+Shift+R slower (any focus).
 
+const { gettext } = window; // the djangojs catalog (base.html loads it first)
+
 const RATE = 24000;
 export const SLOWER = 0.75;
 const MIN_SAMPLES = RATE / 4; // a line shorter than a quarter second is not worth replaying
@@ -69,13 +71,13 @@ export class Replay {
     const ready = Boolean(this.last);
     for (const button of [this.again, this.slower]) button.setAttribute("aria-disabled", String(!ready));
     this.hint.textContent = ready
-      ? "Hear the tutor's last line again (Alt+R), or slower (Alt+Shift+R)."
-      : "Nothing to replay yet: the tutor's lines can be heard again once one has finished.";
+      ? gettext("Hear the tutor's last line again (Alt+R), or slower (Alt+Shift+R).")
+      : gettext("Nothing to replay yet: the tutor's lines can be heard again once one has finished.");
   }
 
   play(speed) {
     if (!this.last) {
-      this.announce("Nothing to replay yet.");
+      this.announce(gettext("Nothing to replay yet."));
       return;
     }
     this.stop();
@@ -106,9 +108,11 @@ export class Replay {
     audio.addEventListener("pause", () => done(audio.ended ? "ended" : "stopped")); // comes first
     audio.play().catch(() => {
       done("refused");
-      this.announce("The replay could not play in this browser.");
+      this.announce(gettext("The replay could not play in this browser."));
     });
-    this.announce(speed === 1 ? "Playing the tutor's last line again." : "Playing the tutor's last line again, slower.");
+    this.announce(
+      speed === 1 ? gettext("Playing the tutor's last line again.") : gettext("Playing the tutor's last line again, slower."),
+    );
   }
 
   stop() {

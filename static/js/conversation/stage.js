@@ -1,18 +1,29 @@
 // The talk control and the things around it: level ring and meter, who is speaking, clocks.
 
+const { gettext, pgettext } = window; // the djangojs catalog (base.html loads it first)
+
+// Each mode: [label, hint, the button's aria-label when it differs from the label].
 const MODES = {
-  idle: ["Start talking", "Press to start. Your microphone turns on and the tutor says hello."],
-  connecting: ["Connecting…", "Getting the tutor on the line."],
-  on: ["Mute", "The tutor hears you. Speak whenever you like — you can interrupt."],
-  muted: ["Unmute", "Muted: the tutor can't hear you. Press to talk again."],
-  ptt: ["Hold to talk", "Hold this button, or the Space bar, while you speak."],
-  holding: ["Talking…", "Let go when you've finished."],
-  nomic: ["Turn on microphone", "No microphone yet: type below, or press to try again."],
-  ended: ["Finished", "This conversation has ended."],
-};
+  idle: [gettext("Start talking"), gettext("Press to start. Your microphone turns on and the tutor says hello.")],
+  connecting: [gettext("Connecting…"), gettext("Getting the tutor on the line.")],
+  on: [
+    pgettext("button that turns the microphone off", "Mute"),
+    gettext("The tutor hears you. Speak whenever you like — you can interrupt."),
+    gettext("Mute microphone"),
+  ],
+  muted: [
+    pgettext("button that turns the microphone back on", "Unmute"),
+    gettext("Muted: the tutor can't hear you. Press to talk again."),
+    gettext("Unmute microphone"),
+  ],
+  ptt: [gettext("Hold to talk"), gettext("Hold this button, or the Space bar, while you speak.")],
+  holding: [gettext("Talking…"), gettext("Let go when you've finished.")],
+  nomic: [gettext("Turn on microphone"), gettext("No microphone yet: type below, or press to try again.")],
+  ended: [pgettext("the conversation's state", "Finished"), gettext("This conversation has ended.")],
+}; // prettier-ignore
 const WHO = {
-  learner: "You're speaking",
-  tutor: "Tutor is speaking",
+  learner: gettext("You're speaking"),
+  tutor: gettext("Tutor is speaking"),
 };
 const SPEECH_LEVEL = 0.02; // RMS of full scale, about -34 dBFS
 const HOLD_MS = 400;
@@ -33,17 +44,17 @@ export class Stage {
     this.mode = "idle";
     this.tutorPlaying = false;
     this.learnerUntil = 0;
-    this.idleText = "Not started";
+    this.idleText = gettext("Not started");
     this.lastMeterUpdate = 0;
   }
 
   setMode(mode, hint) {
     this.mode = mode;
-    const [label, defaultHint] = MODES[mode];
+    const [label, defaultHint, ariaLabel] = MODES[mode];
     this.button.dataset.mode = mode;
     this.label.textContent = label;
     this.hint.textContent = hint || defaultHint;
-    this.button.setAttribute("aria-label", mode === "on" || mode === "muted" ? `${label} microphone` : label);
+    this.button.setAttribute("aria-label", ariaLabel || label);
     if (mode === "ptt" || mode === "holding") {
       this.button.setAttribute("aria-pressed", String(mode === "holding"));
     } else {
@@ -93,7 +104,7 @@ export class Stage {
   caption(speaker, text, settled) {
     this.captionBox.dataset.speaker = speaker;
     this.captionBox.classList.toggle("settled", settled);
-    this.captionBox.querySelector(".live-caption-who").textContent = speaker === "tutor" ? "Tutor" : "You";
+    this.captionBox.querySelector(".live-caption-who").textContent = speaker === "tutor" ? gettext("Tutor") : gettext("You");
     this.captionBox.querySelector(".live-caption-text").textContent = text;
   }
 

@@ -1,6 +1,8 @@
 // Mute, unmute and push-to-talk: what the talk button and the Space bar do once the
 // microphone is on. Muting tells the server (`pause`), so Gemini ends the utterance at once.
 
+const { gettext } = window; // the djangojs catalog (base.html loads it first)
+
 const CONTROLS = "input, textarea, select, button, a, summary, [contenteditable]";
 
 export class Talk {
@@ -31,7 +33,7 @@ export class Talk {
     this.mic.setSending(!muted);
     this.debug.mic = muted ? "muted" : "on";
     this.stage.setMode(muted ? "muted" : "on");
-    this.stage.setIdleText(muted ? "Muted" : "Listening…");
+    this.stage.setIdleText(muted ? gettext("Muted") : gettext("Listening…"));
     if (muted) this.socket.send({ type: "pause" });
     else this.speaker.resume();
   }
@@ -46,7 +48,7 @@ export class Talk {
 
   waitForHold() {
     this.stage.setMode("ptt");
-    this.stage.setIdleText("Hold to talk");
+    this.stage.setIdleText(gettext("Hold to talk"));
   }
 
   hold(down) {

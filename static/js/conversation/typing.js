@@ -3,6 +3,7 @@
 
 import { sendTyped } from "./fallback.js";
 
+const { gettext } = window; // the djangojs catalog (base.html loads it first)
 const $ = (id) => document.getElementById(id);
 
 export const typing = {
@@ -11,13 +12,15 @@ export const typing = {
     this.setState("text");
     this.mic.stop();
     this.debug.mic = "off";
-    this.stage.setMode("nomic", "Voice needs a live connection, which this network blocks.");
-    this.stage.setIdleText("Text mode");
+    this.stage.setMode("nomic", gettext("Voice needs a live connection, which this network blocks."));
+    this.stage.setIdleText(gettext("Text mode"));
     this.notice.show(
       "blocked",
       "warn",
-      "Live voice can't connect from this network, so we've switched to text. Type below and the tutor answers in writing.",
-      [{ label: "Try voice again", onClick: () => this.retryVoice() }],
+      gettext(
+        "Live voice can't connect from this network, so we've switched to text. Type below and the tutor answers in writing.",
+      ),
+      [{ label: gettext("Try voice again"), onClick: () => this.retryVoice() }],
     );
     for (const { text, item } of this.queue.splice(0)) this.typedOverHttp(text, item);
   },
@@ -74,7 +77,8 @@ export const typing = {
       return;
     }
     item.classList.add("turn-failed");
-    const message = reply.body.message || "That didn't send. Check your connection and try again.";
+    // The server's message is already in the learner's language.
+    const message = reply.body.message || gettext("That didn't send. Check your connection and try again.");
     this.notice.show("typed", "error", message);
   },
 };

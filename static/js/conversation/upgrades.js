@@ -5,7 +5,9 @@
 
 import { el } from "./panels.js";
 
-export const UPGRADE_LABEL = "Say it better";
+const { gettext, interpolate } = window; // the djangojs catalog (base.html loads it first)
+
+export const UPGRADE_LABEL = gettext("Say it better");
 
 export function isUpgrade(note) {
   return typeof note.upgraded === "string";
@@ -17,17 +19,19 @@ export function upgradeCard(transcript, { original, upgraded, explanation, diff:
   if (transcript.style === "none") {
     // No interruptions while talking: folded, like a correction noted for later.
     const card = el("details", "correction correction-upgrade correction-later");
-    card.append(el("summary", "", `Noted for later · ${UPGRADE_LABEL}`), diff);
+    const later = interpolate(gettext("Noted for later · %(kind)s"), { kind: UPGRADE_LABEL }, true);
+    card.append(el("summary", "", later), diff);
     if (why) card.append(why);
     return card;
   }
   const card = el("aside", "correction correction-upgrade");
   card.setAttribute("aria-label", UPGRADE_LABEL);
-  card.append(el("p", "correction-kind", `${UPGRADE_LABEL} · correct`), diff);
+  card.append(el("p", "correction-kind", gettext("Say it better · correct")), diff);
   if (why) card.append(why);
   return card;
 }
 
 export function upgradeAnnouncement({ upgraded, explanation }) {
-  return `Correct. ${UPGRADE_LABEL}: ${upgraded}. ${explanation || ""}`;
+  const said = gettext("Correct. Say it better: %(upgraded)s. %(explanation)s");
+  return interpolate(said, { upgraded, explanation: explanation || "" }, true);
 }

@@ -5,12 +5,25 @@
 import { el } from "./panels.js";
 import { isUpgrade, upgradeAnnouncement, upgradeCard } from "./upgrades.js";
 
+const { gettext, interpolate, pgettext } = window; // the djangojs catalog (base.html loads it first)
+
 const KIND_LABELS = {
-  grammar: "Grammar",
-  vocabulary: "Vocabulary",
-  pronunciation: "Pronunciation",
-  register: "Register",
+  grammar: gettext("Grammar"),
+  vocabulary: gettext("Vocabulary"),
+  pronunciation: gettext("Pronunciation"),
+  register: gettext("Register"),
 };
+// A correction card's name for screen readers: whole phrases, not a kind plus "correction".
+const CARD_LABELS = {
+  grammar: gettext("Grammar correction"),
+  vocabulary: gettext("Vocabulary correction"),
+  pronunciation: gettext("Pronunciation correction"),
+  register: gettext("Register correction"),
+};
+const WHO = { tutor: gettext("Tutor"), learner: gettext("You") };
+const TYPED = pgettext("a line the learner typed, not spoke", "typed");
+// What the live region says when a line settles.
+const SAID = { tutor: gettext("Tutor: %(text)s"), learner: gettext("You: %(text)s") };
 const NEAR_BOTTOM_PX = 80;
 
 export class Transcript {
@@ -44,8 +57,8 @@ export class Transcript {
   turnElement(speaker, text, { source = "speech", draft = false } = {}) {
     const item = el("li", `turn turn-${speaker}${draft ? " turn-draft" : ""}`);
     item.dataset.speaker = speaker;
-    const who = el("p", "turn-who", speaker === "tutor" ? "Tutor" : "You");
-    if (source === "typed") who.append(" ", el("span", "turn-typed", "typed"));
+    const who = el("p", "turn-who", WHO[speaker === "tutor" ? "tutor" : "learner"]);
+    if (source === "typed") who.append(" ", el("span", "turn-typed", TYPED));
     const body = el("p", "turn-text", text);
     body.lang = this.language;
     item.append(who, body);
@@ -85,7 +98,7 @@ export class Transcript {
       item.classList.remove("turn-draft", "turn-pending", "turn-incomplete");
       item.removeAttribute("aria-hidden");
       if (source === "typed" && !item.querySelector(".turn-typed")) {
-        item.querySelector(".turn-who").append(" ", el("span", "turn-typed", "typed"));
+        item.querySelector(".turn-who").append(" ", el("span", "turn-typed", TYPED));
       }
     } else {
       item = this.turnElement(speaker, text, { source });
@@ -93,7 +106,7 @@ export class Transcript {
     }
     if (turn !== undefined && turn !== null) item.dataset.turn = String(turn);
     item.classList.toggle("turn-interrupted", Boolean(interrupted));
-    this.announce(`${speaker === "tutor" ? "Tutor" : "You"}: ${text}`);
+    this.announce(interpolate(SAID[speaker === "tutor" ? "tutor" : "learner"], { text }, true));
     this.onCaption(speaker, text, true);
     for (const correction of this.pendingCorrections.get(String(turn)) || []) {
       this.attach(item, correction);
@@ -177,24 +190,26 @@ export class Transcript {
     item.append(this.card(correction));
     // "Don't correct me while I talk" holds for screen-reader users too: the card waits.
     if (this.style !== "none") {
-      this.announce(`Correction: ${correction.corrected}. ${correction.explanation || ""}`);
+      const said = gettext("Correction: %(corrected)s. %(explanation)s");
+      const { corrected, explanation } = correction;
+      this.announce(interpolate(said, { corrected, explanation: explanation || "" }, true));
     }
   }
 
   card({ original, corrected, explanation, kind, diff: sides }) {
-    const label = KIND_LABELS[kind] || "Correction";
+    const label = KIND_LABELS[kind] || gettext("Correction");
     const diff = this.diff(sides || { said: [[original, false]], better: [[corrected, false]] });
     const why = explanation ? el("p", "correction-why", explanation) : null;
     if (this.style === "none") {
       // The learner asked not to be corrected while talking: the note waits, folded.
       const card = el("details", `correction correction-${kind} correction-later`);
-      const summary = el("summary", "", `Noted for later · ${label}`);
+      const summary = el("summary", "", interpolate(gettext("Noted for later · %(kind)s"), { kind: label }, true));
       card.append(summary, diff);
       if (why) card.append(why);
       return card;
     }
     const card = el("aside", `correction correction-${kind}`);
-    card.setAttribute("aria-label", `${label} correction`);
+    card.setAttribute("aria-label", CARD_LABELS[kind] || gettext("Correction"));
     card.append(el("p", "correction-kind", label), diff);
     // "Repeat it correctly, without comment": the better version only; the review page keeps
     // the explanation for later.
@@ -215,7 +230,10 @@ export class Transcript {
     };
     const arrow = el("span", "arrow", "→");
     arrow.setAttribute("aria-hidden", "true");
-    pair.append(side("said", "You said: ", said, "del"), arrow, side("better", "Better: ", better, "ins"));
+    // The hidden labels keep their trailing space outside the msgid.
+    const saidLabel = gettext("You said:") + " ";
+    const betterLabel = gettext("Better:") + " ";
+    pair.append(side("said", saidLabel, said, "del"), arrow, side("better", betterLabel, better, "ins"));
     return pair;
   }
 

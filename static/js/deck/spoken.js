@@ -6,21 +6,23 @@
 import { Microphone, MicError } from "../conversation/audio.js";
 import { Recording } from "./recording.js";
 
+const { gettext, pgettext } = window; // the djangojs catalog (base.html loads it first)
+
 const drill = document.querySelector("[data-drill]");
 const state = { phase: "idle", results: [], played: [], errors: [] };
 window.tertuliaDrill = state;
 
 const MIC_MESSAGES = {
-  denied: "Microphone access is blocked. Allow it in your browser's site settings, or type your answer.",
-  missing: "No microphone was found. Type your answer instead.",
-  busy: "The microphone is being used by another app. Close it and try again, or type your answer.",
-  insecure: "Recording needs a secure (https) page. Type your answer instead.",
-  failed: "The microphone could not start. Try again, or type your answer.",
+  denied: gettext("Microphone access is blocked. Allow it in your browser's site settings, or type your answer."),
+  missing: gettext("No microphone was found. Type your answer instead."),
+  busy: gettext("The microphone is being used by another app. Close it and try again, or type your answer."),
+  insecure: gettext("Recording needs a secure (https) page. Type your answer instead."),
+  failed: gettext("The microphone could not start. Try again, or type your answer."),
 };
 // Nothing plays while the learner answers, so there is no echo to cancel; noise suppression
 // and gain control would reshape the very sounds being checked. The answer is sent as heard.
 const RECORDING = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
-const NOTHING_HEARD = "Nothing was heard. Check your microphone and try again, or type your answer.";
+const NOTHING_HEARD = gettext("Nothing was heard. Check your microphone and try again, or type your answer.");
 
 function el(selector) {
   return document.querySelector(selector);
@@ -41,7 +43,11 @@ function say(message, isError = false) {
 function setPhase(phase) {
   state.phase = phase;
   const button = el("[data-record]");
-  const labels = { idle: "Say your answer", recording: "Stop", checking: "Checking…" };
+  const labels = {
+    idle: gettext("Say your answer"),
+    recording: pgettext("button that stops recording an answer", "Stop"),
+    checking: gettext("Checking…"),
+  };
   el("[data-record-label]").textContent = labels[phase];
   button.classList.toggle("is-recording", phase === "recording");
   button.disabled = phase === "checking";
@@ -63,7 +69,7 @@ function showResult(data) {
 
 async function send(wav) {
   setPhase("checking");
-  say("Checking your answer…");
+  say(gettext("Checking your answer…"));
   try {
     const response = await fetch(config.spokenUrl, {
       method: "POST",
@@ -72,10 +78,12 @@ async function send(wav) {
       credentials: "same-origin",
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.message || "Your answer could not be checked. Try again, or type it.");
+    // The server's message is already in the learner's language.
+    if (!response.ok) throw new Error(data.message || gettext("Your answer could not be checked. Try again, or type it."));
     showResult(data);
   } catch (error) {
-    say(error instanceof TypeError ? "The connection failed. Try again, or type your answer." : error.message, true);
+    const failed = gettext("The connection failed. Try again, or type your answer.");
+    say(error instanceof TypeError ? failed : error.message, true);
   } finally {
     setPhase("idle");
   }
@@ -103,7 +111,7 @@ async function toggleRecording() {
   });
   try {
     setPhase("recording");
-    say("Listening…");
+    say(gettext("Listening…"));
     await recording.start();
   } catch (error) {
     setPhase("idle");
@@ -117,14 +125,14 @@ function playModelAnswer() {
   const note = el("[data-listen-note]");
   const fallback = () => {
     if (!("speechSynthesis" in window)) {
-      note.textContent = "The answer cannot be played right now.";
+      note.textContent = gettext("The answer cannot be played right now.");
       return;
     }
     const utterance = new SpeechSynthesisUtterance(button.dataset.text);
     utterance.lang = button.lang;
     speechSynthesis.cancel();
     speechSynthesis.speak(utterance);
-    note.textContent = "Your browser's voice (the server's could not be reached).";
+    note.textContent = gettext("Your browser's voice (the server's could not be reached).");
     state.played.push({ source: "browser" });
   };
   audio.onerror = fallback;
@@ -138,7 +146,7 @@ function playModelAnswer() {
 const config = JSON.parse(el("#drill-config").textContent);
 if (drill && navigator.mediaDevices && window.AudioWorkletNode) {
   el("[data-speak]").hidden = false;
-  el("[data-type-label]").textContent = "Or type your answer";
+  el("[data-type-label]").textContent = gettext("Or type your answer");
   el("[data-record]").addEventListener("click", toggleRecording);
 }
 const listen = el("[data-listen]");

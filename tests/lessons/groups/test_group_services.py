@@ -275,3 +275,42 @@ def test_amending_a_line_completes_every_copy(alice: User, dani: User) -> None:
     theirs.refresh_from_db()
     assert (mine.learner_words, mine.learner_turn_ms) == (5, 1500)
     assert (theirs.learner_words, theirs.learner_turn_ms) == (0, 0)
+
+
+def test_a_member_back_after_their_copy_was_swept_goes_on_in_it(alice: User, dani: User) -> None:
+    room = room_of(alice, dani)
+    groups.group_leave(room_id=room.pk, learner_id=dani.pk)
+    copy = member(room, dani).conversation
+    Conversation.objects.filter(pk=copy.pk).update(
+        status="ended", end_reason="abandoned", ended_at=timezone.now()
+    )
+    again = groups.group_join(room=room, learner=dani)
+    copy.refresh_from_db()
+    assert again.conversation_id == copy.pk
+    assert (copy.status, copy.ended_at, copy.end_reason) == ("active", None, "")
+
+
+def test_the_sweep_ends_rooms_nobody_is_in_any_more(alice: User, dani: User) -> None:
+    from lessons.services.sweep import ROOM_IDLE, conversations_sweep, group_rooms_sweep
+
+    later = timezone.now() + ROOM_IDLE + timezone.timedelta(minutes=1)
+    empty, busy, fresh = room_of(alice), room_of(dani), room_of(dani)
+    GroupMember.objects.filter(room=fresh).delete()  # opened, nobody joined yet
+    Conversation.objects.filter(group_member__room=empty).update(status="ended")
+    assert group_rooms_sweep(now=timezone.now()) == []  # not idle long enough yet
+    report = conversations_sweep(now=later)  # ends busy's stale copy too, then the rooms
+    assert set(report.rooms_ended) == {empty.pk, busy.pk, fresh.pk}
+    for room in (empty, busy, fresh):
+        room.refresh_from_db()
+        assert room.status == "ended"
+    assert not GroupMember.objects.filter(left_at=None).exists()
+
+
+def test_the_sweep_spares_a_room_with_someone_in_it(alice: User, dani: User) -> None:
+    from lessons.services.sweep import ROOM_IDLE, group_rooms_sweep
+
+    room = room_of(alice, dani)
+    later = timezone.now() + ROOM_IDLE + timezone.timedelta(minutes=1)
+    assert group_rooms_sweep(now=later) == []  # their copies are still active
+    room.refresh_from_db()
+    assert room.is_open
