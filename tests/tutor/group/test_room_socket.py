@@ -96,7 +96,9 @@ def _lines(page: Member) -> list[dict[str, Any]]:
 
 
 async def _turn(speaker: Member, everyone: list[Member]) -> dict[str, Any]:
-    """`speaker` says a line; every page sees it, named, and the tutor's answer to it."""
+    """`speaker` says a line; every page sees it, named, and the tutor's answer to it, which
+    addresses the speaker by name: the emulator's moderator knows who speaks only from the
+    contextUpdate the floor's passing sent (tutor/emulator/group.py)."""
     before = len(_lines(everyone[0]))
     await speaker.say(spanish_48k())
     line = await everyone[0].until(
@@ -105,7 +107,10 @@ async def _turn(speaker: Member, everyone: list[Member]) -> dict[str, Any]:
     for page in everyone:
         shown = await page.until(lambda e, t=line["turn"]: final("learner")(e) and e["turn"] == t)
         assert shown["member"] == {"id": speaker.user.pk, "name": speaker.user.name}
-        await page.until(lambda e, t=line["turn"]: final("tutor")(e) and e["turn"] > t, within=30)
+        reply = await page.until(
+            lambda e, t=line["turn"]: final("tutor")(e) and e["turn"] > t, within=30
+        )
+        assert speaker.user.name in reply["text"], reply["text"]
     return line
 
 
