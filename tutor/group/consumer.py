@@ -188,6 +188,7 @@ class GroupConsumer(ConversationConsumer):
         elif kind == "pause":
             if self.inbound is not None:
                 self.inbound.pause()
+            await runtime.member_paused(self.member_id)
         elif kind == "end":
             await self._end(runtime)
         else:

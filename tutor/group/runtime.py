@@ -243,6 +243,13 @@ class GroupRuntime(ConversationRuntime):
             self.tutor.heard_speech()
         await self.tutor.send_audio(pcm)
 
+    async def member_paused(self, member: int) -> None:
+        """A member muted. The holder's utterance has ended (`audioStreamEnd`, as for one
+        learner), so their line closes and the floor can pass; anyone else's mute changes
+        nothing upstream."""
+        if not self.ended and member == self.floor.holder:
+            await self.tutor.end_audio()
+
     async def member_text(self, member: int, text: str) -> None:
         """A typed line: the member's own, whoever holds the floor."""
         if self.ended:

@@ -220,3 +220,35 @@ async def test_an_ended_room_is_gone(emulator: Emulator) -> None:
     page = Member(room, users[0])
     await page.connect()
     assert await page.closed() == 4410
+
+
+async def test_the_holder_muting_ends_their_line(emulator: Emulator) -> None:
+    """No silence after the words, only the mute: the line still ends and is answered, so the
+    floor is free again (audioStreamEnd, as for one learner)."""
+    room, users = await _room(2)
+    ana, ben = await _open(room, users)
+    await ana.say(spanish_48k(silence_s=0.0))
+    await ana.send(type="pause")
+    line = await ben.until(final("learner"), within=30)
+    assert line["member"]["id"] == users[0].pk
+    await ben.until(lambda e: final("tutor")(e) and e["turn"] > line["turn"], within=30)
+    await ben.until(lambda e: _freed(e, ben, users[0].pk), within=10)
+
+
+async def test_a_longer_room_keeps_every_line_its_speakers(seeded_emulator: Emulator) -> None:
+    """Twelve lines in turn from three members, over the minutes a short group conversation
+    takes: every copy holds every line once, in order, each attributed to its speaker."""
+    room, users = await _room()
+    pages = await _open(room, users)
+    said_by = [users[i % 3] for i in (0, 1, 2, 1, 0, 2, 2, 0, 1, 0, 2, 1)]
+    speakers = {user.pk: page for user, page in zip(users, pages, strict=True)}
+    for user in said_by:
+        await _turn(speakers[user.pk], pages)
+        await pages[0].until(lambda e, u=user: _freed(e, pages[0], u.pk), within=10)
+    heard = seeded_emulator.sessions[0].learner_turns
+    assert len(heard) == len(said_by)
+    for user in users:
+        copy = await _copy(room, user)
+        spoken = [(s, n) for s, n, _ in copy if s != "tutor"]
+        assert spoken == [("learner", "") if w == user else ("peer", w.name) for w in said_by]
+        assert [t for s, _, t in copy if s != "tutor"] == heard
