@@ -8,6 +8,7 @@ from lessons.teacher_views import (
     assignments,
     classrooms,
     grading,
+    groups,
     joining,
     listening,
     review,
@@ -54,6 +55,8 @@ urlpatterns = [
     path("assignments/<int:pk>/rubric/", grading.rubric_set, name="rubric"),
     path("assignments/<int:pk>/learners/<int:learner_pk>/grade/", grading.grade, name="grade"),
     path("assignments/<int:pk>/results.csv", assignments.assignment_csv, name="assignment_csv"),
+    path("assignments/<int:pk>/groups/new/", groups.group_new, name="group_new"),
+    path("groups/<uuid:room_id>/", groups.group_room, name="group_room"),
     path("review/", review.queue, name="review"),
     path("conversations/<uuid:pk>/", review.transcript, name="transcript"),
     path(

@@ -81,6 +81,16 @@ def pk_of(field: str) -> Callable[[World], Any]:
     return lambda w: getattr(w, field).pk
 
 
+def room(w: World) -> Any:
+    assert w.room is not None
+    return w.room.pk
+
+
+def invite(w: World) -> str:
+    assert w.room is not None
+    return w.room.invite_token
+
+
 def no_lookup(w: World) -> int:
     return 0  # a word lookup that does not exist
 
@@ -191,6 +201,16 @@ ROWS: dict[str, Row] = {
         lambda w: reverse("tutor:voice_preview", args=["Kore", "xx"]), signed_in(404)
     ),
     "teach:leave": Row(url("teach:leave", classroom), signed_in(405)),
+    # Group rooms (lessons/learner_views/groups.py): bob opened one for his assignment and
+    # alice joined it; charlie, an outsider, may open the invite link but not the room. Teachers
+    # open rooms from an assignment, not from the learners' group page.
+    "lessons:groups": Row(url("lessons:groups"), {**signed_in(), "bob": 403}),
+    "lessons:group_join": Row(url("lessons:group_join", invite), signed_in()),
+    "lessons:group_room": Row(url("lessons:group_room", room), alices(others=404) | {"bob": 200}),
+    "lessons:group_leave": Row(url("lessons:group_leave", room), signed_in(405)),
+    "lessons:group_end": Row(url("lessons:group_end", room), signed_in(405)),
+    "teach:group_new": Row(url("teach:group_new", pk_of("assignment")), bobs()),
+    "teach:group_room": Row(url("teach:group_room", room), bobs()),
     # The teacher area: bob's alone; learners are refused by role.
     "teach:dashboard": Row(url("teach:dashboard"), bobs()),
     "teach:classroom_new": Row(url("teach:classroom_new"), bobs()),
@@ -305,6 +325,23 @@ ROWS: dict[str, Row] = {
     ),
     "POST learn:memory_switch": Row(url("learn:memory_switch"), **post(signed_in(302))),
     "POST learn:memory_forget": Row(url("learn:memory_forget"), **post(signed_in(302))),
+    # An empty form is shown again (200); bob is a teacher (403).
+    "POST lessons:groups": Row(url("lessons:groups"), **post({**signed_in(), "bob": 403})),
+    # alice comes back (302 to the room); bob (a teacher) and charlie (learning French) are
+    # refused with a message on the same page.
+    "POST lessons:group_join": Row(
+        url("lessons:group_join", invite), **post({**signed_in(), "alice": 302})
+    ),
+    "POST lessons:group_leave": Row(
+        url("lessons:group_leave", room), **post({**alices(302), "bob": 302})
+    ),
+    # Only the room's opener (bob) or its class's teacher may end it.
+    "POST lessons:group_end": Row(
+        url("lessons:group_end", room), **post({**alices(403), "bob": 302})
+    ),
+    "POST teach:group_new": Row(
+        url("teach:group_new", pk_of("assignment")), **post(bobs(302), level="A2", max_members=3)
+    ),
     "POST accounts:delete": Row(url("accounts:delete"), **post(signed_in(302), confirm="DELETE")),
     "POST account_logout": Row(url("account_logout"), **post(everyone(302))),
 }

@@ -10,6 +10,7 @@ from django.conf import settings
 from lessons.models import (
     Assignment,
     Conversation,
+    GroupRoom,
     MemoryLine,
     Phrase,
     PhraseAudio,
@@ -17,6 +18,7 @@ from lessons.models import (
     PlacementSkill,
     Topic,
 )
+from lessons.services import groups
 from tests.base import Personas
 from tests.lessons.teaching import make_assignment, make_conversation, make_topic
 
@@ -31,6 +33,7 @@ class World:
     phrase: Phrase  # a card in alice's deck, its model answer already spoken and kept
     placement: PlacementResult  # alice's spoken placement, ended and assessed
     memory: MemoryLine | None = None  # a line of what alice's tutor remembers
+    room: GroupRoom | None = None  # bob's group room for his assignment; alice joined it
 
 
 def make_world(personas: Personas) -> World:
@@ -55,7 +58,14 @@ def make_world(personas: Personas) -> World:
         memory=MemoryLine.objects.create(
             learner=personas.alice, kind="person", text="Has a sister in Lyon", source=homework
         ),
+        room=_room(personas, assignment),
     )
+
+
+def _room(personas: Personas, assignment: Assignment) -> GroupRoom:
+    room = groups.group_open(creator=personas.bob, language="es", level="A2", assignment=assignment)
+    groups.group_join(room=room, learner=personas.alice)
+    return room
 
 
 def _placement(personas: Personas) -> PlacementResult:

@@ -93,6 +93,10 @@ def conversation_page(request: HttpRequest, pk: UUID) -> HttpResponse:
         raise Http404("No such conversation")
     if conversation.status != Conversation.Status.ACTIVE:
         return redirect(_after_url(conversation))
+    if conversation.group_room_id is not None:
+        # A member's copy of a group conversation is talked in on the room's page, whose one
+        # Live session serves everyone (docs/groups.md), never on a session of its own.
+        return redirect("lessons:group_room", room_id=conversation.group_room_id)
     turns = list(conversation.turns.prefetch_related("corrections", "upgrades").order_by("ordinal"))
     for turn in turns:
         for upgrade in turn.upgrades.all():  # "say it better", drawn like a correction

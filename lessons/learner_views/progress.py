@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthedRequest
 from lessons.models import Correction
+from lessons.selectors.groups import group_share
 from lessons.selectors.progress import Period, ProgressStats, progress_stats
 
 KINDS = list(Correction.Kind)
@@ -68,5 +69,6 @@ def progress(request: AuthedRequest) -> HttpResponse:
         "kinds": [kind.label for kind in KINDS],
         "chart_data": _chart_data(figures, weeks),
         "has_data": figures.totals.conversations > 0,
+        "group": group_share(request.user),
     }
     return render(request, "lessons/learner/progress.html", context)

@@ -16,6 +16,7 @@ from accounts.requests import AuthedRequest
 from lessons.models import Comment, Conversation, Correction, Turn, Upgrade
 from lessons.selectors.counts import noted_phrases
 from lessons.selectors.figures import corrections_by_kind, figures_of, with_figures
+from lessons.selectors.groups import conversation_group_talk
 from lessons.selectors.hints import HintUse, hints_by_turn
 from lessons.selectors.rubrics import LearnerRubric, learner_rubric
 from lessons.selectors.summary import conversation_summary
@@ -101,6 +102,7 @@ def conversation_review(request: AuthedRequest, conversation_id: UUID) -> HttpRe
         "general_comments": [c for c in comments if c.turn_id not in shown_on_turns],
         "comment_count": len(comments),
         "rubric": _decided_rubric(conversation, request.user),
+        "group_talk": conversation_group_talk(conversation),
         "summary": conversation_summary(
             conversation, [t.turn for t in turns], corrections, request.user
         ),

@@ -14,6 +14,7 @@ from lessons.models.classrooms import (
 )
 from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
+from lessons.models.groups import GroupMember, GroupRoom
 from lessons.models.hints import Hint
 from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
 from lessons.models.memory import (
@@ -43,6 +44,8 @@ __all__ = [
     "Criterion",
     "CriterionScore",
     "DrillAttempt",
+    "GroupMember",
+    "GroupRoom",
     "Hint",
     "LearnerAudioStorage",
     "LtiActivity",

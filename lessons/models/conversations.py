@@ -27,6 +27,8 @@ class Conversation(models.Model):
         PRACTICE = "practice", "Practice"
         # A few minutes in which the tutor probes the learner's level (lessons.models.placement).
         PLACEMENT = "placement", "Placement"
+        # This learner's copy of a group conversation (lessons.models.groups, docs/groups.md).
+        GROUP = "group", "Group"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Null for an anonymous trial, which belongs to a browser session until sign-up.
@@ -53,6 +55,15 @@ class Conversation(models.Model):
         related_name="conversations",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRACTICE)
+    # The room of a group conversation; kept null (not deleted) if the room goes, so the
+    # learner's own record stays theirs.
+    group_room = models.ForeignKey(
+        "lessons.GroupRoom",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations",
+    )
     language = models.CharField(max_length=8, choices=TARGET_LANGUAGES)
     level = models.CharField(max_length=2, choices=Level.choices)
     correction_style = models.CharField(
@@ -115,6 +126,10 @@ class Conversation(models.Model):
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
                 name="conversation_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(group_room__isnull=True) | Q(kind="group"),
+                name="conversation_group_room_is_group",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +145,10 @@ class Conversation(models.Model):
     @property
     def is_placement(self) -> bool:
         return self.kind == self.Kind.PLACEMENT
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == self.Kind.GROUP
 
     @property
     def duration_seconds(self) -> float:

@@ -15,6 +15,8 @@ class Turn(models.Model):
     class Speaker(models.TextChoices):
         LEARNER = "learner", "Learner"
         TUTOR = "tutor", "Tutor"
+        # Another learner in a group conversation: their words, never this learner's.
+        PEER = "peer", "Peer"
 
     class Source(models.TextChoices):
         SPEECH = "speech", "Speech"
@@ -23,6 +25,8 @@ class Turn(models.Model):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
     ordinal = models.PositiveIntegerField()
     speaker = models.CharField(max_length=8, choices=Speaker.choices)
+    # The peer's display name, as it was when they spoke; blank for the learner and the tutor.
+    speaker_name = models.CharField(max_length=150, blank=True)
     text = models.TextField()
     started_ms = models.PositiveIntegerField(default=0)
     ended_ms = models.PositiveIntegerField(default=0)
@@ -36,6 +40,9 @@ class Turn(models.Model):
             models.UniqueConstraint(fields=["conversation", "ordinal"], name="turn_ordinal_unique"),
             models.CheckConstraint(
                 condition=Q(ended_ms__gte=F("started_ms")), name="turn_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(speaker="peer") | Q(speaker_name=""), name="turn_speaker_name_peer"
             ),
         ]
 

@@ -63,7 +63,9 @@ COLUMNS = {
 README = """Tertulia export, format version {version}, made {made}.
 
 conversations.csv  one row per conversation (id links the other files)
-turns.csv          the transcript, one row per turn, in order (speaker: learner or tutor)
+turns.csv          the transcript, one row per turn, in order (speaker: learner or tutor;
+                   in a group conversation, kind "group", the other learners' lines are
+                   left out: they are theirs)
 corrections.csv    what you said and the better version, with the turn it belongs to
 upgrades.csv       lines you said correctly and a more natural way to say them ("say it
                    better"), with the turn each belongs to
@@ -102,9 +104,11 @@ _PATHS = {
 def _querysets(user: User) -> dict[str, QuerySet[Any]]:
     return {
         "conversations": Conversation.objects.owned_by(user).order_by("started_at"),
-        "turns": Turn.objects.filter(conversation__learner=user).order_by(
-            "conversation__started_at", "ordinal"
-        ),
+        # Another learner's lines in a group conversation are theirs: only this learner's own
+        # lines and the tutor's leave with their data.
+        "turns": Turn.objects.filter(conversation__learner=user)
+        .exclude(speaker=Turn.Speaker.PEER)
+        .order_by("conversation__started_at", "ordinal"),
         "corrections": Correction.objects.filter(turn__conversation__learner=user).order_by(
             "turn__conversation__started_at", "turn__ordinal", "pk"
         ),

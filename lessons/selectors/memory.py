@@ -107,6 +107,9 @@ def _transcript(conversation: Conversation) -> Transcript:
     rows = (
         Turn.objects.filter(conversation=conversation)
         .exclude(text="")
+        # Another learner's lines in a group conversation say nothing about this learner,
+        # and what they said of themselves is theirs to be remembered, not this one's.
+        .exclude(speaker=Turn.Speaker.PEER)
         .order_by("-ordinal")
         .values_list("speaker", "text")[:UPDATE_TURNS]
     )

@@ -135,15 +135,18 @@ def conversation_record_turn(
     interrupted: bool = False,
     source: str = Turn.Source.SPEECH,
     ordinal: int | None = None,
+    speaker_name: str = "",
 ) -> Turn:
     """Store a turn. The live runtime passes the `ordinal` it assigned, which makes a retried
     write idempotent (a write that committed but whose reply was lost is not stored twice);
-    the HTTP fallback passes none and gets the next free ordinal under a row lock."""
+    the HTTP fallback passes none and gets the next free ordinal under a row lock.
+    `speaker_name`: another learner's name, for a `peer` turn of a group conversation."""
     started_ms = max(0, int(started_ms))
     conversation_heartbeat(conversation_id=conversation_id)  # a stored turn is a sign of life
     turn = Turn(
         conversation_id=conversation_id,
         speaker=speaker,
+        speaker_name=speaker_name[:150],
         text=text.strip()[:TEXT_LIMIT],
         started_ms=started_ms,
         ended_ms=max(started_ms, int(ended_ms)),

@@ -29,20 +29,27 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, QuerySet, Sum
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lessons.models import Conversation, Turn
+from lessons.models import Conversation, GroupMember, GroupRoom, Turn
 
 INTERRUPTED = "interrupted"  # a process died under it
 ABANDONED = "abandoned"  # its page left (or never connected) and nobody came back
+
+
+# A group room (docs/groups.md) none of whose members' conversations is active any more, and
+# in which nothing has happened for this long, is ended: nobody is coming back to it. Long
+# enough for a teacher to open a room before the class arrives.
+ROOM_IDLE = timedelta(hours=1)
 
 
 @dataclass
 class SweepReport:
     ended: list[UUID] = field(default_factory=list)
     cutoff: datetime | None = None
+    rooms_ended: list[UUID] = field(default_factory=list)
 
 
 def stale_after() -> timedelta:
@@ -63,7 +70,34 @@ def conversations_sweep(
     for pk in list(candidates):
         if dry_run or _end(pk, cutoff):
             report.ended.append(pk)
+    if not dry_run:
+        report.rooms_ended = group_rooms_sweep(now=now)
     return report
+
+
+def group_rooms_sweep(*, now: datetime | None = None) -> list[UUID]:
+    """End the open group rooms nobody is in any more: no member's conversation is active and
+    the last sign of life in the room (a member's, else its opening) is older than ROOM_IDLE.
+    Their members' conversations were already ended (by the sweep or the runtime)."""
+    now = now or timezone.now()
+    active = Conversation.objects.filter(
+        group_member__room=OuterRef("pk"), status=Conversation.Status.ACTIVE
+    )
+    idle = (
+        GroupRoom.objects.filter(status=GroupRoom.Status.OPEN)
+        .annotate(seen=Coalesce(Max("members__conversation__last_activity_at"), "created_at"))
+        .filter(~Exists(active), seen__lt=now - ROOM_IDLE)
+    )
+    ended = []
+    for pk in list(idle.values_list("pk", flat=True)):
+        with transaction.atomic():
+            changed = GroupRoom.objects.filter(pk=pk, status=GroupRoom.Status.OPEN).update(
+                status=GroupRoom.Status.ENDED, ended_at=now
+            )
+            GroupMember.objects.filter(room_id=pk, left_at=None).update(left_at=now)
+        if changed:
+            ended.append(pk)
+    return ended
 
 
 def _stale(cutoff: datetime) -> QuerySet[Conversation]:

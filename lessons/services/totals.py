@@ -20,6 +20,10 @@ from lessons.models import Conversation, Correction, Turn, Upgrade, correction_c
 from lessons.words import word_count_sql
 
 LEARNER = Turn.Speaker.LEARNER
+TUTOR = Turn.Speaker.TUTOR
+# Which time total each speaker's turns add to. A peer's line (another learner in a group
+# conversation) is neither this learner's words nor the tutor's time: it adds to nothing.
+_TIME_FIELD: dict[str, str] = {LEARNER: "learner_turn_ms", TUTOR: "tutor_turn_ms"}
 
 
 def _words(text: str) -> Any:
@@ -29,13 +33,12 @@ def _words(text: str) -> Any:
 def turn_counted(turn: Turn) -> None:
     """Add a newly stored turn to its conversation's totals (in the caller's transaction)."""
     ms = turn.ended_ms - turn.started_ms
+    field = _TIME_FIELD.get(turn.speaker)
+    if field is None:
+        return
+    changes: dict[str, Any] = {field: F(field) + ms}
     if turn.speaker == LEARNER:
-        changes = {
-            "learner_words": F("learner_words") + _words(turn.text),
-            "learner_turn_ms": F("learner_turn_ms") + ms,
-        }
-    else:
-        changes = {"tutor_turn_ms": F("tutor_turn_ms") + ms}
+        changes["learner_words"] = F("learner_words") + _words(turn.text)
     Conversation.objects.filter(pk=turn.conversation_id).update(**changes)
 
 
@@ -43,7 +46,9 @@ def turn_recounted(before: Turn, text: str, ended_ms: int) -> None:
     """A stored turn's text and end changed (late transcription): move the totals by the
     difference. Never below zero, even for a row whose totals were never counted."""
     ms = ended_ms - before.ended_ms
-    field = "learner_turn_ms" if before.speaker == LEARNER else "tutor_turn_ms"
+    field = _TIME_FIELD.get(before.speaker)
+    if field is None:
+        return
     changes: dict[str, Any] = {field: Greatest(F(field) + ms, 0)}
     if before.speaker == LEARNER:
         delta = _words(text) - _words(before.text)
@@ -103,7 +108,7 @@ def conversations_recount(conversation_ids: Iterable[UUID]) -> int:
     return Conversation.objects.filter(pk__in=list(conversation_ids)).update(
         learner_words=_turn_sum(word_count_sql(OuterRef("language")), LEARNER),
         learner_turn_ms=_turn_sum(duration, LEARNER),
-        tutor_turn_ms=_turn_sum(duration, Turn.Speaker.TUTOR),
+        tutor_turn_ms=_turn_sum(duration, TUTOR),
         upgrades=_upgrade_count(),
         **kinds,
     )

@@ -71,6 +71,19 @@ PAGES = (
     SitePage("progress", LEARNER, _to("learn:progress"), "main h1"),
     SitePage("profile", LEARNER, _to("accounts:profile"), SUBMIT),
     SitePage("join a classroom", LEARNER, _to("teach:join_code"), SUBMIT),
+    SitePage("group conversations", LEARNER, _to("lessons:groups"), SUBMIT),
+    SitePage(
+        "group invite link",
+        LEARNER,
+        lambda w: reverse("lessons:group_join", args=[w.room.invite_token]),  # type: ignore[union-attr]
+        "#join-button",
+    ),
+    SitePage(
+        "group room",
+        LEARNER,
+        lambda w: w.room.get_absolute_url(),  # type: ignore[union-attr]
+        "#talk-button, #leave-button",
+    ),
     SitePage("teacher dashboard", TEACHER, _to("teach:dashboard"), "main h1"),
     SitePage("teacher classroom", TEACHER, _to("teach:classroom", _classroom), "main a.button"),
     SitePage(
@@ -87,6 +100,18 @@ PAGES = (
         "main h1",
     ),
     SitePage("new assignment", TEACHER, _to("teach:assignment_new", _classroom), SUBMIT),
+    SitePage(
+        "open a group room",
+        TEACHER,
+        lambda w: reverse("teach:group_new", args=[w.assignment.pk]),
+        SUBMIT,
+    ),
+    SitePage(
+        "teacher group room",
+        TEACHER,
+        lambda w: reverse("teach:group_room", args=[w.room.pk]),  # type: ignore[union-attr]
+        "#end-button",
+    ),
     SitePage("teacher review", TEACHER, _to("teach:review"), "main h1"),
     SitePage(
         "teacher transcript",

@@ -21,6 +21,8 @@ from tutor.prompts.templates import render
 HINT_COUNT = 3  # what the model is asked for; two are enough to show
 HINT_TURNS = 20  # the last turns the model sees: the scene so far, and the tutor's last line
 LINE_LIMIT = 300
+# How each stored speaker is named to the model; a peer is another learner in a group.
+_SPEAKERS = {"learner": "Learner", "tutor": "Tutor", "peer": "Another learner"}
 NOTHING_YET = "(Nothing has been said yet. The tutor is about to greet the learner.)"
 # Response schema (plain dict, types.Schema's shape): tutor.live.hints turns it into types.
 SCHEMA = {
@@ -67,7 +69,7 @@ def hint_request(brief: HintBrief) -> str:
             target_phrases="\n".join(f'- "{phrase}"' for phrase in phrases if phrase),
         )
     lines = [
-        f"{'Tutor' if speaker == 'tutor' else 'Learner'}: {_one_line(text, LINE_LIMIT)}"
+        f"{_SPEAKERS.get(speaker, 'Learner')}: {_one_line(text, LINE_LIMIT)}"
         for speaker, text in brief.history[-HINT_TURNS:]
         if text.strip()
     ]
