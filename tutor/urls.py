@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 
 from lessons.learner_views.home import landing
 from tutor import app_shell, probes
@@ -17,6 +19,15 @@ urlpatterns = [
     path("manifest.webmanifest", app_shell.manifest, name="manifest"),
     path("sw.js", app_shell.service_worker, name="service_worker"),
     path("offline/", app_shell.offline, name="offline"),
+    # The interface's languages (accounts/language.py): the visitors' switcher posts to
+    # set_language; page scripts read their strings from the catalog, one per language
+    # (cache_page's key includes the active language; base.html adds it to the address too).
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "jsi18n/",
+        cache_page(3600)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("lessons.urls")),
