@@ -55,9 +55,11 @@ browser: $(STAMP)
 	@bin/ensure-browser >/dev/null
 
 # The browser's path comes from bin/ensure-browser, nginx's (for the multi-process tests)
-# from bin/ensure-nginx; if either finds and installs none, stop here.
+# from bin/ensure-nginx, GNU gettext's (the catalogs' up-to-date test) from bin/ensure-gettext;
+# if any finds and installs none, stop here.
 test: $(STAMP)
 	chromium="$$(bin/ensure-browser)" && nginx="$$(bin/ensure-nginx)" && \
+	gettext="$$(bin/ensure-gettext)" && PATH="$$gettext:$$PATH" \
 	CHROMIUM="$$chromium" NGINX="$$nginx" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
