@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
-from django.views.i18n import JavaScriptCatalog
 
 from lessons.learner_views.home import landing
 from tutor import app_shell, probes
+from tutor.js_catalog import LanguageCatalog
 
 urlpatterns = [
     path("", landing, name="landing"),
@@ -20,14 +20,10 @@ urlpatterns = [
     path("sw.js", app_shell.service_worker, name="service_worker"),
     path("offline/", app_shell.offline, name="offline"),
     # The interface's languages (accounts/language.py): the visitors' switcher posts to
-    # set_language; page scripts read their strings from the catalog, one per language
-    # (cache_page's key includes the active language; base.html adds it to the address too).
+    # set_language; page scripts read their strings from the catalog of the language in its
+    # address (tutor/js_catalog.py), cached an hour.
     path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "jsi18n/",
-        cache_page(3600)(JavaScriptCatalog.as_view()),
-        name="javascript-catalog",
-    ),
+    path("jsi18n/", cache_page(3600)(LanguageCatalog.as_view()), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("lessons.urls")),
