@@ -10,6 +10,7 @@ plain-text template (an e-mail) is all text. Newlines are kept, so line numbers 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -29,6 +30,7 @@ READ_ATTRIBUTES = frozenset(
     {"aria-label", "title", "placeholder", "alt", "aria-description", "aria-roledescription"}
 )
 BUTTON_INPUTS = frozenset({"submit", "button", "reset"})
+_ATTRIBUTE_BLOCK = re.compile(r'=\s*"[^"<>]*\{%\s*block\s+(\w+)')
 PLACEHOLDER = "…"  # not a letter: a hole where a tag or variable was
 _COVERING = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans"}
 _COVERING |= {"comment": "endcomment"}
@@ -43,23 +45,45 @@ class Unmarked:
         return f"{self.line}: {self.text!r}"
 
 
+def shown(text: str) -> str:
+    """The text as a failure names it: holes run together, none at either end."""
+    return re.sub(rf"(?:{PLACEHOLDER}\s*)+", f"{PLACEHOLDER} ", " ".join(text.split())).strip(
+        f"{PLACEHOLDER} "
+    )
+
+
 def has_words(text: str) -> bool:
     """Letters left once the allowed words are taken out (numbers, punctuation and
     entities alone are no text to translate)."""
     return any(char.isalpha() for char in _ALLOWED.sub("", text))
 
 
-def skeleton(source: str) -> str:
+def attribute_blocks(sources: Iterable[str]) -> frozenset[str]:
+    """Blocks that a layout puts inside an attribute value (class="{% block main_class %}"):
+    what a page fills them with is an attribute (class names), not text."""
+    return frozenset(name for source in sources for name in _ATTRIBUTE_BLOCK.findall(source))
+
+
+def skeleton(source: str, attribute_block_names: frozenset[str] = frozenset()) -> str:
     """The template with covered text and every tag or variable replaced by PLACEHOLDER,
-    newlines kept."""
+    newlines kept. A tag that makes an element's name (`<{% if href %}a{% else %}button...`)
+    becomes a name, so the element still reads as one."""
     parts: list[str] = []
     closing: str | None = None  # inside a covering block, the tag that ends it
     for token in Lexer(source).tokenize():
         keep_lines = "\n" * token.contents.count("\n")
+        words = token.contents.split()
         if closing is not None:
-            if token.token_type == TokenType.BLOCK and token.contents.split()[0] == closing:
+            if token.token_type == TokenType.BLOCK and words and words[0] == closing:
                 closing = None
             parts.append(keep_lines)
+            continue
+        if token.token_type != TokenType.TEXT and parts and parts[-1].endswith(("<", "</")):
+            parts.append("tag" + keep_lines)
+            continue
+        if words[:1] == ["block"] and words[1:2] and words[1] in attribute_block_names:
+            closing = "endblock"
+            parts.append(PLACEHOLDER + keep_lines)
             continue
         if token.token_type == TokenType.TEXT:
             parts.append(token.contents)
@@ -86,7 +110,7 @@ class _Reader(HTMLParser):
 
     def _note(self, text: str) -> None:
         if has_words(text):
-            self.found.append(Unmarked(self.getpos()[0], " ".join(text.split())))
+            self.found.append(Unmarked(self.getpos()[0], shown(text)))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
@@ -114,9 +138,9 @@ class _Reader(HTMLParser):
             self._note(data)
 
 
-def unmarked_in_html(source: str) -> list[Unmarked]:
+def unmarked_in_html(source: str, attribute_block_names: frozenset[str]) -> list[Unmarked]:
     reader = _Reader()
-    reader.feed(skeleton(source))
+    reader.feed(skeleton(source, attribute_block_names))
     reader.close()
     return reader.found
 
@@ -124,11 +148,15 @@ def unmarked_in_html(source: str) -> list[Unmarked]:
 def unmarked_in_text(source: str) -> list[Unmarked]:
     """A plain-text template (an e-mail): every line with words in it."""
     return [
-        Unmarked(number, line.strip())
+        Unmarked(number, shown(line))
         for number, line in enumerate(skeleton(source).splitlines(), start=1)
         if has_words(line)
     ]
 
 
-def unmarked(name: str, source: str) -> list[Unmarked]:
-    return unmarked_in_text(source) if name.endswith(".txt") else unmarked_in_html(source)
+def unmarked(
+    name: str, source: str, attribute_block_names: frozenset[str] = frozenset()
+) -> list[Unmarked]:
+    if name.endswith(".txt"):
+        return unmarked_in_text(source)
+    return unmarked_in_html(source, attribute_block_names)
