@@ -16,6 +16,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from lessons.services import conversations as services
 from tutor.conversation import protocol
@@ -35,7 +37,7 @@ class Deadlines:
     # A shorter limit for this conversation (a placement's few minutes), and what the page
     # says when it is reached; None: CONVERSATION_MAX_SECONDS and the usual words.
     max_seconds: float | None = None
-    limit_message: str = (
+    limit_message: str | Promise = _(
         "That's the longest a conversation can run. Start a new one to keep practising."
     )
 
