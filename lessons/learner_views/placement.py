@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Level
@@ -52,7 +53,7 @@ def placement_level(request: AuthedRequest, pk: int) -> HttpResponse:
     result = _own(request, pk)
     form = ConfirmLevelForm(request.POST)
     if result.status != PlacementResult.Status.READY or not form.is_valid():
-        messages.error(request, "Choose one of the six levels.")
+        messages.error(request, _("Choose one of the six levels."))
         return redirect("learn:placement_result", pk=result.pk)
     level = form.cleaned_data["level"]
     try:
@@ -61,7 +62,9 @@ def placement_level(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("learn:placement_result", pk=result.pk)
     messages.success(
-        request, f"Your level is now {Level(level).label}. The tutor will speak to it."
+        request,
+        _("Your level is now %(level)s. The tutor will speak to it.")
+        % {"level": Level(level).label},
     )
     return redirect("accounts:profile")
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import LEVEL_ORDER
 from lessons.models import (
@@ -122,8 +123,14 @@ def placement_confirm(result: PlacementResult, level: str) -> None:
     conversation, learner = result.conversation, result.learner
     if conversation.language != learner.target_language:
         raise OtherLanguage(
-            f"This placement was in {conversation.get_language_display()}, and you now learn "
-            f"{learner.get_target_language_display()}. Take a new placement for it."
+            _(
+                "This placement was in %(placed)s, and you now learn %(learning)s. "
+                "Take a new placement for it."
+            )
+            % {
+                "placed": conversation.get_language_display(),
+                "learning": learner.get_target_language_display(),
+            }
         )
     result.confirmed_level = level
     result.confirmed_at = timezone.now()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.forms_teacher import JoinForm
@@ -43,7 +44,11 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("teach:dashboard")
-        messages.success(request, f"You joined {classroom.name}. Its assignments appear below.")
+        messages.success(
+            request,
+            _("You joined %(classroom)s. Its assignments appear below.")
+            % {"classroom": classroom.name},
+        )
         return redirect("lessons:home")
     context = {"classroom": classroom, "is_member": is_member, "privacy": class_privacy(classroom)}
     return render(request, "lessons/teacher/join.html", context)
@@ -54,5 +59,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = get_object_or_404(Classroom, pk=pk, learners=user_of(request))
     classroom_remove_learner(classroom=classroom, learner=user_of(request))
-    messages.success(request, f"You left {classroom.name}. Your teacher no longer sees your work.")
+    messages.success(
+        request,
+        _("You left %(classroom)s. Your teacher no longer sees your work.")
+        % {"classroom": classroom.name},
+    )
     return redirect("lessons:home")
