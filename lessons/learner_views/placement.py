@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Level
@@ -20,7 +21,9 @@ from lessons.services.placement import OtherLanguage, placement_confirm
 
 class ConfirmLevelForm(forms.Form):
     level = forms.ChoiceField(
-        choices=Level.choices, widget=forms.RadioSelect, label="The level to practise at"
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("The level to practise at"),
     )
 
 

@@ -25,7 +25,7 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if classroom_by_code(form.cleaned_data["code"]) is not None:
             return redirect("teach:join", code=form.cleaned_data["code"])
-        form.add_error("code", "No classroom has this code. Check it with your teacher.")
+        form.add_error("code", _("No classroom has this code. Check it with your teacher."))
     return render(request, "lessons/teacher/join_code.html", {"form": form})
 
 
