@@ -47,7 +47,8 @@ def _chart_data(progress: ProgressStats, weeks: list[dict[str, Any]]) -> dict[st
             "wpm": [week["wpm"] for week in weeks],
             "share": [week["share"] for week in weeks],
             "per100": {
-                kind.label: [week["per100"][i] for week in weeks] for i, kind in enumerate(KINDS)
+                str(kind.label): [week["per100"][i] for week in weeks]
+                for i, kind in enumerate(KINDS)
             },
         },
         "levels": {
