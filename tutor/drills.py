@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -39,7 +40,7 @@ WAV_TYPES = frozenset({"audio/wav", "audio/x-wav", "audio/wave"})
 NOT_FOUND = gettext_lazy("That card is not in your deck.")
 
 
-def _failure(error: str, message: str, status: int) -> JsonResponse:
+def _failure(error: str, message: str | Promise, status: int) -> JsonResponse:
     return JsonResponse({"error": error, "message": str(message)}, status=status)
 
 

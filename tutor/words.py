@@ -24,6 +24,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -46,7 +47,7 @@ SIGN_UP = gettext_lazy("Sign up (it's free) to keep words in your deck.")
 _IN_FLIGHT: dict[tuple[str, str, str], asyncio.Future[WordAnswer]] = {}
 
 
-def _failure(error: str, message: str, status: int, **extra: Any) -> JsonResponse:
+def _failure(error: str, message: str | Promise, status: int, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": error, "message": str(message), **extra}, status=status)
 
 

@@ -84,7 +84,7 @@ class LearnerEvidence:
     @property
     def corrections_by_kind(self) -> list[tuple[str, str, int]]:
         """(kind, label, count) in the fixed order of Correction.Kind."""
-        return [(kind, label, self.corrections.get(kind, 0)) for kind, label in KINDS]
+        return [(kind, str(label), self.corrections.get(kind, 0)) for kind, label in KINDS]
 
     @property
     def is_active(self) -> bool:
@@ -109,7 +109,9 @@ class AssignmentEvidence:
     assignment: Assignment
     rows: list[LearnerEvidence]
     phrases: list[str] = field(default_factory=list)
-    kinds: list[tuple[str, str]] = field(default_factory=lambda: list(KINDS))
+    kinds: list[tuple[str, str]] = field(
+        default_factory=lambda: [(kind, str(label)) for kind, label in KINDS]
+    )
 
     @property
     def counts(self) -> dict[str, int]:
