@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lessons.models import Assignment, Conversation, Correction, Membership, Turn, Upgrade
 from lessons.selectors.assignments import (
@@ -44,7 +45,7 @@ __all__ = [
     "upgrade_counts",
 ]
 
-UPGRADES = ("upgrade", "Said better")  # beside the correction kinds in the corrections cell
+UPGRADES = ("upgrade", _("Said better"))  # beside the correction kinds in the corrections cell
 
 KINDS = Correction.Kind.choices
 
@@ -170,8 +171,9 @@ def live_evidence(assignment_id: int, learner_id: int) -> dict[str, Any]:
     return {
         "phrases": [_phrase_cell(phrase, found.get(phrase, [])) for phrase in phrases],
         "corrections": [
-            *([kind, label, counts.get(kind, 0)] for kind, label in KINDS),
-            [*UPGRADES, upgrades],  # drawn as one more chip in the same cell
+            # str(): this goes through the channel layer (msgpack), which takes no lazy text.
+            *([kind, str(label), counts.get(kind, 0)] for kind, label in KINDS),
+            [UPGRADES[0], str(UPGRADES[1]), upgrades],  # one more chip in the same cell
         ],
     }
 
