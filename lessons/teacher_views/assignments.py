@@ -117,7 +117,7 @@ def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
         "last_attempt",
         "phrases_used",
         *(f"phrase: {phrase}" for phrase in evidence.phrases),
-        *(f"corrections: {label.lower()}" for _, label in evidence.kinds),
+        *(f"corrections: {label.lower()}" for _kind, label in evidence.kinds),
         *(["rubric_points", "rubric_percent"] if rubric else []),
     ]
     writer.writerow([_cell(value) for value in header])
@@ -131,8 +131,8 @@ def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
             row.progress.attempts,
             timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
             f"{row.phrases_used}/{len(evidence.phrases)}",
-            *("yes" if refs else "no" for _, refs in row.phrases),
-            *(row.corrections[kind] for kind, _ in evidence.kinds),
+            *("yes" if refs else "no" for _phrase, refs in row.phrases),
+            *(row.corrections[kind] for kind, _label in evidence.kinds),
             *(_rubric_cells(evidence.assignment, row.learner) if rubric else []),
         ]
         writer.writerow([_cell(value) for value in cells])
