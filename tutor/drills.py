@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -105,7 +106,9 @@ def _phrase(user: User, phrase_id: int) -> Phrase | None:
 
 
 def _card(phrase: Phrase) -> DrillCard:
-    face = card_face(phrase)
+    # The card as the judge's prompt quotes it: in English, whatever the learner's language.
+    with translation.override("en"):
+        face = card_face(phrase)
     expected = face.answer or phrase.text
     return DrillCard(phrase.language, face.instruction, face.prompt, expected)
 
