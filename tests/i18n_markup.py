@@ -16,13 +16,14 @@ from html.parser import HTMLParser
 
 from django.template.base import Lexer, TokenType
 
-# Words that stay as they are in every language (docs: /work/I18N.md): the brand, CEFR levels,
-# each language's name in itself (the switcher), key names.
+# Words that stay as they are in every language: the brand, CEFR levels, each language's name in
+# itself (the switcher), key names, and the SI unit and percentile names of the operator's page.
 ALLOWED = (
     "Tertulia",
     *("A1", "A2", "B1", "B2", "C1", "C2"),
     *("English", "Español", "Français", "Deutsch", "Italiano", "Português", "日本語"),
     *("Alt", "Ctrl", "Shift", "Enter", "Esc", "Space", "Tab", "Cmd"),
+    *("ms", "p50", "p95"),
 )
 _ALLOWED = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in ALLOWED) + r")(?!\w)")
 # Attributes a person reads or hears; `value` only on buttons (below); meta description.
@@ -102,20 +103,46 @@ def skeleton(source: str, attribute_block_names: frozenset[str] = frozenset()) -
     return "".join(parts)
 
 
+VOID_TAGS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[Unmarked] = []
         self._hidden = 0  # inside <script> or <style>
+        # Inside an element with a fixed lang="..": an example in the language being learned
+        # (the landing page's sample exchange), content rather than interface. [tag, depth]
+        self._foreign: list[list[object]] = []
 
     def _note(self, text: str) -> None:
-        if has_words(text):
+        if has_words(text) and not self._foreign:
             self.found.append(Unmarked(self.getpos()[0], shown(text)))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._hidden += 1
         values = {name: value or "" for name, value in attrs}
+        if self._foreign and self._foreign[-1][0] == tag:
+            self._foreign[-1][1] = int(str(self._foreign[-1][1])) + 1
+        elif values.get("lang", "").isalpha() and tag not in VOID_TAGS:
+            self._foreign.append([tag, 1])
         for name, value in values.items():
             if name in READ_ATTRIBUTES:
                 self._note(value)
@@ -130,6 +157,10 @@ class _Reader(HTMLParser):
             self._hidden -= 1
 
     def handle_endtag(self, tag: str) -> None:
+        if self._foreign and self._foreign[-1][0] == tag:
+            self._foreign[-1][1] = int(str(self._foreign[-1][1])) - 1
+            if self._foreign[-1][1] == 0:
+                self._foreign.pop()
         if tag in ("script", "style") and self._hidden:
             self._hidden -= 1
 

@@ -68,6 +68,13 @@ def test_scripts_styles_and_comments_are_not_text() -> None:
     assert texts("page.html", source) == []
 
 
+def test_an_example_in_a_named_language_is_content_but_the_rest_is_not() -> None:
+    source = """<div><span class="who">Tutor</span><span lang="es">¡Hola! <em>¿Qué</em> tal?</span>
+<br>after the example</div><p lang="{{ conversation.language }}">Captions appear here</p>"""
+    # A lang given by a variable does not make the text content: it may be the interface's.
+    assert texts("page.html", source) == ["Tutor", "after the example", "Captions appear here"]
+
+
 def test_element_names_and_attribute_blocks_made_by_tags_are_not_text() -> None:
     layout = '<main class="{% block main_class %}container{% endblock %}">'
     assert attribute_blocks([layout]) == {"main_class"}

@@ -11,13 +11,9 @@ from typing import Any, Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from tutor.conversation import protocol as p
-
-# The texts are lazy: the page's config (json_script) and the socket's frames (the consumer
-# serializes under the socket user's language, accounts.language) turn them into the
-# learner's language when they are sent.
 
 # The page's own key for a socket that dropped and could not come back within the grace period
 # (or closed with a code not listed here).
@@ -25,8 +21,10 @@ DROPPED = "dropped"
 
 Act = Literal["review", "reload", "reconnect", "login", "home"]
 
-SEE_HOW: tuple[Promise, Act] = (_("See how it went"), "review")
-RECONNECT: tuple[Promise, Act] = (_("Reconnect"), "reconnect")
+# The texts are lazy: the page's config is rendered (json_script) in the learner's language.
+Text = str | Promise
+SEE_HOW: tuple[Text, Act] = (_("See how it went"), "review")
+RECONNECT: tuple[Text, Act] = (_("Reconnect"), "reconnect")
 SNAG = _("The connection hit a snag and was closed.")
 ENDED = _("This conversation has ended.")
 
@@ -34,8 +32,8 @@ ENDED = _("This conversation has ended.")
 def _notice(
     state: str,
     tone: str,
-    text: Promise,
-    *actions: tuple[Promise, Act],
+    text: Text,
+    *actions: tuple[Text, Act],
     final: bool,
     **extra: bool,
 ) -> dict[str, Any]:
@@ -55,14 +53,14 @@ _BY_CODE = {
         "closed",
         "error",
         _("You've been signed out. Sign in again to carry on."),
-        (pgettext_lazy("button", "Sign in"), "login"),
+        (_("Sign in"), "login"),
         final=True,
     ),
     p.CLOSE_NOT_YOURS: _notice(
         "closed",
         "error",
         _("This conversation isn't available to you."),
-        (pgettext_lazy("button", "Go home"), "home"),
+        (_("Go home"), "home"),
         final=True,
     ),
     p.CLOSE_TRIAL_OVER: _notice(
@@ -77,7 +75,7 @@ _BY_CODE = {
         "closed",
         "info",
         _("This conversation is open in another tab or window."),
-        (pgettext_lazy("button", "Continue here"), "reconnect"),
+        (_("Continue here"), "reconnect"),
         final=False,
     ),
     p.CLOSE_GONE: _notice("ended", "info", ENDED, SEE_HOW, final=True),
@@ -93,7 +91,7 @@ _BY_CODE = {
         "unavailable",
         "error",
         _("The tutor is unavailable right now. Your transcript is saved — try again in a minute."),
-        (pgettext_lazy("button", "Try again"), "reload"),
+        (_("Try again"), "reload"),
         SEE_HOW,
         final=True,
         afterError=True,
@@ -103,7 +101,7 @@ _DROPPED = _notice(
     "closed",
     "error",
     _("We couldn't reconnect. Check your connection, then reload to pick up where you left off."),
-    (pgettext_lazy("button", "Reload"), "reload"),
+    (pgettext_lazy("button that reloads the page", "Reload"), "reload"),
     final=True,
 )
 # Close code (as a string, as JSON keys are) or DROPPED -> the notice the page shows.
@@ -113,11 +111,13 @@ CLOSE_NOTICES: dict[str, dict[str, Any]] = {
 }
 
 # A spoken placement's page (tutor.placement): its end leads to the level, not a review.
-PLACEMENT_OVER = _("Time's up: that's the whole placement. See the level it suggests.")
-SEE_LEVEL: tuple[Promise, Act] = (_("See my level"), "review")
+# In English (marked for the catalog): it is also the time limit's frame message, which the
+# runtime translates when it sends it.
+PLACEMENT_OVER = gettext_noop("Time's up: that's the whole placement. See the level it suggests.")
+SEE_LEVEL: tuple[Text, Act] = (_("See my level"), "review")
 PLACEMENT_NOTICES: dict[str, dict[str, Any]] = {
     **CLOSE_NOTICES,
     str(p.CLOSE_NORMAL): _notice("ended", "info", ENDED, SEE_LEVEL, final=True),
     str(p.CLOSE_GONE): _notice("ended", "info", ENDED, SEE_LEVEL, final=True),
-    str(p.CLOSE_TRIAL_OVER): _notice("ended", "info", PLACEMENT_OVER, SEE_LEVEL, final=True),
+    str(p.CLOSE_TRIAL_OVER): _notice("ended", "info", _(PLACEMENT_OVER), SEE_LEVEL, final=True),
 }
