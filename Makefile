@@ -19,7 +19,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test install lock upgrade lock-check browser lint typecheck migrations-check \
-	stop-db emulator clean
+	stop-db emulator clean messages compilemessages
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tertulia needs Python 3.11+")'
@@ -55,9 +55,11 @@ browser: $(STAMP)
 	@bin/ensure-browser >/dev/null
 
 # The browser's path comes from bin/ensure-browser, nginx's (for the multi-process tests)
-# from bin/ensure-nginx; if either finds and installs none, stop here.
+# from bin/ensure-nginx, GNU gettext's (the catalogs' up-to-date test) from bin/ensure-gettext;
+# if any finds and installs none, stop here.
 test: $(STAMP)
 	chromium="$$(bin/ensure-browser)" && nginx="$$(bin/ensure-nginx)" && \
+	gettext="$$(bin/ensure-gettext)" && PATH="$$gettext:$$PATH" \
 	CHROMIUM="$$chromium" NGINX="$$nginx" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -69,6 +71,18 @@ typecheck: $(STAMP)
 
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The interface's catalogs (locale/, docs/ARCHITECTURE.md "Languages of the interface"):
+# `messages` brings every language's django.po and djangojs.po up to date with the sources
+# (tutor/catalogs.py says which), `compilemessages` writes the .mo files, which are committed.
+# Both need GNU gettext; bin/ensure-gettext finds or installs it.
+messages: $(STAMP)
+	bin/ensure-gettext >/dev/null
+	DJANGO_SETTINGS_MODULE=tutor.settings $(PY) -m tutor.catalogs make
+
+compilemessages: $(STAMP)
+	bin/ensure-gettext >/dev/null
+	DJANGO_SETTINGS_MODULE=tutor.settings $(PY) -m tutor.catalogs compile
 
 emulator: $(STAMP)
 	$(PY) -m tutor.emulator --port $(EMULATOR_PORT)

@@ -9,9 +9,10 @@ from typing import Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from django.utils.translation import gettext_lazy as _
 
 # The AUTH_PASSWORD_VALIDATORS in settings, in one sentence instead of a list of four.
-CHOOSING_HINT = (
+CHOOSING_HINT = _(
     "At least 8 characters; not only digits, not a common password, and not like your e-mail "
     "address."
 )
@@ -20,22 +21,22 @@ CHOOSING_HINT = (
 class SignupForm(AllauthSignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "E-mail address"
+        self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs["placeholder"] = ""
         if "password1" in self.fields:
             self.fields["password1"].help_text = CHOOSING_HINT
             self.fields["password1"].widget.attrs["placeholder"] = ""
         if "password2" in self.fields:
-            self.fields["password2"].label = "Password again"
+            self.fields["password2"].label = _("Password again")
             self.fields["password2"].widget.attrs["placeholder"] = ""
-        self.fields["display_name"].label = "Your name"
+        self.fields["display_name"].label = _("Your name")
 
 
 class LoginForm(AllauthLoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "E-mail address"
+        self.fields["login"].label = _("E-mail address")
         self.fields["login"].widget.attrs["placeholder"] = ""
         self.fields["password"].widget.attrs["placeholder"] = ""
         if "remember" in self.fields:
-            self.fields["remember"].label = "Keep me signed in on this device"
+            self.fields["remember"].label = _("Keep me signed in on this device")

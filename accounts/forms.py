@@ -4,6 +4,9 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import (
     CAN_DO,
@@ -21,7 +24,7 @@ class SignupExtraForm(forms.Form):
     """Extra sign-up fields allauth adds to its form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
     display_name = forms.CharField(
-        max_length=60, required=False, help_text="What should your tutor call you?"
+        max_length=60, required=False, help_text=_("What should your tutor call you?")
     )
 
     def signup(self, request: HttpRequest, user: User) -> None:
@@ -46,14 +49,14 @@ LEARNING_FIELDS = [
 ]
 TEACHING_FIELDS = ["teaching_languages", "teaching_level_min", "teaching_level_max"]
 LABELS = {
-    "native_language": "I speak (native language)",
-    "target_language": "I am learning",
-    "level": "My speaking level",
-    "correction_style": "When I make a mistake",
-    "role": "I am here as a",
-    "tutor_voice": "My tutor's voice in free talk",
-    "teaching_level_min": "From level",
-    "teaching_level_max": "To level",
+    "native_language": _("I speak (native language)"),
+    "target_language": _("I am learning"),
+    "level": _("My speaking level"),
+    "correction_style": _("When I make a mistake"),
+    "role": _("I am here as a"),
+    "tutor_voice": _("My tutor's voice in free talk"),
+    "teaching_level_min": _("From level"),
+    "teaching_level_max": _("To level"),
 }
 
 
@@ -61,10 +64,10 @@ def teaching_languages_field(*, required: bool) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         choices=TARGET_LANGUAGES,
         widget=CheckboxChips,
-        label="I teach",
+        label=_("I teach"),
         required=required,
-        help_text="Tick every language you teach: your topic library lists them first.",
-        error_messages={"required": "Tick at least one language you teach."},
+        help_text=_("Tick every language you teach: your topic library lists them first."),
+        error_messages={"required": _("Tick at least one language you teach.")},
     )
 
 
@@ -73,14 +76,14 @@ class TeachingLevelsMixin:
 
     def clean_teaching_languages(self) -> list[str]:
         ticked = set(self.cleaned_data["teaching_languages"])  # type: ignore[attr-defined]
-        return [code for code, _ in TARGET_LANGUAGES if code in ticked]
+        return [code for code, _name in TARGET_LANGUAGES if code in ticked]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
         low, high = data.get("teaching_level_min"), data.get("teaching_level_max")
         if low and high and LEVEL_ORDER.index(low) > LEVEL_ORDER.index(high):
             self.add_error(  # type: ignore[attr-defined]
-                "teaching_level_max", "The highest level must not be below the lowest."
+                "teaching_level_max", _("The highest level must not be below the lowest.")
             )
         return data
 
@@ -104,12 +107,13 @@ class ProfileForm(TeachingLevelsMixin, forms.ModelForm):  # type: ignore[type-ar
         super().__init__(*args, **kwargs)
         if "level" in self.fields:
             self.fields["level"].choices = [  # type: ignore[attr-defined]
-                (level.value, f"{level.label} — {CAN_DO[level.value]}") for level in Level
+                (level.value, format_lazy("{} — {}", level.label, CAN_DO[level.value]))
+                for level in Level
             ]
         if "tutor_voice" in self.fields:
             field = self.fields["tutor_voice"]
-            field.choices = [("", "The language's usual voice"), *TUTOR_VOICES]  # type: ignore[attr-defined]
-            field.help_text = "Role-plays bring their own voices."
+            field.choices = [("", _("The language's usual voice")), *TUTOR_VOICES]  # type: ignore[attr-defined]
+            field.help_text = _("Role-plays bring their own voices.")
         if not self.instance.is_teacher:
             for name in TEACHING_FIELDS:
                 self.fields.pop(name, None)
@@ -119,7 +123,10 @@ class ProfileForm(TeachingLevelsMixin, forms.ModelForm):  # type: ignore[type-ar
         native, target = data.get("native_language"), data.get("target_language")
         if native and native == target:
             name = LANGUAGE_NAMES.get(str(target), str(target))
-            self.add_error("target_language", f"You already speak {name}: pick another language.")
+            self.add_error(
+                "target_language",
+                gettext("You already speak %(name)s: pick another language.") % {"name": name},
+            )
         return data
 
 
@@ -147,7 +154,7 @@ class TeacherOnboardingForm(TeachingLevelsMixin, forms.ModelForm):  # type: igno
     class Meta:
         model = User
         fields = ["display_name", "native_language", *TEACHING_FIELDS]
-        labels = {**LABELS, "display_name": "Your name, as your learners know you"}
+        labels = {**LABELS, "display_name": _("Your name, as your learners know you")}
 
     def save(self, commit: bool = True) -> User:
         user: User = self.instance
@@ -165,13 +172,13 @@ def other_language(native: str) -> str:
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
-        label="Type DELETE to confirm",
+        label=_("Type DELETE to confirm"),
         max_length=10,
-        help_text="This removes your account, conversations, corrections and phrases for good.",
+        help_text=_("This removes your account, conversations, corrections and phrases for good."),
     )
 
     def clean_confirm(self) -> str:
         value = self.cleaned_data["confirm"].strip()
         if value != "DELETE":
-            raise forms.ValidationError("Type DELETE in capital letters to confirm.")
+            raise forms.ValidationError(_("Type DELETE in capital letters to confirm."))
         return value

@@ -1,4 +1,5 @@
-"""Send signed-in users who have not chosen their languages yet to onboarding."""
+"""Send signed-in users who have not chosen their languages yet to onboarding; choose the
+interface language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from accounts import language
 
 # Paths a not-yet-onboarded user may still reach (sign out, static files, the API of a page).
 _EXEMPT_PREFIXES: tuple[str, ...] = ("/accounts/", "/welcome/", "/static/", "/admin/", "/ws/")
@@ -39,3 +44,21 @@ class OnboardingMiddleware:
                 return redirect(target)
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class InterfaceLanguageMiddleware:
+    """After LocaleMiddleware and authentication: the interface language by accounts.language,
+    which puts a signed-in user's native language before the cookie and the browser's wish.
+    LocaleMiddleware's response half then sets Content-Language and Vary from it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = language.for_request(request)
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        # The page depends on who is signed in (LocaleMiddleware adds Accept-Language).
+        patch_vary_headers(response, ("Cookie",))
+        return response

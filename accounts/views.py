@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.choices import CAN_DO, Role
@@ -36,11 +37,13 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         user.onboarded = True
         user.save()
         if role == Role.TEACHER:
-            messages.success(request, "You're all set. Start with a classroom for your learners.")
+            messages.success(
+                request, _("You're all set. Start with a classroom for your learners.")
+            )
         elif request.POST.get("then") == PLACEMENT:
             return redirect(PLACEMENT_PAGE)
         else:
-            messages.success(request, "You're all set. Pick a topic and start talking!")
+            messages.success(request, _("You're all set. Pick a topic and start talking!"))
         return redirect(_safe_next(request) or START_PAGES[role])
     context = {"form": form, "can_do": CAN_DO, "next": _safe_next(request), "role": role}
     template = f"accounts/onboarding_{role}.html"
@@ -63,7 +66,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Profile saved.")
+        messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -77,6 +80,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         logout(request)
         # Conversations, turns, corrections, phrases and memberships go with it (CASCADE).
         user.delete()
-        messages.success(request, "Your account and all of its data have been deleted.")
+        messages.success(request, _("Your account and all of its data have been deleted."))
         return redirect("landing")
     return render(request, "accounts/delete.html", {"form": form})

@@ -9,6 +9,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import TUTOR_VOICES, CorrectionStyle
 from lessons.models import Assignment, Classroom, Topic, Turn
@@ -25,13 +28,13 @@ from lessons.topic_rules import (
 
 # The learner-facing labels speak as the learner ("don't correct me"); these speak to the teacher.
 STYLE_CHOICES = [
-    ("", "Leave it to each learner's own setting"),
-    (CorrectionStyle.NONE, "Don't interrupt; note mistakes for the review afterwards"),
-    (CorrectionStyle.RECAST, "Repeat it correctly, without comment"),
-    (CorrectionStyle.EXPLAIN, "Repeat it correctly, with a brief explanation"),
+    ("", _("Leave it to each learner's own setting")),
+    (CorrectionStyle.NONE, _("Don't interrupt; note mistakes for the review afterwards")),
+    (CorrectionStyle.RECAST, _("Repeat it correctly, without comment")),
+    (CorrectionStyle.EXPLAIN, _("Repeat it correctly, with a brief explanation")),
 ]
 # Blank: the voice Tertulia gives the topic's language (tutor/prompts/languages.py).
-VOICE_CHOICES = [("", "The language's usual voice"), *TUTOR_VOICES]
+VOICE_CHOICES = [("", _("The language's usual voice")), *TUTOR_VOICES]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_ATTRS = {"type": "datetime-local"}
 
@@ -54,12 +57,12 @@ class ClassroomForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
         model = Classroom
         fields = ["name", "language", "level_min", "level_max"]
         labels = {
-            "name": "Classroom name",
-            "language": "Language taught",
-            "level_min": "Lowest level",
-            "level_max": "Highest level",
+            "name": _("Classroom name"),
+            "language": _("Language taught"),
+            "level_min": _("Lowest level"),
+            "level_max": _("Highest level"),
         }
-        help_texts = {"name": "As your learners know it, e.g. “Spanish 2B”."}
+        help_texts = {"name": _("As your learners know it, e.g. “Spanish 2B”.")}
 
 
 class ClassroomEditForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
@@ -79,13 +82,13 @@ class ClassroomEditForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-
             "teacher_listens",
         ]
         labels = {
-            "name": "Classroom name",
-            "level_min": "Lowest level",
-            "level_max": "Highest level",
-            "store_audio": "Keep recordings of learners' voices",
-            "audio_retention_days": "Delete recordings after (days)",
-            "transcript_retention_days": "Delete transcripts after (days)",
-            "tutor_memory": "The tutor may remember these learners between conversations",
+            "name": _("Classroom name"),
+            "level_min": _("Lowest level"),
+            "level_max": _("Highest level"),
+            "store_audio": _("Keep recordings of learners' voices"),
+            "audio_retention_days": _("Delete recordings after (days)"),
+            "transcript_retention_days": _("Delete transcripts after (days)"),
+            "tutor_memory": _("The tutor may remember these learners between conversations"),
             "teacher_listens": "I may listen to learners' recordings",
         }
 
@@ -96,16 +99,16 @@ class ClassroomEditForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-
         if not settings.STORE_LEARNER_AUDIO:  # nothing to keep or listen to on this site
             for name in ("store_audio", "audio_retention_days", "teacher_listens"):
                 fields[name].disabled = True
-            fields["store_audio"].help_text = "This site keeps no recordings at all."
-        fields[
-            "audio_retention_days"
-        ].help_text = f"Empty: this site's {site_audio} days. Shorter only."
+            fields["store_audio"].help_text = _("This site keeps no recordings at all.")
+        fields["audio_retention_days"].help_text = gettext(
+            "Empty: this site's %(days)s days. Shorter only."
+        ) % {"days": site_audio}
         fields["transcript_retention_days"].help_text = (
-            f"Empty: this site's {site_text} days. Shorter only."
+            gettext("Empty: this site's %(days)s days. Shorter only.") % {"days": site_text}
             if site_text
-            else "Empty: kept until the learner deletes them."
+            else _("Empty: kept until the learner deletes them.")
         )
-        fields["tutor_memory"].help_text = "Off: the tutor forgets them after each conversation."
+        fields["tutor_memory"].help_text = _("Off: the tutor forgets them after each conversation.")
         for name in ("audio_retention_days", "transcript_retention_days"):
             fields[name].widget.attrs.update({"min": 1, "inputmode": "numeric"})
 
@@ -126,7 +129,7 @@ class ClassroomEditForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-
 class MoveLearnerForm(forms.Form):
     """Another of the teacher's classrooms in the same language, not archived."""
 
-    classroom = forms.ModelChoiceField(queryset=Classroom.objects.none(), label="Move to")
+    classroom = forms.ModelChoiceField(queryset=Classroom.objects.none(), label=_("Move to"))
 
     def __init__(self, *args: Any, current: Classroom, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,9 +147,15 @@ EXAMPLE_JOIN_CODE = "K7PMQ2XR"
 
 class JoinForm(forms.Form):
     code = forms.CharField(
-        label="Join code",
+        label=_("Join code"),
         max_length=20,
-        help_text=f"Eight letters and digits from your teacher, e.g. {EXAMPLE_JOIN_CODE}.",
+        help_text=lazy(
+            lambda: (
+                gettext("Eight letters and digits from your teacher, e.g. %(code)s.")
+                % {"code": EXAMPLE_JOIN_CODE}
+            ),
+            str,
+        )(),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -158,15 +167,23 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
     scenario = forms.CharField(
         max_length=SCENARIO_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Where we are and what is happening, as the learner experiences it.",
+        help_text=_("Where we are and what is happening, as the learner experiences it."),
     )
     phrases = forms.CharField(
-        label="Target phrases",
+        label=_("Target phrases"),
         widget=forms.Textarea(
             attrs={"rows": 5, "placeholder": "la cuenta, por favor\n¿cuánto cuesta?"}
         ),
-        help_text=f"One per line, 1 to {MAX_PHRASES}. The tutor creates moments to use them; "
-        "the evidence table shows who said them.",
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "One per line, 1 to %(max)s. The tutor creates moments to use them; "
+                    "the evidence table shows who said them."
+                )
+                % {"max": MAX_PHRASES}
+            ),
+            str,
+        )(),
     )
 
     class Meta:
@@ -186,23 +203,23 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
             "correction_style",
         ]
         labels = {
-            "persona_name": "The tutor's name in the role (optional)",
-            "voice": "The tutor's voice",
-            "level_min": "Lowest level",
-            "level_max": "Highest level",
-            "tutor_role": "The tutor plays",
-            "learner_goal": "The learner's goal",
-            "opener": "Suggested first line (optional)",
-            "grammar_focus": "Grammar focus (optional)",
-            "correction_style": "How the tutor corrects in this role-play",
+            "persona_name": _("The tutor's name in the role (optional)"),
+            "voice": _("The tutor's voice"),
+            "level_min": _("Lowest level"),
+            "level_max": _("Highest level"),
+            "tutor_role": _("The tutor plays"),
+            "learner_goal": _("The learner's goal"),
+            "opener": _("Suggested first line (optional)"),
+            "grammar_focus": _("Grammar focus (optional)"),
+            "correction_style": _("How the tutor corrects in this role-play"),
         }
         help_texts = {
-            "tutor_role": "e.g. “a waiter in a busy café in Madrid”.",
-            "persona_name": "e.g. “Lucía”. The tutor introduces itself by it.",
-            "voice": "One of Gemini's voices. Press “Hear this voice” to listen to it first.",
-            "learner_goal": "e.g. “order a drink and a snack, then ask for the bill”.",
-            "grammar_focus": "e.g. “polite requests with quisiera / me gustaría”.",
-            "opener": "In the target language; the tutor may say it to start.",
+            "tutor_role": _("e.g. “a waiter in a busy café in Madrid”."),
+            "persona_name": _("e.g. “Lucía”. The tutor introduces itself by it."),
+            "voice": _("One of Gemini's voices. Press “Hear this voice” to listen to it first."),
+            "learner_goal": _("e.g. “order a drink and a snack, then ask for the bill”."),
+            "grammar_focus": _("e.g. “polite requests with quisiera / me gustaría”."),
+            "opener": _("In the target language; the tutor may say it to start."),
         }
         widgets = {
             "correction_style": forms.RadioSelect(choices=STYLE_CHOICES),
@@ -235,18 +252,18 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 class TopicChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Topic) -> str:
-        origin = "built-in" if obj.is_builtin else "yours"
+        origin = gettext("built-in") if obj.is_builtin else gettext("yours")
         return f"{obj.title} · {obj.level_range} · {origin}"
 
 
 class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
-    topic = TopicChoiceField(queryset=Topic.objects.none(), label="Topic or role-play")
+    topic = TopicChoiceField(queryset=Topic.objects.none(), label=_("Topic or role-play"))
     min_speaking_minutes = forms.IntegerField(
-        label="Minimum speaking time (minutes)",
+        label=_("Minimum speaking time (minutes)"),
         min_value=1,
         max_value=120,
         initial=5,
-        help_text="The learner's own speaking time, added up over attempts.",
+        help_text=_("The learner's own speaking time, added up over attempts."),
     )
 
     class Meta:
@@ -260,10 +277,10 @@ class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
             "instructions",
         ]
         labels = {
-            "starts_at": "Opens",
-            "due_at": "Due",
-            "correction_style": "How the tutor corrects",
-            "instructions": "Instructions for learners (optional)",
+            "starts_at": _("Opens"),
+            "due_at": _("Due"),
+            "correction_style": _("How the tutor corrects"),
+            "instructions": _("Instructions for learners (optional)"),
         }
         widgets = {
             "starts_at": forms.DateTimeInput(
@@ -291,9 +308,9 @@ class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         starts, due = data.get("starts_at"), data.get("due_at")
         if starts and due and due <= starts:
-            self.add_error("due_at", "The due date must come after the opening date.")
+            self.add_error("due_at", _("The due date must come after the opening date."))
         elif due and not self.instance.pk and due <= timezone.now():
-            self.add_error("due_at", "The due date must be in the future.")
+            self.add_error("due_at", _("The due date must be in the future."))
         return data
 
     def save(self, commit: bool = True) -> Assignment:
@@ -306,21 +323,28 @@ class AssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The learner sees it on their review of this conversation.",
+        help_text=_("The learner sees it on their review of this conversation."),
     )
     turn = forms.TypedChoiceField(
-        label="About", required=False, coerce=int, empty_value=None, choices=[]
+        label=_("About"), required=False, coerce=int, empty_value=None, choices=[]
     )
 
     def __init__(self, *args: Any, turns: list[Turn], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.turns = {turn.pk: turn for turn in turns}
         self.fields["turn"].choices = [  # type: ignore[attr-defined]
-            ("", "The whole conversation"),
-            *((turn.pk, f"Turn {turn.ordinal + 1}: {turn.text[:60]}") for turn in turns),
+            ("", _("The whole conversation")),
+            *(
+                (
+                    turn.pk,
+                    gettext("Turn %(n)s: %(text)s")
+                    % {"n": turn.ordinal + 1, "text": turn.text[:60]},
+                )
+                for turn in turns
+            ),
         ]
 
     def clean_turn(self) -> Turn | None:
@@ -330,13 +354,15 @@ class CommentForm(forms.Form):
 
 class TopicImportForm(forms.Form):
     file = forms.FileField(
-        label="Topics file (.json)",
-        help_text="A file exported from Tertulia. Imported topics become yours.",
+        label=_("Topics file (.json)"),
+        help_text=_("A file exported from Tertulia. Imported topics become yours."),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise ValidationError(f"The file is larger than {MAX_BYTES // 1024} KB.")
+            raise ValidationError(
+                gettext("The file is larger than %(kb)s KB.") % {"kb": MAX_BYTES // 1024}
+            )
         return upload

@@ -22,6 +22,7 @@ import jsonschema
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import LEVEL_ORDER, TARGET_LANGUAGES, TUTOR_VOICES, CorrectionStyle
 from lessons.models import TOPIC_CONTENT_FIELDS, Topic
@@ -58,7 +59,7 @@ TOPIC_SCHEMA: dict[str, Any] = {
     "required": [name for name in FIELDS if name not in OPTIONAL_FIELDS],
     "properties": {
         "title": _text(120, 1),
-        "language": {"enum": [code for code, _ in TARGET_LANGUAGES]},
+        "language": {"enum": [code for code, _label in TARGET_LANGUAGES]},
         "level_min": {"enum": LEVEL_ORDER},
         "level_max": {"enum": LEVEL_ORDER},
         "scenario": _text(SCENARIO_MAX_LENGTH, 1),
@@ -73,7 +74,7 @@ TOPIC_SCHEMA: dict[str, Any] = {
         "grammar_focus": _text(200),
         "opener": _text(300),
         "persona_name": _text(60),
-        "voice": {"enum": ["", *(name for name, _ in TUTOR_VOICES)]},
+        "voice": {"enum": ["", *(name for name, _label in TUTOR_VOICES)]},
         "correction_style": {"enum": ["", *CorrectionStyle.values]},
     },
 }
@@ -115,16 +116,19 @@ def import_json(raw: bytes, *, author: User) -> ImportResult:
 
 def parse(raw: bytes) -> dict[str, Any]:
     if len(raw) > MAX_BYTES:
-        raise ValidationError(f"The file is larger than {MAX_BYTES // 1024} KB.")
+        raise ValidationError(_("The file is larger than %(kb)s KB.") % {"kb": MAX_BYTES // 1024})
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValidationError(f"This is not a JSON file ({error}).") from error
+        raise ValidationError(
+            _("This is not a JSON file (%(error)s).") % {"error": error}
+        ) from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValidationError("This is not a Tertulia topics file.")
+        raise ValidationError(_("This is not a Tertulia topics file."))
     if isinstance(data.get("version"), int) and data["version"] > VERSION:
         raise ValidationError(
-            f"This file is format version {data['version']}; this server reads version {VERSION}."
+            _("This file is format version %(version)s; this server reads version %(supported)s.")
+            % {"version": data["version"], "supported": VERSION}
         )
     errors = sorted(jsonschema.Draft202012Validator(FILE_SCHEMA).iter_errors(data), key=str)
     if errors:
@@ -164,13 +168,23 @@ def _already_have(topic: Topic) -> bool:
 
 
 def _prefixed(number: int, item: dict[str, Any], messages: list[str]) -> list[str]:
-    return [f"Topic {number} (“{item.get('title', '')}”): {message}" for message in messages]
+    return [
+        _("Topic %(number)s (“%(title)s”): %(message)s")
+        % {"number": number, "title": item.get("title", ""), "message": message}
+        for message in messages
+    ]
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
     path = error.absolute_path
     if len(path) >= 2 and path[0] == "topics":
-        where = f"Topic {int(path[1]) + 1}"
+        where = _("Topic %(number)s") % {"number": int(path[1]) + 1}
         field = ".".join(str(part) for part in list(path)[2:])
-        return f"{where}{f', {field}' if field else ''}: {error.message}"
+        if field:
+            return _("%(where)s, %(field)s: %(message)s") % {
+                "where": where,
+                "field": field,
+                "message": error.message,
+            }
+        return _("%(where)s: %(message)s") % {"where": where, "message": error.message}
     return error.message

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.choices import LEVEL_ORDER
 from lessons.models import Topic
@@ -30,13 +31,14 @@ def clean_phrases(phrases: list[str]) -> list[str]:
             cleaned.append(phrase)
     if not MIN_PHRASES <= len(cleaned) <= MAX_PHRASES:
         raise ValidationError(
-            f"Give between {MIN_PHRASES} and {MAX_PHRASES} target phrases, one per line "
-            f"(you gave {len(cleaned)})."
+            _("Give between %(min)s and %(max)s target phrases, one per line (you gave %(given)s).")
+            % {"min": MIN_PHRASES, "max": MAX_PHRASES, "given": len(cleaned)}
         )
     too_long = [p for p in cleaned if len(p) > PHRASE_MAX_LENGTH]
     if too_long:
         raise ValidationError(
-            f"Keep each phrase under {PHRASE_MAX_LENGTH} characters: “{too_long[0][:40]}…”."
+            _("Keep each phrase under %(max)s characters: “%(phrase)s…”.")
+            % {"max": PHRASE_MAX_LENGTH, "phrase": too_long[0][:40]}
         )
     return cleaned
 
@@ -44,7 +46,8 @@ def clean_phrases(phrases: list[str]) -> list[str]:
 def check_levels(level_min: str, level_max: str) -> None:
     if LEVEL_ORDER.index(level_min) > LEVEL_ORDER.index(level_max):
         raise ValidationError(
-            f"The lowest level ({level_min}) must not be above the highest ({level_max})."
+            _("The lowest level (%(level_min)s) must not be above the highest (%(level_max)s).")
+            % {"level_min": level_min, "level_max": level_max}
         )
 
 

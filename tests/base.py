@@ -50,8 +50,10 @@ class Personas:
 
 def make_personas() -> Personas:
     alice = make_user("alice@example.org")
+    # The interface follows a signed-in user's native language (accounts/language.py): the
+    # personas whose pages tests read in English speak English natively.
     bob = make_user(
-        "bob@example.org", role="teacher", level="C2", native_language="es", target_language="en"
+        "bob@example.org", role="teacher", level="C2", native_language="en", target_language="es"
     )
     charlie = make_user("charlie@example.org", target_language="fr", level="B1")
     classroom = Classroom.objects.create(

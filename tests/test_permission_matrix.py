@@ -111,6 +111,8 @@ ROWS: dict[str, Row] = {
     "manifest": Row(url("manifest"), everyone(200)),
     "service_worker": Row(url("service_worker"), everyone(200)),
     "offline": Row(url("offline"), everyone(200)),
+    # The interface's languages: the switcher's form (a redirect back) and the JS catalog.
+    "set_language": Row(url("set_language"), **post(everyone(302), language="de")),
     "javascript-catalog": Row(url("javascript-catalog"), everyone(200)),
     "account_login": Row(url("account_login"), {**everyone(302), "anonymous": 200}),
     "account_signup": Row(url("account_signup"), {**everyone(302), "anonymous": 200}),

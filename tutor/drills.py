@@ -19,6 +19,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -28,16 +32,17 @@ from lessons.services.drills import DrillResult, drill_check, drill_check_rate, 
 from lessons.services.limits import LimitExceeded
 from tutor.audio.clip import MAX_BYTES, MAX_SECONDS, ClipError, read_clip, to_wav
 from tutor.conversation.access import client_ip
+from tutor.learner_texts import clip_text, unavailable_text
 from tutor.live import upstream
 from tutor.live.drills import DrillCard, TutorUnavailable, speak_text, transcribe_answer
 from tutor.prompts import voice_for
 
 WAV_TYPES = frozenset({"audio/wav", "audio/x-wav", "audio/wave"})
-NOT_FOUND = "That card is not in your deck."
+NOT_FOUND = gettext_lazy("That card is not in your deck.")
 
 
-def _failure(error: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": error, "message": message}, status=status)
+def _failure(error: str, message: str | Promise, status: int) -> JsonResponse:
+    return JsonResponse({"error": error, "message": str(message)}, status=status)
 
 
 @require_POST
@@ -48,15 +53,17 @@ async def spoken_answer(request: HttpRequest, phrase_id: int) -> HttpResponse:
     if phrase is None:
         return _failure("not_found", NOT_FOUND, 404)
     if request.content_type not in WAV_TYPES:
-        return _failure("bad_audio", "Send the recording as a WAV file (audio/wav).", 415)
+        return _failure("bad_audio", _("Send the recording as a WAV file (audio/wav)."), 415)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
-        message = f"That recording is too long. Keep your answer under {MAX_SECONDS:.0f} s."
+        message = _("That recording is too long. Keep your answer under %(seconds)s s.") % {
+            "seconds": f"{MAX_SECONDS:.0f}"
+        }
         return _failure("too_large", message, 413)
     try:
         clip = read_clip(request.body)
         attempt = await sync_to_async(_start_attempt)(user, phrase, client_ip(request))
     except ClipError as exc:
-        return _failure("bad_audio", str(exc), 400)
+        return _failure("bad_audio", clip_text(exc), 400)
     except LimitExceeded as exc:
         return _failure("rate_limited", str(exc), 429)
     try:
@@ -64,7 +71,7 @@ async def spoken_answer(request: HttpRequest, phrase_id: int) -> HttpResponse:
             upstream.client(), model=settings.GEMINI_TEXT_MODEL, card=_card(phrase), wav=clip.wav()
         )
     except TutorUnavailable as exc:
-        return _failure(exc.code, str(exc), 503)
+        return _failure(exc.code, unavailable_text(exc), 503)
     result = await sync_to_async(_finish_attempt)(attempt, phrase, heard)
     return JsonResponse(_payload(result, phrase, "spoken"))
 
@@ -85,7 +92,7 @@ async def answer_audio(request: HttpRequest, phrase_id: int) -> HttpResponse:
                 upstream.client(), model=model, voice=voice, language=phrase.language, text=text
             )
         except TutorUnavailable as exc:
-            return _failure(exc.code, str(exc), 503)
+            return _failure(exc.code, unavailable_text(exc), 503)
         wav = to_wav(pcm, rate)
         await sync_to_async(_keep_audio)(phrase, text, voice, model, wav)
     response = HttpResponse(wav, content_type="audio/wav")
@@ -99,7 +106,9 @@ def _phrase(user: User, phrase_id: int) -> Phrase | None:
 
 
 def _card(phrase: Phrase) -> DrillCard:
-    face = card_face(phrase)
+    # The card as the judge's prompt quotes it: in English, whatever the learner's language.
+    with translation.override("en"):
+        face = card_face(phrase)
     expected = face.answer or phrase.text
     return DrillCard(phrase.language, face.instruction, face.prompt, expected)
 

@@ -8,22 +8,34 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
 # The last resort, if even the template cannot be rendered (e.g. a static file missing from the
-# manifest).
+# manifest). Its words come from the catalog files, which need no database either.
 BARE_500 = (
-    "<!DOCTYPE html><html lang='en'><meta charset='utf-8'><title>Server error</title>"
-    "<h1>Something went wrong on our side</h1><p><a href='/'>Go to the start page</a></p></html>"
+    "<!DOCTYPE html><html lang='{lang}'><meta charset='utf-8'><title>{title}</title>"
+    "<h1>{heading}</h1><p><a href='/'>{start}</a></p></html>"
 )
 
 
 def server_error(request: HttpRequest) -> HttpResponseServerError:
     body: str
+    # No context processor runs, so the page is told its language here.
+    language = get_language() or settings.LANGUAGE_CODE
     try:
-        body = render_to_string("500.html", {"SITE_NAME": settings.SITE_NAME})
+        context = {"SITE_NAME": settings.SITE_NAME, "LANGUAGE_CODE": language}
+        body = render_to_string("500.html", context)
     except Exception:
         logger.exception("the 500 page itself failed to render")
-        body = BARE_500
+        body = format_html(
+            BARE_500,
+            lang=language,
+            title=_("Server error"),
+            heading=_("Something went wrong on our side"),
+            start=_("Go to the start page"),
+        )
     return HttpResponseServerError(body)

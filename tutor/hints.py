@@ -21,6 +21,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lessons.models import Conversation, Hint
@@ -30,6 +31,7 @@ from lessons.services.limits import LimitExceeded
 from tutor import logformat
 from tutor.conversation import protocol
 from tutor.conversation.access import HTTP_STATUS, client_ip, refusal, request_scope
+from tutor.learner_texts import unavailable_text
 from tutor.live import upstream
 from tutor.live.hints import suggest_replies
 from tutor.live.text_reply import TutorUnavailable
@@ -51,7 +53,7 @@ async def chosen(request: HttpRequest, pk: UUID, hint_id: int) -> HttpResponseBa
     if index is None or not await sync_to_async(services.hint_choose)(
         conversation_id=conversation.pk, hint_id=hint_id, index=index
     ):
-        return _failure("bad_request", "That suggestion is not one of this conversation's.", 400)
+        return _failure("bad_request", _("That suggestion is not one of this conversation's."), 400)
     return JsonResponse({"chosen": index})
 
 
@@ -73,7 +75,7 @@ async def _hints(request: HttpRequest, pk: UUID) -> HttpResponseBase:
             request=hint_request(brief),
         )
     except TutorUnavailable as exc:
-        return _failure(exc.code, str(exc), 503)
+        return _failure(exc.code, unavailable_text(exc), 503)
     stored = await sync_to_async(services.hint_store)(
         hint_id=hint.pk, suggestions=[{"text": s.text, "gloss": s.gloss} for s in found]
     )
@@ -89,11 +91,11 @@ async def _conversation(request: HttpRequest, pk: UUID) -> Conversation | JsonRe
     if code is not None or conversation is None:
         status = HTTP_STATUS.get(code or protocol.CLOSE_NOT_YOURS, 404)
         message = (
-            "This conversation has ended."
+            _("This conversation has ended.")
             if code == protocol.CLOSE_GONE
-            else "Sign in to continue this conversation."
+            else _("Sign in to continue this conversation.")
             if code == protocol.CLOSE_NOT_SIGNED_IN
-            else "This conversation is not available."
+            else _("This conversation is not available.")
         )
         return _failure("not_available", message, status)
     if conversation.is_trial and await sync_to_async(_trial_over_now)(conversation):
@@ -156,7 +158,7 @@ def _trial_over() -> JsonResponse:
     return JsonResponse(
         {
             "error": "trial_over",
-            "message": "Your free minute is over.",
+            "message": _("Your free minute is over."),
             "signupUrl": reverse("account_signup"),
         },
         status=403,

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lessons.models import Criterion, Turn
 from lessons.services.rubrics import proposals_store
 from lessons.teacher_views.access import member_of, own_assignment, teacher_required
+from tutor.learner_texts import unavailable_text
 from tutor.live import upstream
 from tutor.live.rubric import propose_scores
 from tutor.live.text_reply import TutorUnavailable
@@ -35,7 +37,7 @@ def propose(http: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
     ).order_by("conversation__started_at", "ordinal")
     lines = [RubricLine(str(t.conversation_id), t.ordinal, t.speaker, t.text) for t in turns]
     if not criteria:
-        messages.error(http, "Attach a rubric to this assignment first.")
+        messages.error(http, _("Attach a rubric to this assignment first."))
         return redirect("teach:assignment", pk=assignment.pk)
     asked = request(
         language=assignment.classroom.language,
@@ -47,12 +49,13 @@ def propose(http: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
     try:
         proposals = _ask(asked)
     except TutorUnavailable as exc:
-        messages.error(http, str(exc))
+        messages.error(http, unavailable_text(exc))
     else:
         stored = proposals_store(assignment=assignment, learner=learner, proposals=proposals)
         messages.success(
             http,
-            f"The tutor proposed {stored} of {len(criteria)} criteria. Check each, then save.",
+            _("The tutor proposed %(stored)s of %(total)s criteria. Check each, then save.")
+            % {"stored": stored, "total": len(criteria)},
         )
     return redirect("teach:grade", pk=assignment.pk, learner_pk=learner.pk)
 

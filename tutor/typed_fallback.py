@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lessons.models import Conversation, Turn
@@ -22,6 +23,7 @@ from tutor.conversation import protocol
 from tutor.conversation.access import HTTP_STATUS, refusal, request_scope
 from tutor.conversation.feedback import TargetPhrases, correction_diff
 from tutor.conversation.upgrades import upgrade_frame
+from tutor.learner_texts import unavailable_text
 from tutor.live import upstream
 from tutor.live.events import CorrectionNoted, Event, PhraseNoted, UpgradeNoted
 from tutor.live.text_reply import TutorUnavailable, generate_text_reply
@@ -50,7 +52,7 @@ async def _message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
         return JsonResponse(
             {
                 "error": "bad_request",
-                "message": f"Type a message of 1–{MAX_TYPED_CHARS} characters.",
+                "message": _("Type a message of 1–%(max)s characters.") % {"max": MAX_TYPED_CHARS},
             },
             status=400,
         )
@@ -58,7 +60,7 @@ async def _message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
         return JsonResponse(
             {
                 "error": "trial_over",
-                "message": "Your free minute is over.",
+                "message": _("Your free minute is over."),
                 "signupUrl": reverse("account_signup"),
             },
             status=403,
@@ -83,7 +85,8 @@ async def _reply(conversation: Conversation, text: str) -> JsonResponse:
     except TutorUnavailable as exc:
         metrics.TYPED_FALLBACK.labels("unavailable").inc()
         return JsonResponse(
-            {"error": exc.code, "message": str(exc), "learnerTurn": learner.ordinal}, status=503
+            {"error": exc.code, "message": unavailable_text(exc), "learnerTurn": learner.ordinal},
+            status=503,
         )
     tutor = await sync_to_async(services.conversation_record_turn)(
         conversation_id=conversation.pk,
@@ -174,7 +177,7 @@ def _typed_text(request: HttpRequest) -> str | None:
 
 def _refusal_text(code: int | None) -> str:
     if code == protocol.CLOSE_NOT_SIGNED_IN:
-        return "Sign in to continue this conversation."
+        return _("Sign in to continue this conversation.")
     if code == protocol.CLOSE_GONE:
-        return "This conversation has ended."
-    return "This conversation is not available."
+        return _("This conversation has ended.")
+    return _("This conversation is not available.")

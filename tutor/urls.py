@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
+from django.views.decorators.cache import cache_page
 
 from lessons.learner_views.home import landing
 from tutor import app_shell, probes
+from tutor.js_catalog import LanguageCatalog
 
 urlpatterns = [
     path("", landing, name="landing"),
@@ -18,9 +19,11 @@ urlpatterns = [
     path("manifest.webmanifest", app_shell.manifest, name="manifest"),
     path("sw.js", app_shell.service_worker, name="service_worker"),
     path("offline/", app_shell.offline, name="offline"),
-    # The djangojs catalog (gettext, ngettext, interpolate) for static/js, in the request's
-    # language; base.html loads it before every page script.
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The interface's languages (accounts/language.py): the visitors' switcher posts to
+    # set_language; page scripts read their strings from the catalog of the language in its
+    # address (tutor/js_catalog.py), cached an hour.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", cache_page(3600)(LanguageCatalog.as_view()), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("lessons.urls")),

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import TARGET_LANGUAGES
@@ -39,7 +40,7 @@ def start(request: AuthedRequest) -> HttpResponse:
             classroom__learners=user,
         )
         if assignment.archived_at or assignment.classroom.archived_at:
-            messages.error(request, "Your teacher has closed this assignment.")
+            messages.error(request, _("Your teacher has closed this assignment."))
             return redirect("lessons:home")
     elif request.POST.get("topic"):
         topic = get_object_or_404(Topic.objects.visible_to(user), pk=_int(request.POST["topic"]))
@@ -157,7 +158,7 @@ def end(request: HttpRequest, pk: UUID) -> HttpResponse:
     if conversation.learner_id is not None:
         memory.remember_after(conversation.pk)  # in the background; a trial is never sent
     if conversation.learner_id is None:
-        messages.info(request, "Sign up to keep this conversation and review your corrections.")
+        messages.info(request, _("Sign up to keep this conversation and review your corrections."))
     return redirect(_after_url(conversation))
 
 

@@ -18,6 +18,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lessons.services.voice_previews import voice_preview_keep, voice_preview_kept
@@ -38,7 +39,7 @@ async def voice_preview(request: HttpRequest, voice: str, language: str) -> Http
         voice = voice_for(language)
     if voice not in PREBUILT_VOICES or language not in LANGUAGES:
         return JsonResponse(
-            {"error": "not_found", "message": "There is no such voice or language."}, status=404
+            {"error": "not_found", "message": _("There is no such voice or language.")}, status=404
         )
     model, text = settings.GEMINI_TTS_MODEL, preview_line(voice, language)
     lock = _MAKING.setdefault((voice, language), asyncio.Lock())
@@ -52,7 +53,9 @@ async def voice_preview(request: HttpRequest, voice: str, language: str) -> Http
                     upstream.client(), model=model, voice=voice, language=language, text=text
                 )
             except TutorUnavailable as exc:
-                message = f"{voice}'s sample cannot be played right now. Try again in a moment."
+                message = _(
+                    "%(voice)s's sample cannot be played right now. Try again in a moment."
+                ) % {"voice": voice}
                 return JsonResponse({"error": exc.code, "message": message}, status=503)
             wav = to_wav(pcm, rate)
             await sync_to_async(voice_preview_keep)(

@@ -24,27 +24,31 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.choices import LANGUAGE_NAMES
 from lessons.models import Conversation, WordEntry
 from lessons.services import words as services
 from lessons.services.limits import LimitExceeded
 from lessons.text.lookup import cache_key, clean_sentence, clean_word
 from tutor.conversation import protocol
 from tutor.conversation.access import HTTP_STATUS, client_ip, owns, refusal, request_scope
+from tutor.learner_texts import unavailable_text
 from tutor.live import upstream
 from tutor.live.words import TutorUnavailable, WordAnswer, WordQuestion, explain_word
+from tutor.prompts import native_language_name
 
 MAX_BODY_BYTES = 4096
-BAD_WORD = "Pick one word of the line to look it up."
-SIGN_UP = "Sign up (it's free) to keep words in your deck."
+BAD_WORD = gettext_lazy("Pick one word of the line to look it up.")
+SIGN_UP = gettext_lazy("Sign up (it's free) to keep words in your deck.")
 # Lookups of one uncached word in flight in this process: later taps wait for the first call.
 _IN_FLIGHT: dict[tuple[str, str, str], asyncio.Future[WordAnswer]] = {}
 
 
-def _failure(error: str, message: str, status: int, **extra: Any) -> JsonResponse:
-    return JsonResponse({"error": error, "message": message, **extra}, status=status)
+def _failure(error: str, message: str | Promise, status: int, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": error, "message": str(message), **extra}, status=status)
 
 
 @require_POST
@@ -54,7 +58,7 @@ async def lookup(request: HttpRequest, pk: UUID) -> JsonResponse:
     if conversation is None or not owns(conversation, scope):
         code = refusal(conversation, scope)
         status = HTTP_STATUS.get(code or protocol.CLOSE_NOT_YOURS, 404)
-        return _failure("not_available", "This conversation is not available.", status)
+        return _failure("not_available", _("This conversation is not available."), status)
     body = _body(request)
     raw_word, raw_sentence, turn = body.get("word"), body.get("sentence") or "", body.get("turn")
     if not isinstance(raw_word, str) or not isinstance(raw_sentence, str):
@@ -79,7 +83,7 @@ async def lookup(request: HttpRequest, pk: UUID) -> JsonResponse:
         question = WordQuestion(
             conversation.language,
             native,
-            LANGUAGE_NAMES.get(native, native),
+            native_language_name(native),
             conversation.level,
             word,
             sentence or word,
@@ -87,7 +91,7 @@ async def lookup(request: HttpRequest, pk: UUID) -> JsonResponse:
         try:
             answer = await _explain_once((conversation.language, cache_key(word), native), question)
         except TutorUnavailable as exc:
-            return _failure(exc.code, str(exc), 503)
+            return _failure(exc.code, unavailable_text(exc), 503)
         entry = await sync_to_async(services.word_entry_store)(
             language=conversation.language,
             word=word,
@@ -115,11 +119,11 @@ async def add_to_deck(request: HttpRequest, pk: UUID, lookup_id: int) -> JsonRes
             learner=user, lookup_id=lookup_id, conversation_id=pk
         )
     except LookupError:
-        return _failure("not_found", "That word was not looked up here.", 404)
+        return _failure("not_found", _("That word was not looked up here."), 404)
     message = (
-        f"Added “{card.text}” to your deck."
+        _("Added “%(card)s” to your deck.") % {"card": card.text}
         if created
-        else f"“{card.text}” is already in your deck."
+        else _("“%(card)s” is already in your deck.") % {"card": card.text}
     )
     return JsonResponse(
         {

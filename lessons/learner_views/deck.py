@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -63,7 +64,7 @@ def check(request: AuthedRequest) -> HttpResponse:
     """A typed answer: compared with the card, recorded, and shown with the answer revealed."""
     form = CheckForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Type your answer (at most 300 characters) before checking.")
+        messages.error(request, _("Type your answer (at most 300 characters) before checking."))
         return redirect("learn:deck")
     card = _cards(request.user).filter(pk=form.cleaned_data["phrase"]).first()
     if card is None:
@@ -132,9 +133,13 @@ def grade(request: AuthedRequest) -> HttpResponse:
     except Phrase.DoesNotExist:
         raise Http404("No such card") from None
     except StaleGrade:
-        messages.info(request, "That card was already graded (in another tab?).")
+        messages.info(request, _("That card was already graded (in another tab?)."))
     else:
         label = Review.Rating(data["rating"]).label
         wait = interval(phrase.due - timezone.now())
-        messages.success(request, f"{label}: “{phrase.text}” comes back in {wait}.")
+        messages.success(
+            request,
+            _("%(grade)s: “%(text)s” comes back in %(wait)s.")
+            % {"grade": label, "text": phrase.text, "wait": wait},
+        )
     return redirect("learn:deck")

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.choices import LANGUAGE_NAMES
@@ -22,19 +23,26 @@ PAGE_SIZE = 20
 
 
 class HistoryFilter(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search your transcripts")
-    language = forms.ChoiceField(required=False, label="Language")
-    topic = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Topic")
+    q = forms.CharField(
+        required=False, max_length=200, label=gettext_lazy("Search your transcripts")
+    )
+    language = forms.ChoiceField(required=False, label=gettext_lazy("Language"))
+    topic = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label=gettext_lazy("Topic")
+    )
 
     def __init__(self, data: Any, *, choices: list[tuple[str, int | None, str | None]]) -> None:
         super().__init__(data)
         languages = sorted({language for language, _, _ in choices})
         topics = sorted({(t, title) for _, t, title in choices if t}, key=lambda p: p[1] or "")
         cast(forms.ChoiceField, self.fields["language"]).choices = [
-            ("", "All languages"),
+            ("", gettext("All languages")),
             *((code, LANGUAGE_NAMES.get(code, code)) for code in languages),
         ]
-        cast(forms.ChoiceField, self.fields["topic"]).choices = [("", "All topics"), *topics]
+        cast(forms.ChoiceField, self.fields["topic"]).choices = [
+            ("", gettext("All topics")),
+            *topics,
+        ]
 
 
 def _filtered(user: Any, form: HistoryFilter, query: str, languages: list[str]) -> QuerySet[Any]:

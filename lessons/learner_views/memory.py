@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.requests import AuthedRequest
@@ -36,9 +37,11 @@ def edit_line(request: AuthedRequest, line_id: int) -> HttpResponse:
     except MemoryLine.DoesNotExist:
         raise Http404("No such line") from None
     except MemoryRefused as exc:
-        messages.error(request, f"Not saved: {exc}")
+        messages.error(request, _("Not saved: %(error)s") % {"error": exc})
         return _back()
-    messages.success(request, f"Saved. Your tutor now remembers: “{line.text}”")
+    messages.success(
+        request, _("Saved. Your tutor now remembers: “%(text)s”") % {"text": line.text}
+    )
     return _back()
 
 
@@ -47,7 +50,7 @@ def edit_line(request: AuthedRequest, line_id: int) -> HttpResponse:
 def delete_line(request: AuthedRequest, line_id: int) -> HttpResponse:
     if not memory_delete_line(learner=request.user, line_id=line_id):
         raise Http404("No such line")
-    messages.success(request, "Deleted. Your tutor has forgotten that line.")
+    messages.success(request, _("Deleted. Your tutor has forgotten that line."))
     return _back()
 
 
@@ -58,12 +61,16 @@ def switch(request: AuthedRequest) -> HttpResponse:
     forget = request.POST.get("forget") == "yes"
     memory_switch(learner=request.user, on=on, forget=forget)
     if on:
-        messages.success(request, "Memory is on. Your tutor will remember your next conversations.")
+        messages.success(
+            request, _("Memory is on. Your tutor will remember your next conversations.")
+        )
     elif forget:
-        messages.success(request, "Memory is off, and everything your tutor remembered is deleted.")
+        messages.success(
+            request, _("Memory is off, and everything your tutor remembered is deleted.")
+        )
     else:
         messages.success(
-            request, "Memory is off. Your tutor will not use or update what it remembers."
+            request, _("Memory is off. Your tutor will not use or update what it remembers.")
         )
     return _back()
 
@@ -72,5 +79,5 @@ def switch(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def forget_all(request: AuthedRequest) -> HttpResponse:
     memory_clear(learner=request.user)
-    messages.success(request, "Deleted. Your tutor remembers nothing about you now.")
+    messages.success(request, _("Deleted. Your tutor remembers nothing about you now."))
     return _back()

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Level
@@ -19,7 +21,9 @@ from lessons.services.placement import OtherLanguage, placement_confirm
 
 class ConfirmLevelForm(forms.Form):
     level = forms.ChoiceField(
-        choices=Level.choices, widget=forms.RadioSelect, label="The level to practise at"
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("The level to practise at"),
     )
 
 
@@ -52,7 +56,7 @@ def placement_level(request: AuthedRequest, pk: int) -> HttpResponse:
     result = _own(request, pk)
     form = ConfirmLevelForm(request.POST)
     if result.status != PlacementResult.Status.READY or not form.is_valid():
-        messages.error(request, "Choose one of the six levels.")
+        messages.error(request, _("Choose one of the six levels."))
         return redirect("learn:placement_result", pk=result.pk)
     level = form.cleaned_data["level"]
     try:
@@ -61,7 +65,9 @@ def placement_level(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("learn:placement_result", pk=result.pk)
     messages.success(
-        request, f"Your level is now {Level(level).label}. The tutor will speak to it."
+        request,
+        _("Your level is now %(level)s. The tutor will speak to it.")
+        % {"level": Level(level).label},
     )
     return redirect("accounts:profile")
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import dateformat
 from django.views.decorators.http import require_GET
 
 from accounts.requests import AuthedRequest
@@ -39,16 +40,17 @@ def _chart_data(progress: ProgressStats, weeks: list[dict[str, Any]]) -> dict[st
     """Plain numbers for the charts; labels are already formatted for display."""
     return {
         "days": {
-            "labels": [f"{day.start:%a %-d %b}" for day in progress.days],
+            "labels": [dateformat.format(day.start, "D j M") for day in progress.days],
             "minutes": [round(day.figures.minutes, 1) for day in progress.days],
         },
         "weeks": {
-            "labels": [f"{week['start']:%-d %b}" for week in weeks],
+            "labels": [dateformat.format(week["start"], "j M") for week in weeks],
             "minutes": [week["minutes"] for week in weeks],
             "wpm": [week["wpm"] for week in weeks],
             "share": [week["share"] for week in weeks],
             "per100": {
-                kind.label: [week["per100"][i] for week in weeks] for i, kind in enumerate(KINDS)
+                str(kind.label): [week["per100"][i] for week in weeks]
+                for i, kind in enumerate(KINDS)
             },
         },
         "levels": {

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from lti_tool.constants import SESSION_KEY
@@ -87,8 +89,10 @@ class LaunchView(LtiLaunchBaseView):
     def handle_inactive_deployment(self, request: HttpRequest, lti_launch: LtiLaunch) -> Any:
         return refused(
             request,
-            "This course's platform is not enabled in Tertulia yet (unknown deployment). "
-            "Ask the site's administrator to activate it.",
+            _(
+                "This course's platform is not enabled in Tertulia yet (unknown deployment). "
+                "Ask the site's administrator to activate it."
+            ),
         )
 
     def handle_resource_launch(self, request: HttpRequest, lti_launch: LtiLaunch) -> Any:
@@ -102,8 +106,10 @@ class LaunchView(LtiLaunchBaseView):
         except provisioning.NotSetUp:
             return refused(
                 request,
-                "Your teacher has not opened Tertulia in this course yet. Try again after "
-                "they have.",
+                _(
+                    "Your teacher has not opened Tertulia in this course yet. Try again after "
+                    "they have."
+                ),
                 status=409,
             )
         _sign_in(request, user, lti_launch)
@@ -122,7 +128,7 @@ class LaunchView(LtiLaunchBaseView):
 
     def handle_deep_linking_launch(self, request: HttpRequest, lti_launch: LtiLaunch) -> Any:
         if not provisioning.teaches(lti_launch):
-            return refused(request, "Only the course's teachers can add Tertulia activities.")
+            return refused(request, _("Only the course's teachers can add Tertulia activities."))
         language = lti_launch.get_custom_claim("language")
         user = provisioning.account_for(lti_launch.user, teacher=True, language=language)
         # The course's classroom, made now if this is its first launch: the pick page needs it.
@@ -133,12 +139,17 @@ class LaunchView(LtiLaunchBaseView):
 
 
 class PickForm(forms.Form):
-    topic = forms.ModelChoiceField(queryset=Topic.objects.none(), label="Topic or role-play")
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.none(), label=gettext_lazy("Topic or role-play")
+    )
     due_at = forms.DateTimeField(
-        label="Due", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     min_speaking_minutes = forms.IntegerField(
-        label="Minutes of speaking for full marks", min_value=1, max_value=60, initial=5
+        label=gettext_lazy("Minutes of speaking for full marks"),
+        min_value=1,
+        max_value=60,
+        initial=5,
     )
 
     def __init__(self, *args: Any, classroom: Classroom, **kwargs: Any) -> None:
@@ -158,7 +169,7 @@ def pick(request: HttpRequest) -> HttpResponse:
     gradebook column (line item) out of 100."""
     launch = _deep_linking_launch(request)
     if launch is None:
-        return refused(request, "Start from your course: add a Tertulia activity there.", 400)
+        return refused(request, _("Start from your course: add a Tertulia activity there."), 400)
     course = LtiCourse.objects.select_related("classroom").get(context=launch.context)
     classroom = course.classroom
     form = PickForm(request.POST or None, classroom=classroom)
@@ -193,14 +204,14 @@ def start_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The activity as a learner opens it from their course: what to do, and Start."""
     user = request.user
     if not isinstance(user, User):
-        return refused(request, "Open this activity from your course.", 401)
+        return refused(request, _("Open this activity from your course."), 401)
     assignment = (
         Assignment.objects.select_related("topic", "classroom")
         .filter(pk=pk, classroom__learners=user)
         .first()
     )
     if assignment is None:
-        return refused(request, "This activity is not in one of your courses.", 404)
+        return refused(request, _("This activity is not in one of your courses."), 404)
     return render(request, "lessons/lti/start.html", {"assignment": assignment})
 
 
@@ -245,18 +256,18 @@ def _why(error: str) -> str:
     """A sentence for a person from PyLTI1p3's message (which names the check that failed)."""
     lowered = error.lower()
     if "nonce" in lowered:
-        return "This launch was already used. Open the activity again from your course."
+        return _("This launch was already used. Open the activity again from your course.")
     if "state" in lowered:
-        return (
+        return _(
             "Your browser did not keep the launch's cookie. Open the activity in a new tab "
             "or window from your course."
         )
     if "issuer" in lowered or "registration" in lowered or "client" in lowered:
-        return "This platform is not registered with Tertulia. Ask the site's administrator."
+        return _("This platform is not registered with Tertulia. Ask the site's administrator.")
     if "deployment" in lowered:
-        return "This course's deployment is not registered with Tertulia."
+        return _("This course's deployment is not registered with Tertulia.")
     if "aud" in lowered:
-        return "This launch was meant for another tool."
+        return _("This launch was meant for another tool.")
     if "signature" in lowered or "jwt" in lowered or "key" in lowered:
-        return "The launch could not be verified (its signature did not match)."
-    return "The launch could not be checked. Open the activity again from your course."
+        return _("The launch could not be verified (its signature did not match).")
+    return _("The launch could not be checked. Open the activity again from your course.")

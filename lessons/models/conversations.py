@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import TARGET_LANGUAGES, CorrectionStyle, Level
 from lessons.models.classrooms import Assignment
@@ -19,16 +21,16 @@ from lessons.querysets import ConversationQuerySet
 
 class Conversation(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "In progress"
-        ENDED = "ended", "Ended"
-        FAILED = "failed", "Failed"
+        ACTIVE = "active", pgettext_lazy("conversation status", "In progress")
+        ENDED = "ended", pgettext_lazy("conversation status", "Ended")
+        FAILED = "failed", pgettext_lazy("conversation status", "Failed")
 
     class Kind(models.TextChoices):
-        PRACTICE = "practice", "Practice"
+        PRACTICE = "practice", _("Practice")
         # A few minutes in which the tutor probes the learner's level (lessons.models.placement).
-        PLACEMENT = "placement", "Placement"
+        PLACEMENT = "placement", _("Placement")
         # This learner's copy of a group conversation (lessons.models.groups, docs/groups.md).
-        GROUP = "group", "Group"
+        GROUP = "group", _("Group")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Null for an anonymous trial, which belongs to a browser session until sign-up.

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import TARGET_LANGUAGES
 from lessons.models.conversations import Conversation
@@ -18,9 +19,9 @@ class Phrase(models.Model):
     """A card in the learner's deck, scheduled with FSRS (state mirrors `fsrs.Card`)."""
 
     class State(models.IntegerChoices):
-        LEARNING = 1, "Learning"
-        REVIEW = 2, "Review"
-        RELEARNING = 3, "Relearning"
+        LEARNING = 1, pgettext_lazy("flashcard state", "Learning")
+        REVIEW = 2, pgettext_lazy("flashcard state", "Review")
+        RELEARNING = 3, pgettext_lazy("flashcard state", "Relearning")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phrases"
@@ -74,10 +75,10 @@ class Review(models.Model):
     """One grade given to a phrase card (the FSRS review log)."""
 
     class Rating(models.IntegerChoices):
-        AGAIN = 1, "Again"
-        HARD = 2, "Hard"
-        GOOD = 3, "Good"
-        EASY = 4, "Easy"
+        AGAIN = 1, pgettext_lazy("flashcard grade", "Again")
+        HARD = 2, pgettext_lazy("flashcard grade", "Hard")
+        GOOD = 3, pgettext_lazy("flashcard grade", "Good")
+        EASY = 4, pgettext_lazy("flashcard grade", "Easy")
 
     phrase = models.ForeignKey(Phrase, on_delete=models.CASCADE, related_name="reviews")
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
@@ -98,8 +99,8 @@ class DrillAttempt(models.Model):
     for their rate limits (settings DRILL_CHECKS_PER_HOUR, DRILL_CHECKS_PER_IP_PER_HOUR)."""
 
     class Mode(models.TextChoices):
-        SPOKEN = "spoken", "Spoken"
-        TYPED = "typed", "Typed"
+        SPOKEN = "spoken", pgettext_lazy("drill answer", "Spoken")
+        TYPED = "typed", pgettext_lazy("drill answer", "Typed")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drill_attempts"

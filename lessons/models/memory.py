@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lessons.models.conversations import Conversation
 
@@ -20,12 +21,12 @@ MEMORY_LINE_CHARS = 120  # one line
 
 
 class MemoryKind(models.TextChoices):
-    INTEREST = "interest", "Interest"
-    PERSON = "person", "Person"
-    PLACE = "place", "Place"
-    GOAL = "goal", "Goal"
-    ERROR = "error", "Recurring error"
-    PHRASE = "phrase", "Phrase being practised"
+    INTEREST = "interest", _("Interest")
+    PERSON = "person", _("Person")
+    PLACE = "place", _("Place")
+    GOAL = "goal", _("Goal")
+    ERROR = "error", _("Recurring error")
+    PHRASE = "phrase", _("Phrase being practised")
 
 
 class MemoryLine(models.Model):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import Level
 from lessons.models.conversations import Conversation
@@ -19,9 +21,9 @@ from lessons.models.turns import Turn
 
 class PlacementResult(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the assessment"
-        READY = "ready", "Ready"
-        FAILED = "failed", "The assessment failed"
+        PENDING = "pending", _("Waiting for the assessment")
+        READY = "ready", pgettext_lazy("placement status", "Ready")
+        FAILED = "failed", _("The assessment failed")
 
     conversation = models.OneToOneField(
         Conversation, on_delete=models.CASCADE, related_name="placement"
@@ -56,10 +58,10 @@ class PlacementSkill(models.Model):
     them."""
 
     class Skill(models.TextChoices):
-        RANGE = "range", "Range"
-        ACCURACY = "accuracy", "Accuracy"
-        FLUENCY = "fluency", "Fluency"
-        INTERACTION = "interaction", "Interaction"
+        RANGE = "range", pgettext_lazy("speaking skill", "Range")
+        ACCURACY = "accuracy", pgettext_lazy("speaking skill", "Accuracy")
+        FLUENCY = "fluency", pgettext_lazy("speaking skill", "Fluency")
+        INTERACTION = "interaction", pgettext_lazy("speaking skill", "Interaction")
 
     result = models.ForeignKey(PlacementResult, on_delete=models.CASCADE, related_name="skills")
     skill = models.CharField(max_length=12, choices=Skill.choices)

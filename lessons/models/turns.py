@@ -7,20 +7,22 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lessons.models.conversations import Conversation
 
 
 class Turn(models.Model):
     class Speaker(models.TextChoices):
-        LEARNER = "learner", "Learner"
-        TUTOR = "tutor", "Tutor"
+        LEARNER = "learner", _("Learner")
+        TUTOR = "tutor", _("Tutor")
         # Another learner in a group conversation: their words, never this learner's.
-        PEER = "peer", "Peer"
+        PEER = "peer", pgettext_lazy("another learner in a group conversation", "Peer")
 
     class Source(models.TextChoices):
-        SPEECH = "speech", "Speech"
-        TYPED = "typed", "Typed"
+        SPEECH = "speech", pgettext_lazy("how a line was given", "Speech")
+        TYPED = "typed", pgettext_lazy("how a line was given", "Typed")
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
     ordinal = models.PositiveIntegerField()
@@ -61,10 +63,10 @@ def correction_count_field(kind: str) -> str:
 
 class Correction(models.Model):
     class Kind(models.TextChoices):
-        GRAMMAR = "grammar", "Grammar"
-        VOCABULARY = "vocabulary", "Vocabulary"
-        PRONUNCIATION = "pronunciation", "Pronunciation"
-        REGISTER = "register", "Register"
+        GRAMMAR = "grammar", _("Grammar")
+        VOCABULARY = "vocabulary", _("Vocabulary")
+        PRONUNCIATION = "pronunciation", _("Pronunciation")
+        REGISTER = "register", pgettext_lazy("kind of correction", "Register")
 
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="corrections")
     original = models.TextField()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import NATIVE_LANGUAGES, TARGET_LANGUAGES
 from lessons.models.conversations import Conversation
@@ -18,19 +19,19 @@ class WordEntry(models.Model):
     who asked, which in a class is everyone's."""
 
     class Pos(models.TextChoices):
-        NOUN = "noun", "noun"
-        VERB = "verb", "verb"
-        ADJECTIVE = "adjective", "adjective"
-        ADVERB = "adverb", "adverb"
-        PRONOUN = "pronoun", "pronoun"
-        PREPOSITION = "preposition", "preposition"
-        CONJUNCTION = "conjunction", "conjunction"
-        DETERMINER = "determiner", "determiner"
-        NUMERAL = "numeral", "numeral"
-        PARTICLE = "particle", "particle"
-        INTERJECTION = "interjection", "interjection"
-        PROPER_NOUN = "proper noun", "proper noun"
-        OTHER = "other", "other"
+        NOUN = "noun", pgettext_lazy("part of speech", "noun")
+        VERB = "verb", pgettext_lazy("part of speech", "verb")
+        ADJECTIVE = "adjective", pgettext_lazy("part of speech", "adjective")
+        ADVERB = "adverb", pgettext_lazy("part of speech", "adverb")
+        PRONOUN = "pronoun", pgettext_lazy("part of speech", "pronoun")
+        PREPOSITION = "preposition", pgettext_lazy("part of speech", "preposition")
+        CONJUNCTION = "conjunction", pgettext_lazy("part of speech", "conjunction")
+        DETERMINER = "determiner", pgettext_lazy("part of speech", "determiner")
+        NUMERAL = "numeral", pgettext_lazy("part of speech", "numeral")
+        PARTICLE = "particle", pgettext_lazy("part of speech", "particle")
+        INTERJECTION = "interjection", pgettext_lazy("part of speech", "interjection")
+        PROPER_NOUN = "proper noun", pgettext_lazy("part of speech", "proper noun")
+        OTHER = "other", pgettext_lazy("part of speech", "other")
 
     language = models.CharField(max_length=8, choices=TARGET_LANGUAGES)
     word = models.CharField(max_length=64)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lessons.models import Assignment, Conversation
 
@@ -19,10 +21,10 @@ if TYPE_CHECKING:
 
 
 class AssignmentStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    LATE = "late", "Late"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy("assignment status", "In progress")
+    DONE = "done", pgettext_lazy("assignment status", "Done")
+    LATE = "late", pgettext_lazy("assignment status", "Late")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.models import Phrase, Review
 
@@ -151,16 +152,21 @@ def card_face(phrase: Phrase) -> CardFace:
     correction = phrase.source_correction
     if correction is not None:
         return CardFace(
-            "Say it better:", correction.original, phrase.text, correction.explanation, True
+            _("Say it better:"), correction.original, phrase.text, correction.explanation, True
         )
     upgrade = phrase.source_upgrade
     if upgrade is not None:
         return CardFace(
-            "Say it more naturally:", upgrade.original, phrase.text, upgrade.explanation, True, True
+            _("Say it more naturally:"),
+            upgrade.original,
+            phrase.text,
+            upgrade.explanation,
+            True,
+            True,
         )
     if phrase.translation:
         return CardFace(
-            f"Say it in {phrase.get_language_display()}:",
+            _("Say it in %(language)s:") % {"language": phrase.get_language_display()},
             phrase.translation,
             phrase.text,
             phrase.note,
@@ -168,8 +174,10 @@ def card_face(phrase: Phrase) -> CardFace:
         )
     cloze = _cloze(phrase)
     if cloze:
-        return CardFace("Fill the gap:", cloze, phrase.text, phrase.note, False)
-    return CardFace("Say this aloud and use it in a sentence:", phrase.text, "", phrase.note, False)
+        return CardFace(_("Fill the gap:"), cloze, phrase.text, phrase.note, False)
+    return CardFace(
+        _("Say this aloud and use it in a sentence:"), phrase.text, "", phrase.note, False
+    )
 
 
 def _cloze(phrase: Phrase) -> str:

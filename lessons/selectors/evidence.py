@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lessons.models import Assignment, Conversation, Correction, Membership, Turn, Upgrade
 from lessons.selectors.assignments import (
@@ -44,7 +45,7 @@ __all__ = [
     "upgrade_counts",
 ]
 
-UPGRADES = ("upgrade", "Said better")  # beside the correction kinds in the corrections cell
+UPGRADES = ("upgrade", _("Said better"))  # beside the correction kinds in the corrections cell
 
 KINDS = Correction.Kind.choices
 
@@ -84,7 +85,7 @@ class LearnerEvidence:
     @property
     def corrections_by_kind(self) -> list[tuple[str, str, int]]:
         """(kind, label, count) in the fixed order of Correction.Kind."""
-        return [(kind, label, self.corrections.get(kind, 0)) for kind, label in KINDS]
+        return [(kind, str(label), self.corrections.get(kind, 0)) for kind, label in KINDS]
 
     @property
     def is_active(self) -> bool:
@@ -109,7 +110,9 @@ class AssignmentEvidence:
     assignment: Assignment
     rows: list[LearnerEvidence]
     phrases: list[str] = field(default_factory=list)
-    kinds: list[tuple[str, str]] = field(default_factory=lambda: list(KINDS))
+    kinds: list[tuple[str, str]] = field(
+        default_factory=lambda: [(kind, str(label)) for kind, label in KINDS]
+    )
 
     @property
     def counts(self) -> dict[str, int]:
@@ -168,8 +171,9 @@ def live_evidence(assignment_id: int, learner_id: int) -> dict[str, Any]:
     return {
         "phrases": [_phrase_cell(phrase, found.get(phrase, [])) for phrase in phrases],
         "corrections": [
-            *([kind, label, counts.get(kind, 0)] for kind, label in KINDS),
-            [*UPGRADES, upgrades],  # drawn as one more chip in the same cell
+            # str(): this goes through the channel layer (msgpack), which takes no lazy text.
+            *([kind, str(label), counts.get(kind, 0)] for kind, label in KINDS),
+            [UPGRADES[0], str(UPGRADES[1]), upgrades],  # one more chip in the same cell
         ],
     }
 

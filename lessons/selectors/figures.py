@@ -101,4 +101,4 @@ def corrections_by_kind(corrections: list[Correction]) -> list[tuple[str, int]]:
     counts = {kind: 0 for kind in Correction.Kind}
     for correction in corrections:
         counts[Correction.Kind(correction.kind)] += 1
-    return [(kind.label, n) for kind, n in counts.items() if n]
+    return [(str(kind.label), n) for kind, n in counts.items() if n]

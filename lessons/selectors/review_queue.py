@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.choices import LANGUAGE_NAMES
 from lessons.models import Comment, Conversation, Correction, Membership, Turn
@@ -88,18 +90,34 @@ def flags_for(conversation: Conversation, texts: list[str], kinds: Counter[str])
     flags = []
     if conversation.learner_seconds < SHORT_SECONDS:
         minutes = conversation.learner_seconds / 60
-        flags.append(Flag("short", f"Very short: {minutes:.1f} min of speaking"))
+        flags.append(
+            Flag(
+                "short",
+                _("Very short: %(minutes)s min of speaking") % {"minutes": f"{minutes:.1f}"},
+            )
+        )
     elif len(texts) < MIN_LEARNER_TURNS:
-        turns = "1 turn" if len(texts) == 1 else f"{len(texts)} turns"
-        flags.append(Flag("short", f"Very short: only {turns}"))
+        message = ngettext(
+            "Very short: only %(n)s turn", "Very short: only %(n)s turns", len(texts)
+        )
+        flags.append(Flag("short", message % {"n": len(texts)}))
     native = conversation.learner.native_language if conversation.learner else "en"
     share = native_share(texts, native=native, target=conversation.language)
     if share is not None and share >= NATIVE_SHARE:
         language = LANGUAGE_NAMES.get(native, native)
-        flags.append(Flag("native", f"Mostly in {language} ({share:.0%})"))
+        flags.append(
+            Flag(
+                "native",
+                _("Mostly in %(language)s (%(share)s)")
+                % {"language": language, "share": f"{share:.0%}"},
+            )
+        )
     if kinds:
         kind, count = kinds.most_common(1)[0]
         if count >= REPEATED_KIND:
             label = Correction.Kind(kind).label
-            flags.append(Flag("repeated", f"{label} corrected {count} times"))
+            message = ngettext(
+                "%(kind)s corrected %(n)s time", "%(kind)s corrected %(n)s times", count
+            )
+            flags.append(Flag("repeated", message % {"kind": label, "n": count}))
     return flags

@@ -22,6 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from lessons.models import Assignment, Conversation, Correction, Topic, Turn
 from lessons.selectors.assignments import open_assignments_for
 from lessons.text.phrase_match import PhraseMatcher, normalise
@@ -111,16 +114,31 @@ def judge_goal(topic: Topic, targets: list[TargetUse], learner_turns: int) -> Go
     text = topic.learner_goal or topic.scenario
     used = sum(1 for target in targets if target.turn is not None)
     needed = math.ceil(len(targets) / 2)
-    turns = f"{learner_turns} turn{'s' if learner_turns != 1 else ''} of yours"
     if targets:
-        evidence = f"You used {used} of {len(targets)} target phrases in {turns}"
+        evidence = ngettext(
+            "You used %(used)s of %(targets)s target phrases in %(n)s turn of yours",
+            "You used %(used)s of %(targets)s target phrases in %(n)s turns of yours",
+            learner_turns,
+        ) % {"used": used, "targets": len(targets), "n": learner_turns}
     else:
-        evidence = f"You spoke {turns}"
+        evidence = ngettext(
+            "You spoke %(n)s turn of yours", "You spoke %(n)s turns of yours", learner_turns
+        ) % {"n": learner_turns}
     if used < needed:
-        return Goal(text, False, f"{evidence}; at least {needed} phrases show the goal met.")
+        return Goal(
+            text,
+            False,
+            _("%(evidence)s; at least %(n)s phrases show the goal met.")
+            % {"evidence": evidence, "n": needed},
+        )
     if learner_turns < MIN_TURNS:
-        return Goal(text, False, f"{evidence}; at least {MIN_TURNS} turns show the goal met.")
-    return Goal(text, True, f"{evidence}.")
+        return Goal(
+            text,
+            False,
+            _("%(evidence)s; at least %(n)s turns show the goal met.")
+            % {"evidence": evidence, "n": MIN_TURNS},
+        )
+    return Goal(text, True, _("%(evidence)s.") % {"evidence": evidence})
 
 
 def worth_remembering(corrections: Sequence[Correction], language: str) -> list[Remembered]:

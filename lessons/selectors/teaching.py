@@ -32,7 +32,7 @@ def builtin_topics_for(teacher: User) -> list[Topic]:
 
     def key(topic: Topic) -> tuple[int, str, int, str]:
         rank = first.get(topic.language, len(first))
-        name = "" if topic.language in first else LANGUAGE_NAMES.get(topic.language, "")
+        name = "" if topic.language in first else str(LANGUAGE_NAMES.get(topic.language, ""))
         return (rank, name, LEVEL_ORDER.index(topic.level_min), topic.title)
 
     return sorted(Topic.objects.builtin(), key=key)

@@ -85,7 +85,7 @@ def learner_trends(
     ids = [a.pk for a in assignments]
     lines = _assignment_lines(assignments, learner, now)
     counts = correction_counts(ids, [learner.pk]).get(learner.pk, {})
-    kinds = [(label, counts.get(kind, 0)) for kind, label in Correction.Kind.choices]
+    kinds = [(str(label), counts.get(kind, 0)) for kind, label in Correction.Kind.choices]
     start = min([classroom.created_at, *(a.starts_at for a in assignments)])
     weeks = _weeks(ids, learner, start, now)
     return LearnerTrends(learner, classroom, lines, weeks, kinds)

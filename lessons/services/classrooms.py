@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.models import (
     JOIN_CODE_ALPHABET,
@@ -44,7 +45,7 @@ def classroom_create(
 
 def classroom_rotate_code(*, classroom: Classroom) -> str:
     """A fresh join code; the old one and its link stop working at once."""
-    for _ in range(5):
+    for _attempt in range(5):
         classroom.join_code = new_join_code()
         try:
             with transaction.atomic():
@@ -65,16 +66,18 @@ def classroom_by_code(code: str) -> Classroom | None:
 def classroom_join(*, learner: User, classroom: Classroom) -> bool:
     """Add the learner; False if they were already a member. A teacher cannot join their own."""
     if classroom.archived_at is not None:
-        raise ValidationError(f"{classroom.name} has ended: its teacher archived it.")
+        raise ValidationError(
+            _("%(classroom)s has ended: its teacher archived it.") % {"classroom": classroom.name}
+        )
     if classroom.teacher_id == learner.pk:
-        raise ValidationError("You teach this classroom, so you cannot join it as a learner.")
-    _, created = Membership.objects.get_or_create(classroom=classroom, learner=learner)
+        raise ValidationError(_("You teach this classroom, so you cannot join it as a learner."))
+    _membership, created = Membership.objects.get_or_create(classroom=classroom, learner=learner)
     return created
 
 
 def classroom_remove_learner(*, classroom: Classroom, learner: User) -> bool:
     """Take the learner out; the teacher then no longer sees their conversations."""
-    deleted, _ = Membership.objects.filter(classroom=classroom, learner=learner).delete()
+    deleted, _by_model = Membership.objects.filter(classroom=classroom, learner=learner).delete()
     return deleted > 0
 
 
@@ -96,11 +99,14 @@ def assignment_create(
     instructions: str = "",
 ) -> Assignment:
     if classroom.archived_at is not None:
-        raise ValidationError(f"{classroom.name} is archived: restore it to assign work.")
+        raise ValidationError(
+            _("%(classroom)s is archived: restore it to assign work.")
+            % {"classroom": classroom.name}
+        )
     if not assignable_topics(teacher=classroom.teacher, language=classroom.language).filter(
         pk=topic.pk
     ):
-        raise ValidationError({"topic": "Pick a topic in the classroom's language."})
+        raise ValidationError({"topic": _("Pick a topic in the classroom's language.")})
     assignment = Assignment(
         classroom=classroom,
         topic=topic,
@@ -126,9 +132,11 @@ def classroom_move_learner(*, learner: User, source: Classroom, target: Classroo
     """Into another of the same teacher's classrooms in the same language. Their conversations
     stay theirs: work done for the old class's assignments stays that class's evidence."""
     if (target.teacher_id, target.language) != (source.teacher_id, source.language):
-        raise ValidationError("Move learners only between your classrooms in one language.")
+        raise ValidationError(_("Move learners only between your classrooms in one language."))
     if target.archived_at is not None:
-        raise ValidationError(f"{target.name} is archived: restore it first.")
+        raise ValidationError(
+            _("%(target)s is archived: restore it first.") % {"target": target.name}
+        )
     with transaction.atomic():
         Membership.objects.get_or_create(classroom=target, learner=learner)
         Membership.objects.filter(classroom=source, learner=learner).delete()

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.lti import grades
 from lessons.models import Assignment, Conversation, Topic, Turn
@@ -77,7 +78,7 @@ def conversation_start(
         topic = assignment.topic
     if learner is None:
         if not session_key:
-            raise LimitExceeded("Your browser must accept cookies to try Tertulia.")
+            raise LimitExceeded(_("Your browser must accept cookies to try Tertulia."))
         refusal = trial_refusal(session_key=session_key, ip=ip)
         if refusal:
             raise LimitExceeded(refusal)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.models import DrillAttempt, Phrase, Review
 from lessons.selectors.deck import card_face
@@ -81,11 +82,15 @@ def drill_check_rate(*, learner: User, ip: str | None) -> None:
     )
     if recent.filter(learner=learner).count() >= settings.DRILL_CHECKS_PER_HOUR:
         raise LimitExceeded(
-            "You've checked a lot of spoken answers in the last hour. Type your answers or "
-            "take a short break."
+            _(
+                "You've checked a lot of spoken answers in the last hour. Type your answers or "
+                "take a short break."
+            )
         )
     if ip and recent.filter(ip=ip).count() >= settings.DRILL_CHECKS_PER_IP_PER_HOUR:
         raise LimitExceeded(
-            "A lot of spoken answers have been checked from your network in the last hour. "
-            "Type your answers for now."
+            _(
+                "A lot of spoken answers have been checked from your network in the last hour. "
+                "Type your answers for now."
+            )
         )

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.models import Conversation, Hint
 from lessons.services.conversations import conversation_next_ordinal
@@ -48,13 +49,17 @@ def hint_check_rate(*, conversation: Conversation, ip: str | None) -> None:
         mine = recent.filter(conversation__trial_session_key=conversation.trial_session_key)
     if _calls(mine) >= settings.HINTS_PER_HOUR:
         raise LimitExceeded(
-            "You've asked for a lot of hints in the last hour. Try answering in your own "
-            "words, or take a short break."
+            _(
+                "You've asked for a lot of hints in the last hour. Try answering in your own "
+                "words, or take a short break."
+            )
         )
     if ip and _calls(recent.filter(ip=ip)) >= settings.HINTS_PER_IP_PER_HOUR:
         raise LimitExceeded(
-            "A lot of hints have been asked for from your network in the last hour. "
-            "Try again later."
+            _(
+                "A lot of hints have been asked for from your network in the last hour. "
+                "Try again later."
+            )
         )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.models import Conversation
 
@@ -33,9 +34,11 @@ def trial_refusal(*, session_key: str, ip: str | None) -> str | None:
     if session_key and recent.filter(trial_session_key=session_key).count() >= (
         settings.TRIALS_PER_SESSION
     ):
-        return "You've used your free minute. Sign up (it's free) to keep talking."
+        return _("You've used your free minute. Sign up (it's free) to keep talking.")
     if ip and recent.filter(trial_ip=ip).count() >= settings.TRIALS_PER_IP:
-        return "Too many free trials from your network today. Sign up (it's free) to keep talking."
+        return _(
+            "Too many free trials from your network today. Sign up (it's free) to keep talking."
+        )
     return None
 
 
@@ -44,11 +47,15 @@ def check_start_rate(learner: User, ip: str | None) -> None:
     recent = Conversation.objects.filter(started_at__gte=timezone.now() - timedelta(hours=1))
     if recent.filter(learner=learner).count() >= settings.CONVERSATION_STARTS_PER_HOUR:
         raise LimitExceeded(
-            "You've started a lot of conversations in the last hour. "
-            "Take a short break and try again soon."
+            _(
+                "You've started a lot of conversations in the last hour. "
+                "Take a short break and try again soon."
+            )
         )
     if ip and recent.filter(start_ip=ip).count() >= settings.CONVERSATION_STARTS_PER_IP_PER_HOUR:
         raise LimitExceeded(
-            "A lot of conversations have been started from your network in the last hour. "
-            "Try again soon."
+            _(
+                "A lot of conversations have been started from your network in the last hour. "
+                "Try again soon."
+            )
         )

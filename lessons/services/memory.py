@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.models import (
     MEMORY_LINE_CHARS,
@@ -115,14 +116,19 @@ def memory_edit_line(*, learner: User, line_id: int, text: str) -> MemoryLine:
     line = MemoryLine.objects.get(pk=line_id, learner=learner)
     new = " ".join(text.split())
     if not new:
-        raise MemoryRefused("A line cannot be empty. To remove it, use Delete.")
+        raise MemoryRefused(_("A line cannot be empty. To remove it, use Delete."))
     if len(new) > MEMORY_LINE_CHARS:
-        raise MemoryRefused(f"Keep each line under {MEMORY_LINE_CHARS} characters.")
+        raise MemoryRefused(
+            _("Keep each line under %(max)s characters.") % {"max": MEMORY_LINE_CHARS}
+        )
     others = MemoryLine.objects.filter(learner=learner).exclude(pk=line.pk)
     if sum(len(t) for t in others.values_list("text", flat=True)) + len(new) > MEMORY_MAX_CHARS:
         raise MemoryRefused(
-            f"Your tutor's memory holds at most {MEMORY_MAX_CHARS} characters. "
-            "Shorten this line or delete another one."
+            _(
+                "Your tutor's memory holds at most %(max)s characters. "
+                "Shorten this line or delete another one."
+            )
+            % {"max": MEMORY_MAX_CHARS}
         )
     line.text, line.updated_at = new, timezone.now()
     line.save(update_fields=["text", "updated_at"])
@@ -131,12 +137,12 @@ def memory_edit_line(*, learner: User, line_id: int, text: str) -> MemoryLine:
 
 def memory_delete_line(*, learner: User, line_id: int) -> int:
     """Delete one of the learner's lines; how many went (0 if it was not theirs)."""
-    deleted, _ = MemoryLine.objects.filter(pk=line_id, learner=learner).delete()
+    deleted, _by_model = MemoryLine.objects.filter(pk=line_id, learner=learner).delete()
     return deleted
 
 
 def memory_clear(*, learner: User) -> int:
-    deleted, _ = MemoryLine.objects.filter(learner=learner).delete()
+    deleted, _by_model = MemoryLine.objects.filter(learner=learner).delete()
     return deleted
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.choices import LEVEL_ORDER
 from lessons.models import (
@@ -28,11 +30,13 @@ if TYPE_CHECKING:
 
 # Enough for a model having a bad minute, not enough to turn the page into a free text API.
 MAX_ATTEMPTS = 6
-NOTHING_SAID = (
+# Kept in English on the result (`failure`) and translated where it is shown, like the
+# assessment's own failures from tutor/live; gettext_noop puts them in the catalog.
+NOTHING_SAID = gettext_noop(
     "The tutor did not hear enough from you to estimate a level. Start the placement again "
     "and answer its questions."
 )
-TOO_MANY = "This placement could not be assessed. Start a new one from your profile."
+TOO_MANY = gettext_noop("This placement could not be assessed. Start a new one from your profile.")
 
 
 class PlacementRefused(Exception):
@@ -122,8 +126,14 @@ def placement_confirm(result: PlacementResult, level: str) -> None:
     conversation, learner = result.conversation, result.learner
     if conversation.language != learner.target_language:
         raise OtherLanguage(
-            f"This placement was in {conversation.get_language_display()}, and you now learn "
-            f"{learner.get_target_language_display()}. Take a new placement for it."
+            _(
+                "This placement was in %(placed)s, and you now learn %(learning)s. "
+                "Take a new placement for it."
+            )
+            % {
+                "placed": conversation.get_language_display(),
+                "learning": learner.get_target_language_display(),
+            }
         )
     result.confirmed_level = level
     result.confirmed_at = timezone.now()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from lessons.models import Classroom, Conversation
 
@@ -58,15 +59,17 @@ def check_within_site(
     errors = {}
     site_audio = settings.AUDIO_RETENTION_DAYS
     if audio_retention_days is not None and not 1 <= audio_retention_days <= site_audio:
-        errors["audio_retention_days"] = f"Between 1 and {site_audio} days (this site's limit)."
+        errors["audio_retention_days"] = _("Between 1 and %(days)s days (this site's limit).") % {
+            "days": site_audio
+        }
     site_text = settings.TRANSCRIPT_RETENTION_DAYS
     if transcript_retention_days is not None:
         if transcript_retention_days < 1:
-            errors["transcript_retention_days"] = "At least 1 day, or leave it empty."
+            errors["transcript_retention_days"] = _("At least 1 day, or leave it empty.")
         elif site_text and transcript_retention_days > site_text:
-            errors["transcript_retention_days"] = (
-                f"At most {site_text} days: this site deletes transcripts after that."
-            )
+            errors["transcript_retention_days"] = _(
+                "At most %(days)s days: this site deletes transcripts after that."
+            ) % {"days": site_text}
     if errors:
         raise ValidationError(errors)
 

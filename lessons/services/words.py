@@ -12,6 +12,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lessons.models import Conversation, Phrase, Turn, WordEntry, WordLookup
 from lessons.services.cards import _card
@@ -43,8 +44,10 @@ def word_lookup_rate(*, conversation: Conversation, ip: str | None) -> None:
         settings.WORD_LOOKUPS_PER_TRIAL
     ):
         raise LimitExceeded(
-            "That's all the words a free trial can look up. Sign up (it's free) to look up "
-            "as many as you like and keep them in your deck."
+            _(
+                "That's all the words a free trial can look up. Sign up (it's free) to look up "
+                "as many as you like and keep them in your deck."
+            )
         )
     recent = lookups.filter(created_at__gte=timezone.now() - timedelta(hours=1))
     if conversation.learner_id is not None and (
@@ -52,12 +55,17 @@ def word_lookup_rate(*, conversation: Conversation, ip: str | None) -> None:
         >= settings.WORD_LOOKUPS_PER_HOUR
     ):
         raise LimitExceeded(
-            "You've looked up a lot of words in the last hour. Take a short break and try "
-            "again soon."
+            _(
+                "You've looked up a lot of words in the last hour. Take a short break and try "
+                "again soon."
+            )
         )
     if ip and recent.filter(ip=ip).count() >= settings.WORD_LOOKUPS_PER_IP_PER_HOUR:
         raise LimitExceeded(
-            "A lot of words have been looked up from your network in the last hour. Try again soon."
+            _(
+                "A lot of words have been looked up from your network in the last hour. "
+                "Try again soon."
+            )
         )
 
 
@@ -99,7 +107,7 @@ def word_entry_store(
     }
     try:
         with transaction.atomic():
-            entry, _ = WordEntry.objects.get_or_create(
+            entry, _created = WordEntry.objects.get_or_create(
                 language=language, word=key, native_language=native_language, defaults=defaults
             )
     except IntegrityError:

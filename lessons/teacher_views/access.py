@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lessons.models import Assignment, Classroom, Conversation, Membership
@@ -30,7 +31,7 @@ def teacher_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_teacher:  # type: ignore[union-attr]
-            raise PermissionDenied("Only teachers can open this page.")
+            raise PermissionDenied(_("Only teachers can open this page."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -40,7 +41,7 @@ def user_of(request: HttpRequest) -> User:
     """The signed-in user of a view behind login_required or teacher_required."""
     user = request.user
     if not isinstance(user, User):
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     return user
 
 

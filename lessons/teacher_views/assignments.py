@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -28,13 +29,21 @@ from lessons.teacher_views.access import own_assignment, own_classroom, teacher_
 def assignment_new(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = own_classroom(request, pk)
     if classroom.archived_at is not None:
-        messages.error(request, f"“{classroom.name}” is archived: restore it to assign work.")
+        messages.error(
+            request,
+            _("“%(classroom)s” is archived: restore it to assign work.")
+            % {"classroom": classroom.name},
+        )
         return redirect("teach:classroom", pk=classroom.pk)
     initial = {"topic": request.GET["topic"]} if request.GET.get("topic", "").isdigit() else {}
     form = AssignmentForm(request.POST or None, classroom=classroom, initial=initial)
     if request.method == "POST" and form.is_valid():
         assignment = form.save()
-        messages.success(request, f"Assigned “{assignment.topic.title}” to {classroom.name}.")
+        messages.success(
+            request,
+            _("Assigned “%(title)s” to %(classroom)s.")
+            % {"title": assignment.topic.title, "classroom": classroom.name},
+        )
         return redirect("teach:assignment", pk=assignment.pk)
     context = {"form": form, "classroom": classroom}
     return render(request, "lessons/teacher/assignment_form.html", context)
@@ -50,7 +59,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.fields["topic"].disabled = True
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Assignment saved.")
+        messages.success(request, _("Assignment saved."))
         return redirect("teach:assignment", pk=assignment.pk)
     context = {"form": form, "classroom": assignment.classroom, "assignment": assignment}
     return render(request, "lessons/teacher/assignment_form.html", context)
@@ -108,7 +117,7 @@ def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
         "last_attempt",
         "phrases_used",
         *(f"phrase: {phrase}" for phrase in evidence.phrases),
-        *(f"corrections: {label.lower()}" for _, label in evidence.kinds),
+        *(f"corrections: {label.lower()}" for _kind, label in evidence.kinds),
         *(["rubric_points", "rubric_percent"] if rubric else []),
     ]
     writer.writerow([_cell(value) for value in header])
@@ -122,8 +131,8 @@ def write_csv(out: HttpResponse, evidence: AssignmentEvidence) -> None:
             row.progress.attempts,
             timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
             f"{row.phrases_used}/{len(evidence.phrases)}",
-            *("yes" if refs else "no" for _, refs in row.phrases),
-            *(row.corrections[kind] for kind, _ in evidence.kinds),
+            *("yes" if refs else "no" for _phrase, refs in row.phrases),
+            *(row.corrections[kind] for kind, _label in evidence.kinds),
             *(_rubric_cells(evidence.assignment, row.learner) if rubric else []),
         ]
         writer.writerow([_cell(value) for value in cells])

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.choices import LANGUAGE_NAMES
@@ -42,7 +43,11 @@ def classroom_new(request: HttpRequest) -> HttpResponse:
     form = ClassroomForm(request.POST or None, initial=classroom_defaults(user_of(request)))
     if request.method == "POST" and form.is_valid():
         classroom = classroom_create(teacher=user_of(request), **form.cleaned_data)
-        messages.success(request, f"“{classroom.name}” is ready. Share the join code or link.")
+        messages.success(
+            request,
+            _("“%(classroom)s” is ready. Share the join code or link.")
+            % {"classroom": classroom.name},
+        )
         return redirect("teach:classroom", pk=classroom.pk)
     return render(request, "lessons/teacher/classroom_form.html", {"form": form})
 
@@ -60,7 +65,10 @@ def classroom_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def classroom_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = own_classroom(request, pk)
     code = classroom_rotate_code(classroom=classroom)
-    messages.success(request, f"New join code: {code}. The old code and link no longer work.")
+    messages.success(
+        request,
+        _("New join code: %(code)s. The old code and link no longer work.") % {"code": code},
+    )
     return redirect("teach:classroom", pk=classroom.pk)
 
 
@@ -71,7 +79,11 @@ def learner_remove(request: HttpRequest, pk: int, learner_pk: int) -> HttpRespon
     learner = member_of(classroom, learner_pk)
     if request.method == "POST":
         classroom_remove_learner(classroom=classroom, learner=learner)
-        messages.success(request, f"{learner.name} is no longer in {classroom.name}.")
+        messages.success(
+            request,
+            _("%(learner)s is no longer in %(classroom)s.")
+            % {"learner": learner.name, "classroom": classroom.name},
+        )
         return redirect("teach:classroom", pk=classroom.pk)
     context = {"classroom": classroom, "learner": learner}
     return render(request, "lessons/teacher/learner_remove.html", context)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.lti.grades import after_decision
@@ -24,12 +25,15 @@ def rubric_set(request: HttpRequest, pk: int) -> HttpResponse:
     level = request.POST.get("level", "")
     if request.POST.get("remove"):
         Rubric.objects.filter(assignment=assignment).delete()
-        messages.success(request, "Rubric removed. Scores go back to speaking time.")
+        messages.success(request, _("Rubric removed. Scores go back to speaking time."))
     elif level in LEVELS:
         rubric_attach(assignment=assignment, level=level)
-        messages.success(request, f"{level} rubric attached. Grade each learner from the table.")
+        messages.success(
+            request,
+            _("%(level)s rubric attached. Grade each learner from the table.") % {"level": level},
+        )
     else:
-        messages.error(request, "Pick a level for the rubric.")
+        messages.error(request, _("Pick a level for the rubric."))
     return redirect("teach:assignment", pk=assignment.pk)
 
 
@@ -40,7 +44,7 @@ def grade(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
     learner = member_of(assignment.classroom, learner_pk)
     rubric = learner_rubric(assignment, learner)
     if rubric is None:
-        messages.error(request, "Attach a rubric to this assignment first.")
+        messages.error(request, _("Attach a rubric to this assignment first."))
         return redirect("teach:assignment", pk=assignment.pk)
     errors: list[str] = []
     if request.method == "POST":
@@ -49,7 +53,9 @@ def grade(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
             key = row.criterion.key
             value = request.POST.get(f"points-{key}", "")
             if not value.isdigit() or int(value) > row.criterion.max_points:
-                errors.append(f"Choose a level for {row.criterion.name}.")
+                errors.append(
+                    _("Choose a level for %(criterion)s.") % {"criterion": row.criterion.name}
+                )
                 continue
             decisions[key] = (int(value), request.POST.get(f"comment-{key}", "").strip())
         if not errors:
@@ -57,8 +63,9 @@ def grade(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
             after_decision(assignment.pk, learner.pk)
             messages.success(
                 request,
-                f"{learner.name}: {total.points} of {total.maximum} points saved."
-                + (" Sent to the course's gradebook." if _in_lms(assignment) else ""),
+                _("%(learner)s: %(points)s of %(maximum)s points saved.")
+                % {"learner": learner.name, "points": total.points, "maximum": total.maximum}
+                + (" " + _("Sent to the course's gradebook.") if _in_lms(assignment) else ""),
             )
             return redirect("teach:grade", pk=assignment.pk, learner_pk=learner.pk)
     grade_row = LtiGrade.objects.filter(activity__assignment=assignment, learner=learner).first()

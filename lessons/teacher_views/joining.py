@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.forms_teacher import JoinForm
@@ -24,7 +25,7 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if classroom_by_code(form.cleaned_data["code"]) is not None:
             return redirect("teach:join", code=form.cleaned_data["code"])
-        form.add_error("code", "No classroom has this code. Check it with your teacher.")
+        form.add_error("code", _("No classroom has this code. Check it with your teacher."))
     return render(request, "lessons/teacher/join_code.html", {"form": form})
 
 
@@ -43,7 +44,11 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("teach:dashboard")
-        messages.success(request, f"You joined {classroom.name}. Its assignments appear below.")
+        messages.success(
+            request,
+            _("You joined %(classroom)s. Its assignments appear below.")
+            % {"classroom": classroom.name},
+        )
         return redirect("lessons:home")
     context = {"classroom": classroom, "is_member": is_member, "privacy": class_privacy(classroom)}
     return render(request, "lessons/teacher/join.html", context)
@@ -54,5 +59,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = get_object_or_404(Classroom, pk=pk, learners=user_of(request))
     classroom_remove_learner(classroom=classroom, learner=user_of(request))
-    messages.success(request, f"You left {classroom.name}. Your teacher no longer sees your work.")
+    messages.success(
+        request,
+        _("You left %(classroom)s. Your teacher no longer sees your work.")
+        % {"classroom": classroom.name},
+    )
     return redirect("lessons:home")

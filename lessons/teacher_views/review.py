@@ -8,6 +8,7 @@ from collections import Counter
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lessons.forms_teacher import CommentForm
@@ -51,7 +52,9 @@ def transcript(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             text=form.cleaned_data["text"],
             turn=form.cleaned_data["turn"],
         )
-        messages.success(request, f"Comment saved. {learner.name} will see it.")
+        messages.success(
+            request, _("Comment saved. %(learner)s will see it.") % {"learner": learner.name}
+        )
         return redirect("teach:transcript", pk=conversation.pk)
     used = phrases_by_turn(assignment.topic.target_phrases, learner_turns)
     looked_up = looked_up_by_turn(conversation.pk)

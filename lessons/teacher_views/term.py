@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.forms_teacher import ClassroomEditForm, MoveLearnerForm
@@ -26,7 +28,7 @@ def classroom_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClassroomEditForm(request.POST or None, instance=classroom)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, f"“{classroom.name}” saved.")
+        messages.success(request, _("“%(classroom)s” saved.") % {"classroom": classroom.name})
         return redirect("teach:classroom", pk=classroom.pk)
     return render(
         request, "lessons/teacher/classroom_edit.html", {"form": form, "classroom": classroom}
@@ -42,11 +44,16 @@ def classroom_archive_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     if archive:
         messages.success(
             request,
-            f"“{classroom.name}” is archived: nobody can join it or start its work. "
-            "Its evidence stays for the retention period.",
+            _(
+                "“%(classroom)s” is archived: nobody can join it or start its work. "
+                "Its evidence stays for the retention period."
+            )
+            % {"classroom": classroom.name},
         )
     else:
-        messages.success(request, f"“{classroom.name}” is active again.")
+        messages.success(
+            request, _("“%(classroom)s” is active again.") % {"classroom": classroom.name}
+        )
     return redirect("teach:classroom", pk=classroom.pk)
 
 
@@ -63,7 +70,11 @@ def learner_move(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse
         except ValidationError as error:
             form.add_error("classroom", error)
         else:
-            messages.success(request, f"{learner.name} moved to {target.name}.")
+            messages.success(
+                request,
+                _("%(learner)s moved to %(target)s.")
+                % {"learner": learner.name, "target": target.name},
+            )
             return redirect("teach:classroom", pk=target.pk)
     context = {"classroom": classroom, "learner": learner, "form": form}
     return render(request, "lessons/teacher/learner_move.html", context)
@@ -77,9 +88,13 @@ def assignment_archive_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     assignment_archive(assignment=assignment, archived=archive)
     title = assignment.topic.title
     if archive:
-        messages.success(request, f"“{title}” is archived: learners no longer see it.")
+        messages.success(
+            request, _("“%(title)s” is archived: learners no longer see it.") % {"title": title}
+        )
     else:
-        messages.success(request, f"“{title}” is back on your learners' lists.")
+        messages.success(
+            request, _("“%(title)s” is back on your learners' lists.") % {"title": title}
+        )
     return redirect("teach:assignment", pk=assignment.pk)
 
 
@@ -90,9 +105,16 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         classroom = assignment.classroom
         done = assignment_delete(assignment=assignment)
-        plural = "s stay" if done != 1 else " stays"
-        kept = f" {done} conversation{plural} in the learners' history." if done else ""
-        messages.success(request, f"“{assignment.topic.title}” deleted.{kept}")
+        title = assignment.topic.title
+        if done:
+            message = ngettext(
+                "“%(title)s” deleted. %(n)s conversation stays in the learners' history.",
+                "“%(title)s” deleted. %(n)s conversations stay in the learners' history.",
+                done,
+            ) % {"title": title, "n": done}
+        else:
+            message = _("“%(title)s” deleted.") % {"title": title}
+        messages.success(request, message)
         return redirect("teach:classroom", pk=classroom.pk)
     context = {"assignment": assignment, "done": assignment.conversations.count()}
     return render(request, "lessons/teacher/assignment_delete.html", context)

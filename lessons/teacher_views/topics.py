@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lessons.forms_teacher import TopicForm, TopicImportForm
@@ -42,7 +43,10 @@ def topic_new(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None, author=user_of(request), initial=_copy_initial(request))
     if request.method == "POST" and form.is_valid():
         topic = form.save()
-        messages.success(request, f"Saved “{topic.title}”. You can assign it to a classroom now.")
+        messages.success(
+            request,
+            _("Saved “%(title)s”. You can assign it to a classroom now.") % {"title": topic.title},
+        )
         return redirect("teach:topics")
     return render(request, "lessons/teacher/topic_form.html", {"form": form})
 
@@ -55,7 +59,7 @@ def _copy_initial(request: HttpRequest) -> dict[str, object]:
         return {"language": taught_languages(user_of(request))[0]}
     initial: dict[str, object] = {name: getattr(topic, name) for name in COPIED}
     initial.update(
-        title=f"{topic.title} (my version)",
+        title=_("%(title)s (my version)") % {"title": topic.title},
         grammar_focus=topic.grammar_focus,
         opener=topic.opener,
         phrases="\n".join(topic.target_phrases),
@@ -70,7 +74,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TopicForm(request.POST or None, instance=topic, author=user_of(request))
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, f"Saved “{topic.title}”.")
+        messages.success(request, _("Saved “%(title)s”.") % {"title": topic.title})
         return redirect("teach:topics")
     return render(request, "lessons/teacher/topic_form.html", {"form": form, "topic": topic})
 
@@ -80,10 +84,13 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(Topic, pk=pk, author=user_of(request))
     if topic.assignments.exists():
-        messages.error(request, f"“{topic.title}” is assigned to a classroom, so it stays.")
+        messages.error(
+            request,
+            _("“%(title)s” is assigned to a classroom, so it stays.") % {"title": topic.title},
+        )
     else:
         topic.delete()
-        messages.success(request, f"Deleted “{topic.title}”.")
+        messages.success(request, _("Deleted “%(title)s”.") % {"title": topic.title})
     return redirect("teach:topics")
 
 
@@ -112,8 +119,17 @@ def topic_import(request: HttpRequest) -> HttpResponse:
                 messages.error(request, message)
         else:
             count = len(result.created)
-            skipped = f" ({result.skipped} you already had)" if result.skipped else ""
-            messages.success(request, f"Imported {count} topic{pluralize(count)}{skipped}.")
+            if result.skipped:
+                message = ngettext(
+                    "Imported %(count)s topic (%(skipped)s you already had).",
+                    "Imported %(count)s topics (%(skipped)s you already had).",
+                    count,
+                ) % {"count": count, "skipped": result.skipped}
+            else:
+                message = ngettext(
+                    "Imported %(count)s topic.", "Imported %(count)s topics.", count
+                ) % {"count": count}
+            messages.success(request, message)
     else:
         for problem in form.errors.get("file", []):
             messages.error(request, str(problem))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -15,11 +17,11 @@ def minutes(value: float | None) -> str:
     if value is None:
         return "–"
     if value < 1:
-        return f"{round(value * 60)} s"
+        return _("%(n)s s") % {"n": round(value * 60)}
     whole = round(value)
     if whole < 120:
-        return f"{whole} min"
-    return f"{whole // 60} h {whole % 60} min"
+        return _("%(n)s min") % {"n": whole}
+    return _("%(hours)s h %(minutes)s min") % {"hours": whole // 60, "minutes": whole % 60}
 
 
 @register.filter
@@ -27,15 +29,15 @@ def interval(value: timedelta) -> str:
     """A review interval as Anki writes it: "1 min", "10 min", "3 h", "4 days", "2 mo"."""
     seconds = value.total_seconds()
     if seconds < 3600:
-        return f"{max(1, round(seconds / 60))} min"
+        return _("%(n)s min") % {"n": max(1, round(seconds / 60))}
     if seconds < 86400:
-        return f"{round(seconds / 3600)} h"
+        return _("%(n)s h") % {"n": round(seconds / 3600)}
     days = round(seconds / 86400)
     if days < 31:
-        return "1 day" if days == 1 else f"{days} days"
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
     if days < 365:
-        return f"{round(days / 30.4)} mo"
-    return f"{days / 365:.1f} yr"
+        return _("%(n)s mo") % {"n": round(days / 30.4)}
+    return _("%(n)s yr") % {"n": f"{days / 365:.1f}"}
 
 
 @register.filter

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 TEACHER = {
     "role": "teacher",
     "display_name": "Tina",
-    "native_language": "es",
+    "native_language": "en",  # her pages (read below in English) follow it: accounts/language.py
     "teaching_languages": ["es"],
     "teaching_level_min": "A1",
     "teaching_level_max": "B2",
@@ -58,11 +58,11 @@ def test_a_teacher_lands_on_the_teaching_page(client: Client, tina: User) -> Non
     )
     assert response["Location"] == reverse("teach:dashboard")
     tina.refresh_from_db()
-    assert (tina.role, tina.onboarded, tina.native_language) == ("teacher", True, "es")
+    assert (tina.role, tina.onboarded, tina.native_language) == ("teacher", True, "en")
     assert tina.teaching_languages == ["es", "fr"]  # in the checkboxes' order
     assert (tina.teaching_level_min, tina.teaching_level_max) == ("A1", "B2")
-    # Spanish is her own language, so the learner side of her account names another one.
-    assert tina.target_language not in ("es", "")
+    # English is her own language, so the learner side of her account names another one.
+    assert tina.target_language not in ("en", "")
     dashboard = client.get(response["Location"])
     assert dashboard.status_code == 200
     assert "You teach Spanish, French · A1–B2" in dashboard.content.decode()
@@ -158,8 +158,8 @@ def test_the_profile_edits_what_a_teacher_teaches(client: Client, bob: User) -> 
     assert 'name="teaching_languages"' in client.get(reverse("accounts:profile")).content.decode()
     profile = {
         "display_name": "Bob",
-        "native_language": "es",
-        "target_language": "en",
+        "native_language": "en",
+        "target_language": "es",
         "level": "C2",
         "correction_style": "recast",
         "role": "teacher",

@@ -41,7 +41,7 @@ class World:
 
 @pytest.fixture
 def world(personas: Personas) -> World:
-    olga = make_user("olga@example.org", role="teacher", native_language="es", target_language="en")
+    olga = make_user("olga@example.org", role="teacher", native_language="en", target_language="es")
     dora = make_user("dora@example.org")
     Membership.objects.create(classroom=personas.classroom, learner=dora)
     olga_class = Classroom.objects.create(teacher=olga, name="Olga's", language="es")

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, pgettext_lazy
+
 from tutor.conversation import protocol as p
 
 # The page's own key for a socket that dropped and could not come back within the grace period
@@ -17,17 +21,19 @@ DROPPED = "dropped"
 
 Act = Literal["review", "reload", "reconnect", "login", "home"]
 
-SEE_HOW: tuple[str, Act] = ("See how it went", "review")
-RECONNECT: tuple[str, Act] = ("Reconnect", "reconnect")
-SNAG = "The connection hit a snag and was closed."
-ENDED = "This conversation has ended."
+# The texts are lazy: the page's config is rendered (json_script) in the learner's language.
+Text = str | Promise
+SEE_HOW: tuple[Text, Act] = (_("See how it went"), "review")
+RECONNECT: tuple[Text, Act] = (_("Reconnect"), "reconnect")
+SNAG = _("The connection hit a snag and was closed.")
+ENDED = _("This conversation has ended.")
 
 
 def _notice(
     state: str,
     tone: str,
-    text: str,
-    *actions: tuple[str, Act],
+    text: Text,
+    *actions: tuple[Text, Act],
     final: bool,
     **extra: bool,
 ) -> dict[str, Any]:
@@ -46,21 +52,21 @@ _BY_CODE = {
     p.CLOSE_NOT_SIGNED_IN: _notice(
         "closed",
         "error",
-        "You've been signed out. Sign in again to carry on.",
-        ("Sign in", "login"),
+        _("You've been signed out. Sign in again to carry on."),
+        (_("Sign in"), "login"),
         final=True,
     ),
     p.CLOSE_NOT_YOURS: _notice(
         "closed",
         "error",
-        "This conversation isn't available to you.",
-        ("Go home", "home"),
+        _("This conversation isn't available to you."),
+        (_("Go home"), "home"),
         final=True,
     ),
     p.CLOSE_TRIAL_OVER: _notice(
         "ended",
         "info",
-        "That's the longest a conversation can run. Start a new one to keep practising.",
+        _("That's the longest a conversation can run. Start a new one to keep practising."),
         SEE_HOW,
         final=True,
         trialInvite=True,
@@ -68,8 +74,8 @@ _BY_CODE = {
     p.CLOSE_REPLACED: _notice(
         "closed",
         "info",
-        "This conversation is open in another tab or window.",
-        ("Continue here", "reconnect"),
+        _("This conversation is open in another tab or window."),
+        (_("Continue here"), "reconnect"),
         final=False,
     ),
     p.CLOSE_GONE: _notice("ended", "info", ENDED, SEE_HOW, final=True),
@@ -77,15 +83,15 @@ _BY_CODE = {
     p.CLOSE_TOO_MANY: _notice(
         "closed",
         "error",
-        "Too much audio arrived at once, so the connection was closed.",
+        _("Too much audio arrived at once, so the connection was closed."),
         RECONNECT,
         final=False,
     ),
     p.CLOSE_TUTOR_UNAVAILABLE: _notice(
         "unavailable",
         "error",
-        "The tutor is unavailable right now. Your transcript is saved — try again in a minute.",
-        ("Try again", "reload"),
+        _("The tutor is unavailable right now. Your transcript is saved — try again in a minute."),
+        (_("Try again"), "reload"),
         SEE_HOW,
         final=True,
         afterError=True,
@@ -94,8 +100,8 @@ _BY_CODE = {
 _DROPPED = _notice(
     "closed",
     "error",
-    "We couldn't reconnect. Check your connection, then reload to pick up where you left off.",
-    ("Reload", "reload"),
+    _("We couldn't reconnect. Check your connection, then reload to pick up where you left off."),
+    (pgettext_lazy("button that reloads the page", "Reload"), "reload"),
     final=True,
 )
 # Close code (as a string, as JSON keys are) or DROPPED -> the notice the page shows.
@@ -105,11 +111,13 @@ CLOSE_NOTICES: dict[str, dict[str, Any]] = {
 }
 
 # A spoken placement's page (tutor.placement): its end leads to the level, not a review.
-PLACEMENT_OVER = "Time's up: that's the whole placement. See the level it suggests."
-SEE_LEVEL: tuple[str, Act] = ("See my level", "review")
+# In English (marked for the catalog): it is also the time limit's frame message, which the
+# runtime translates when it sends it.
+PLACEMENT_OVER = gettext_noop("Time's up: that's the whole placement. See the level it suggests.")
+SEE_LEVEL: tuple[Text, Act] = (_("See my level"), "review")
 PLACEMENT_NOTICES: dict[str, dict[str, Any]] = {
     **CLOSE_NOTICES,
     str(p.CLOSE_NORMAL): _notice("ended", "info", ENDED, SEE_LEVEL, final=True),
     str(p.CLOSE_GONE): _notice("ended", "info", ENDED, SEE_LEVEL, final=True),
-    str(p.CLOSE_TRIAL_OVER): _notice("ended", "info", PLACEMENT_OVER, SEE_LEVEL, final=True),
+    str(p.CLOSE_TRIAL_OVER): _notice("ended", "info", _(PLACEMENT_OVER), SEE_LEVEL, final=True),
 }

@@ -18,8 +18,11 @@ from uuid import UUID
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError
+from django.utils import translation
 
+from accounts import language
 from lessons.models import Conversation
 from lessons.selectors.evidence import live_evidence
 from lessons.services.handover import Takeover, conversation_take_over
@@ -62,10 +65,14 @@ class ConversationConsumer(DirectWebsocketConsumer):
     runtime: ConversationRuntime | None = None
     inbound: socket_audio.Inbound | None = None
     outbound: socket_audio.PcmOut | socket_audio.OpusOut = socket_audio.PcmOut()
+    # The interface language of this socket's user (accounts.language): the runtime may be
+    # shared by the sockets of one conversation, so texts are turned into words as they leave.
+    interface_language: str = settings.LANGUAGE_CODE
 
     async def connect(self) -> None:
         pk = self.scope["url_route"]["kwargs"]["pk"]
         logformat.bind_conversation(pk)  # this socket's log lines (and its runtime's) name it
+        self.interface_language = language.for_scope(self.scope)
         await self.accept()
         try:
             conversation = await _load(pk)
@@ -200,7 +207,8 @@ class ConversationConsumer(DirectWebsocketConsumer):
         elif payload["type"] == "turn_complete" and not payload.get("interrupted"):
             for frame in self.outbound.end_turn():
                 await self.send(bytes_data=frame)
-        await self.send(text_data=_json(payload))
+        with translation.override(self.interface_language):
+            await self.send(text_data=_json(payload))
 
     async def send_audio(self, pcm: bytes) -> None:
         """24 kHz mono PCM16 tutor audio, sent in the codec the page asked for. Opus bundles
@@ -297,4 +305,5 @@ class ConversationConsumer(DirectWebsocketConsumer):
 
 
 def _json(payload: dict[str, Any]) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    """Lazy texts (close notices, the time limit's words) in the active language."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)

@@ -21,6 +21,7 @@ from google.genai import types
 
 from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
+from tutor.live.texts import gettext_noop
 from tutor.prompts.drills import (
     DrillCard,
     judge_request,
@@ -43,8 +44,10 @@ _TRANSCRIPT_SCHEMA = types.Schema(
     properties={"transcript": types.Schema(type=types.Type.STRING)},
     required=["transcript"],
 )
-CHECK_UNAVAILABLE = "Your answer could not be checked right now. Try again, or type it."
-SPEECH_UNAVAILABLE = "The model answer cannot be spoken right now."
+CHECK_UNAVAILABLE = gettext_noop(
+    "Your answer could not be checked right now. Try again, or type it."
+)
+SPEECH_UNAVAILABLE = gettext_noop("The model answer cannot be spoken right now.")
 
 
 async def transcribe_answer(

@@ -20,6 +20,7 @@ from google.genai import types
 
 from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
+from tutor.live.texts import gettext_noop
 from tutor.prompts.hints import HINT_COUNT, SCHEMA
 
 __all__ = ["HINT_TIMEOUT", "BadHints", "Suggestion", "parse_suggestions", "suggest_replies"]
@@ -32,8 +33,8 @@ HINT_TIMEOUT = 4.0
 _HTTP_OPTIONS = types.HttpOptions(
     timeout=int(HINT_TIMEOUT * 1000), retry_options=types.HttpRetryOptions(attempts=1)
 )
-UNAVAILABLE = "Suggestions aren't available right now. Try again in a moment."
-UNREADABLE = "The suggestions came back garbled. Try again in a moment."
+UNAVAILABLE = gettext_noop("Suggestions aren't available right now. Try again in a moment.")
+UNREADABLE = gettext_noop("The suggestions came back garbled. Try again in a moment.")
 MAX_CHARS = 200
 
 

@@ -16,6 +16,7 @@ from google.genai import types
 
 from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
+from tutor.live.texts import gettext_noop
 
 __all__ = ["ASSESS_TIMEOUT", "ASSESS_UNAVAILABLE", "TutorUnavailable", "assess_placement"]
 
@@ -27,7 +28,7 @@ ASSESS_TIMEOUT = 20.0
 _HTTP_OPTIONS = types.HttpOptions(
     timeout=int(ASSESS_TIMEOUT * 1000), retry_options=types.HttpRetryOptions(attempts=1)
 )
-ASSESS_UNAVAILABLE = (
+ASSESS_UNAVAILABLE = gettext_noop(
     "Your level could not be worked out right now. Your conversation is saved; try again."
 )
 

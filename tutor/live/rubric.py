@@ -13,9 +13,12 @@ from google.genai import types
 
 from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
+from tutor.live.texts import gettext_noop
 
 logger = logging.getLogger(__name__)
-UNAVAILABLE = "The tutor could not propose scores right now. Try again, or score by hand."
+UNAVAILABLE = gettext_noop(
+    "The tutor could not propose scores right now. Try again, or score by hand."
+)
 RUBRIC_TIMEOUT = 8.0  # seconds: the teacher waits on the page, as for a drill's check
 _EVIDENCE = types.Schema(
     type=types.Type.OBJECT,

@@ -23,6 +23,7 @@ from google.genai import errors, types
 from tutor.live.config import classify, function_declarations
 from tutor.live.events import Event, UpgradeNoted
 from tutor.live.notes import ONE_UPGRADE, note_event
+from tutor.live.texts import gettext_noop
 
 __all__ = [
     "MAX_ROUNDS",
@@ -63,7 +64,9 @@ _HTTP_OPTIONS = types.HttpOptions(
     timeout=int(TEXT_TIMEOUT * 1000),  # milliseconds, per request
     retry_options=types.HttpRetryOptions(attempts=1),
 )
-UNAVAILABLE = "The tutor cannot answer right now. Your message is saved; try again in a moment."
+UNAVAILABLE = gettext_noop(
+    "The tutor cannot answer right now. Your message is saved; try again in a moment."
+)
 
 
 async def generate_text_reply(

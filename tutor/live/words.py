@@ -14,6 +14,7 @@ from google.genai import types
 
 from tutor.live.one_call import generate_once
 from tutor.live.text_reply import TutorUnavailable
+from tutor.live.texts import gettext_noop
 from tutor.prompts.words import (
     PARTS_OF_SPEECH,
     WordQuestion,
@@ -41,8 +42,8 @@ _SCHEMA = types.Schema(
     required=["lemma", "meaning", "pos", "example"],
     property_ordering=["lemma", "meaning", "pos", "example"],
 )
-UNAVAILABLE = "This word cannot be explained right now. Try again in a moment."
-BAD_ANSWER = "The explanation of this word came back garbled. Try again in a moment."
+UNAVAILABLE = gettext_noop("This word cannot be explained right now. Try again in a moment.")
+BAD_ANSWER = gettext_noop("The explanation of this word came back garbled. Try again in a moment.")
 LIMITS = {"lemma": 100, "meaning": 300, "pos": 16, "example": 300}
 
 

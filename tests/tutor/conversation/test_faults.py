@@ -155,8 +155,8 @@ def _assignment(alice: User) -> Assignment:
         email="teacher@example.org",
         role="teacher",
         onboarded=True,
-        native_language="es",
-        target_language="en",
+        native_language="en",  # English pages and frames (accounts/language.py)
+        target_language="es",
     )
     classroom = Classroom.objects.create(teacher=teacher, name="2B", language="es")
     Membership.objects.create(classroom=classroom, learner=alice)
