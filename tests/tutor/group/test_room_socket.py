@@ -252,3 +252,18 @@ async def test_a_longer_room_keeps_every_line_its_speakers(seeded_emulator: Emul
         spoken = [(s, n) for s, n, _ in copy if s != "tutor"]
         assert spoken == [("learner", "") if w == user else ("peer", w.name) for w in said_by]
         assert [t for s, _, t in copy if s != "tutor"] == heard
+
+
+async def test_each_page_hears_the_tutor_in_its_own_codec(emulator: Emulator) -> None:
+    room, users = await _room(2)
+    ana, ben = Member(room, users[0]), Member(room, users[1])
+    for page in (ana, ben):
+        await page.connect()
+    await ana.start()  # PCM both ways
+    await ben.start(outputCodec="opus")  # PCM up, Opus down
+    assert (await ben.until(kind("ready")))["outputCodec"] == "opus"
+    for page in (ana, ben):
+        await page.until(final("tutor"), within=30)
+    await _turn(ana, [ana, ben])
+    assert len(ana.audio) > 48000  # over a second of 24 kHz PCM16
+    assert 0 < len(ben.audio) < len(ana.audio) / 10  # the same speech, Opus-encoded
