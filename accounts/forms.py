@@ -49,6 +49,7 @@ LEARNING_FIELDS = [
 ]
 TEACHING_FIELDS = ["teaching_languages", "teaching_level_min", "teaching_level_max"]
 LABELS = {
+    "display_name": _("Display name"),
     "native_language": _("I speak (native language)"),
     "target_language": _("I am learning"),
     "level": _("My speaking level"),
