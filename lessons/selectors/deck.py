@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lessons.models import Phrase, Review
 
@@ -103,7 +104,9 @@ class Outlook:
             return _("today") if self.next_at else ""
         if self.days_away == 1:
             return _("tomorrow")
-        on = date_format(timezone.localtime(self.next_at), "l j F")
+        # The pattern is the translators': "l, j. F" in German, "n月j日（l）" in Japanese.
+        pattern = pgettext("date format (Django's date filter): weekday, day, month", "l j F")
+        on = date_format(timezone.localtime(self.next_at), pattern)
         # Translators: when the next card comes back, e.g. "on Tuesday 8 December".
         return _("on %(date)s") % {"date": on}
 
