@@ -123,3 +123,31 @@ def test_onboarding_continues_to_where_the_user_was_going(client: Client) -> Non
 def test_onboarding_ignores_a_next_that_leaves_the_site(client: Client) -> None:
     response = _onboard(client, next="https://evil.example/")
     assert response["Location"] == reverse("lessons:home")
+
+
+def test_a_visitor_reading_german_signs_up_with_german_as_native_language(client: Client) -> None:
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "lena@example.org",
+            "password1": "a long pass phrase 9",
+            "password2": "a long pass phrase 9",
+        },
+        headers={"accept-language": "de"},
+    )
+    assert response.status_code == 302
+    lena = User.objects.get(email="lena@example.org")
+    assert (lena.native_language, lena.target_language) == ("de", "es")
+    # Reading Spanish, the language learned cannot stay Spanish too (native differs from target).
+    client.logout()
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "sol@example.org",
+            "password1": "a long pass phrase 9",
+            "password2": "a long pass phrase 9",
+        },
+        headers={"accept-language": "es"},
+    )
+    sol = User.objects.get(email="sol@example.org")
+    assert sol.native_language == "es" and sol.target_language != "es"
