@@ -6,6 +6,8 @@ from django.core import mail
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from accounts.models import User
 from tests.base import PASSWORD
@@ -151,3 +153,17 @@ def test_a_visitor_reading_german_signs_up_with_german_as_native_language(client
     )
     sol = User.objects.get(email="sol@example.org")
     assert sol.native_language == "es" and sol.target_language != "es"
+
+
+def test_onboarding_greets_in_the_native_language_just_chosen(
+    client: Client, erin_signed_up: User
+) -> None:
+    # Erin reads English until she says she speaks German; the welcome is German already.
+    response = _onboard(client)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    with translation.override("de"):
+        welcome = translation.gettext("You're all set. Pick a topic and start talking!")
+    assert welcome != "You're all set. Pick a topic and start talking!"
+    assert escape(welcome) in page
+    assert '<html lang="de"' in page
