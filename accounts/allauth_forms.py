@@ -23,7 +23,10 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs["placeholder"] = ""
+        # Our own labels, not allauth's: its catalogs differ by region (its Portuguese is
+        # Portugal's "palavra-passe", ours Brazil's "senha") and ours are reviewed together.
         if "password1" in self.fields:
+            self.fields["password1"].label = _("Password")
             self.fields["password1"].help_text = CHOOSING_HINT
             self.fields["password1"].widget.attrs["placeholder"] = ""
         if "password2" in self.fields:
@@ -37,6 +40,7 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("E-mail address")
         self.fields["login"].widget.attrs["placeholder"] = ""
+        self.fields["password"].label = _("Password")
         self.fields["password"].widget.attrs["placeholder"] = ""
         if "remember" in self.fields:
             self.fields["remember"].label = _("Keep me signed in on this device")

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import (
@@ -29,7 +29,14 @@ class SignupExtraForm(forms.Form):
 
     def signup(self, request: HttpRequest, user: User) -> None:
         user.display_name = self.cleaned_data.get("display_name", "").strip()
-        user.save(update_fields=["display_name"])
+        # Signed in, the site follows the native language, so start it at the language the
+        # visitor was reading (switcher or browser): onboarding then stays in it, preselected.
+        reading = get_language()
+        if reading in LANGUAGE_NAMES:
+            user.native_language = reading
+            if user.target_language == reading:
+                user.target_language = other_language(reading)
+        user.save(update_fields=["display_name", "native_language", "target_language"])
 
 
 class LevelRadio(forms.RadioSelect):
@@ -49,6 +56,7 @@ LEARNING_FIELDS = [
 ]
 TEACHING_FIELDS = ["teaching_languages", "teaching_level_min", "teaching_level_max"]
 LABELS = {
+    "display_name": _("Display name"),
     "native_language": _("I speak (native language)"),
     "target_language": _("I am learning"),
     "level": _("My speaking level"),

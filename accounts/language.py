@@ -55,3 +55,11 @@ def for_scope(scope: Mapping[str, Any]) -> str:
     headers = dict(scope.get("headers") or [])
     accept = headers.get(b"accept-language", b"").decode("latin-1")
     return choose(scope.get("user"), scope.get("cookies") or {}, accept)
+
+
+def follow(request: Any) -> None:
+    """After a user's native language changed (onboarding, profile): the rest of this request,
+    its flash message included, speaks the new one, as the next page will."""
+    language = for_request(request)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language

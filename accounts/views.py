@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import language
 from accounts.choices import CAN_DO, Role
 from accounts.forms import (
     DeleteAccountForm,
@@ -36,6 +37,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         user = form.save(commit=False)
         user.onboarded = True
         user.save()
+        language.follow(request)
         if role == Role.TEACHER:
             messages.success(
                 request, _("You're all set. Start with a classroom for your learners.")
@@ -66,6 +68,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        language.follow(request)
         messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

@@ -89,7 +89,7 @@ class ClassroomEditForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-
             "audio_retention_days": _("Delete recordings after (days)"),
             "transcript_retention_days": _("Delete transcripts after (days)"),
             "tutor_memory": _("The tutor may remember these learners between conversations"),
-            "teacher_listens": "I may listen to learners' recordings",
+            "teacher_listens": _("I may listen to learners' recordings"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -203,6 +203,9 @@ class TopicForm(LevelRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
             "correction_style",
         ]
         labels = {
+            "title": _("Title"),
+            "language": _("Language"),
+            "scenario": _("Scenario"),
             "persona_name": _("The tutor's name in the role (optional)"),
             "voice": _("The tutor's voice"),
             "level_min": _("Lowest level"),

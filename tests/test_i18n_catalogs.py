@@ -54,9 +54,16 @@ def key(entry: polib.POEntry | polib.MOEntry) -> Key:
     return (entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")
 
 
-def placeholders(text: str) -> Counter[str]:
-    marks = [m for m in _PRINTF.findall(text) if m != "%%"] + _BRACES.findall(text)
-    return Counter(marks)
+def placeholders(text: str, printf: bool = True) -> Counter[str]:
+    marks = [m for m in _PRINTF.findall(text) if m != "%%"] if printf else []
+    return Counter(marks + _BRACES.findall(text))
+
+
+def is_format(entry: polib.POEntry) -> bool:
+    """Whether gettext reads % in this entry as a placeholder: xgettext flags the strings it is
+    (python-format, javascript-format). In "%(share)s % of the talk" flagged no-javascript-format,
+    "% o" is the per cent sign and a word, and "% de la conversación" is no placeholder."""
+    return any(flag.endswith("-format") and not flag.startswith("no-") for flag in entry.flags)
 
 
 def tags(text: str) -> Counter[str]:
@@ -71,6 +78,14 @@ def nplurals(po: polib.POFile) -> int:
     found = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
     assert found, "the catalog's header has no Plural-Forms"
     return int(found.group(1))
+
+
+def test_a_per_cent_sign_is_a_placeholder_only_in_a_format_string() -> None:
+    share = polib.POEntry(msgid="% of the talk", flags=["no-javascript-format"])
+    count = polib.POEntry(msgid="%(n)s of the talk", flags=["python-format"])
+    assert (is_format(share), is_format(count)) == (False, True)
+    assert placeholders("% de la conversación", printf=False) == Counter()
+    assert placeholders("% de la conversación") == Counter(["% d"])
 
 
 def test_placeholders_and_tags_are_read_as_translators_must_keep_them() -> None:
@@ -116,22 +131,24 @@ def test_translations_keep_placeholders_tags_and_plural_forms(code: str, domain:
                 continue  # untranslated: the test above says so
             if sorted(given) != list(range(forms)):
                 wrong.append(f"{entry.msgid!r}: {len(given)} of {forms} plural forms")
-            allowed = placeholders(entry.msgid) | placeholders(entry.msgid_plural)
+            printf = is_format(entry)
+            allowed = placeholders(entry.msgid, printf) | placeholders(entry.msgid_plural, printf)
             used: Counter[str] = Counter()
             for text in given.values():
-                extra = set(placeholders(text)) - set(allowed)
+                extra = set(placeholders(text, printf)) - set(allowed)
                 if extra:
                     wrong.append(f"{entry.msgid!r}: unknown placeholders {sorted(extra)}")
-                used |= placeholders(text)
+                used |= placeholders(text, printf)
                 if tags(text) != tags(entry.msgid_plural):
                     wrong.append(f"{entry.msgid!r}: HTML tags differ in {text!r}")
             # Every named value the plural source uses appears in some form (a singular form
             # may say "one" instead of the count).
-            lost = {m for m in placeholders(entry.msgid_plural) if "(" in m} - set(used)
+            lost = {m for m in placeholders(entry.msgid_plural, printf) if "(" in m} - set(used)
             if lost:
                 wrong.append(f"{entry.msgid!r}: no form uses {sorted(lost)}")
         elif entry.msgstr:
-            if placeholders(entry.msgstr) != placeholders(entry.msgid):
+            printf = is_format(entry)
+            if placeholders(entry.msgstr, printf) != placeholders(entry.msgid, printf):
                 wrong.append(f"{entry.msgid!r}: placeholders differ in {entry.msgstr!r}")
             if tags(entry.msgstr) != tags(entry.msgid):
                 wrong.append(f"{entry.msgid!r}: HTML tags differ in {entry.msgstr!r}")

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lessons.models import Phrase, Review
 
@@ -96,12 +98,17 @@ class Outlook:
 
     @property
     def next_day(self) -> str:
-        """ "today", "tomorrow", or "on" a weekday and date, in the site's time zone."""
+        """ "today", "tomorrow", or "on" a weekday and date, in the site's time zone and the
+        learner's language (date_format names the weekday and month in it)."""
         if self.next_at is None or self.days_away <= 0:
-            return "today" if self.next_at else ""
+            return _("today") if self.next_at else ""
         if self.days_away == 1:
-            return "tomorrow"
-        return f"on {timezone.localtime(self.next_at):%A %-d %B}"
+            return _("tomorrow")
+        # The pattern is the translators': "l, j. F" in German, "n月j日（l）" in Japanese.
+        pattern = pgettext("date format (Django's date filter): weekday, day, month", "l j F")
+        on = date_format(timezone.localtime(self.next_at), pattern)
+        # Translators: when the next card comes back, e.g. "on Tuesday 8 December".
+        return _("on %(date)s") % {"date": on}
 
 
 def deck_outlook(user: User, summary: dict[str, Any], now: datetime | None = None) -> Outlook:

@@ -6,6 +6,8 @@ from django.core import mail
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from accounts.models import User
 from tests.base import PASSWORD
@@ -123,3 +125,45 @@ def test_onboarding_continues_to_where_the_user_was_going(client: Client) -> Non
 def test_onboarding_ignores_a_next_that_leaves_the_site(client: Client) -> None:
     response = _onboard(client, next="https://evil.example/")
     assert response["Location"] == reverse("lessons:home")
+
+
+def test_a_visitor_reading_german_signs_up_with_german_as_native_language(client: Client) -> None:
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "lena@example.org",
+            "password1": "a long pass phrase 9",
+            "password2": "a long pass phrase 9",
+        },
+        headers={"accept-language": "de"},
+    )
+    assert response.status_code == 302
+    lena = User.objects.get(email="lena@example.org")
+    assert (lena.native_language, lena.target_language) == ("de", "es")
+    # Reading Spanish, the language learned cannot stay Spanish too (native differs from target).
+    client.logout()
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "sol@example.org",
+            "password1": "a long pass phrase 9",
+            "password2": "a long pass phrase 9",
+        },
+        headers={"accept-language": "es"},
+    )
+    sol = User.objects.get(email="sol@example.org")
+    assert sol.native_language == "es" and sol.target_language != "es"
+
+
+def test_onboarding_greets_in_the_native_language_just_chosen(
+    client: Client, erin_signed_up: User
+) -> None:
+    # Erin reads English until she says she speaks German; the welcome is German already.
+    response = _onboard(client)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    with translation.override("de"):
+        welcome = translation.gettext("You're all set. Pick a topic and start talking!")
+    assert welcome != "You're all set. Pick a topic and start talking!"
+    assert escape(welcome) in page
+    assert '<html lang="de"' in page
