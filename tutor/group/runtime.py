@@ -173,14 +173,12 @@ class GroupRuntime(ConversationRuntime):
         self._schedule_limits()
 
     async def _heartbeat(self) -> None:
-        """Each present member's conversation is alive (its sweep must leave it alone); and
-        a room its teacher ended from their page (no socket of theirs here) ends here too."""
+        """Every member's conversation is alive while the room runs, theirs too who are away:
+        the room's lines still go into it, so the sweep must not end it. And a room its
+        teacher ended from their page (no socket of theirs here) ends here too."""
         while not self.ended:
             for member in self.members.values():
-                if member.id in self.fanout.sinks:
-                    self._persist(
-                        sweep.conversation_heartbeat, conversation_id=member.conversation_id
-                    )
+                self._persist(sweep.conversation_heartbeat, conversation_id=member.conversation_id)
             await asyncio.sleep(settings.CONVERSATION_HEARTBEAT_SECONDS)
             if await database_sync_to_async(_ended_elsewhere)(self.id):
                 self._spawn(self.finish("ended_by_host", close_code=protocol.CLOSE_NORMAL))

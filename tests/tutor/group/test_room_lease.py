@@ -8,7 +8,9 @@ import uuid
 from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
 
+from lessons.services import groups as services
 from tests.tutor.conftest import SOCKET_TEST, final
 from tests.tutor.group.test_room_socket import Member, _room
 from tutor.conversation import ownership
@@ -54,3 +56,21 @@ async def test_a_room_holds_its_lease_and_moves_when_asked(emulator: Emulator) -
         assert await page.closed(within=15) == 3012  # a drop: the pages reconnect there
     assert runtime.ended and REGISTRY.get(room.pk) is None
     assert await owners.store.holder(lease_key(room.pk)) is None
+
+
+async def test_a_room_ended_from_the_teachers_page_ends_its_runtime(
+    start_emulator: Any,
+) -> None:
+    """The teacher has no socket in the room: their End reaches the runtime by the database,
+    at its next heartbeat, and every page is closed as ended."""
+    await start_emulator(CONVERSATION_HEARTBEAT_SECONDS=0.2)
+    room, users = await _room(2)
+    pages = [Member(room, user) for user in users]
+    for page in pages:
+        await page.connect()
+        await page.start()
+    await pages[0].until(final("tutor"), within=30)
+    await database_sync_to_async(services.group_end)(room_id=room.pk, reason="ended by host")
+    for page in pages:
+        assert await page.closed(within=10) == 1000
+    assert room.pk not in REGISTRY
