@@ -97,6 +97,9 @@ class GroupConsumer(ConversationConsumer):
         await self.accept()
         try:
             code, seat = await _seat(pk, self.scope.get("user"))
+        except services.GroupRefused:  # a member who may no longer come back in
+            await self.close(protocol.CLOSE_NOT_YOURS)
+            return
         except DatabaseError:
             logger.warning("room %s: database unavailable at connect", pk)
             await self.close(protocol.CLOSE_TRY_AGAIN)

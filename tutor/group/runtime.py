@@ -102,6 +102,7 @@ class GroupRuntime(ConversationRuntime):
         self._told_open = False  # what the floor was last told of the line upstream
         self._announced: int | None = None  # the speaker the tutor was last told of
         self._clock: asyncio.Task[None] | None = None
+        self._floor_turn = asyncio.Lock()
 
     # -- members ------------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ class GroupRuntime(ConversationRuntime):
         if member is None:
             return
         del self.fanout.sinks[member]
-        self._spawn(self._floor_step(self.floor.leave(member, self._now_ms())))
+        self._spawn(self._member_left_floor(member))
         if not self.ended:
             grace = 0.0 if leaving else settings.RECONNECT_GRACE_SECONDS
             self._leaving[member] = asyncio.create_task(self._leave_after(member, grace))
@@ -192,8 +193,11 @@ class GroupRuntime(ConversationRuntime):
     async def member_audio(self, member: int, pcm16_16k: bytes) -> None:
         if self.ended:
             return
-        await self._floor_line()
-        await self._floor_step(self.floor.frame(member, pcm16_16k, self._now_ms()))
+        # One floor step at a time, its audio sent before the next is decided: a new
+        # holder's buffered words must reach the tutor before their live frames.
+        async with self._floor_turn:
+            await self._floor_line()
+            await self._floor_step(self.floor.frame(member, pcm16_16k, self._now_ms()))
 
     async def _floor_line(self) -> None:
         """Tell the floor whether a learner line is open upstream (only then may it pass)."""
@@ -206,8 +210,13 @@ class GroupRuntime(ConversationRuntime):
         """Time passes for the floor between frames too: a hold runs out, a line closes."""
         while not self.ended:
             await asyncio.sleep(0.1)
-            await self._floor_line()
-            await self._floor_step(self.floor.tick(self._now_ms()))
+            async with self._floor_turn:
+                await self._floor_line()
+                await self._floor_step(self.floor.tick(self._now_ms()))
+
+    async def _member_left_floor(self, member: int) -> None:
+        async with self._floor_turn:
+            await self._floor_step(self.floor.leave(member, self._now_ms()))
 
     def _line_open(self) -> bool:
         if time.monotonic() - self._voiced_at > LINE_OPEN_AT_MOST_S:
