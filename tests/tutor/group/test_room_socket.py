@@ -63,6 +63,17 @@ def _copy(room: GroupRoom, user: User) -> list[tuple[str, str, str]]:
     return list(turns.values_list("speaker", "speaker_name", "text"))
 
 
+async def _copy_of(room: GroupRoom, user: User, lines: int) -> list[tuple[str, str, str]]:
+    """`_copy` once it holds `lines` learner and peer turns: the runtime writes them off the
+    audio path, a moment after the pages see them."""
+    for _ in range(50):
+        copy = await _copy(room, user)
+        if sum(s != "tutor" for s, _, _ in copy) >= lines:
+            return copy
+        await asyncio.sleep(0.1)
+    return copy
+
+
 @database_sync_to_async
 def _corrected(room: GroupRoom, user: User) -> list[str]:
     member = room.members.get(learner=user)
@@ -181,10 +192,10 @@ async def test_a_member_who_drops_and_rejoins_loses_nothing(emulator: Emulator) 
     await back.until(kind("ready"))
     await asyncio.sleep(1.5)
     await _turn(back, [back, ben])
-    copy = await _copy(room, users[0])
+    copy = await _copy_of(room, users[0], 3)
     spoken = [(s, n) for s, n, _ in copy if s != "tutor"]
     assert spoken == [("learner", ""), ("peer", "Ben"), ("learner", "")]
-    assert await _copy(room, users[1]) != copy  # the same lines, from Ben's side
+    assert await _copy_of(room, users[1], 3) != copy  # the same lines, from Ben's side
     assert not room_runtime.ended
     presence = [e for e in ben.events if e["type"] == "presence"][-1]
     assert [m["present"] for m in presence["members"]] == [True, True]
@@ -248,7 +259,7 @@ async def test_a_longer_room_keeps_every_line_its_speakers(seeded_emulator: Emul
     heard = seeded_emulator.sessions[0].learner_turns
     assert len(heard) == len(said_by)
     for user in users:
-        copy = await _copy(room, user)
+        copy = await _copy_of(room, user, len(said_by))
         spoken = [(s, n) for s, n, _ in copy if s != "tutor"]
         assert spoken == [("learner", "") if w == user else ("peer", w.name) for w in said_by]
         assert [t for s, _, t in copy if s != "tutor"] == heard
@@ -267,3 +278,28 @@ async def test_each_page_hears_the_tutor_in_its_own_codec(emulator: Emulator) ->
     await _turn(ana, [ana, ben])
     assert len(ana.audio) > 48000  # over a second of 24 kHz PCM16
     assert 0 < len(ben.audio) < len(ana.audio) / 10  # the same speech, Opus-encoded
+
+
+async def test_overlapping_speech_is_queued_not_mixed(emulator: Emulator) -> None:
+    """Ana and Ben speak at once: Ana has the floor, Ben waits in the queue with his words
+    kept, and they reach the tutor after hers, as his own line; one voice at a time."""
+    room, users = await _room(2)
+    ana, ben = await _open(room, users)
+
+    async def late(page: Member) -> None:
+        await asyncio.sleep(0.15)
+        await page.say(spanish_48k("Mañana voy a la playa con mis amigos"))
+
+    await asyncio.gather(ana.say(spanish_48k()), late(ben))
+    queued = await ana.until(lambda e: e["type"] == "floor" and e["queue"] == [users[1].pk])
+    assert queued["holder"] == users[0].pk
+    first = await ana.until(final("learner"), within=30)
+    second = await ana.until(
+        lambda e: final("learner")(e) and e["turn"] > first["turn"] and not e["amends"],
+        within=30,
+    )
+    assert (first["member"]["id"], second["member"]["id"]) == (users[0].pk, users[1].pk)
+    await ana.until(lambda e: final("tutor")(e) and e["turn"] > second["turn"], within=30)
+    assert len(emulator.sessions[0].learner_turns) == 2  # two utterances, never one mixed
+    copy = await _copy_of(room, users[1], 2)
+    assert [(s, n) for s, n, _ in copy if s != "tutor"] == [("peer", "Ana"), ("learner", "")]
