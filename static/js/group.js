@@ -16,6 +16,9 @@ const $ = (id) => document.getElementById(id);
 const gettext = globalThis.gettext || ((text) => text);
 const interpolate =
   globalThis.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key]));
+// A member who types before (or without) a microphone starts the socket at the rate most
+// microphones run at, so a microphone turned on later can use the same socket.
+const TYPED_RATE = 48000;
 const GRACE_MS = 20000; // the server keeps a member's place this long (RECONNECT_GRACE_SECONDS)
 const FINAL_CODES = new Set([1000, 4401, 4403, 4408, 4410, 4502]);
 
@@ -78,6 +81,8 @@ class Room {
 
   bind() {
     if (this.button) this.button.addEventListener("click", () => this.pressed());
+    const typeForm = $("type-form");
+    if (typeForm) typeForm.addEventListener("submit", (e) => this.typed(e));
     const leave = $("leave-form");
     if (leave) leave.addEventListener("submit", (e) => this.leave(e, leave, { type: "leave" }));
     const end = $("end-form");
@@ -90,20 +95,51 @@ class Room {
 
   // -- the microphone ---------------------------------------------------------------------
 
-  async pressed() {
-    if (!this.begun) {
-      this.begun = true;
-      this.speaker.start().catch(() => this.notice(gettext("Tutor audio can't play in this browser; captions still work.")));
+  // The socket opens on the first press of Talk (with the microphone) or the first typed line
+  // (without: a learner with no microphone still takes part). Either is a user gesture, which
+  // the tutor's audio needs before it may play.
+  async join(withMic) {
+    if (this.begun) return true;
+    this.begun = true;
+    this.speaker.start().catch(() => this.notice(gettext("Tutor audio can't play in this browser; captions still work.")));
+    let rate = TYPED_RATE;
+    if (withMic) {
       try {
         await this.mic.start();
       } catch (error) {
         this.begun = false;
         this.notice(gettext("We can't use your microphone. Check the browser's permission and try again."));
+        return false;
+      }
+      rate = this.mic.sampleRate;
+      this.micOn = true;
+    }
+    await this.wire.prepare(rate);
+    this.socket.connect(this.wire.startMessage(rate));
+    return true;
+  }
+
+  async pressed() {
+    if (!this.micOn) {
+      const wasBegun = this.begun;
+      if (wasBegun) {
+        // Joined by typing: the microphone now, on the same socket, if it runs at the rate
+        // the socket started with; else the page reloads into a voice start.
+        try {
+          await this.mic.start();
+        } catch (error) {
+          this.notice(gettext("We can't use your microphone. Check the browser's permission and try again."));
+          return;
+        }
+        if (this.mic.sampleRate !== TYPED_RATE) {
+          this.mic.stop();
+          this.notice(gettext("We can't use your microphone. Check the browser's permission and try again."));
+          return;
+        }
+        this.micOn = true;
+      } else if (!(await this.join(true))) {
         return;
       }
-      const rate = this.mic.sampleRate;
-      await this.wire.prepare(rate);
-      this.socket.connect(this.wire.startMessage(rate));
       this.muted = false;
     } else {
       this.muted = !this.muted;
@@ -112,6 +148,21 @@ class Room {
     this.mic.setSending(!this.muted);
     this.button.setAttribute("aria-pressed", String(!this.muted));
     this.label.textContent = this.muted ? gettext("Unmute") : gettext("Mute");
+  }
+
+  async typed(event) {
+    event.preventDefault();
+    const input = $("typed");
+    const text = input.value.trim();
+    if (!text) return;
+    if (!(await this.join(false))) return;
+    // Sent once the socket is open (its start first): a line typed while connecting waits.
+    const send = () => {
+      if (!this.socket.open) return setTimeout(send, 100);
+      this.socket.send({ type: "text", text });
+      input.value = "";
+    };
+    send();
   }
 
   level(value) {

@@ -187,3 +187,28 @@ def test_three_learners_share_a_room(
         assert page.locator(".turn-learner .correction:not(.correction-upgrade)").count() == own
     for browser in browsers.values():
         browser.close()
+
+
+def test_a_member_without_a_microphone_types_into_the_room(
+    server: str, launch: Callable[..., Browser], speech_wav: Callable[[str, float], Path]
+) -> None:
+    """Dana's browser has no microphone (no permission): she types, her line is captioned with
+    her name on Ana's page, stored as hers in her copy and as a peer's in Ana's, and the tutor
+    answers it."""
+    room, (ana, *_others) = _room()
+    dana = make_user("dana@example.org", display_name="Dana", target_language="es")
+    services.group_join(room=room, learner=dana)
+    ana_page = _join(launch(speech_wav("Me gusta mucho el café", 120)), server, ana, room)
+    page = signed_in_page(launch(None, allow_mic=False), server, dana)
+    page.goto(server + room.get_absolute_url())
+    page.fill("#typed", "Hola a todos, yo vivo en Madrid")
+    page.press("#typed", "Enter")
+    page.wait_for_function("() => window.tertulia.state === 'live'", timeout=LONG_MS)
+    line = _learner_lines(ana_page, 1)[0]
+    assert (line["member"], line["name"]) == (dana.pk, "Dana")
+    _answered(page, 1)
+    assert page.input_value("#typed") == ""
+    member = room.members.get(learner=dana)
+    assert _stored_lines(member.conversation_id, 1) == [("learner", "")]
+    theirs = room.members.get(learner=ana)
+    assert _stored_lines(theirs.conversation_id, 1) == [("peer", "Dana")]
