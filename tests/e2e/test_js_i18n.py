@@ -68,7 +68,7 @@ def test_the_conversation_page_writes_its_labels_through_the_catalog(
     def bracketing(route: Route) -> None:
         route.fulfill(status=200, content_type="text/javascript", body=BRACKETING_CATALOG)
 
-    page.route("**/jsi18n/", bracketing)
+    page.route("**/jsi18n/?lang=*", bracketing)
     page.goto(server + conversation.get_absolute_url())
     page.click("#talk-button")
     # Mute is the talk button's label once the microphone is on (stage.js's MODES).
