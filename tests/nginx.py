@@ -54,8 +54,24 @@ http {{
         default tertulia;
 {choices}
     }}
+    # Group rooms as deploy/nginx/tertulia.conf routes them: every socket of a room to one
+    # worker, by a consistent hash of the URI (the room's id).
+    upstream tertulia_rooms {{
+        hash $request_uri consistent;
+{servers}
+    }}
     server {{
         listen {host}:{port};
+        location /ws/groups/ {{
+            proxy_pass http://tertulia_rooms;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
+            add_header X-Upstream $upstream_addr always;
+        }}
         location / {{
             proxy_pass http://$backend;
             proxy_http_version 1.1;
