@@ -26,6 +26,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from accounts.models import User
 from lessons.models import Correction, GroupRoom, Turn
@@ -58,6 +59,7 @@ class Page:
     ws: ClientConnection | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     closed: bool = False
+    spoke_s: float = 0.0  # seconds of speech this page sent (silence not counted)
 
     def finals(self, speaker: str) -> list[dict[str, Any]]:
         return [
@@ -111,13 +113,17 @@ class Command(BaseCommand):
             f"In PostgreSQL: {len(lines)} lines ({len(learner_lines)} learners', "
             f"{len(lines) - len(learner_lines)} tutor's) in each of {len(pages)} copies"
         )
-        self.stdout.write("Talk-time balance (what the teacher sees):")
+        self.stdout.write(
+            "Talk-time balance (what the teacher sees; `sent` is the speech this demo played):"
+        )
+        spoke = {p.learner_id: p.spoke_s for p in pages}
         for talk in member_talk(room):
             said = sum(1 for who, _ in learner_lines if who == talk.learner_id)
             percent = "-" if talk.percent is None else f"{talk.percent}%"
             self.stdout.write(
-                f"  {talk.name:5} {said:2} lines  {talk.talk_ms / 1000:5.1f} s  "
-                f"{percent:>4}  {talk.corrections} corrections"
+                f"  {talk.name:5} {said:2} lines  talk {talk.talk_ms / 1000:5.1f} s  "
+                f"{percent:>4}  (sent {spoke[talk.learner_id]:5.1f} s)  "
+                f"{talk.corrections} corrections"
             )
         if problems:
             for problem in problems:
@@ -248,8 +254,7 @@ class Demo:
             while time.monotonic() - began < self.seconds:
                 await self.speak([self.next_speaker()])
             self.log(f"\n({time.monotonic() - began:.0f} s of conversation; Ana ends the room)")
-            assert self.pages[0].ws is not None
-            await self.pages[0].ws.send(json.dumps({"type": "end"}))
+            await _socket(self.first).send(json.dumps({"type": "end"}))
             await self.wait("the room's end on every page", self.all_ended)
         finally:
             for page in self.pages:
@@ -266,9 +271,8 @@ class Demo:
         return all(p.closed or any(e["type"] == "ended" for e in p.events) for p in self.pages)
 
     async def read(self, page: Page) -> None:
-        assert page.ws is not None
         try:
-            async for frame in page.ws:
+            async for frame in _socket(page):
                 if isinstance(frame, bytes):
                     continue  # the tutor's voice
                 event = json.loads(frame)
@@ -281,8 +285,8 @@ class Demo:
                     )
                 elif page is self.first:
                     self.caption(event)
-        except Exception:  # noqa: BLE001 (a closed socket ends the reading; the checks judge)
-            pass
+        except ConnectionClosed:
+            pass  # the room ended or the server went away: the checks say which
         finally:
             page.closed = True
 
@@ -327,6 +331,7 @@ class Demo:
             sentence = SPOKEN[self.spoken % len(SPOKEN)]
             self.spoken += 1
             audio = await asyncio.to_thread(_audio, sentence)
+            page.spoke_s += len(audio) / 2 / RATE - 1.0
             tasks.append((page, audio, 0.15 * i))
         if len(speakers) > 1:
             self.log(f"  [{' and '.join(p.name for p in speakers)} start talking at once]")
@@ -335,9 +340,8 @@ class Demo:
 
     async def type(self, page: Page) -> None:
         before = len(self.first.finals("learner"))
-        assert page.ws is not None
         self.log(f"  [{page.name} types]")
-        await page.ws.send(json.dumps({"type": "text", "text": TYPED}))
+        await _socket(page).send(json.dumps({"type": "text", "text": TYPED}))
         await self.answered([page], before)
 
     async def answered(self, speakers: list[Page], before: int) -> None:
@@ -375,8 +379,14 @@ def _audio(sentence: str) -> bytes:
 async def _stream(page: Page, audio: bytes, delay: float) -> None:
     """One 20 ms frame every 20 ms, like a microphone."""
     await asyncio.sleep(delay)
-    assert page.ws is not None
+    ws = _socket(page)
     start = time.monotonic()
     for index, offset in enumerate(range(0, len(audio) - FRAME_BYTES + 1, FRAME_BYTES)):
-        await page.ws.send(audio[offset : offset + FRAME_BYTES])
+        await ws.send(audio[offset : offset + FRAME_BYTES])
         await asyncio.sleep(max(0.0, start + (index + 1) * FRAME_MS / 1000 - time.monotonic()))
+
+
+def _socket(page: Page) -> ClientConnection:
+    if page.ws is None:
+        raise CommandError(f"{page.name}'s page is not connected")
+    return page.ws
