@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -314,11 +315,13 @@ class Demo:
         return [lines[turn] for turn in sorted(lines)]
 
     def next_speaker(self) -> Page:
-        """Whoever the tutor's last line asks (it invites the quietest), else the next one."""
+        """Whoever the tutor's last line asks (it invites the quietest): the name that opens
+        its last sentence, as in "Cruz, ¿estás de acuerdo con Ana?"; else the next one."""
         last = self.first.finals("tutor")[-1]["text"]
-        named = max(self.pages, key=lambda p: last.rfind(p.name))
-        if last.rfind(named.name) >= 0:
-            return named
+        names = "|".join(re.escape(p.name) for p in self.pages)
+        asked = re.findall(rf"(?:^|[.!?]\s+)({names}),", last)
+        if asked:
+            return next(p for p in self.pages if p.name == asked[-1])
         self.turn += 1
         return self.pages[self.turn % len(self.pages)]
 
