@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from lessons.models import GroupRoom, Turn
 from lessons.services import groups as services
@@ -20,6 +23,7 @@ from tutor.emulator import Emulator
 from tutor.management.commands.demo_group import Command, Demo, Page, open_room
 
 pytestmark = pytest.mark.django_db(transaction=True)
+T = TypeVar("T")
 
 
 @pytest.mark.asyncio
@@ -33,8 +37,8 @@ async def test_three_learners_talk_and_every_copy_checks_out(
     )
     out = io.StringIO()
     async with adaphne(env, log=tmp_path / "daphne.log") as server:
-        await asyncio.to_thread(
-            call_command, "demo_group", "--url", server.url, "--minutes", "0.1", stdout=out
+        await _in_thread(
+            lambda: call_command("demo_group", "--url", server.url, "--minutes", "0.1", stdout=out)
         )
     report = out.getvalue()
     assert "OK: every line in every copy once, in order, attributed" in report
@@ -44,9 +48,9 @@ async def test_three_learners_talk_and_every_copy_checks_out(
     assert "✎ to Cruz only: Me gusta escuchar a la música cuando cocino." in report
     for name in ("Ana", "Ben", "Cruz"):
         assert f"\n  {name:5} " in report  # a talk-time row each
-    room = await asyncio.to_thread(lambda: GroupRoom.objects.get())
+    room = await _in_thread(lambda: GroupRoom.objects.get())
     assert room.status == GroupRoom.Status.ENDED
-    stored = await asyncio.to_thread(
+    stored = await _in_thread(
         lambda: set(
             Turn.objects.filter(conversation__group_room=room, speaker="peer").values_list(
                 "speaker_name", flat=True
@@ -54,6 +58,19 @@ async def test_three_learners_talk_and_every_copy_checks_out(
         )
     )
     assert stored == {"Ana", "Ben", "Cruz"}
+
+
+async def _in_thread(work: Callable[[], T]) -> T:
+    """`work` on a thread of its own (the command runs its own event loop), whose database
+    connection is closed after, so the test database can be dropped."""
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    return await asyncio.to_thread(run)
 
 
 def _said(page: Page, turn: int, who: Page | None, text: str) -> None:
