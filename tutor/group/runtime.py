@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 # A learner line whose words never came (noise the model did not transcribe) must not hold
 # the floor for ever: after this long without speech upstream it counts as closed.
 LINE_OPEN_AT_MOST_S = 8.0
+# An answer whose turnComplete never came (a dropped connection) must not hold the floor for
+# ever either: this long after the tutor's last sound or word, it counts as done.
+ANSWER_AT_MOST_S = 6.0
 NOTES_FOR_SPEAKER = frozenset({"correction", "upgrade", "phrase"})
 
 
@@ -100,6 +103,10 @@ class GroupRuntime(ConversationRuntime):
         self._leaving: dict[int, asyncio.Task[None]] = {}
         self._first_audio: set[int] = set()
         self._told_open = False  # what the floor was last told of the line upstream
+        # The tutor is answering (from its first word or sound to turnComplete): the floor
+        # stays with the holder until then, so a queued member's buffered words do not cut
+        # the answer (and the note on the holder's line that comes with it) short.
+        self._answering_at: float | None = None
         self._announced: int | None = None  # the speaker the tutor was last told of
         self._clock: asyncio.Task[None] | None = None
         self._floor_turn = asyncio.Lock()
@@ -219,7 +226,11 @@ class GroupRuntime(ConversationRuntime):
             await self._floor_step(self.floor.leave(member, self._now_ms()))
 
     def _line_open(self) -> bool:
-        if time.monotonic() - self._voiced_at > LINE_OPEN_AT_MOST_S:
+        now = time.monotonic()
+        answering = self._answering_at is not None and now - self._answering_at < ANSWER_AT_MOST_S
+        if answering:
+            return True
+        if now - self._voiced_at > LINE_OPEN_AT_MOST_S:
             return False
         return self.tutor.learner_line_open
 
@@ -343,6 +354,13 @@ class GroupRuntime(ConversationRuntime):
             services.group_amend_turn(room_id=self.id, ordinals=ordinals, **fields)
 
     async def _handle(self, event: ev.Event) -> None:
+        match event:
+            case ev.TutorAudio() | ev.Transcript(speaker="tutor"):
+                self._answering_at = time.monotonic()
+            case ev.TurnComplete() | ev.Interrupted() | ev.Reconnecting():
+                self._answering_at = None
+            case _:
+                pass
         if not isinstance(event, ev.PhraseNoted):
             await super()._handle(event)
             return

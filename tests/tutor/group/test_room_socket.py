@@ -283,6 +283,19 @@ async def test_each_page_hears_the_tutor_in_its_own_codec(emulator: Emulator) ->
 async def test_overlapping_speech_is_queued_not_mixed(emulator: Emulator) -> None:
     """Ana and Ben speak at once: Ana has the floor, Ben waits in the queue with his words
     kept, and they reach the tutor after hers, as his own line; one voice at a time."""
+    await _overlap(emulator)
+
+
+async def test_queued_words_wait_for_the_tutors_whole_answer(
+    realtime_emulator: Emulator,
+) -> None:
+    """The same with the tutor speaking in real time: Ben's kept words would cut its answer
+    to Ana (and the correction that comes with it) if they went up as soon as her line
+    closed; they wait for its turnComplete."""
+    await _overlap(realtime_emulator)
+
+
+async def _overlap(emulator: Emulator) -> None:
     room, users = await _room(2)
     ana, ben = await _open(room, users)
 
@@ -303,3 +316,14 @@ async def test_overlapping_speech_is_queued_not_mixed(emulator: Emulator) -> Non
     assert len(emulator.sessions[0].learner_turns) == 2  # two utterances, never one mixed
     copy = await _copy_of(room, users[1], 2)
     assert [(s, n) for s, n, _ in copy if s != "tutor"] == [("peer", "Ana"), ("learner", "")]
+    # Ben's kept words waited for the tutor's whole answer to Ana: it was not cut short (its
+    # correction of Ana's line came with it), and the floor passed to him only after it.
+    events = ana.events
+    said = next(i for i, e in enumerate(events) if e is first)
+    answered = next(i for i, e in enumerate(events) if i > said and e["type"] == "turn_complete")
+    to_ben = next(
+        i for i, e in enumerate(events) if e["type"] == "floor" and e["holder"] == users[1].pk
+    )
+    assert answered < to_ben
+    assert not any(e["type"] == "interrupted" for e in events)
+    assert await _corrected(room, users[0]) == [first["text"]]
