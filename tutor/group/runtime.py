@@ -107,6 +107,12 @@ class GroupRuntime(ConversationRuntime):
         # stays with the holder until then, so a queued member's buffered words do not cut
         # the answer (and the note on the holder's line that comes with it) short.
         self._answering_at: float | None = None
+        # A spoken line's length is the speech the floor sent up for it (its member's voiced
+        # floor time since their last line), not the spread of its transcription's arrival,
+        # which stretched one member's lines by a third in a five-minute demo: the talk-time
+        # shares the teacher sees are these lengths.
+        self._talk_given: dict[int, int] = {}  # member -> floor talk time given to lines
+        self._line_talk: dict[int, int] = {}  # room line ordinal -> its voiced ms
         self._announced: int | None = None  # the speaker the tutor was last told of
         self._clock: asyncio.Task[None] | None = None
         self._floor_turn = asyncio.Lock()
@@ -326,11 +332,13 @@ class GroupRuntime(ConversationRuntime):
         self, event: ev.Transcript, seq: int, text: str, *, amended: bool, source: str
     ) -> None:
         started_ms, ended_ms = self._offsets(event)
+        speaker = self._speaker_of(event.line) if event.speaker == "learner" else None
+        if speaker is not None and source == "speech":
+            ended_ms = started_ms + self._voiced_ms(seq, speaker)
         fields = {"text": text, "started_ms": started_ms, "ended_ms": ended_ms}
         if amended:  # the same row in every copy, its new text
             self._persist(self._amend_copies, seq=seq, **fields)
             return
-        speaker = self._speaker_of(event.line) if event.speaker == "learner" else None
         if speaker is not None:
             self._seq_speakers[seq] = speaker
         self._persist(
@@ -341,6 +349,13 @@ class GroupRuntime(ConversationRuntime):
             source=source,
             **fields,
         )
+
+    def _voiced_ms(self, seq: int, member: int) -> int:
+        if seq not in self._line_talk:
+            total = self.floor.talk_ms.get(member, 0)
+            self._line_talk[seq] = max(0, total - self._talk_given.get(member, 0))
+            self._talk_given[member] = total
+        return self._line_talk[seq]
 
     def _record_copies(self, *, seq: int, speaker: int | None, **fields: Any) -> None:
         turns = services.group_record_turn(room_id=self.id, speaker_learner_id=speaker, **fields)

@@ -75,6 +75,14 @@ async def _copy_of(room: GroupRoom, user: User, lines: int) -> list[tuple[str, s
 
 
 @database_sync_to_async
+def _line_lengths(room: GroupRoom, user: User) -> list[int]:
+    """Milliseconds of each learner and peer line in this member's copy."""
+    member = room.members.get(learner=user)
+    turns = Turn.objects.filter(conversation_id=member.conversation_id).exclude(speaker="tutor")
+    return [end - start for start, end in turns.values_list("started_ms", "ended_ms")]
+
+
+@database_sync_to_async
 def _corrected(room: GroupRoom, user: User) -> list[str]:
     member = room.members.get(learner=user)
     notes = Correction.objects.filter(turn__conversation_id=member.conversation_id)
@@ -158,6 +166,11 @@ async def test_the_floor_passes_and_every_line_is_its_speakers(seeded_emulator: 
         # The tutor's notes are on the speaker's own lines only.
         own = [t for s, _, t in copy if s == "learner"]
         assert all(text in own for text in await _corrected(room, user))
+    # Each spoken line lasts the speech sent for it (voiced 20 ms frames), not the spread of
+    # its transcription's arrival: the talk-time shares are fair.
+    speech_ms = len(spanish_48k(silence_s=0)) / 96
+    for length in await _line_lengths(room, users[0]):
+        assert 0.5 * speech_ms <= length <= speech_ms + 100, (length, speech_ms)
     fresh = await database_sync_to_async(GroupRoom.objects.get)(pk=room.pk)
     assert fresh.status == "ended"
 
