@@ -42,6 +42,8 @@ async def message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
 async def _message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     conversation = await sync_to_async(_load_for_text)(pk)
     code = refusal(conversation, await sync_to_async(request_scope)(request))
+    if code is None and conversation is not None and conversation.group_room_id:
+        code = protocol.CLOSE_NOT_YOURS  # a group copy is typed into through its room
     if code is not None or conversation is None:
         status = HTTP_STATUS.get(code or protocol.CLOSE_NOT_YOURS, 404)
         return JsonResponse(

@@ -81,6 +81,10 @@ class ConversationConsumer(DirectWebsocketConsumer):
             await self.close(protocol.CLOSE_TRY_AGAIN)
             return
         code = refusal(conversation, self.scope)
+        if code is None and conversation is not None and conversation.group_room_id:
+            # A member's copy of a group conversation is talked in through its room's socket
+            # (tutor.group); a Live session of its own here would write a second story into it.
+            code = protocol.CLOSE_NOT_YOURS
         if code is not None:
             await self.close(code)
             return

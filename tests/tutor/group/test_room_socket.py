@@ -11,6 +11,8 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client as HttpClient
+from django.urls import reverse
 
 from accounts.models import User
 from lessons.models import Correction, GroupRoom, Turn
@@ -340,3 +342,22 @@ async def _overlap(emulator: Emulator) -> None:
     assert answered < to_ben
     assert not any(e["type"] == "interrupted" for e in events)
     assert await _corrected(room, users[0]) == [first["text"]]
+
+
+async def test_a_members_copy_is_not_talked_in_on_its_own(emulator: Emulator) -> None:
+    """The conversation socket and the typed fallback refuse a member's group copy: a Live
+    session of its own would write a second story into the room's record."""
+    room, users = await _room(2)
+    copy = await database_sync_to_async(
+        lambda: room.members.get(learner=users[0]).conversation_id
+    )()
+    page = Client(copy, user=users[0])
+    await page.connect()
+    assert await page.closed() == 4403
+    http = HttpClient()
+    await database_sync_to_async(http.force_login)(users[0])
+    response = await database_sync_to_async(http.post)(
+        reverse("tutor:message", args=[copy]), {"text": "Hola"}
+    )
+    assert response.status_code == 404
+    assert len(emulator.sessions) == 0
