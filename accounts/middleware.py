@@ -56,9 +56,13 @@ class InterfaceLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = language.for_request(request)
-        translation.activate(chosen)
         request.LANGUAGE_CODE = chosen
-        response = self.get_response(request)
+        # Scoped, not left active: a thread serves other work after the request (a worker of
+        # sync_to_async, a test), which must not go on in this visitor's language.
+        with translation.override(chosen):
+            response = self.get_response(request)
+            # Named here, while it is active (LocaleMiddleware's setdefault keeps it).
+            response.headers.setdefault("Content-Language", translation.get_language())
         # The page depends on who is signed in (LocaleMiddleware adds Accept-Language).
         patch_vary_headers(response, ("Cookie",))
         return response

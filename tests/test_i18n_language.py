@@ -210,3 +210,15 @@ async def test_socket_texts_go_out_in_the_sockets_language() -> None:
     with translation.override("ja"):  # whatever the task around it has active
         await consumer.send_event({"type": "error", "message": gettext_lazy(DJANGOS)})
     assert GERMAN in consumer.frames[0]
+
+
+@pytest.mark.django_db
+def test_a_request_leaves_no_language_behind_in_its_thread(client: Client) -> None:
+    """The thread that served a German page goes on in the language it had before: work it
+    does next (a test's own code, another job on a sync_to_async worker) is not German."""
+    translation.activate("en")
+    german = make_user("leaves.nothing@example.org", native_language="de", target_language="es")
+    client.force_login(german)
+    response = client.get(reverse("accounts:profile"))
+    assert response["Content-Language"] == "de"
+    assert translation.get_language() == "en"
