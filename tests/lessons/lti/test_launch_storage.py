@@ -22,7 +22,7 @@ from accounts.models import User
 from lessons.lti.storage import DatabaseLaunchStorage, purge_expired
 from lessons.models import LtiLaunchValue
 from tests.base import make_topic
-from tests.lessons.lti.platform import INSTRUCTOR, Lms
+from tests.lessons.lti.platform import INSTRUCTOR, Lms, launch_args
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,21 +44,12 @@ def on_process(settings: Any) -> Process:
     return switch
 
 
-def _args(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = dict(
-        name="", email="", context="course-1", title="Spanish 101", link="link-1",
-        custom=None, ags=False, nrps=False, deep_link=False, claims=None,
-    )  # fmt: skip
-    values.update(overrides)
-    return values
-
-
 def test_a_login_on_one_process_launches_on_another_and_a_replay_is_refused_on_both(
     lms: Lms, on_process: Process
 ) -> None:
     browser = Client()
     on_process("a")
-    prepared = lms.prepare(browser, **_args(user="t-1", roles=[INSTRUCTOR]))  # login on "a"
+    prepared = lms.prepare(browser, **launch_args(user="t-1", roles=[INSTRUCTOR]))  # login on "a"
     form = {"id_token": prepared["id_token"], "state": prepared["state"]}
     on_process("b")
     launched = browser.post(prepared["launch_url"], form)
@@ -76,7 +67,7 @@ def test_a_replay_from_another_browser_on_another_process_is_refused(
 ) -> None:
     browser = Client()
     on_process("a")
-    prepared = lms.prepare(browser, **_args(user="t-1", roles=[INSTRUCTOR]))
+    prepared = lms.prepare(browser, **launch_args(user="t-1", roles=[INSTRUCTOR]))
     form = {"id_token": prepared["id_token"], "state": prepared["state"]}
     assert browser.post(prepared["launch_url"], form).status_code == 302
     on_process("b")
@@ -137,6 +128,6 @@ def test_each_login_initiation_purges_expired_values(lms: Lms) -> None:
     LtiLaunchValue.objects.create(
         key="lti1p3-nonce-old", value=True, expires_at=timezone.now() - timedelta(hours=1)
     )
-    lms.prepare(Client(), **_args(user="t-1", roles=[INSTRUCTOR]))
+    lms.prepare(Client(), **launch_args(user="t-1", roles=[INSTRUCTOR]))
     assert not LtiLaunchValue.objects.filter(key="lti1p3-nonce-old").exists()
     assert LtiLaunchValue.objects.filter(key__contains="nonce-").count() == 1  # the login's own
