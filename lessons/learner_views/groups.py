@@ -129,6 +129,9 @@ def _config(page: RoomPage, user: User, mine: GroupMember | None) -> dict[str, o
         "canEnd": page.can_end,
         "leaveUrl": reverse("lessons:group_leave", args=[page.room.pk]),
         "endUrl": reverse("lessons:group_end", args=[page.room.pk]),
+        # The typed fallback, when the socket cannot connect: type here, read there.
+        "messageUrl": reverse("tutor:group_message", args=[page.room.pk]),
+        "linesUrl": reverse("lessons:group_lines", args=[page.room.pk]),
     }
 
 
@@ -156,7 +159,8 @@ def group_end(request: AuthedRequest, room_id: UUID) -> HttpResponse:
 def group_lines(request: HttpRequest, room_id: UUID) -> HttpResponse:
     """The room's typed fallback reads the room here (static/js/group.js polls it when the
     room's socket cannot connect): the lines of the member's own copy after `after`, with
-    speaker names, and the notes on their own lines after `c` (corrections) and `u`
+    speaker names (ordinals from 0; none read: -1 or no `after`), and the notes on their own
+    lines after `c` (corrections) and `u`
     (upgrades). JSON, so a signed-out visitor gets 401, not the sign-in page; a room they
     cannot see is a 404 and one they see but are not in (its teacher) a 403."""
     if not request.user.is_authenticated:
@@ -175,7 +179,7 @@ def group_lines(request: HttpRequest, room_id: UUID) -> HttpResponse:
         return JsonResponse({"error": "not_available", "message": message}, status=403)
     read = room_lines(
         mine,
-        after=_position(request, "after"),
+        after=_position(request, "after", -1),  # ordinals start at 0
         corrections_after=_position(request, "c"),
         upgrades_after=_position(request, "u"),
     )
@@ -190,6 +194,6 @@ def group_lines(request: HttpRequest, room_id: UUID) -> HttpResponse:
     )
 
 
-def _position(request: HttpRequest, name: str) -> int:
-    raw = request.GET.get(name, "0")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+def _position(request: HttpRequest, name: str, unread: int = 0) -> int:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.lstrip("-").isdigit() and len(raw) < 12 else unread
