@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lessons.models import GroupMember, GroupRoom
+from lessons.models import Conversation, GroupMember, GroupRoom
 from lessons.selectors.groups import member_talk, visible_rooms
 from lessons.services import groups as services
 from tutor import logformat, metrics
@@ -92,7 +92,11 @@ def _typist(room_id: UUID, user: Any) -> tuple[int | None, Typist | None]:
     if user is None or not user.is_authenticated:
         return protocol.CLOSE_NOT_SIGNED_IN, None
     room = GroupRoom.objects.select_related("topic").filter(pk=room_id).first()
-    mine = GroupMember.objects.filter(room_id=room_id, learner_id=user.pk).first()
+    mine = (
+        GroupMember.objects.filter(room_id=room_id, learner_id=user.pk)
+        .select_related("conversation")
+        .first()
+    )
     if room is None or mine is None:
         # Someone who may see the room (its teacher, a creator who is not in it) is told
         # so (403); to anyone else it does not exist (404), as on the room page.
@@ -100,7 +104,9 @@ def _typist(room_id: UUID, user: Any) -> tuple[int | None, Typist | None]:
         return (NOT_A_MEMBER if seen else protocol.CLOSE_NOT_YOURS), None
     if room.status != GroupRoom.Status.OPEN:
         return protocol.CLOSE_GONE, None
-    if mine.left_at is not None:
+    # Back in, as on the socket: a member who had left, or whose copy the sweep ended while
+    # nobody was live (a text-only room has no runtime beating its members' copies).
+    if mine.left_at is not None or mine.conversation.status != Conversation.Status.ACTIVE:
         services.group_join(room=room, learner=user)
     rows = GroupMember.objects.filter(room=room).select_related("learner").order_by("pk")
     members = [
