@@ -7,6 +7,7 @@ Live session; with nobody live the text tutor answers under the room's lease."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -107,12 +108,25 @@ async def test_two_members_typing_at_once_get_one_tutor_at_a_time(emulator: Emul
     ]
 
 
+@pytest.fixture(params=["redis", "memory"])
+def layer(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The Redis channel layer (several processes), or none (`make run` without Redis: one
+    process, leases in its memory)."""
+    if request.param == "redis":
+        yield request.param
+        return
+    memory = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    with override_settings(CHANNEL_LAYERS=memory):
+        yield request.param
+
+
 async def test_with_the_room_live_a_typed_line_goes_to_its_live_session(
-    emulator: Emulator,
+    emulator: Emulator, layer: str
 ) -> None:
     """Ben talks on the socket; Ana, blocked, types over HTTP. Her line reaches the room's
     runtime through the channel layer (as a line typed on her socket would), is written once
     into each copy with her name, and the Live tutor answers it in the room."""
+    assert (ownership.current().layer is None) == (layer == "memory")
     room, (ana, ben) = await _room(2)
     page = Member(room, ben)
     await page.connect()
