@@ -185,7 +185,7 @@ class Room {
       onLine: (line) => this.polledLine(line),
       onNote: (note) => this.polledNote(note),
       onEnded: () => this.closed(4410),
-      onProblem: (message) => (message ? this.notice(message) : this.notice(null)),
+      onProblem: (message) => this.notice(message || null),
     });
     this.text.start();
   }
