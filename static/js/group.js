@@ -74,7 +74,9 @@ class Room {
     this.wire = new WireAudio({
       opusRates: [8000, 12000, 16000, 24000, 48000],
       sendFrame: (frame) => this.socket.sendAudio(frame),
-      play: (pcm) => this.speaker.play(pcm),
+      // Until a gesture has started the speaker, a listening page drops the tutor's audio:
+      // kept, it would pile up and play minutes late at the first click.
+      play: (pcm) => this.speaker.context && this.speaker.play(pcm),
       debug: this.debug,
     });
   }

@@ -232,8 +232,8 @@ class GroupConsumer(ConversationConsumer):
         if runtime is None:
             return
         if self.inbound is None or self.inbound.start != start:
-            # The first start, or the microphone's format after the listening one: audio
-            # from now on is in this one (the page sends none before it is answered).
+            # The first start, or the microphone's format after the listening one: frames
+            # are handled in order, so every audio frame after this start is in its format.
             if self.inbound is not None:
                 self.inbound.close()
             limit = settings.MAX_INBOUND_BYTES_PER_SECOND
