@@ -17,9 +17,9 @@ const $ = (id) => document.getElementById(id);
 const gettext = globalThis.gettext || ((text) => text);
 const interpolate =
   globalThis.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_, key) => values[key]));
-// A member who types before (or without) a microphone starts the socket at the rate most
-// microphones run at, so a microphone turned on later can use the same socket.
-const TYPED_RATE = 48000;
+// The page listens from the moment it opens, before any microphone, at the rate most
+// microphones run at; Talk declares the microphone's own rate on the same socket.
+const LISTEN_RATE = 48000;
 const GRACE_MS = 20000; // the server keeps a member's place this long (RECONNECT_GRACE_SECONDS)
 const FINAL_CODES = new Set([1000, 4401, 4403, 4408, 4410, 4502]);
 
@@ -75,12 +75,23 @@ class Room {
     this.wire = new WireAudio({
       opusRates: [8000, 12000, 16000, 24000, 48000],
       sendFrame: (frame) => this.socket.sendAudio(frame),
-      play: (pcm) => this.speaker.play(pcm),
+      // Until a gesture has started the speaker, a listening page drops the tutor's audio:
+      // kept, it would pile up and play minutes late at the first click.
+      play: (pcm) => this.speaker.context && this.speaker.play(pcm),
       debug: this.debug,
     });
   }
 
   bind() {
+    this.listening = this.listen();
+    // Hidden tabs slow timers down: a reconnect waiting out its backoff goes when the page is
+    // seen again (as conversation/awake.js does on the conversation page).
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") this.socket.hurry();
+    });
+    // The tutor's voice may play only after a user gesture: a listener's first click or key.
+    const unmute = () => this.speaker.start().catch(() => {});
+    for (const kind of ["pointerdown", "keydown"]) document.addEventListener(kind, unmute, { once: true });
     if (this.button) this.button.addEventListener("click", () => this.pressed());
     const typeForm = $("type-form");
     if (typeForm) typeForm.addEventListener("submit", (e) => this.typed(e));
@@ -96,51 +107,42 @@ class Room {
 
   // -- the microphone ---------------------------------------------------------------------
 
-  // The socket opens on the first press of Talk (with the microphone) or the first typed line
-  // (without: a learner with no microphone still takes part). Either is a user gesture, which
-  // the tutor's audio needs before it may play.
+  // The socket opens with the page, listening: presence, the floor and captions from the
+  // start, without the microphone and without starting the tutor (the server starts it on a
+  // `start` without `listen`). The first press of Talk (with the microphone) or the first typed
+  // line (without: a learner with no microphone still takes part) sends that `start`, with the
+  // microphone's rate if it differs; either is a user gesture, which the tutor's audio needs.
+  async listen() {
+    this.rate = LISTEN_RATE;
+    await this.wire.prepare(this.rate);
+    this.socket.connect({ ...this.wire.startMessage(this.rate), listen: true });
+  }
+
   async join(withMic) {
-    if (this.begun) return true;
-    this.begun = true;
+    if (this.begun && (this.micOn || !withMic)) return true;
+    await this.listening; // the wire's codecs, known before a format is declared
     this.speaker.start().catch(() => this.notice(gettext("Tutor audio can't play in this browser; captions still work.")));
-    let rate = TYPED_RATE;
     if (withMic) {
       try {
         await this.mic.start();
       } catch (error) {
-        this.begun = false;
         this.notice(gettext("We can't use your microphone. Check the browser's permission and try again."));
         return false;
       }
-      rate = this.mic.sampleRate;
       this.micOn = true;
+      if (this.mic.sampleRate !== this.rate) {
+        this.rate = this.mic.sampleRate;
+        await this.wire.prepare(this.rate);
+      }
     }
-    await this.wire.prepare(rate);
-    this.socket.connect(this.wire.startMessage(rate));
+    this.begun = true;
+    this.socket.declare(this.wire.startMessage(this.rate));
     return true;
   }
 
   async pressed() {
     if (!this.micOn) {
-      const wasBegun = this.begun;
-      if (wasBegun) {
-        // Joined by typing: the microphone now, on the same socket, if it runs at the rate
-        // the socket started with; else the page reloads into a voice start.
-        try {
-          await this.mic.start();
-        } catch (error) {
-          this.notice(gettext("We can't use your microphone. Check the browser's permission and try again."));
-          return;
-        }
-        if (this.mic.sampleRate !== TYPED_RATE) {
-          this.mic.stop();
-          this.notice(gettext("We can't use your microphone. Check the browser's permission and try again."));
-          return;
-        }
-        this.micOn = true;
-      } else if (!(await this.join(true))) {
-        return;
-      }
+      if (!(await this.join(true))) return;
       this.muted = false;
     } else {
       this.muted = !this.muted;
@@ -255,7 +257,7 @@ class Room {
     switch (msg.type) {
       case "ready":
         this.wire.negotiated(msg);
-        this.setState("live");
+        this.setState(msg.listening ? "listening" : "live");
         this.notice(null);
         break;
       case "presence": this.presence(msg.members); break;

@@ -190,29 +190,56 @@ def test_three_learners_share_a_room(
         browser.close()
 
 
-def test_a_member_without_a_microphone_types_into_the_room(
+def _present(page: Page) -> set[str]:
+    """The names the page's member list shows as here."""
+    names = page.locator("#members li[data-present='true'] .member-name").all_text_contents()
+    return {name.strip() for name in names}
+
+
+def test_a_member_without_a_microphone_follows_the_room_and_types(
     server: str, launch: Callable[..., Browser], speech_wav: Callable[[str, float], Path]
 ) -> None:
-    """Dana's browser has no microphone (no permission): she types, her line is captioned with
-    her name on Ana's page, stored as hers in her copy and as a peer's in Ana's, and the tutor
-    answers it."""
+    """Dana's browser has no microphone (no permission). Her page follows the room as soon as
+    it opens, before she presses anything: she is shown here, sees Ana arrive and hold the
+    floor, and Ana's spoken line captioned with Ana's name. Then she types: her line is
+    captioned with her name on Ana's page, stored as hers in her copy and as a peer's in
+    Ana's, and the tutor answers it."""
     room, (ana, *_others) = _room()
     dana = make_user("dana@example.org", display_name="Dana", target_language="es")
     services.group_join(room=room, learner=dana)
-    ana_page = _join(launch(speech_wav("Me gusta mucho el café", 120)), server, ana, room)
     page = signed_in_page(launch(None, allow_mic=False), server, dana)
     page.goto(server + room.get_absolute_url())
+    page.wait_for_function("() => window.tertulia.state === 'listening'", timeout=LONG_MS)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#members [data-present=true]').length === 1"
+    )
+    assert _present(page) == {"Dana"}
+    ana_page = _join(launch(speech_wav("Me gusta mucho el café", 9)), server, ana, room)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#members [data-present=true]').length === 2"
+    )
+    assert _present(page) == {"Ana", "Dana"}
+    heard = _learner_lines(page, 1)[0]
+    assert (heard["member"], heard["name"]) == (ana.pk, "Ana")
+    assert page.locator("#captions .turn-peer .who").first.inner_text().strip() == "Ana"
+    floors = page.evaluate("() => window.tertulia.events.filter((e) => e === 'floor').length")
+    assert floors >= 2  # Ana's floor, granted and freed, drawn on a page that only listens
+    assert page.evaluate("() => window.tertulia.state") == "listening"  # she pressed nothing
+    _answered(page, 1)
     page.fill("#typed", "Hola a todos, yo vivo en Madrid")
     page.press("#typed", "Enter")
     page.wait_for_function("() => window.tertulia.state === 'live'", timeout=LONG_MS)
-    line = _learner_lines(ana_page, 1)[0]
+    line = _learner_lines(ana_page, 2)[1]
     assert (line["member"], line["name"]) == (dana.pk, "Dana")
-    _answered(page, 1)
+    _answered(page, 2)
     assert page.input_value("#typed") == ""
+    mine = [(c["turn"], c["member"]) for c in page.evaluate("() => window.tertulia.captions")]
+    assert len(mine) == len({turn for turn, _ in mine})  # each line once
+    assert [who for _, who in mine if who is not None] == [ana.pk, dana.pk]
     member = room.members.get(learner=dana)
-    assert _stored_lines(member.conversation_id, 1) == [("learner", "")]
+    assert _stored_lines(member.conversation_id, 2) == [("peer", "Ana"), ("learner", "")]
     theirs = room.members.get(learner=ana)
-    assert _stored_lines(theirs.conversation_id, 1) == [("peer", "Dana")]
+    assert _stored_lines(theirs.conversation_id, 2) == [("learner", ""), ("peer", "Dana")]
 
 
 def test_a_member_whose_websockets_are_blocked_types_and_reads_over_http(

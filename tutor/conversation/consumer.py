@@ -242,11 +242,14 @@ class ConversationConsumer(DirectWebsocketConsumer):
             if bytes_data is not None:
                 await self._audio(bytes_data)
             elif text_data is not None:
-                await self._control(protocol.parse_text_frame(text_data))
+                await self._control(self.parse_control(text_data))
         except FrameError as exc:
             await self._refuse(protocol.close_code(exc), str(exc))
         except AudioFormatError as exc:
             await self._refuse(protocol.CLOSE_BAD_FRAME, str(exc))
+
+    def parse_control(self, raw: str) -> dict[str, Any]:
+        return protocol.parse_text_frame(raw)
 
     async def _refuse(self, code: int, message: str) -> None:
         await self.send_event({"type": "error", "code": "bad_frame", "message": message})

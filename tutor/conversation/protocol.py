@@ -94,12 +94,30 @@ def close_code(error: FrameError) -> int:
 
 def parse_text_frame(raw: str) -> dict[str, Any]:
     """A validated control message, or FrameError (malformed or too large)."""
+    return _validated(_decoded(raw))
+
+
+def parse_room_frame(raw: str) -> dict[str, Any]:
+    """A control message on a group room's socket (tutor.group.consumer): the conversation
+    socket's, and a `start` may say `"listen": true` (declare the format and follow the room
+    without starting the tutor: a page that has just opened)."""
+    message = _decoded(raw)
+    listen = message.pop("listen", False) if isinstance(message, dict) else False
+    if not isinstance(listen, bool) or (listen and message.get("type") != "start"):
+        raise FrameError("malformed", "listen is a start's, true or false")
+    return _validated(message) | ({"listen": True} if listen else {})
+
+
+def _decoded(raw: str) -> Any:
     if len(raw) > MAX_TEXT_FRAME:
         raise FrameError("too_large", "control message too large")
     try:
-        message = json.loads(raw)
+        return json.loads(raw)
     except (ValueError, RecursionError):
         raise FrameError("malformed", "control messages must be JSON") from None
+
+
+def _validated(message: Any) -> dict[str, Any]:
     kind = message.get("type") if isinstance(message, dict) else None
     validator = _VALIDATORS.get(kind) if isinstance(kind, str) else None
     if validator is None:

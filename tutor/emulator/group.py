@@ -8,9 +8,12 @@ floor passes (docs/gemini-live.md, "Who is speaking: context updates in a group"
 reads the same text, so a server that forgets to send the update gets replies addressed to the
 wrong learner in tests too.
 
-What the moderator does with it (`moderate`): thank the speaker by name, then, turn about,
-invite the learner who has said least (when that is someone else) or ask another learner
-whether they agree with the speaker. The lines are per language, generic (no topic words).
+What the moderator does with it (`moderate`): thank the speaker by name, then hand the floor
+to the present learner who has said least (ROOM NOW's shares, the speaker left out), turn
+about inviting them ("Ciro, what about you?") or asking them to respond to the speaker ("Ciro,
+do you agree with Ana?"), as the group prompt asks: balance talk time, invite the quietest,
+have learners answer each other. Never the last speaker again, who has just had a turn. The
+lines are per language, generic (no topic words).
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ class GroupLines:
     joiner: str  # the last "and" of a list of names
     thanks: str  # "{name}": to the speaker, before the reply
     invite: str  # "{name}": hands the floor to someone who has said little
-    agree: str  # "{other}", "{speaker}": asks one learner to respond to another
+    agree: str  # "{other}", "{speaker}": asks the quietest learner to respond to the speaker
 
 
 LINES = {
@@ -143,29 +146,33 @@ def speaker_of(room: Room) -> str:
 
 
 def quietest_other(room: Room, speaker: str) -> str | None:
-    """The learner with the least talk time who is not speaking now: ROOM NOW's own pick when
-    that is someone else, else the lowest share among the others."""
-    if room.quietest in room.members and room.quietest != speaker:
+    """The present learner with the least talk time who is not speaking now. ROOM NOW lists a
+    share for each present learner only, so a learner without one is away (until an update
+    has come, everyone counts). ROOM NOW's own pick when that is someone else; else the lowest
+    share among the others, a tie going to whoever did not speak last."""
+    here = [m for m in room.members if m in room.shares] if room.shares else list(room.members)
+    if room.quietest in here and room.quietest != speaker:
         return room.quietest
-    others = [m for m in room.members if m != speaker]
-    return min(others, key=lambda m: room.shares.get(m, 0)) if others else None
+    others = [m for m in here if m != speaker]
+    if not others:
+        return None
+    return min(others, key=lambda m: (room.shares.get(m, 0), m == room.previous))
 
 
 def moderate(lang: str, room: Room, reply: str, question: str) -> str:
     """The reply to the speaker's turn: thanks by name, what the script answers (`reply`, its
-    closing question `question` left out), then a hand-over. Turn about: the quietest other
-    learner is invited; the other turns ask the previous speaker (or the quietest) to respond
-    to this one; with nobody else in the room, the script's own question to the speaker."""
+    closing question `question` left out), then a hand-over to the quietest other learner who
+    is here, turn about an invitation or a question about what the speaker said (learners
+    respond to each other); with nobody else here, the script's own question to the speaker."""
     lines = lines_for(lang)
     speaker = speaker_of(room)
     quiet = quietest_other(room, speaker)
-    other = room.previous if room.previous not in (None, speaker) else quiet
-    if quiet is None or other is None:
+    if quiet is None:
         handover = question
     elif room.turns % 2 == 0:
         handover = lines.invite.format(name=quiet)
     else:
-        handover = lines.agree.format(other=other, speaker=speaker)
+        handover = lines.agree.format(other=quiet, speaker=speaker)
     room.previous, room.turns = speaker, room.turns + 1
     parts = [lines.thanks.format(name=speaker), reply, handover]
     return ("" if lang == "ja" else " ").join(p for p in parts if p)

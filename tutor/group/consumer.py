@@ -6,6 +6,13 @@ signed-in member of the room gets in (4401, 4403; 4410 once the room has ended),
 per member (a second tab replaces the first, 4409), and a member's audio goes to the room's
 floor (`tutor.group.runtime`). `end` from the room's creator ends the room for everyone; from
 anyone else it is Leave: they leave at once and the room goes on.
+
+A page connects as soon as it opens, with `start` saying `"listen": true` (no microphone yet):
+its member is present and it gets the room's presence, floor and captions, but the tutor (the
+room's Live session) starts only on a `start` without it, which the page sends on the first
+Talk or typed line. That `start` may declare another format than the listening one (the
+microphone's rate is known only once it is granted): a group socket's format is the last
+`start`'s.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from lessons.models import GroupMember, GroupRoom
+from lessons.selectors.groups import member_talk
 from lessons.services import groups as services
 from tutor import logformat
 from tutor.audio import socket_audio
@@ -50,7 +58,8 @@ class Seat:
 
     room: GroupRoom
     members: list[Member]
-    history: list[tuple[str, str]]
+    history: list[tuple[str, str]]  # the room's lines stored so far (a takeover's start)
+    talk_ms: dict[int, int]  # each member's stored talk time
 
 
 def _members(room: GroupRoom) -> list[Member]:
@@ -71,12 +80,14 @@ def _seat(pk: UUID, user: Any) -> tuple[int | None, Seat | None]:
         return protocol.CLOSE_GONE, None
     if member.left_at is not None:
         services.group_join(room=room, learner=user)  # back in the room
-    return None, Seat(room, _members(room), upstream.room_history(room))
+    talk = {m.learner_id: m.talk_ms for m in member_talk(room)}
+    return None, Seat(room, _members(room), upstream.room_history(room), talk)
 
 
 class GroupConsumer(ConversationConsumer):
     runtime: GroupRuntime | None = None  # type: ignore[assignment]
     member_id: int = 0
+    started_once = False  # the outbound codec is the class's shared PcmOut until then
 
     async def connect(self) -> None:
         pk = self.scope["url_route"]["kwargs"]["pk"]
@@ -148,7 +159,9 @@ class GroupConsumer(ConversationConsumer):
             instruction=instruction,
             language=room.language,
             target_phrases=tuple(topic.target_phrases) if topic else (),
+            next_line=len(seat.history),
         )
+        runtime.carry_talk(seat.talk_ms)
         runtime.own(lease)
         return runtime
 
@@ -162,6 +175,9 @@ class GroupConsumer(ConversationConsumer):
 
     # -- frames from the browser --------------------------------------------------------
 
+    def parse_control(self, raw: str) -> dict[str, Any]:
+        return protocol.parse_room_frame(raw)
+
     async def _learner_audio(self, pcm: bytes) -> None:
         if pcm and self.runtime is not None:
             await self.runtime.member_audio(self.member_id, pcm)
@@ -172,7 +188,7 @@ class GroupConsumer(ConversationConsumer):
             return
         kind = message["type"]
         if kind == "start":
-            await self._start(protocol.parse_start(message))
+            await self._start(protocol.parse_start(message), listen=message.get("listen", False))
         elif kind == "text":
             await runtime.member_text(self.member_id, message["text"].strip())
         elif kind == "pause":
@@ -197,18 +213,22 @@ class GroupConsumer(ConversationConsumer):
         runtime.members[self.member_id].present = False
         await runtime.send_presence()
 
-    async def _start(self, start: Start) -> None:
+    async def _start(self, start: Start, *, listen: bool = False) -> None:
         runtime = self.runtime
         if runtime is None:
             return
-        if self.inbound is not None:
-            socket_audio.same_format(self.inbound.start, start)
-        else:
+        if self.inbound is None or self.inbound.start != start:
+            # The first start, or the microphone's format after the listening one: frames
+            # are handled in order, so every audio frame after this start is in its format.
+            if self.inbound is not None:
+                self.inbound.close()
             limit = settings.MAX_INBOUND_BYTES_PER_SECOND
             self.inbound = socket_audio.inbound(
                 start, max_bytes_per_second=limit, deliver=self._learner_audio
             )
-            self.outbound = socket_audio.outbound(start)
+            if self.outbound.codec != start.output_codec or not self.started_once:
+                self.outbound = socket_audio.outbound(start)
+        self.started_once = True
         await self.send_event(
             {
                 "type": "ready",
@@ -221,8 +241,10 @@ class GroupConsumer(ConversationConsumer):
                 "outputRate": socket_audio.TUTOR_RATE,
                 "codec": start.codec,
                 "outputCodec": self.outbound.codec,
+                "listening": listen,  # the tutor is not started for this page's sake
             }
         )
-        await runtime.start()
+        if not listen:
+            await runtime.start()
         await self.send_event(runtime.floor_frame())
         await runtime.send_presence()

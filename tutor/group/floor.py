@@ -172,6 +172,12 @@ class Floor:
         self._talk: dict[int, int] = {}
         self._dropped: dict[int, int] = {}
 
+    def carry(self, talk_ms: Mapping[int, int]) -> None:
+        """Talk time from before this floor (a room another process had, taken over from its
+        stored transcript): counted on from there, so the shares the tutor is told go on."""
+        for member_id, ms in talk_ms.items():
+            self._talk[member_id] = self._talk.get(member_id, 0) + ms
+
     # -- what the runtime reads ------------------------------------------------------------
 
     @property

@@ -79,6 +79,7 @@ class GroupRuntime(ConversationRuntime):
         instruction: Instruction,
         language: str = "",
         target_phrases: tuple[str, ...] = (),
+        next_line: int = 0,
     ) -> None:
         super().__init__(
             conversation_id=room_id,
@@ -88,6 +89,9 @@ class GroupRuntime(ConversationRuntime):
             tutor=tutor,
             language=language,
             target_phrases=target_phrases,
+            # The room's line numbers (`turn` on every page) go on from the lines stored
+            # before a takeover: a page that reconnected still shows those, by number.
+            next_ordinal=next_line,
         )
         self._voice = None
         self.created_by = created_by
@@ -118,6 +122,13 @@ class GroupRuntime(ConversationRuntime):
         self._floor_turn = asyncio.Lock()
 
     # -- members ------------------------------------------------------------------------
+
+    def carry_talk(self, talk_ms: dict[int, int]) -> None:
+        """A room taken over from a process that died: each member's stored talk time, so the
+        shares the tutor is told (and each new line's length) go on from it."""
+        self.floor.carry(talk_ms)
+        for member, ms in talk_ms.items():
+            self._talk_given[member] = self._talk_given.get(member, 0) + ms
 
     def add_member(self, member: Member) -> None:
         self.members.setdefault(member.id, member)
@@ -153,6 +164,31 @@ class GroupRuntime(ConversationRuntime):
         self.members[member].present = False
         self._persist(services.group_leave, room_id=self.id, learner_id=member)
         await self.send_presence()
+
+    async def _grace_then_finish(self) -> None:
+        """Nobody came back. A room whose tutor never started (its pages only listened: no
+        Talk, no typed line) is not over: this process lets it go, lease and all, and the
+        next page to open builds it again; one that started ends as abandoned."""
+        if self._started:
+            await super()._grace_then_finish()
+            return
+        await asyncio.sleep(settings.RECONNECT_GRACE_SECONDS)
+        async with self._finishing:
+            if self.ended or self._started:
+                return
+            self.ended = True
+            self._stop_timers()
+            if self._clock is not None:
+                self._clock.cancel()
+            # Those still waiting out their own grace leave now, as they would have.
+            for member, task in list(self._leaving.items()):
+                task.cancel()
+                self.members[member].present = False
+                self._persist(services.group_leave, room_id=self.id, learner_id=member)
+            self._leaving.clear()
+            await self.writer.close()
+            await self._let_go()
+            logger.info("room %s: nobody listening, let go before it started", self.id)
 
     async def send_presence(self) -> None:
         cards = [m.card() for m in self.members.values()]
@@ -206,6 +242,7 @@ class GroupRuntime(ConversationRuntime):
     async def member_audio(self, member: int, pcm16_16k: bytes) -> None:
         if self.ended:
             return
+        await self.start()  # a page's Talk starts it first; audio from a listener may not
         # One floor step at a time, its audio sent before the next is decided: a new
         # holder's buffered words must reach the tutor before their live frames.
         async with self._floor_turn:
@@ -278,6 +315,7 @@ class GroupRuntime(ConversationRuntime):
         """A typed line: the member's own, whoever holds the floor."""
         if self.ended:
             return
+        await self.start()  # likewise: the tutor must be there to read it
         now = time.monotonic()
         line = self.tutor.typed_line(text)
         self._line_speakers[line] = member

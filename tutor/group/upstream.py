@@ -91,7 +91,8 @@ def live_settings(
 
 def room_history(room: GroupRoom) -> list[tuple[str, str]]:
     """The room's lines so far, for a Live session that takes a room over from a process
-    that died: the first member's copy, each learner line with its speaker's name."""
+    that died: the first member's copy (the first to join has every line of the room; later
+    ones, from their joining on), each learner line with its speaker's name."""
     first = GroupMember.objects.filter(room=room).select_related("learner").first()
     if first is None:
         return []

@@ -112,6 +112,13 @@ export class LiveSocket {
     return true;
   }
 
+  // Another `start` on this socket (a group page that listened turns its microphone on):
+  // sent now if the socket is open, and repeated by every reconnect from now on.
+  declare(start) {
+    this.start = start;
+    return this.send(start);
+  }
+
   // Leave on purpose (end, another tab took over): no reconnect.
   stop() {
     this.stopped = true;

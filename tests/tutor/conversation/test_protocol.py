@@ -70,3 +70,32 @@ def test_the_byte_rate_allows_bursts_then_refuses() -> None:
     assert not rate.allow(1000)
     now[0] += 5.0  # refills, capped at two seconds' worth
     assert rate.allow(1900)
+
+
+START = {"type": "start", "sampleRate": 48000, "format": "s16"}
+
+
+def test_a_rooms_start_may_listen_and_a_conversations_may_not() -> None:
+    listening = protocol.parse_room_frame(json.dumps({**START, "listen": True}))
+    assert listening == {**START, "listen": True}
+    assert protocol.parse_start(listening) == protocol.parse_start(START)
+    assert protocol.parse_room_frame(json.dumps({**START, "listen": False})) == START
+    assert protocol.parse_room_frame(json.dumps(START)) == START
+    with pytest.raises(FrameError):  # the conversation socket's start is as it was
+        parse_text_frame(json.dumps({**START, "listen": True}))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {**START, "listen": "yes"},
+        {**START, "listen": 1},
+        {"type": "ping", "listen": True},
+        {"type": "text", "text": "hola", "listen": True},
+        {**START, "listen": True, "extra": 1},
+        {"type": "start", "sampleRate": 48000, "listen": True},  # still a whole start
+    ],
+)
+def test_a_rooms_frames_are_checked_as_strictly(message: dict[str, object]) -> None:
+    with pytest.raises(FrameError):
+        protocol.parse_room_frame(json.dumps(message))

@@ -55,7 +55,53 @@ def test_every_language_greets_everyone_and_answers_the_speaker_by_name(lang: st
     apply_instruction(state, with_room(lang, 2, {1: 5000, 2: 4000, 3: 100}))
     second = plan_spoken(state)
     assert second.reply.startswith(lines.thanks.format(name="Bea"))
-    assert second.reply.endswith(lines.agree.format(other="Ana", speaker="Bea"))
+    # Learners respond to each other, and it is the quietest who is asked, not Ana, who spoke
+    # last: asking her again would give the most talk time to whoever has most already.
+    assert second.reply.endswith(lines.agree.format(other="Ciro", speaker="Bea"))
+    assert lines.agree.format(other="Ana", speaker="Bea") not in second.reply
+
+
+def _invited(lang: str, reply: str) -> str:
+    """Whom a moderated reply hands the floor to: its invitation, or its question to one
+    learner about what another said."""
+    lines = lines_for(lang)
+    names = [m.display_name for m in MEMBERS]
+    for name in names:
+        asks = [lines.agree.format(other=name, speaker=other) for other in names]
+        if reply.endswith(lines.invite.format(name=name)) or any(map(reply.endswith, asks)):
+            return name
+    raise AssertionError(f"nobody invited: {reply}")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_following_the_moderator_evens_out_the_talk_time(lang: str) -> None:
+    """Whoever the moderator hands the floor to speaks next, as long as anyone: every learner
+    gets the same number of turns, and nobody is handed it twice running."""
+    state = new_state(None, build_group_instruction(language=lang, level="B1", members=MEMBERS))
+    plan_greeting(state)
+    talk = {m.member_id: 0 for m in MEMBERS}
+    ids = {m.display_name: m.member_id for m in MEMBERS}
+    speaker, turns = 1, []
+    for _ in range(12):
+        turns.append(speaker)
+        apply_instruction(state, with_room(lang, speaker, talk))
+        talk[speaker] += 3000
+        following = ids[_invited(lang, plan_spoken(state).reply)]
+        assert following != speaker
+        speaker = following
+    assert sorted(turns.count(m) for m in ids.values()) == [4, 4, 4], turns
+
+
+def test_a_learner_who_is_away_is_never_invited() -> None:
+    """ROOM NOW lists a share for each present learner only: Ciro, away, has none."""
+    here = MEMBERS[:2]
+    state = room_state(members=here, talk=[MemberTalk(1, 9000), MemberTalk(2, 8000)], holder=1)
+    text = build_group_instruction(language="es", level="B1", members=MEMBERS, room=state)
+    session = new_state(None, text)
+    plan_greeting(session)
+    for _ in range(3):
+        reply = plan_spoken(session).reply
+        assert "Ciro" not in reply and "Bea" in reply, reply
 
 
 def test_the_speaker_is_never_invited_as_the_quietest() -> None:

@@ -149,10 +149,12 @@ async def test_a_group_script_invites_the_quietest_member(
         await s.send_context_update(system_instruction=instruction(lang, BEA.member_id, talk))
         second = await speak(s, lang)
     assert invite in reply.said
-    # the next turn asks one learner to respond to another: the last speaker, to this one
+    # the next turn asks one learner to respond to another: the quietest (Ciro) to this
+    # speaker, not Ana, who spoke last and has said most
     assert (
-        "Ana, ¿estás de acuerdo con Bea?" if lang == "es" else "Ana, do you agree with Bea?"
+        "Ciro, ¿estás de acuerdo con Bea?" if lang == "es" else "Ciro, do you agree with Bea?"
     ) in second.said
+    assert "Ana," not in second.said
 
 
 async def test_cleared_tools_stop_the_notes(emu: Emulator) -> None:
