@@ -197,11 +197,13 @@ class GroupRuntime(ConversationRuntime):
     def floor_frame(self) -> dict[str, Any]:
         return {"type": "floor", "holder": self.floor.holder, "queue": self.floor.queue}
 
-    def instruction(self) -> str:
-        """The group prompt with the room's state now (tutor.prompts.group)."""
+    def instruction(self, speaking: int | None = None) -> str:
+        """The group prompt with the room's state now (tutor.prompts.group); `speaking`: who
+        the tutor is told speaks now, the floor's holder unless a member typed."""
         members = list(self.members.values())
         floor = self.floor
-        return self._instruction(members, floor.holder, floor.queue, dict(floor.talk_ms))
+        holder = floor.holder if speaking is None else speaking
+        return self._instruction(members, holder, floor.queue, dict(floor.talk_ms))
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -321,7 +323,14 @@ class GroupRuntime(ConversationRuntime):
         self._line_speakers[line] = member
         final = ev.Transcript("learner", text, True, started_at=now, ended_at=now, line=line)
         await self._final_transcript(final, source="typed")
-        await self.tutor.send_text(text, registered=True)
+        # A typed line takes no floor, so nothing else tells the tutor whose it is: without
+        # this it answered a typist by the last speaker's name. In the floor's order (its
+        # lock), so the holder's next audio is announced as theirs again.
+        async with self._floor_turn:
+            if member != self._announced:
+                self._announced = member
+                await self.tutor.update_instruction(self.instruction(speaking=member))
+            await self.tutor.send_text(text, registered=True)
 
     # -- attribution --------------------------------------------------------------------
 
