@@ -15,13 +15,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from lessons.models import PlacementResult
+from lessons.models import GroupRoom, PlacementResult
+from lessons.services import groups
 from lessons.services.conversations import conversation_finish, conversation_record_turn
 from lessons.services.placement import placement_start
 from tests.base import make_user
 from tests.lessons.learner_data import make_conversation
-from tests.tutor.conftest import kind
+from tests.tutor.conftest import final, kind
 from tests.tutor.conversation.talk import join, start_conversation
+from tests.tutor.group.test_room_socket import Member
 from tests.tutor.typed import post_line, typing_in
 from tutor.emulator import Emulator, Fault
 from tutor.emulator.placement import load
@@ -185,3 +187,27 @@ async def test_the_socket_tells_a_lost_service_in_french_after_its_retries(
     )
     _clean(error["message"])
     assert await client.closed(within=30) == 4502
+
+
+@database_sync_to_async
+def _room(*learners: User) -> GroupRoom:
+    room = groups.group_open(creator=learners[0], language="es", level="A2")
+    for learner in learners:
+        groups.group_join(room=room, learner=learner)
+    return room
+
+
+async def test_a_group_room_tells_each_member_in_their_own_language(
+    emulator: Emulator, hans: User, amelie: User
+) -> None:
+    emulator.inject(Fault("close", code=1011, after_turns=1, reason=QUOTA_REASON))
+    room = await _room(hans, amelie)
+    pages = [Member(room, hans), Member(room, amelie)]
+    for page in pages:
+        await page.connect()
+        await page.start()
+    for page in pages:
+        await page.until(final("tutor"), within=30)
+    await pages[0].send(type="text", text="Hola a todos.")
+    said = [(await page.until(kind("error"), within=30))["message"] for page in pages]
+    assert said == [_in("de", texts.QUOTA), _in("fr", texts.QUOTA)]
