@@ -35,7 +35,8 @@ from tutor.live.text_reply import UNAVAILABLE as TYPED_UNAVAILABLE
 from tutor.live.text_reply import TutorUnavailable
 from tutor.live.words import UNAVAILABLE as WORD_UNAVAILABLE
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Writes that commit, and no runtime (a room's above all) left writing after a test.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_runtime_leaks")]
 
 # Gemini's words that must never reach a page (its refusals, the Live close reason below).
 QUOTA_REASON = "RESOURCE_EXHAUSTED: You exceeded your current quota, please check your plan."
