@@ -12,5 +12,7 @@ urlpatterns = [
     path("groups/join/<str:token>/", groups.group_join, name="group_join"),
     path("groups/<uuid:room_id>/", groups.group_room, name="group_room"),
     path("groups/<uuid:room_id>/leave/", groups.group_leave, name="group_leave"),
+    # The room's typed fallback reads here; it types at tutor:group_message.
+    path("groups/<uuid:room_id>/lines/", groups.group_lines, name="group_lines"),
     path("groups/<uuid:room_id>/end/", groups.group_end, name="group_end"),
 ]

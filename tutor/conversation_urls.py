@@ -12,6 +12,7 @@ from tutor import (
     voice_preview,
     words,
 )
+from tutor.group import typed as group_typed
 
 app_name = "tutor"
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("conversations/<uuid:pk>/", views.conversation_page, name="conversation"),
     path("conversations/<uuid:pk>/messages/", typed_fallback.message, name="message"),
     path("conversations/<uuid:pk>/end/", views.end, name="end"),
+    # A group room's typed fallback (it reads the room at lessons:group_lines).
+    path("groups/<uuid:room_id>/messages/", group_typed.message, name="group_message"),
     path("conversations/<uuid:pk>/words/", words.lookup, name="word_lookup"),
     path(
         "conversations/<uuid:pk>/words/<int:lookup_id>/deck/",

@@ -94,7 +94,10 @@ TRIAL_STARTS = Counter(
 
 TYPED_FALLBACK = Counter(
     "tertulia_typed_fallback_messages",
-    "Lines sent through the typed HTTP fallback: answered, or unavailable (Gemini failed)",
+    (
+        "Lines sent through the typed HTTP fallback: answered, unavailable (Gemini failed), "
+        "or relayed (a group room's line handed to its Live session)"
+    ),
     ["outcome"],
 )
 
@@ -108,7 +111,7 @@ for _label in ("to_browser", "reconnect_buffer", "rate_limited"):
     FRAMES_DROPPED.labels(_label)
 for _label in ("started", "limited"):
     TRIAL_STARTS.labels(_label)
-for _label in ("answered", "unavailable"):
+for _label in ("answered", "unavailable", "relayed"):
     TYPED_FALLBACK.labels(_label)
 
 

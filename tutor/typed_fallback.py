@@ -49,7 +49,7 @@ async def _message(request: HttpRequest, pk: UUID) -> HttpResponseBase:
         return JsonResponse(
             {"error": "not_available", "message": _refusal_text(code)}, status=status
         )
-    text = _typed_text(request)
+    text = typed_text(request)
     if text is None:
         return JsonResponse(
             {
@@ -160,7 +160,7 @@ def _trial_used_up(conversation: Conversation) -> bool:
     return False
 
 
-def _typed_text(request: HttpRequest) -> str | None:
+def typed_text(request: HttpRequest) -> str | None:
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body or b"{}")

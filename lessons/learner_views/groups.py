@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from lessons.selectors.groups import (
     RoomPage,
     can_end,
     learner_rooms,
+    room_lines,
     room_page,
     visible_rooms,
 )
@@ -128,6 +129,9 @@ def _config(page: RoomPage, user: User, mine: GroupMember | None) -> dict[str, o
         "canEnd": page.can_end,
         "leaveUrl": reverse("lessons:group_leave", args=[page.room.pk]),
         "endUrl": reverse("lessons:group_end", args=[page.room.pk]),
+        # The typed fallback, when the socket cannot connect: type here, read there.
+        "messageUrl": reverse("tutor:group_message", args=[page.room.pk]),
+        "linesUrl": reverse("lessons:group_lines", args=[page.room.pk]),
     }
 
 
@@ -149,3 +153,47 @@ def group_end(request: AuthedRequest, room_id: UUID) -> HttpResponse:
     services.group_end(room_id=room.pk, reason="ended by host")
     messages.success(request, _("The group conversation has ended."))
     return redirect(room)
+
+
+@require_GET
+def group_lines(request: HttpRequest, room_id: UUID) -> HttpResponse:
+    """The room's typed fallback reads the room here (static/js/group.js polls it when the
+    room's socket cannot connect): the lines of the member's own copy after `after`, with
+    speaker names (ordinals from 0; none read: -1 or no `after`), and the notes on their own
+    lines after `c` (corrections) and `u`
+    (upgrades). JSON, so a signed-out visitor gets 401, not the sign-in page; a room they
+    cannot see is a 404 and one they see but are not in (its teacher) a 403."""
+    if not request.user.is_authenticated:
+        message = _("Sign in to join this group conversation.")
+        return JsonResponse({"error": "not_available", "message": message}, status=401)
+    try:
+        room = _room(request, room_id)  # type: ignore[arg-type]
+    except Http404:
+        message = _("This group conversation is not available to you.")
+        return JsonResponse({"error": "not_available", "message": message}, status=404)
+    mine = (
+        GroupMember.objects.filter(room=room, learner=request.user).select_related("room").first()
+    )
+    if mine is None:
+        message = _("Only the room's members can read it here.")
+        return JsonResponse({"error": "not_available", "message": message}, status=403)
+    read = room_lines(
+        mine,
+        after=_position(request, "after", -1),  # ordinals start at 0
+        corrections_after=_position(request, "c"),
+        upgrades_after=_position(request, "u"),
+    )
+    return JsonResponse(
+        {
+            "open": read.open,
+            "lines": read.lines,
+            "corrections": read.corrections,
+            "upgrades": read.upgrades,
+            "more": read.more,
+        }
+    )
+
+
+def _position(request: HttpRequest, name: str, unread: int = 0) -> int:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.lstrip("-").isdigit() and len(raw) < 12 else unread

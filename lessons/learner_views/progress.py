@@ -32,6 +32,8 @@ def _week_row(week: Period) -> dict[str, Any]:
         "wpm": _round(figures.words_per_minute, 0),
         "share": _round(share * 100 if share is not None else None, 0),
         "per100": [_round(week.per_100_words(kind), 2) for kind in KINDS],
+        # The same with each kind's name: the table's cells are labelled on a phone.
+        "per100_by_kind": [(kind.label, _round(week.per_100_words(kind), 2)) for kind in KINDS],
         "conversations": week.conversations,
     }
 

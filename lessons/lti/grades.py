@@ -26,6 +26,7 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
+from lessons.background import Pending
 from lessons.models import Conversation, LtiActivity, LtiGrade, Rubric
 from lessons.services.rubrics import total_of
 
@@ -139,25 +140,20 @@ def after_finish(conversation: Conversation) -> None:
         transaction.on_commit(lambda: _start(grade.pk))
 
 
-_pending = 0  # scores on their way
-_idle = threading.Condition()
+_pending = Pending()  # scores on their way
 
 
 def _start(grade_id: int) -> None:
-    global _pending
-    with _idle:
-        _pending += 1
+    _pending.add()
     threading.Thread(target=_send_by_id, args=(grade_id,), name="lti-grade", daemon=True).start()
 
 
 def drain(timeout: float = 30.0) -> bool:
     """Wait until no score is on its way (tests: before the database is emptied)."""
-    with _idle:
-        return _idle.wait_for(lambda: _pending == 0, timeout)
+    return _pending.wait_idle(timeout)
 
 
 def _send_by_id(grade_id: int) -> None:
-    global _pending
     try:
         grade = LtiGrade.objects.select_related("activity__assignment").get(pk=grade_id)
         send(grade)
@@ -165,9 +161,7 @@ def _send_by_id(grade_id: int) -> None:
         log.exception("LTI score %s not sent", grade_id)
     finally:
         connection.close()  # this thread's own connection: nothing else will close it
-        with _idle:
-            _pending -= 1
-            _idle.notify_all()
+        _pending.done()
 
 
 def _registration_of(activity: LtiActivity):  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from lessons.models.conversations import Conversation
 from lessons.models.deck import DrillAttempt, Phrase, PhraseAudio, Review
 from lessons.models.groups import GroupMember, GroupRoom
 from lessons.models.hints import Hint
-from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiUsedNonce
+from lessons.models.lti import LtiActivity, LtiCourse, LtiGrade, LtiLaunchValue, LtiUsedNonce
 from lessons.models.memory import (
     MEMORY_LINE_CHARS,
     MEMORY_MAX_CHARS,
@@ -51,6 +51,7 @@ __all__ = [
     "LtiActivity",
     "LtiCourse",
     "LtiGrade",
+    "LtiLaunchValue",
     "LtiUsedNonce",
     "Membership",
     "MemoryLine",

@@ -71,3 +71,18 @@ class LtiUsedNonce(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class LtiLaunchValue(models.Model):
+    """What PyLTI1p3 keeps between the OIDC login initiation and the launch, and after it: the
+    nonce and state it issued, the state's parameters, the id_token's hash and the launch's
+    claims (read again by the deep-linking picker). In the database, not a per-process cache:
+    the login and the launch are two requests, and with several server processes they may
+    reach two of them (lessons/lti/storage.py)."""
+
+    key = models.CharField(max_length=255, unique=True)
+    value = models.JSONField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -22,6 +22,8 @@ from lessons.models import (
     Correction,
     GroupMember,
     GroupRoom,
+    Turn,
+    Upgrade,
     correction_count_field,
 )
 
@@ -219,4 +221,75 @@ def conversation_group_talk(conversation: Conversation) -> MemberTalk | None:
     return next(
         (m for m in member_talk(room) if m.conversation_id == conversation.pk),
         None,
+    )
+
+
+LINES_PER_READ = 200
+
+
+@dataclass(frozen=True)
+class RoomLines:
+    """A member's copy of the room after the positions a page has read (the room's typed
+    fallback reads it by polling, `lessons:group_lines`)."""
+
+    open: bool
+    lines: list[dict[str, object]]  # turn (ordinal in this copy), speaker, name, text
+    corrections: list[dict[str, object]]  # on this member's own lines only
+    upgrades: list[dict[str, object]]
+    more: bool  # more lines than one read returns: read again at once
+
+
+def room_lines(
+    member: GroupMember, *, after: int, corrections_after: int = 0, upgrades_after: int = 0
+) -> RoomLines:
+    """Lines of `member`'s copy with an ordinal over `after` (everyone's, the peers' named),
+    and the notes on their own lines with an id over the given ones. Notes are stored only in
+    the speaker's copy, so another member's never show here; they may come after their line
+    (a Live correction does), hence their own positions."""
+    rows = list(
+        Turn.objects.filter(conversation_id=member.conversation_id, ordinal__gt=after)
+        .order_by("ordinal")
+        .values("ordinal", "speaker", "speaker_name", "text")[: LINES_PER_READ + 1]
+    )
+    own = {"conversation_id": member.conversation_id, "speaker": Turn.Speaker.LEARNER}
+    return RoomLines(
+        open=member.room.is_open,
+        lines=[
+            {
+                "turn": row["ordinal"],
+                "speaker": row["speaker"],
+                "name": row["speaker_name"],
+                "text": row["text"],
+            }
+            for row in rows[:LINES_PER_READ]
+        ],
+        corrections=[
+            {
+                "id": c.pk,
+                "turn": c.turn.ordinal,
+                "original": c.original,
+                "corrected": c.corrected,
+                "explanation": c.explanation,
+            }
+            for c in Correction.objects.filter(
+                pk__gt=corrections_after, **{f"turn__{k}": v for k, v in own.items()}
+            )
+            .select_related("turn")
+            .order_by("pk")
+        ],
+        upgrades=[
+            {
+                "id": u.pk,
+                "turn": u.turn.ordinal,
+                "original": u.original,
+                "upgraded": u.upgraded,
+                "explanation": u.explanation,
+            }
+            for u in Upgrade.objects.filter(
+                pk__gt=upgrades_after, **{f"turn__{k}": v for k, v in own.items()}
+            )
+            .select_related("turn")
+            .order_by("pk")
+        ],
+        more=len(rows) > LINES_PER_READ,
     )

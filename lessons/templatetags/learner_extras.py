@@ -52,11 +52,11 @@ def percent(value: float | None) -> str:
 
 @register.filter
 def percentage(value: float | None) -> str:
-    """A number already in percent (0..100), with the language's percent sign: "38 %" in
-    French and German, "38%" in English."""
+    """A number already in percent (0..100), whole, with the language's percent sign: "38 %"
+    in French and German, "38%" in English."""
     if value is None:
         return "–"
-    return pgettext("a percentage", "%(number)s%%") % {"number": number_format(value)}
+    return pgettext("a percentage", "%(number)s%%") % {"number": number_format(round(value))}
 
 
 @register.filter

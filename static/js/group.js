@@ -9,6 +9,7 @@ import { Microphone, Speaker } from "./conversation/audio.js";
 import { LiveSocket } from "./conversation/socket.js";
 import { WireAudio } from "./conversation/opus.js";
 import { el } from "./conversation/panels.js";
+import { TextRoom } from "./group_text.js";
 
 const $ = (id) => document.getElementById(id);
 // base.html loads Django's JavaScript catalog (/jsi18n/) before page scripts; English as is
@@ -69,7 +70,7 @@ class Room {
       onDrop: () => this.notice(gettext("Reconnecting…")),
       onClosed: (code) => this.closed(code),
       onGaveUp: () => this.closed("dropped"),
-      onBlocked: () => this.closed("dropped"),
+      onBlocked: () => this.textMode(),
     });
     this.wire = new WireAudio({
       opusRates: [8000, 12000, 16000, 24000, 48000],
@@ -155,14 +156,73 @@ class Room {
     const input = $("typed");
     const text = input.value.trim();
     if (!text) return;
+    if (this.text) return this.typedOverHttp(text, input);
     if (!(await this.join(false))) return;
-    // Sent once the socket is open (its start first): a line typed while connecting waits.
+    // Sent once the socket is open (its start first): a line typed while connecting waits,
+    // and goes over HTTP if the socket turns out to be blocked.
     const send = () => {
+      if (this.text) return this.typedOverHttp(text, input);
       if (!this.socket.open) return setTimeout(send, 100);
       this.socket.send({ type: "text", text });
       input.value = "";
     };
     send();
+  }
+
+  // -- text mode: the socket is blocked (group_text.js) ---------------------------------------
+
+  textMode() {
+    if (this.text) return;
+    this.setState("text");
+    this.debug.mode = "text";
+    this.mic.stop();
+    this.micOn = false;
+    if (this.button) this.button.disabled = true;
+    const hint = $("talk-hint");
+    if (hint) hint.textContent = gettext("Voice needs a live connection, which this network blocks.");
+    this.notice(gettext("Live voice can't connect from this network, so we've switched to text. Type below to take part; everyone's lines and the tutor's answers appear here."));
+    this.text = new TextRoom(this.config, {
+      onLine: (line) => this.polledLine(line),
+      onNote: (note) => this.polledNote(note),
+      onEnded: () => this.closed(4410),
+      onProblem: (message) => this.notice(message || null),
+    });
+    this.text.start();
+  }
+
+  async typedOverHttp(text, input) {
+    if (this.sending) return;
+    this.sending = true;
+    const sent = await this.text.send(text);
+    this.sending = false;
+    if (sent && input.value.trim() === text) input.value = "";
+  }
+
+  // A line of this member's copy, read over HTTP: `turn` is its ordinal there (not the
+  // socket's room line number), kept apart in data-ordinal.
+  polledLine(line) {
+    const list = $("captions");
+    if (!list || list.querySelector(`[data-ordinal="${line.turn}"]`)) return;
+    const speaker = line.speaker === "tutor" ? "tutor" : "learner";
+    const name = line.speaker === "tutor" ? gettext("Tutor") : line.speaker === "learner" ? gettext("You") : line.name || gettext("Someone");
+    const item = el("li", `turn turn-${speaker}${line.speaker === "peer" ? " turn-peer" : ""}`);
+    item.dataset.ordinal = String(line.turn);
+    item.append(el("span", "who", name), ": ", el("span", "said", line.text));
+    list.append(item);
+    const empty = $("captions-empty");
+    if (empty) empty.hidden = true;
+    this.debug.captions.push({ turn: line.turn, speaker, member: null, name, text: line.text, peer: line.speaker === "peer" });
+    $("announcer").textContent = `${name}: ${line.text}`;
+    item.scrollIntoView({ block: "nearest", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  } // prettier-ignore
+
+  polledNote(note) {
+    this.debug.corrections.push({ turn: note.turn, kind: note.kind, better: note.better });
+    const item = $("captions").querySelector(`[data-ordinal="${note.turn}"]`);
+    if (!item) return;
+    const better = el("p", "correction", `→ ${note.better}`);
+    if (note.explanation) better.append(el("span", "muted", ` — ${note.explanation}`));
+    item.append(better);
   }
 
   level(value) {
@@ -313,6 +373,8 @@ class Room {
   }
 
   closed(code) {
+    if (this.text && code !== 4410) return; // text mode goes on over HTTP
+    if (this.text) this.text.stop();
     this.setState(FINAL_CODES.has(code) ? "ended" : "closed");
     this.mic.stop();
     if (this.button) this.button.disabled = true;

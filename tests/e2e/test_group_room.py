@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from lessons.models import Correction, GroupRoom, Turn
 from lessons.services import groups as services
 from tests.base import make_user
-from tests.e2e.browser import signed_in_page
+from tests.e2e.browser import screenshot, signed_in_page
+from tests.e2e.test_conversation_page import BLOCK_WEBSOCKETS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 NAMES = ("Ana", "Ben", "Cruz")
@@ -212,3 +213,63 @@ def test_a_member_without_a_microphone_types_into_the_room(
     assert _stored_lines(member.conversation_id, 1) == [("learner", "")]
     theirs = room.members.get(learner=ana)
     assert _stored_lines(theirs.conversation_id, 1) == [("peer", "Dana")]
+
+
+def test_a_member_whose_websockets_are_blocked_types_and_reads_over_http(
+    server: str, launch: Callable[..., Browser], speech_wav: Callable[[str, float], Path]
+) -> None:
+    """Dana's network blocks WebSockets: her page says so and switches to text. Her typed
+    line reaches the room's one Live session (Ana talks in it), named on Ana's page; she reads
+    the room by polling: Ana's spoken line with Ana's name, her own, and the tutor's answers."""
+    room, (ana, *_others) = _room()
+    dana = make_user("dana@example.org", display_name="Dana", target_language="es")
+    services.group_join(room=room, learner=dana)
+    ana_page = _join(launch(speech_wav("Me gusta mucho el café", 6)), server, ana, room)
+    page = signed_in_page(launch(None, allow_mic=False), server, dana)
+    page.add_init_script(BLOCK_WEBSOCKETS)
+    page.goto(server + room.get_absolute_url())
+    page.fill("#typed", "Hola a todos, yo vivo en Madrid")
+    page.press("#typed", "Enter")
+    expect(page.locator("#notice")).to_contain_text("switched to text", timeout=LONG_MS)
+    assert page.evaluate("() => window.tertulia.mode") == "text"
+    expect(page.locator("#talk-button")).to_be_disabled()
+    # Her line went to the room's Live session: Ana's page names her.
+    line = _learner_lines(ana_page, 1)
+    dana_lines = [c for c in line if c["member"] == dana.pk]
+    if not dana_lines:  # Ana spoke first
+        dana_lines = [c for c in _learner_lines(ana_page, 2) if c["member"] == dana.pk]
+    assert dana_lines[0]["name"] == "Dana"
+    assert dana_lines[0]["text"] == "Hola a todos, yo vivo en Madrid"
+    expect(page.locator("#typed")).to_have_value("")
+    # Dana reads the room: Ana's spoken line by name, her own as hers, the tutor's answers.
+    expect(page.locator(".turn-peer .who").filter(has_text="Ana")).not_to_have_count(
+        0, timeout=LONG_MS
+    )
+    own = page.locator(".turn-learner:not(.turn-peer)")
+    expect(own.locator(".said")).to_have_text(["Hola a todos, yo vivo en Madrid"])
+    expect(own.locator(".who")).to_have_text(["You"])
+    page.wait_for_function(
+        """() => {
+          const lines = window.tertulia.captions;
+          const mine = lines.findIndex((c) => c.name === "You");
+          return mine >= 0 && lines.slice(mine).some((c) => c.speaker === "tutor");
+        }""",
+        timeout=LONG_MS,
+    )
+    captions = page.evaluate("() => window.tertulia.captions")
+    member = room.members.get(learner=dana)
+    stored = list(
+        Turn.objects.filter(conversation_id=member.conversation_id)
+        .order_by("ordinal")
+        .values_list("speaker", "text")
+    )
+    # What she read is her copy, in its order (lines may still be arriving).
+    assert [(c["speaker"], c["text"]) for c in captions] == [
+        ("learner" if s == "peer" else s, t) for s, t in stored[: len(captions)]
+    ]
+    assert [s for s, t in stored if t == "Hola a todos, yo vivo en Madrid"] == ["learner"]
+    screenshot(page, "group-text-mode")
+    # The room ends: polling stops and says so.
+    services.group_end(room_id=room.pk, reason="ended by host")
+    expect(page.locator("#notice")).to_contain_text("has ended", timeout=LONG_MS)
+    assert page.evaluate("() => window.tertulia.state") == "ended"

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from channels.db import database_sync_to_async
 from django.test import Client as HttpClient
@@ -111,3 +112,61 @@ async def test_every_member_of_a_room_reaches_the_process_that_holds_it(
         )
     )()
     assert stored.count("Ben") == 2  # in Ana's copy and in Cruz's
+
+
+async def test_a_line_typed_over_http_in_the_other_process_reaches_the_rooms_live_session(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """Cruz's WebSockets are blocked: his typed line is posted to the process that does not
+    hold the room (plain HTTP is not routed by the room's hash). It crosses to the room's owner
+    over the Redis channel layer and is taken by the room's one Live session, named."""
+    room, members = await _room()
+    async with cluster(tmp_path, redis_url) as running:
+        sockets = [await _open(running.proxy.url, room, cookie) for _, cookie in members[:2]]
+        served = sockets[0].response.headers.get("X-Upstream") if sockets[0].response else None
+        owner = [running.address(0), running.address(1)].index(served)
+        await _until(  # the greeting
+            sockets[0],
+            lambda e: e["type"] == "transcript" and e.get("final") and e["speaker"] == "tutor",
+        )
+        other = running.workers[1 - owner]
+        cruz_id, cruz_cookie = members[2]
+        token = "x" * 32  # any well-formed token matching the cookie passes Django's check
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                f"http://127.0.0.1:{other.port}/groups/{room.pk}/messages/",
+                json={"text": "Hola, soy Cruz y vivo en Quito"},
+                headers={"Cookie": f"{cruz_cookie}; csrftoken={token}", "X-CSRFToken": token},
+            ) as response,
+        ):
+            assert response.status == 202, await response.text()
+            assert await response.json() == {"via": "live"}
+        for ws in sockets:
+            line = await _until(
+                ws,
+                lambda e: (
+                    e["type"] == "transcript"
+                    and e.get("final")
+                    and e["speaker"] == "learner"
+                    and e["text"] == "Hola, soy Cruz y vivo en Quito"
+                ),
+            )
+            assert line["member"] == {"id": cruz_id, "name": "Cruz"}
+        # The room's tutor answers it (whom it thanks is the runtime's business: a typed line
+        # does not pass the floor, so the tutor is not told who typed it).
+        await _until(
+            sockets[0],
+            lambda e: e["type"] == "transcript" and e.get("final") and e["speaker"] == "tutor",
+        )
+        assert len([r for r in running.emulator.sessions if r.opened_at]) == 1
+        for ws in sockets:
+            await ws.close()
+    copies = await database_sync_to_async(
+        lambda: list(
+            Turn.objects.filter(conversation__group_room=room, text__startswith="Hola, soy Cruz")
+            .order_by("speaker")
+            .values_list("speaker", "speaker_name")
+        )
+    )()
+    assert copies == [("learner", ""), ("peer", "Cruz"), ("peer", "Cruz")]  # once in each copy

@@ -20,6 +20,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from lessons.background import Pending
 from lessons.models import Conversation
 from lessons.selectors.memory import UpdateInput, memory_update_input
 from lessons.services.memory import memory_replace
@@ -36,17 +37,14 @@ logger = logging.getLogger(__name__)
 _jobs: queue.SimpleQueue[tuple[UUID, Future[bool]]] = queue.SimpleQueue()
 _started = threading.Lock()
 _worker: threading.Thread | None = None
-_pending = 0  # jobs queued or running
-_idle = threading.Condition()
+_pending = Pending()  # jobs queued or running
 
 
 def remember_after(conversation_id: UUID) -> Future[bool]:
     """Queue the memory update of the learner whose conversation just ended."""
     global _worker
-    global _pending
     future: Future[bool] = Future()
-    with _idle:
-        _pending += 1
+    _pending.add()
     _jobs.put((conversation_id, future))
     with _started:
         if _worker is None or not _worker.is_alive():
@@ -56,23 +54,19 @@ def remember_after(conversation_id: UUID) -> Future[bool]:
 
 
 def _work() -> None:
-    global _pending
     while True:
         conversation_id, future = _jobs.get()
         try:
             if future.set_running_or_notify_cancel():
                 future.set_result(_job(conversation_id))
         finally:
-            with _idle:
-                _pending -= 1
-                _idle.notify_all()
+            _pending.done()
 
 
 def drain(timeout: float = 30.0) -> bool:
     """Wait until no update is queued or running (tests: before the database is emptied, no
     update may still hold a connection to it). True if it got there within `timeout`."""
-    with _idle:
-        return _idle.wait_for(lambda: _pending == 0, timeout)
+    return _pending.wait_idle(timeout)
 
 
 def _job(conversation_id: UUID) -> bool:

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import secrets
 import weakref
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -38,6 +38,13 @@ HAND_OVER = "conversation.hand_over"  # the channel-layer message asking an owne
 POLL_SECONDS = 0.05  # how often a claim looks at a lease it waits for
 ASK_AGAIN_SECONDS = 1.0  # a request is repeated (one may arrive before the owner listens)
 STORE_ERRORS = (RedisError, OSError, TimeoutError)
+# Other messages an owner answers on its channel, by type: a group room's typed line sent over
+# HTTP (tutor.group.relay registers it). A handler gets this Ownership and the message.
+HANDLERS: dict[str, Callable[[Ownership, dict[str, Any]], Awaitable[None]]] = {}
+
+
+class LeaseUnavailable(Exception):
+    """The lease store cannot be read (Redis down)."""
 
 
 class Holder(Protocol):
@@ -81,6 +88,7 @@ class Ownership:
         self._leases: dict[str, Lease] = {}
         self._listener: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.local_replies: dict[int, asyncio.Queue[dict[str, Any]]] = {}
 
     @property
     def shared(self) -> bool:
@@ -94,8 +102,7 @@ class Ownership:
     async def claim(self, conversation_id: LeaseKey) -> Lease | None:
         """This process's lease on the conversation, or None if its holder did not let go in
         time (the page then retries)."""
-        if not self.channel:
-            self.channel = await self.layer.new_channel(prefix="tertulia-owner")
+        await self._name_channel()
         lease = Lease(conversation_id, f"{self.channel}#{secrets.token_hex(6)}", self)
         # Known before it is taken: a request naming it must never find it "left behind".
         self._leases[lease.token] = lease
@@ -124,6 +131,78 @@ class Ownership:
                 await self._ask(conversation_id, holder)
                 asked, asked_at = holder, now
             await asyncio.sleep(POLL_SECONDS)
+
+    async def try_claim(self, key: LeaseKey, tag: str) -> tuple[Lease | None, str | None]:
+        """The lease if it is free now, without asking its holder to let go: (lease, None),
+        else (None, the holder's token). `tag` goes into the token, so that whoever finds it
+        held knows what holds it (a group room's typed reply, `typed`, holds it for seconds)."""
+        await self._name_channel()
+        lease = Lease(key, f"{self.channel}#{tag}-{secrets.token_hex(6)}", self)
+        # Known before it is taken: a hand-over request naming it waits, not "left behind".
+        self._leases[lease.token] = lease
+        try:
+            holder = await self.store.acquire(key, lease.token, self.ttl_ms())
+        except STORE_ERRORS as exc:
+            self.forget(lease)
+            raise LeaseUnavailable(str(exc)) from exc
+        if holder is not None:
+            self.forget(lease)
+            return None, holder
+        self._listen()
+        return lease, None
+
+    async def holder(self, key: LeaseKey) -> str | None:
+        try:
+            return await self.store.holder(key)
+        except STORE_ERRORS as exc:
+            raise LeaseUnavailable(str(exc)) from exc
+
+    async def _name_channel(self) -> None:
+        if not self.channel:
+            self.channel = await self.layer.new_channel(prefix="tertulia-owner")
+
+    async def request(
+        self, token: str, message: dict[str, Any], *, within: float
+    ) -> dict[str, Any] | None:
+        """Send `message` to the process holding `token` (through its channel, this one's
+        too, so there is one path) and wait for its answer; None when none came in time.
+        Without a channel layer there is only this process: the handler is called here."""
+        handler = HANDLERS[str(message["type"])]
+        channel = token.rpartition("#")[0]
+        if self.layer is None:
+            if channel != self.channel:
+                return None
+            answers: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+            self.local_replies[id(answers)] = answers
+            try:
+                await handler(self, {**message, "reply": str(id(answers))})
+                return await asyncio.wait_for(answers.get(), within)
+            except TimeoutError:
+                return None
+            finally:
+                self.local_replies.pop(id(answers), None)
+        # The owner channel's prefix: channels_redis fetches a process's "!" channels from
+        # one list per prefix, under one lock, so a reply on another prefix could wait behind
+        # the hand-over listener's blocking read.
+        reply = await self.layer.new_channel(prefix="tertulia-owner")
+        try:
+            await self.layer.send(channel, {**message, "reply": reply})
+            return dict(await asyncio.wait_for(self.layer.receive(reply), within))
+        except TimeoutError:
+            return None
+
+    async def answer(self, message: dict[str, Any], reply: dict[str, Any]) -> None:
+        """The answer to a `request`."""
+        to = str(message.get("reply", ""))
+        if self.layer is None:
+            queue = self.local_replies.get(int(to)) if to.isdigit() else None
+            if queue is not None:
+                queue.put_nowait(reply)
+            return
+        try:
+            await self.layer.send(to, reply)
+        except Exception as exc:  # the asker times out and says so
+            logger.warning("could not answer a %s request (%r)", message.get("type"), exc)
 
     def forget(self, lease: Lease) -> None:
         if self._leases.get(lease.token) is lease:
@@ -168,6 +247,8 @@ class Ownership:
             if message.get("type") == HAND_OVER:
                 conversation_id = lease_key(str(message["conversation"]))
                 self._spawn(self.on_request(conversation_id, str(message["token"])))
+            elif (handler := HANDLERS.get(str(message.get("type")))) is not None:
+                self._spawn(handler(self, message))
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from accounts import language
-from lessons.models import GroupMember, GroupRoom, Turn
+from lessons.models import GroupMember, GroupRoom
 from lessons.services import groups as services
 from tutor import logformat
 from tutor.audio import socket_audio
@@ -31,7 +31,10 @@ from tutor.audio.rate_limit import InboundBudget
 from tutor.conversation import ownership, protocol
 from tutor.conversation.consumer import ConversationConsumer
 from tutor.conversation.registry import REGISTRY
-from tutor.group import upstream
+from tutor.group import (
+    relay,  # noqa: F401  (so this process answers lines typed over HTTP)
+    upstream,
+)
 from tutor.group.fanout import Member
 from tutor.group.runtime import GroupRuntime, lease_key
 from tutor.live.session import LiveTutor
@@ -69,23 +72,7 @@ def _seat(pk: UUID, user: Any) -> tuple[int | None, Seat | None]:
         return protocol.CLOSE_GONE, None
     if member.left_at is not None:
         services.group_join(room=room, learner=user)  # back in the room
-    return None, Seat(room, _members(room), _history(room))
-
-
-def _history(room: GroupRoom) -> list[tuple[str, str]]:
-    """The room's lines so far, for a Live session that takes a room over from a process
-    that died: the first member's copy, each learner line with its speaker's name."""
-    first = GroupMember.objects.filter(room=room).select_related("learner").first()
-    if first is None:
-        return []
-    turns = Turn.objects.filter(conversation_id=first.conversation_id).order_by("ordinal")
-    lines = []
-    for speaker, name, text in turns.values_list("speaker", "speaker_name", "text"):
-        if speaker == Turn.Speaker.TUTOR:
-            lines.append(("tutor", text))
-        else:
-            lines.append(("learner", f"{name or first.learner.name}: {text}"))
-    return lines
+    return None, Seat(room, _members(room), upstream.room_history(room))
 
 
 class GroupConsumer(ConversationConsumer):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from django.conf import settings
 
-from lessons.models import GroupRoom
+from lessons.models import GroupMember, GroupRoom, Turn
 from tutor.group.fanout import Member
 from tutor.live.config import LiveSettings
 from tutor.prompts import TOOL_DECLARATIONS, TopicBrief, choose_voice, speech_language_code
@@ -87,3 +87,19 @@ def live_settings(
         connect_timeout=float(settings.GEMINI_CONNECT_TIMEOUT),
     )
     return live, instruction
+
+
+def room_history(room: GroupRoom) -> list[tuple[str, str]]:
+    """The room's lines so far, for a Live session that takes a room over from a process
+    that died: the first member's copy, each learner line with its speaker's name."""
+    first = GroupMember.objects.filter(room=room).select_related("learner").first()
+    if first is None:
+        return []
+    turns = Turn.objects.filter(conversation_id=first.conversation_id).order_by("ordinal")
+    lines = []
+    for speaker, name, text in turns.values_list("speaker", "speaker_name", "text"):
+        if speaker == Turn.Speaker.TUTOR:
+            lines.append(("tutor", text))
+        else:
+            lines.append(("learner", f"{name or first.learner.name}: {text}"))
+    return lines

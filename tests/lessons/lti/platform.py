@@ -230,3 +230,13 @@ def _response(status: int, body: Any) -> requests.Response:
 
 def _form(prepared: dict[str, Any]) -> dict[str, str]:
     return {"id_token": prepared["id_token"], "state": prepared["state"]}
+
+
+def launch_args(**overrides: Any) -> dict[str, Any]:
+    """`Lms.prepare`'s keyword arguments: a plain resource launch in course-1, with `overrides`."""
+    values: dict[str, Any] = dict(
+        name="", email="", context="course-1", title="Spanish 101", link="link-1",
+        custom=None, ags=False, nrps=False, deep_link=False, claims=None,
+    )  # fmt: skip
+    values.update(overrides)
+    return values

@@ -25,7 +25,7 @@ from lessons.models import (
 from lessons.services.conversations import conversation_finish
 from lessons.services.rubrics import proposals_store
 from tests.base import make_topic
-from tests.lessons.lti.platform import INSTRUCTOR, LEARNER, Lms, _keypair
+from tests.lessons.lti.platform import INSTRUCTOR, LEARNER, Lms, _keypair, launch_args
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -154,7 +154,7 @@ def test_an_address_the_platform_sends_never_takes_over_an_account(lms: Lms) -> 
 def test_a_replayed_launch_is_refused(lms: Lms) -> None:
     lms.launch(Client(), user="t-1", roles=[INSTRUCTOR])
     client = Client()
-    prepared = lms.prepare(client, **_args(user="t-2", roles=[INSTRUCTOR]))
+    prepared = lms.prepare(client, **launch_args(user="t-2", roles=[INSTRUCTOR]))
     form = {"id_token": prepared["id_token"], "state": prepared["state"]}
     assert client.post(prepared["launch_url"], form).status_code == 302
     again = client.post(prepared["launch_url"], form)
@@ -197,15 +197,6 @@ def test_a_learner_cannot_deep_link(lms: Lms) -> None:
 def test_the_tool_publishes_its_keys(lms: Lms) -> None:
     keys = Client().get(reverse("lti:jwks")).json()["keys"]
     assert keys and all("d" not in key for key in keys)  # public parts only
-
-
-def _args(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = dict(
-        name="", email="", context="course-1", title="Spanish 101", link="link-1",
-        custom=None, ags=False, nrps=False, deep_link=False, claims=None,
-    )  # fmt: skip
-    values.update(overrides)
-    return values
 
 
 def _settled(grade: LtiGrade, seconds: float = 10.0) -> LtiGrade:
@@ -320,7 +311,7 @@ def test_the_admins_registration_page_gives_the_tools_urls(lms: Lms) -> None:
 
 def test_a_launch_whose_state_does_not_match_the_browsers_is_refused(lms: Lms) -> None:
     client = Client()
-    prepared = lms.prepare(client, **_args(user="t-1", roles=[INSTRUCTOR]))
+    prepared = lms.prepare(client, **launch_args(user="t-1", roles=[INSTRUCTOR]))
     forged = {"id_token": prepared["id_token"], "state": "state-of-another-browser"}
     response = client.post(prepared["launch_url"], forged)
     assert response.status_code == 403
