@@ -212,3 +212,15 @@ async def test_a_group_room_tells_each_member_in_their_own_language(
     await pages[0].send(type="text", text="Hola a todos.")
     said = [(await page.until(kind("error"), within=30))["message"] for page in pages]
     assert said == [_in("de", texts.QUOTA), _in("fr", texts.QUOTA)]
+
+
+async def test_a_rooms_typed_line_that_hit_the_quota_says_so_in_french(
+    emulator: Emulator, amelie: User, hans: User, async_client: Any
+) -> None:
+    room = await _room(amelie, hans)
+    await async_client.aforce_login(amelie)
+    emulator.inject(Fault("refuse", status=429))
+    url = reverse("tutor:group_message", args=[room.pk])
+    response = await async_client.post(url, {"text": "Hola"}, content_type="application/json")
+    assert response.status_code == 503
+    assert response.json()["message"] == _in("fr", texts.QUOTA)
