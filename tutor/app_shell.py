@@ -5,6 +5,13 @@ because a script under /static/ may only control /static/. It caches static file
 offline page, nothing else: pages carry conversations, transcripts and cards, which must never
 sit in a phone's cache. Its cache is named after a hash of the static files, so a deploy that
 changes any of them installs a new worker and drops the old cache.
+
+The manifest speaks the interface language (its description, `lang`, `dir`). base.html links it
+as `/manifest.webmanifest?lang=<the page's language>`, like the JavaScript catalog: the address
+alone says the language, so the browser's cache (an hour) never hands one language's manifest to
+a page in another, and the worker leaves it alone (it is not a static file). Asked without a
+known `lang`, it answers in the request's own language (accounts/language.py), varies on what
+chose it and is not cached.
 """
 
 from __future__ import annotations
@@ -21,6 +28,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -74,15 +84,30 @@ def short_name(name: str) -> str:
 
 
 @require_safe
-@cache_control(max_age=3600)
 def manifest(request: HttpRequest) -> JsonResponse:
+    code = request.GET.get("lang", "")
+    if code in dict(settings.LANGUAGES):
+        with translation.override(code):
+            response = _manifest(code)
+        patch_cache_control(response, max_age=3600)
+    else:
+        response = _manifest(translation.get_language())
+        # The language came from the cookie, the session's user or Accept-Language.
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _manifest(code: str) -> JsonResponse:
     colours = palette()
     data = {
         "id": "/",
+        # The site's name is a proper name: the same in every language, and so its short name.
         "name": settings.SITE_NAME,
         "short_name": short_name(settings.SITE_NAME),
-        "description": "Practise speaking a language with a real-time voice tutor.",
-        "lang": "en",
+        "description": gettext("Practise speaking a language with a real-time voice tutor."),
+        "lang": code,
+        "dir": "rtl" if translation.get_language_bidi() else "ltr",
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
@@ -94,8 +119,9 @@ def manifest(request: HttpRequest) -> JsonResponse:
             for src, sizes, purpose in ICONS
         ],
     }
-    response = JsonResponse(data, json_dumps_params={"indent": 2})
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"
+    response["Content-Language"] = code  # LocaleMiddleware only sets it when unset
     return response
 
 

@@ -39,14 +39,15 @@ def _week_row(week: Period) -> dict[str, Any]:
 
 
 def _chart_data(progress: ProgressStats, weeks: list[dict[str, Any]]) -> dict[str, Any]:
-    """Plain numbers for the charts; labels are already formatted for display."""
+    """Plain numbers for the charts. Days and weeks go as ISO dates ("2026-12-05"), which
+    static/js/progress.js names in the page's language (Intl); levels are CEFR codes."""
     return {
         "days": {
-            "labels": [dateformat.format(day.start, "D j M") for day in progress.days],
+            "dates": [dateformat.format(day.start, "Y-m-d") for day in progress.days],
             "minutes": [round(day.figures.minutes, 1) for day in progress.days],
         },
         "weeks": {
-            "labels": [dateformat.format(week["start"], "j M") for week in weeks],
+            "dates": [dateformat.format(week["start"], "Y-m-d") for week in weeks],
             "minutes": [week["minutes"] for week in weeks],
             "wpm": [week["wpm"] for week in weeks],
             "share": [week["share"] for week in weeks],

@@ -1,12 +1,16 @@
-"""Short human figures for the learner's pages: "12 min", "in 4 days", "38%"."""
+"""Short human figures for the learner's pages: "12 min", "in 4 days", "38%".
+
+Numbers go through Django's localization (`number_format`), so a German page reads "1,5" and
+"38 %" where the English one reads "1.5" and "38%", as static/js/l10n.js writes them."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 register = template.Library()
 
@@ -37,14 +41,24 @@ def interval(value: timedelta) -> str:
         return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
     if days < 365:
         return _("%(n)s mo") % {"n": round(days / 30.4)}
-    return _("%(n)s yr") % {"n": f"{days / 365:.1f}"}
+    return _("%(n)s yr") % {"n": number_format(days / 365, 1)}
 
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
+    """A fraction (0..1) as a whole percentage."""
+    return "–" if value is None else percentage(round(value * 100))
+
+
+@register.filter
+def percentage(value: float | None) -> str:
+    """A number already in percent (0..100), whole, with the language's percent sign: "38 %"
+    in French and German, "38%" in English."""
+    if value is None:
+        return "–"
+    return pgettext("a percentage", "%(number)s%%") % {"number": number_format(round(value))}
 
 
 @register.filter
 def decimal(value: float | None, places: int = 0) -> str:
-    return "–" if value is None else f"{value:.{places}f}"
+    return "–" if value is None else number_format(value, places)

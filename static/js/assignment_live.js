@@ -14,7 +14,7 @@
   const tbody = document.querySelector(".evidence-table tbody");
   const due = new Date(config.dueAt);
   const needed = Math.max(1, config.minSeconds);
-  const { gettext, interpolate, pgettext } = window; // the djangojs catalog (base.html loads it first)
+  const { gettext, interpolate, pgettext, l10n } = window; // the catalog and the formats (base.html)
   const LABELS = {
     not_started: pgettext("assignment status", "Not started"),
     in_progress: pgettext("assignment status", "In progress"),
@@ -83,8 +83,8 @@
     row.dataset.attempts = String(attempts);
     if (ended) row.dataset.finishedSeconds = String(total);
     row.querySelector("[data-live-badge]").hidden = ended;
-    row.querySelector('[data-cell="minutes"]').textContent = interpolate(gettext("%(minutes)s min"), { minutes: (total / 60).toFixed(1) }, true);
-    row.querySelector('[data-cell="attempts"]').textContent = String(attempts);
+    row.querySelector('[data-cell="minutes"]').textContent = interpolate(gettext("%(minutes)s min"), { minutes: l10n.decimal(total / 60, 1) }, true);
+    row.querySelector('[data-cell="attempts"]').textContent = l10n.number(attempts);
     const status = statusFor(total, attempts);
     if (status && status !== row.dataset.status && row.dataset.status !== "done") {
       row.dataset.status = status;
@@ -121,7 +121,7 @@
     link.href = transcriptHref(conversation, turn);
     link.title = text;
     chip.append(link);
-    if (uses > 1) chip.append(" ", el("span", "muted", `×${uses}`));
+    if (uses > 1) chip.append(" ", el("span", "muted", `×${l10n.number(uses)}`));
     return chip;
   }
 
@@ -131,7 +131,7 @@
     const used = phrases.filter((p) => p.uses > 0).length;
     const chips = el("ul", "chips");
     chips.append(...phrases.map(phraseChip));
-    const counted = interpolate(gettext("%(used)s of %(total)s:"), { used, total: phrases.length }, true);
+    const counted = interpolate(gettext("%(used)s of %(total)s:"), { used: l10n.number(used), total: l10n.number(phrases.length) }, true);
     cell.replaceChildren(el("span", "visually-hidden", counted), chips);
   }
 
@@ -144,7 +144,7 @@
       return;
     }
     const chips = el("ul", "chips");
-    chips.append(...counted.map(([, label, count]) => el("li", "chip chip-kind", `${label} ${count}`)));
+    chips.append(...counted.map(([, label, count]) => el("li", "chip chip-kind", `${label} ${l10n.number(count)}`)));
     cell.replaceChildren(chips);
   }
 
@@ -159,7 +159,7 @@
     const counts = { not_started: 0, in_progress: 0, done: 0, late: 0 };
     tbody.querySelectorAll("tr[data-status]").forEach((row) => { counts[row.dataset.status] += 1; });
     document.querySelectorAll("[data-count]").forEach((el) => {
-      el.textContent = String(counts[el.dataset.count] || 0);
+      el.textContent = l10n.number(counts[el.dataset.count] || 0);
     });
   }
 

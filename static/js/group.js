@@ -296,7 +296,8 @@ class Room {
       list.append(item);
     }
     const count = $("members-count");
-    if (count) count.textContent = count.textContent.replace(/^\d+/, String(members.length));
+    // "3/6" as the server wrote it: the number here first, then the room's size as it was.
+    if (count) count.textContent = [globalThis.l10n.number(members.length), ...count.textContent.split("/").slice(1)].join("/");
     const empty = $("members-empty");
     if (empty) empty.hidden = members.length > 0;
   }
@@ -316,7 +317,7 @@ class Room {
     if (waiting) {
       const names = queue.map((id) => (id === this.me ? gettext("you") : this.names.get(id) || "?"));
       waiting.hidden = names.length === 0;
-      waiting.textContent = interpolate(gettext("Next: %(names)s"), { names: names.join(", ") }, true);
+      waiting.textContent = interpolate(gettext("Next: %(names)s"), { names: globalThis.l10n.list(names) }, true);
     }
     for (const item of document.querySelectorAll("#members .member")) {
       item.dataset.floor = String(item.dataset.memberId === String(holder));

@@ -3,7 +3,7 @@
 // this script or Chart.js cannot run.
 (() => {
   "use strict";
-  const { gettext } = window; // the djangojs catalog (base.html loads it first)
+  const { gettext, l10n } = window; // the catalog and the formats (base.html loads them first)
   const source = document.getElementById("progress-data");
   if (!source || typeof window.Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
@@ -26,6 +26,12 @@
   Chart.defaults.borderColor = palette.line;
   Chart.defaults.font.family = css.getPropertyValue("--font").trim() || "system-ui, sans-serif";
   Chart.defaults.maintainAspectRatio = false;
+  // Ticks and tooltips' numbers in the page's language (Chart.js formats them with Intl).
+  Chart.defaults.locale = l10n.lang;
+  // The server sends days as "2026-12-05": named here in the page's language.
+  const dayNames = (dates, options) => dates.map((iso) => l10n.day(iso, options));
+  const dayLabels = dayNames(data.days.dates, { weekday: "short", day: "numeric", month: "short" });
+  const weekLabels = dayNames(data.weeks.dates, { day: "numeric", month: "short" });
   Chart.defaults.plugins.legend.labels.boxWidth = 14;
 
   const charts = [];
@@ -43,23 +49,23 @@
   });
 
   // Minutes spoken per period (days or weeks), one bar each.
-  const minutesBars = (id, periods, colour) =>
+  const minutesBars = (id, periods, labels, colour) =>
     draw(id, {
       type: "bar",
       data: {
-        labels: periods.labels,
+        labels,
         datasets: [{ label: gettext("Minutes"), data: periods.minutes, backgroundColor: colour, borderRadius: 4 }],
       },
       options: { plugins: { legend: { display: false } }, scales: { y: yAxis(gettext("minutes")) } },
     });
 
-  minutesBars("chart-days", data.days, palette.brand);
-  minutesBars("chart-weeks", data.weeks, palette.accent);
+  minutesBars("chart-days", data.days, dayLabels, palette.brand);
+  minutesBars("chart-weeks", data.weeks, weekLabels, palette.accent);
 
   draw("chart-pace", {
     type: "line",
     data: {
-      labels: data.weeks.labels,
+      labels: weekLabels,
       datasets: [
         { label: gettext("Words per minute"), data: data.weeks.wpm, borderColor: palette.brand, backgroundColor: palette.brand, yAxisID: "y", spanGaps: true, cubicInterpolationMode: "monotone" },
         { label: gettext("Your share of the talk (%)"), data: data.weeks.share, borderColor: palette.accent, backgroundColor: palette.accent, yAxisID: "share", spanGaps: true, cubicInterpolationMode: "monotone", borderDash: [6, 4] },
@@ -78,7 +84,7 @@
   draw("chart-corrections", {
     type: "bar",
     data: {
-      labels: data.weeks.labels,
+      labels: weekLabels,
       datasets: Object.entries(data.weeks.per100).map(([kind, values], i) => ({
         label: kind,
         data: values,

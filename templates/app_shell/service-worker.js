@@ -4,7 +4,8 @@
 // and cards that must never be left in a phone's cache. When a page cannot be reached, the
 // offline page stands in for it. The JavaScript catalog (/jsi18n/) is a page's script but not
 // a static file: it follows the learner's language, so it goes to the network too, and the
-// offline page does not load it.
+// offline page does not load it. So does the manifest (/manifest.webmanifest?lang=…), for the
+// same reason.
 "use strict";
 
 const CONFIG = {{ config|safe }};

@@ -39,7 +39,7 @@ def test_the_page_embeds_the_chart_data_and_draws_it_from_a_file(
     body = client.get(PROGRESS).content.decode()
     data = _chart_data(body)
     assert data["days"]["minutes"][-1] == 2.0  # type: ignore[index]
-    assert len(data["weeks"]["labels"]) == 12  # type: ignore[index]
+    assert len(data["weeks"]["dates"]) == 12  # type: ignore[index]
     assert set(data["weeks"]["per100"]) == {  # type: ignore[index]
         "Grammar",
         "Vocabulary",

@@ -42,6 +42,48 @@ def test_the_manifest_names_the_site_and_opens_standalone(client: Client, settin
     assert (data["start_url"], data["scope"], data["display"]) == ("/", "/", "standalone")
 
 
+def test_the_manifest_speaks_the_language_in_its_address(client: Client) -> None:
+    response = client.get("/manifest.webmanifest?lang=fr", HTTP_ACCEPT_LANGUAGE="de")
+    data = json.loads(response.content)
+    assert (data["lang"], data["dir"]) == ("fr", "ltr")
+    assert (
+        data["description"]
+        == "Entraînez-vous à parler une langue avec un tuteur vocal en temps réel."
+    )
+    assert data["name"] == "Tertulia"  # a proper name, in every language
+    assert response["Content-Language"] == "fr"
+    # One address, one language: kept for an hour, since no visitor's choice changes it.
+    assert "max-age=3600" in response["Cache-Control"]
+    assert "no-cache" not in response["Cache-Control"]
+    japanese = json.loads(client.get("/manifest.webmanifest?lang=ja").content)
+    assert japanese["lang"] == "ja" and japanese["description"] != data["description"]
+    english = json.loads(client.get("/manifest.webmanifest?lang=en").content)
+    assert english["description"] == "Practise speaking a language with a real-time voice tutor."
+
+
+def test_a_manifest_without_a_language_follows_the_request_and_is_not_cached(
+    client: Client,
+) -> None:
+    response = client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="de")
+    assert json.loads(response.content)["lang"] == "de"
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert {"Cookie", "Accept-Language"} <= {v.strip() for v in response["Vary"].split(",")}
+    learner = make_user("manifest.reader@example.org", native_language="it")
+    client.force_login(learner)
+    data = json.loads(client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="de").content)
+    assert data["lang"] == "it"
+
+
+def test_each_page_links_the_manifest_in_its_own_language(client: Client) -> None:
+    client.cookies["django_language"] = "pt"
+    body = client.get(reverse("landing")).content.decode()
+    assert '<link rel="manifest" href="/manifest.webmanifest?lang=pt">' in body
+    # The worker caches static files only: the manifest, outside STATIC_URL, is never kept.
+    config = _worker_config(client.get("/sw.js").content.decode())
+    assert not reverse("manifest").startswith(config["staticPrefix"])
+    assert not any("manifest" in url for url in config["precache"])
+
+
 def test_the_manifest_colours_are_the_stylesheets(client: Client) -> None:
     data = json.loads(client.get(reverse("manifest")).content)
     css = (ROOT / "static/css/site.css").read_text()
@@ -73,7 +115,7 @@ def test_the_manifest_icons_are_pngs_of_the_sizes_it_states(client: Client) -> N
 
 def test_every_page_links_the_manifest_and_registers_the_worker(client: Client) -> None:
     body = client.get(reverse("landing")).content.decode()
-    assert '<link rel="manifest" href="/manifest.webmanifest">' in body
+    assert '<link rel="manifest" href="/manifest.webmanifest?lang=en">' in body
     assert 'data-service-worker="/sw.js"' in body
     assert "js/app_shell.js" in body
 

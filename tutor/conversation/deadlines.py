@@ -16,7 +16,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from lessons.services import conversations as services
 from tutor.conversation import protocol
@@ -36,7 +36,8 @@ class Deadlines:
     # A shorter limit for this conversation (a placement's few minutes), and what the page
     # says when it is reached; None: CONVERSATION_MAX_SECONDS and the usual words.
     max_seconds: float | None = None
-    # In English, marked for the catalog; translated when the frame is built.
+    # In English, marked for the catalog; translated as the frame leaves for each socket (lazy:
+    # this clock runs outside any request, so nothing is active here but English).
     limit_message: str = gettext_noop(
         "That's the longest a conversation can run. Start a new one to keep practising."
     )
@@ -76,6 +77,6 @@ class Deadlines:
             await self.finish(reason, close_code=protocol.CLOSE_TRIAL_OVER)
         else:
             await self._send(
-                {"type": "error", "code": "time_limit", "message": gettext(self.limit_message)}
+                {"type": "error", "code": "time_limit", "message": gettext_lazy(self.limit_message)}
             )
             await self.finish(reason, close_code=protocol.CLOSE_TRIAL_OVER)

@@ -23,6 +23,7 @@ from tutor.conversation.feedback import TargetPhrases, correction_diff
 from tutor.conversation.protocol import CLOSE_TUTOR_UNAVAILABLE
 from tutor.conversation.stats import SpeechStats
 from tutor.conversation.upgrades import UpgradeHandlers
+from tutor.learner_texts import error_text
 from tutor.live import events as ev
 from tutor.live.session import LiveTutor
 
@@ -108,8 +109,8 @@ class TutorEventHandlers(UpgradeHandlers):
                 await self._send({"type": "resumed"})
             case ev.Usage():
                 self.stats.usage(event.prompt_tokens, event.response_tokens, event.total_tokens)
-            case ev.Error(code=code, message=message, fatal=fatal):
-                await self._send({"type": "error", "code": code, "message": message})
+            case ev.Error(code=code, fatal=fatal):
+                await self._send({"type": "error", "code": code, "message": error_text(code)})
                 if fatal:
                     self._spawn(self.finish(code, close_code=CLOSE_TUTOR_UNAVAILABLE, failed=True))
 

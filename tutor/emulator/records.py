@@ -7,8 +7,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FaultKind = Literal["goaway", "close", "abort", "slow_setup", "no_setup", "reject", "vanish"]
-FAULT_KINDS = ("goaway", "close", "abort", "slow_setup", "no_setup", "reject", "vanish")
+FaultKind = Literal[
+    "goaway", "close", "abort", "slow_setup", "no_setup", "reject", "vanish", "refuse"
+]
+FAULT_KINDS = ("goaway", "close", "abort", "slow_setup", "no_setup", "reject", "vanish", "refuse")
+# "refuse" is for the next generateContent request (not a Live connection): its `status` with
+# the real API's status name and message for it (`tutor.emulator.text.REFUSALS`).
 
 
 @dataclass
@@ -23,7 +27,7 @@ class Fault:
     # "slow_setup": seconds before setupComplete; "goaway": grace before close; "vanish": how
     # long the server still holds the session after the TCP connection is gone
     delay: float = 0.0
-    status: int = 403  # for "reject": HTTP status on upgrade
+    status: int = 403  # for "reject": HTTP status on upgrade; for "refuse": the request's
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fault:

@@ -62,14 +62,17 @@ class Emulator:
         self.text_requests = 0  # generateContent requests served (tests count model calls)
         self.handles: dict[str, DialogueState] = {}
         self._faults: collections.deque[Fault] = collections.deque()
+        self._refusals: collections.deque[Fault] = collections.deque()  # for generateContent
         self._open: set[LiveSession] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.ca_file = ""
 
     def inject(self, *faults: Fault) -> None:
-        """Queue faults; each new connection takes the oldest one (one per connection)."""
-        self._faults.extend(faults)
+        """Queue faults; each new connection takes the oldest one (one per connection), each
+        generateContent request the oldest `refuse` one."""
+        for fault in faults:
+            (self._refusals if fault.kind == "refuse" else self._faults).append(fault)
 
     async def start(self) -> None:
         if self._workdir is None:
@@ -119,6 +122,8 @@ class Emulator:
             version, model, method = match.groups()
             stream = method == "streamGenerateContent"
             self.text_requests += 1
+            if self._refusals:
+                return text.refusal(self._refusals.popleft().status)
             key = api_key(request)
             return await text.generate_content(request, key, version, model, stream, self.behaviour)
         if match := CONTROL_PATH.match(path):

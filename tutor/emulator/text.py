@@ -38,6 +38,28 @@ MISSING_KEY = (
     "Please use API Key or other form of API consumer identity to call this API.",
 )
 BAD_KEY = (400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.")
+# What the real API answers with these statuses (the `refuse` fault), its words as Google
+# writes them: none of it is fit for a learner's eyes.
+REFUSALS = {
+    400: ("INVALID_ARGUMENT", "Request contains an invalid argument."),
+    403: ("PERMISSION_DENIED", "The caller does not have permission"),
+    429: (
+        "RESOURCE_EXHAUSTED",
+        "You exceeded your current quota, please check your plan and billing details. For more "
+        "information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.",
+    ),
+    500: (
+        "INTERNAL",
+        "An internal error has occurred. Please retry or report in "
+        "https://developers.generativeai.google/guide/troubleshooting",
+    ),
+    503: ("UNAVAILABLE", "The model is overloaded. Please try again later."),
+}
+
+
+def refusal(status: int) -> web.Response:
+    name, message = REFUSALS.get(status, ("UNKNOWN", f"HTTP {status}"))
+    return error(status, name, message)
 
 
 def error(status: int, code: str, message: str) -> web.Response:

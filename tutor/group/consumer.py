@@ -28,6 +28,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import DatabaseError
 
+from accounts import language
 from lessons.models import GroupMember, GroupRoom
 from lessons.selectors.groups import member_talk
 from lessons.services import groups as services
@@ -92,6 +93,9 @@ class GroupConsumer(ConversationConsumer):
     async def connect(self) -> None:
         pk = self.scope["url_route"]["kwargs"]["pk"]
         logformat.bind_conversation(pk)
+        # Each member's own language: the room's frames (its error, the time limit) are lazy
+        # texts, turned into words as they leave for this socket (ConversationConsumer).
+        self.interface_language = language.for_scope(self.scope)
         await self.accept()
         try:
             code, seat = await _seat(pk, self.scope.get("user"))

@@ -213,7 +213,8 @@ def _has(text: str, markers: tuple[str, ...]) -> bool:
 
 
 def _scrub(text: str, secret: str | None) -> str:
-    """Server reasons are shown to users: make sure the key never rides along."""
+    """Server reasons are logged (learners get our sentence for the failure's kind,
+    `tutor.live.texts.failure_text`): make sure the key never rides along."""
     text = text[:200]
     return text.replace(secret, "[key]") if secret else text
 

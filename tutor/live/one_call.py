@@ -1,7 +1,8 @@
 """One `generate_content` call, bounded and attempted once, for the pages that ask the text or
 TTS model something (drills, hints, words, placement, rubric proposals): a failure becomes
-`TutorUnavailable`, with the key's own message when it is fatal (a bad key, no quota) and the
-caller's `unavailable` message otherwise."""
+`TutorUnavailable`, with our sentence for its kind when it is fatal (a bad key, no quota, a
+refused request: `tutor.live.texts.failure_text`) and the caller's `unavailable` sentence
+otherwise. Gemini's own message goes to the log, never to the learner."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from google.genai import errors, types
 
 from tutor.live.config import classify
 from tutor.live.text_reply import TutorUnavailable
+from tutor.live.texts import failure_text
 
 
 async def generate_once(
@@ -37,7 +39,7 @@ async def generate_once(
     except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
         secret = getattr(getattr(client, "_api_client", None), "api_key", None)
         failure = classify(exc, secret)
-        if failure.fatal:
-            raise TutorUnavailable(failure.message, failure.code) from exc
         log.info("%s: Gemini unavailable (%s: %s)", what, failure.code, failure.message)
+        if failure.fatal:
+            raise TutorUnavailable(failure_text(failure.code, unavailable), failure.code) from exc
         raise TutorUnavailable(unavailable) from exc

@@ -31,6 +31,7 @@ from tutor.live.config import (
 from tutor.live.events import Error, Event, Reconnecting, Resumed, Transcript
 from tutor.live.learner_input import LearnerInput
 from tutor.live.server_messages import ServerMessageHandlers, takes_turn
+from tutor.live.texts import LIVE_UNAVAILABLE, failure_text
 from tutor.live.turns import TurnAssembler
 from tutor.live.uplink import Uplink
 
@@ -198,13 +199,17 @@ class LiveTutor(LearnerInput, ServerMessageHandlers):
         log.info("Live session failed: %s (%s)", failure.code, failure.message)
         if self._go_away_at is not None and not failure.fatal:
             return "go_away", 0.0  # the close that follows a goAway is the planned one
+        # The Error carries our marked sentence for the failure's kind, never Gemini's reason
+        # (logged above): the page translates it (tutor.learner_texts.error_text).
         if failure.fatal:
-            self._emit(Error(code=failure.code, message=failure.message))
+            self._emit(
+                Error(code=failure.code, message=failure_text(failure.code, LIVE_UNAVAILABLE))
+            )
             return failure.code, -1.0
         self._failures += 1
         if self._failures > self.settings.max_retries:
-            message = f"Gemini Live is unavailable ({failure.code}); gave up after retrying."
-            self._emit(Error(code="upstream_unavailable", message=message))
+            log.info("Live session: gave up after %d retries", self.settings.max_retries)
+            self._emit(Error(code="upstream_unavailable", message=LIVE_UNAVAILABLE))
             return failure.code, -1.0
         backoff = self.settings.backoff * 2 ** (self._failures - 1)
         return failure.code, min(backoff, self.settings.max_backoff)

@@ -23,7 +23,7 @@ from google.genai import errors, types
 from tutor.live.config import classify, function_declarations
 from tutor.live.events import Event, UpgradeNoted
 from tutor.live.notes import ONE_UPGRADE, note_event
-from tutor.live.texts import gettext_noop
+from tutor.live.texts import failure_text, gettext_noop
 
 __all__ = [
     "MAX_ROUNDS",
@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 
 
 class TutorUnavailable(Exception):
-    """Gemini cannot answer right now; `str(exc)` is safe to show (never holds the key)."""
+    """Gemini cannot answer right now; `str(exc)` is one of our marked sentences (never Gemini's
+    own words, never the key), translated where it is shown (`tutor.learner_texts`)."""
 
     def __init__(self, message: str, code: str = "upstream_unavailable") -> None:
         super().__init__(message)
@@ -97,9 +98,9 @@ async def generate_text_reply(
     except (errors.APIError, OSError, TimeoutError, aiohttp.ClientError) as exc:
         secret = getattr(getattr(client, "_api_client", None), "api_key", None)
         failure = classify(exc, secret)
-        if failure.fatal:
-            raise TutorUnavailable(failure.message, failure.code) from exc
         logger.info("typed fallback: Gemini unavailable (%s: %s)", failure.code, failure.message)
+        if failure.fatal:
+            raise TutorUnavailable(failure_text(failure.code, UNAVAILABLE), failure.code) from exc
         raise TutorUnavailable(UNAVAILABLE) from exc
 
 
@@ -124,7 +125,8 @@ async def _exchange(
         content = response.candidates[0].content if response.candidates else None
         contents = [*contents, content or types.Content(role="model"), _results(answers)]
     if not text:
-        raise TutorUnavailable("Gemini returned an empty reply.")
+        logger.info("typed fallback: Gemini returned an empty reply")
+        raise TutorUnavailable(UNAVAILABLE)
     return TextReply(text, tuple(notes))
 
 

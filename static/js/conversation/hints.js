@@ -73,7 +73,7 @@ export class Hints {
     const heard = suggestions.map((s) => `${s.text} (${s.gloss})`).join("; ");
     const count = suggestions.length;
     const said = ngettext("%(count)s thing you could say: %(list)s", "%(count)s things you could say: %(list)s", count);
-    this.announce(interpolate(said, { count, list: heard }, true));
+    this.announce(interpolate(said, { count: window.l10n.number(count), list: heard }, true));
     this.list.querySelector("button")?.focus();
   }
 

@@ -27,7 +27,7 @@ export class Targets {
       item.querySelector(".target-state").textContent = " — " + gettext("used");
     }
     const used = this.items.filter((item) => item.classList.contains("used")).length;
-    const counted = { used, total: this.items.length };
+    const counted = { used: window.l10n.number(used), total: window.l10n.number(this.items.length) };
     if (this.counter) this.counter.textContent = interpolate(gettext("%(used)s of %(total)s"), counted, true);
     return used;
   }
@@ -48,7 +48,7 @@ export class Phrases {
     item.append(said);
     if (translation) item.append(el("span", "phrase-translation", translation));
     this.list.prepend(item);
-    this.counter.textContent = String(this.seen.size);
+    this.counter.textContent = window.l10n.number(this.seen.size);
     this.empty.hidden = true;
   }
 }

@@ -110,15 +110,14 @@ export class Stage {
 
   clock(seconds) {
     const whole = Math.max(0, Math.floor(seconds));
-    const minutes = Math.floor(whole / 60);
-    this.clockValue.textContent = `${minutes}:${String(whole % 60).padStart(2, "0")}`;
+    this.clockValue.textContent = window.l10n.clock(whole);
     this.clockValue.setAttribute("datetime", `PT${whole}S`);
   }
 
   trial(secondsLeft) {
     if (!this.trialLeft) return;
     const left = Math.max(0, Math.ceil(secondsLeft));
-    this.trialLeft.textContent = String(left);
+    this.trialLeft.textContent = window.l10n.number(left);
     this.trialLeft.parentElement.classList.toggle("trial-low", left <= 10);
   }
 }

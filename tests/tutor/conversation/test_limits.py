@@ -15,13 +15,16 @@ from channels.db import database_sync_to_async
 from django.db import connections
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from lessons.models import Conversation
+from tests.base import make_user
 from tests.servers import run_python
 from tests.tutor.conftest import Client as SocketClient
 from tests.tutor.conftest import final, kind
 from tutor.conversation.registry import REGISTRY
+from tutor.conversation.runtime import ConversationRuntime
 from tutor.emulator import Emulator
 
 
@@ -126,3 +129,30 @@ def test_every_limit_and_retention_period_comes_from_the_environment() -> None:
     assert result.returncode == 0, result.stderr
     expected = ["True" if v == "1" and n.startswith("STORE") else v for n, v in LIMITS.items()]
     assert result.stdout.split() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+@override_settings(CONVERSATION_MAX_SECONDS=2, RECONNECT_GRACE_SECONDS=0)
+async def test_the_time_limit_is_told_in_the_learners_language(emulator: Emulator) -> None:
+    """The runtime's clock runs outside any request: its words leave in the socket's language."""
+    learner = await database_sync_to_async(make_user)(
+        "zeit.grenze@example.org", native_language="de", target_language="es"
+    )
+    conversation = await database_sync_to_async(Conversation.objects.create)(
+        learner=learner, language="es", level="A2"
+    )
+    client = SocketClient(conversation.pk, user=learner)
+    await client.connect()
+    await client.start()
+    error = await client.until(kind("error"), within=15)
+    with translation.override("de"):
+        german = translation.gettext(ConversationRuntime.limit_message)
+    assert german != ConversationRuntime.limit_message
+    assert (error["code"], error["message"]) == ("time_limit", german)
+    try:
+        assert await client.closed() == 4408
+    finally:
+        for runtime in list(REGISTRY.values()):
+            await runtime.finish("test_teardown")
+        await database_sync_to_async(connections.close_all)()

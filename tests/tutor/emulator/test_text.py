@@ -9,7 +9,7 @@ import pytest
 from google.genai import errors, types
 
 from tests.tutor.emulator.conftest import NOTE_CORRECTION, NOTE_PHRASE, make_client
-from tutor.emulator import Emulator, text_tools
+from tutor.emulator import Emulator, Fault, text_tools
 from tutor.emulator.behaviour import Behaviour
 from tutor.emulator.scripts import load
 
@@ -195,3 +195,24 @@ async def test_undeclared_functions_are_never_called(emulator: Emulator) -> None
         model="gemini-2.5-flash", contents=TIRED, config=config
     )
     assert [call.name for call in response.function_calls or []] == ["note_phrase"]
+
+
+async def test_a_refuse_fault_answers_the_next_request_as_the_real_api_would(
+    emulator: Emulator,
+) -> None:
+    """`refuse` is for generateContent, one request each, and leaves Live connections alone."""
+    emulator.inject(Fault("refuse", status=429), Fault("refuse", status=503))
+    client = make_client(emulator)
+    contents = [user("Je suis vingt ans.")]
+    with pytest.raises(errors.ClientError) as quota:
+        await client.aio.models.generate_content(model="gemini-2.5-flash", contents=contents)
+    assert (quota.value.code, quota.value.status) == (429, "RESOURCE_EXHAUSTED")
+    assert "exceeded your current quota" in str(quota.value.message)
+    with pytest.raises(errors.ServerError) as down:
+        await client.aio.models.generate_content(model="gemini-2.5-flash", contents=contents)
+    assert (down.value.code, down.value.status) == (503, "UNAVAILABLE")
+    reply = await client.aio.models.generate_content(
+        model="gemini-2.5-flash", contents=contents, config=config()
+    )
+    assert reply.text and emulator.sessions == []
+    assert Fault.from_json({"kind": "refuse", "status": 400}).status == 400

@@ -8,6 +8,7 @@ import pytest
 from tests.tutor.emulator.conftest import make_client
 from tutor.emulator import Emulator
 from tutor.live.placement import ASSESS_UNAVAILABLE, TutorUnavailable, assess_placement
+from tutor.live.texts import REFUSED
 from tutor.prompts import assessment_instruction, assessment_request
 
 TURNS = [
@@ -30,8 +31,12 @@ async def test_the_assessment_comes_back_as_json_in_the_schema(emulator: Emulato
     assert all(q["turn"] in (1, 3) for s in data["skills"] for q in s["quotes"])
 
 
-async def test_a_request_the_model_refuses_says_so(emulator: Emulator) -> None:
-    """A 400 is fatal (tutor.live.config.classify): trying again would not help."""
+async def test_a_request_the_model_refuses_says_so(
+    emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 400 is fatal (tutor.live.config.classify): trying again would not help. The learner
+    reads our sentence for a refusal; the service's reason is in the log."""
+    caplog.set_level("INFO", logger="tutor.live.placement")
     with pytest.raises(TutorUnavailable) as refused:
         await assess_placement(
             make_client(emulator),
@@ -39,7 +44,8 @@ async def test_a_request_the_model_refuses_says_so(emulator: Emulator) -> None:
             system_instruction=assessment_instruction("es"),
             request=assessment_request(language="es", level="A2", turns=TURNS[:1]),
         )
-    assert "HTTP 400" in str(refused.value) and "no learner turn" in str(refused.value)
+    assert (str(refused.value), refused.value.code) == (REFUSED, "upstream_config")
+    assert "HTTP 400" in caplog.text and "no learner turn" in caplog.text
 
 
 async def test_an_unreachable_gemini_is_a_safe_message(emulator: Emulator) -> None:

@@ -35,6 +35,7 @@ from tutor.live.events import (
 )
 from tutor.live.session import LiveTutor
 from tutor.live.text_reply import TutorUnavailable, generate_text_reply
+from tutor.live.texts import REFUSED
 
 INSTRUCTION = (
     "You are a warm, patient Spanish conversation tutor in a live voice call with Alice. "
@@ -198,7 +199,7 @@ async def test_an_unknown_model_is_one_config_error(emulator: Emulator) -> None:
     tutor, stream = await connected(emulator, model="gemini-0.1-nonexistent")
     [error] = [e async for e in stream]
     assert isinstance(error, Error) and error.code == "upstream_config"
-    assert "not found" in error.message
+    assert error.message == REFUSED  # ours, to translate: not the service's "not found"
     await tutor.close()
 
 

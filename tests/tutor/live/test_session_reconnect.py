@@ -30,6 +30,7 @@ from tutor.live.events import (
     Transcript,
     TurnComplete,
 )
+from tutor.live.texts import NOT_SET_UP
 
 # -- goAway and reconnection ------------------------------------------------------------------
 
@@ -191,6 +192,6 @@ async def test_a_fatal_error_mid_conversation_flushes_the_turn_first() -> None:
     events = strip_times([e async for e in stream])
     assert events[1:] == [
         Transcript(speaker="learner", text="Me llamo", final=True, interrupted=True),
-        Error(code="upstream_auth", message="Gemini rejected the API key (1008)."),
+        Error(code="upstream_auth", message=NOT_SET_UP),
     ]
     await tutor.close()
