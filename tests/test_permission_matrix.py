@@ -211,6 +211,14 @@ ROWS: dict[str, Row] = {
     "lessons:group_room": Row(url("lessons:group_room", room), alices(others=404) | {"bob": 200}),
     "lessons:group_leave": Row(url("lessons:group_leave", room), signed_in(405)),
     "lessons:group_end": Row(url("lessons:group_end", room), signed_in(405)),
+    # The typed fallback's reading (JSON, never the sign-in page): alice's copy; bob sees the
+    # room but is not in it (403); charlie cannot see it (404); a visitor is told to sign in.
+    "lessons:group_lines": Row(
+        url("lessons:group_lines", room),
+        {"alice": 200, "bob": 403, "charlie": 404, "anonymous": 401},
+    ),
+    # Typing into a room over HTTP is a POST (tutor/group/typed.py).
+    "tutor:group_message": Row(url("tutor:group_message", room), everyone(405)),
     "teach:group_new": Row(url("teach:group_new", pk_of("assignment")), bobs()),
     "teach:group_room": Row(url("teach:group_room", room), bobs()),
     # The teacher area: bob's alone; learners are refused by role.
