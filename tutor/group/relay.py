@@ -71,6 +71,7 @@ async def _take(message: dict[str, Any]) -> dict[str, Any]:
         native_language=str(message.get("native") or "en"),
     )
     runtime.add_member(member)  # someone who joined after the room's Live session began
+    runtime.typed_from_afar()  # keeps a room without sockets from ending under its typist
     try:
         # A room whose pages have connected but not started yet: a typed line is a request
         # for the tutor's answer, so its Live session starts now (`start` is once only).

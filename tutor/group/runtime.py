@@ -40,7 +40,12 @@ from lessons.services import sweep
 from tutor import metrics
 from tutor.audio.resample import is_silence
 from tutor.conversation import memory, protocol
-from tutor.conversation.runtime import LEARNER_BYTES_PER_SECOND, ConversationRuntime, Sink
+from tutor.conversation.runtime import (
+    ABANDONED,
+    LEARNER_BYTES_PER_SECOND,
+    ConversationRuntime,
+    Sink,
+)
 from tutor.group.fanout import Fanout, Member
 from tutor.group.floor import Floor, FloorGranted, FloorReleased, QueueChanged, Step
 from tutor.group.upstream import Instruction
@@ -105,6 +110,8 @@ class GroupRuntime(ConversationRuntime):
         self._voiced_by: int | None = None  # whose voiced audio went upstream last
         self._voiced_at = 0.0
         self._leaving: dict[int, asyncio.Task[None]] = {}
+        self._typed_from_afar_at = 0.0  # monotonic: the last line typed over HTTP (relay.py)
+        self._typed_from_afar_on: datetime | None = None  # the same, on the wall clock
         self._first_audio: set[int] = set()
         self._told_open = False  # what the floor was last told of the line upstream
         # The tutor is answering (from its first word or sound to turnComplete): the floor
@@ -165,12 +172,25 @@ class GroupRuntime(ConversationRuntime):
         self._persist(services.group_leave, room_id=self.id, learner_id=member)
         await self.send_presence()
 
+    def typed_from_afar(self) -> None:
+        """A member typed over HTTP (tutor.group.relay): someone is still in the room."""
+        self._typed_from_afar_at = time.monotonic()
+        self._typed_from_afar_on = timezone.now()
+
     async def _grace_then_finish(self) -> None:
         """Nobody came back. A room whose tutor never started (its pages only listened: no
         Talk, no typed line) is not over: this process lets it go, lease and all, and the
-        next page to open builds it again; one that started ends as abandoned."""
+        next page to open builds it again; one that started ends as abandoned, once a whole
+        grace has passed with no socket and no line typed over HTTP either (a member whose
+        WebSockets are blocked is in the room as long as they type)."""
         if self._started:
-            await super()._grace_then_finish()
+            grace = settings.RECONNECT_GRACE_SECONDS
+            wait: float = grace
+            while wait > 0:  # each line typed over HTTP meanwhile moves the end on
+                await asyncio.sleep(wait)
+                wait = self._typed_from_afar_at + grace - time.monotonic()
+            ends = [t for t in (self._left_at, self._typed_from_afar_on) if t is not None]
+            await self.finish(ABANDONED, ended_at=max(ends) if ends else None)
             return
         await asyncio.sleep(settings.RECONNECT_GRACE_SECONDS)
         async with self._finishing:

@@ -228,3 +228,39 @@ async def test_a_failed_answer_keeps_the_line_and_says_so() -> None:
     assert body["learnerTurn"] == 0  # its ordinal in Ana's copy
     assert await _copy(room, ben) == [("peer", "Ana", "Hola")]
     assert await ownership.current().holder(lease_key(room.pk)) is None
+
+
+async def test_a_member_typing_over_http_keeps_a_room_without_sockets(emulator: Emulator) -> None:
+    """Ben talked on his socket, then his network dropped for good; Ana, blocked, goes on
+    typing. The room is not abandoned under her while she types (each line reaches the same
+    Live session), only a whole grace after her last line with no socket either."""
+    grace = 2
+    with override_settings(RECONNECT_GRACE_SECONDS=grace):
+        room, (ana, ben) = await _room(2)
+        page = Member(room, ben)
+        await page.connect()
+        await page.start()
+        await page.until(final("tutor"), within=30)  # the greeting: the Live session runs
+        await page.ws.disconnect(code=1006)
+        client = await _signed_in(ana)
+        loop = asyncio.get_running_loop()
+        typing_until = loop.time() + 2.5 * grace
+        lines = 0
+        while loop.time() < typing_until:
+            response = await _type(client, room, f"Hoy es el día {lines + 1}")
+            assert response.status_code == 202, (lines, response.content)
+            assert response.json() == {"via": "live"}
+            lines += 1
+            await asyncio.sleep(grace / 2)
+        assert len(emulator.sessions) == 1  # the same Live session all along
+        status = await database_sync_to_async(lambda: GroupRoom.objects.get(pk=room.pk).status)()
+        assert status == GroupRoom.Status.OPEN
+        for _ in range(10 * (grace + 5)):  # now nobody: abandoned after the grace
+            await asyncio.sleep(0.1)
+            room = await database_sync_to_async(GroupRoom.objects.get)(pk=room.pk)
+            if room.status != GroupRoom.Status.OPEN:
+                break
+        assert room.status == GroupRoom.Status.ENDED
+        copy = await _copy(room, ana)
+        typed = [t for s, _, t in copy if s == "learner"]
+        assert typed == [f"Hoy es el día {n + 1}" for n in range(lines)]
