@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 
 from tutor.audio.clip import ClipError
+from tutor.audio.frames import Problem
 from tutor.live.text_reply import TutorUnavailable
 from tutor.live.texts import LIVE_UNAVAILABLE, failure_text
 
@@ -28,3 +29,19 @@ def error_text(code: str) -> Promise:
 
 def clip_text(exc: ClipError) -> str:
     return gettext(exc.template) % exc.params
+
+
+# A frame the socket refused (`tutor.audio.frames.FrameError.problem`): what the learner reads.
+# The refusal's own words name the protocol's rule; they go out as `detail`, for developers.
+_FRAME_PROBLEMS: dict[Problem, Promise] = {
+    "too_fast": gettext_lazy("Too much audio arrived at once, so the connection was closed."),
+    "too_large": gettext_lazy("That message was too large to send."),
+    "malformed": gettext_lazy(
+        "Your page sent something we couldn't read. Reload the page to go on."
+    ),
+}
+
+
+def frame_problem_text(problem: Problem) -> Promise:
+    """Lazy, like `error_text`: it leaves in the socket's own language."""
+    return _FRAME_PROBLEMS[problem]

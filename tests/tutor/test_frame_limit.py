@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import translation
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -21,6 +22,7 @@ from tests.tutor.test_shutdown import _signed_in, database_url
 from tutor.conversation.protocol import CLOSE_TOO_LARGE
 from tutor.emulator import Emulator
 from tutor.frame_limit import MAX_FRAME_BYTES
+from tutor.learner_texts import frame_problem_text
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -38,10 +40,13 @@ async def server(emulator: Emulator, tmp_path: Path) -> AsyncIterator[Server]:
         yield running
 
 
-async def _refusal(server: Server, alice: User, frame: bytes | str) -> tuple[int, list[Any]]:
+async def _refusal(
+    server: Server, alice: User, frame: bytes | str, **more_headers: str
+) -> tuple[int, list[Any]]:
     """Send `frame` on a fresh conversation socket; the close code and the events before it."""
     conversation = await database_sync_to_async(services.conversation_start)(learner=alice)
     headers = {"Cookie": f"sessionid={await _signed_in(alice)}", "Origin": server.url}
+    headers |= more_headers
     url = server.url.replace("http", "ws") + f"/ws/conversations/{conversation.pk}/"
     events = []
     async with connect(url, additional_headers=headers, max_size=None, open_timeout=10) as ws:
@@ -75,3 +80,17 @@ async def test_a_frame_under_the_servers_limit_is_the_consumers_to_refuse(
     code, events = await _refusal(server, alice, json.dumps({"type": "text", "text": "x" * 9000}))
     assert code == CLOSE_TOO_LARGE
     assert events[-1]["type"] == "error"
+
+
+async def test_the_oversize_frames_message_is_in_the_browsers_language(
+    server: Server, alice: User
+) -> None:
+    """Refused below Channels (no user yet): the handshake's Accept-Language picks the words;
+    the rule it broke goes in `detail`."""
+    code, events = await _refusal(server, alice, bytes(TWO_MB), **{"Accept-Language": "de-DE"})
+    assert code == CLOSE_TOO_LARGE
+    with translation.override("de"):
+        german = str(frame_problem_text("too_large"))
+    assert german != "That message was too large to send."  # the catalog has it
+    assert events[0]["message"] == german
+    assert str(MAX_FRAME_BYTES) in events[0]["detail"]  # autobahn's words: the limit it hit

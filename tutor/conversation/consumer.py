@@ -27,9 +27,9 @@ from lessons.models import Conversation
 from lessons.selectors.evidence import live_evidence
 from lessons.services.handover import Takeover, conversation_take_over
 from lessons.services.live_updates import WITH_EVIDENCE, publish_activity
-from tutor import logformat, metrics
+from tutor import learner_texts, logformat, metrics
 from tutor.audio import socket_audio
-from tutor.audio.frames import FrameError, Start
+from tutor.audio.frames import FrameError, Problem, Start
 from tutor.audio.rate_limit import InboundBudget
 from tutor.audio.resample import AudioFormatError
 from tutor.conversation import ownership, protocol
@@ -244,15 +244,19 @@ class ConversationConsumer(DirectWebsocketConsumer):
             elif text_data is not None:
                 await self._control(self.parse_control(text_data))
         except FrameError as exc:
-            await self._refuse(protocol.close_code(exc), str(exc))
+            await self._refuse(protocol.close_code(exc), exc.problem, str(exc))
         except AudioFormatError as exc:
-            await self._refuse(protocol.CLOSE_BAD_FRAME, str(exc))
+            await self._refuse(protocol.CLOSE_BAD_FRAME, "malformed", str(exc))
 
     def parse_control(self, raw: str) -> dict[str, Any]:
         return protocol.parse_text_frame(raw)
 
-    async def _refuse(self, code: int, message: str) -> None:
-        await self.send_event({"type": "error", "code": "bad_frame", "message": message})
+    async def _refuse(self, code: int, problem: Problem, detail: str) -> None:
+        """The page shows `message` (ours, in the learner's language); `detail` names the
+        protocol's rule the frame broke, for whoever wrote the client."""
+        message = learner_texts.frame_problem_text(problem)
+        refusal = {"type": "error", "code": "bad_frame", "message": message, "detail": detail}
+        await self.send_event(refusal)
         await self.close_with(code)
 
     async def _audio(self, data: bytes) -> None:
