@@ -204,12 +204,21 @@ class Room {
   // socket's room line number), kept apart in data-ordinal.
   polledLine(line) {
     const list = $("captions");
-    if (!list || list.querySelector(`[data-ordinal="${line.turn}"]`)) return;
+    if (!list) return;
+    const known = list.querySelector(`[data-ordinal="${line.turn}"]`);
+    if (known) {
+      // Read again (group_text.js rereads the last lines): its words may have grown.
+      const said = known.querySelector(".said");
+      if (said.textContent !== line.text) said.textContent = line.text;
+      const entry = this.debug.captions.find((c) => c.turn === line.turn);
+      if (entry) entry.text = line.text;
+      return;
+    }
     const speaker = line.speaker === "tutor" ? "tutor" : "learner";
     const name = line.speaker === "tutor" ? gettext("Tutor") : line.speaker === "learner" ? gettext("You") : line.name || gettext("Someone");
     const item = el("li", `turn turn-${speaker}${line.speaker === "peer" ? " turn-peer" : ""}`);
     item.dataset.ordinal = String(line.turn);
-    item.append(el("span", "who", name), ": ", el("span", "said", line.text));
+    item.append(el("p", "turn-who who", name), el("p", "turn-text said", line.text));
     list.append(item);
     const empty = $("captions-empty");
     if (empty) empty.hidden = true;
@@ -337,7 +346,8 @@ class Room {
     let item = msg.final && msg.amends ? list.querySelector(`[data-turn="${msg.turn}"]`) : this.drafts.get(key);
     if (!item) {
       item = el("li", `turn turn-${msg.speaker}`);
-      item.append(el("span", "who", this.speakerName(msg)), ": ", el("span", "said"));
+      // The conversation page's bubbles (conversation.css): the name above the words.
+      item.append(el("p", "turn-who who", this.speakerName(msg)), el("p", "turn-text said"));
       list.append(item);
       if (!msg.final) this.drafts.set(key, item);
       const empty = $("captions-empty");
@@ -345,6 +355,7 @@ class Room {
     }
     if (msg.speaker === "learner" && msg.member && msg.member.id !== this.me) item.classList.add("turn-peer");
     item.querySelector(".said").textContent = msg.final ? msg.text : msg.caption;
+    item.classList.toggle("turn-draft", !msg.final); // still growing: drawn as a draft
     if (!msg.final) return;
     this.drafts.delete(key);
     item.dataset.turn = String(msg.turn);

@@ -9,6 +9,7 @@ import { sendTyped } from "./conversation/fallback.js";
 const gettext = globalThis.gettext || ((text) => text);
 const POLL_MS = 2000; // a chat's pace; the server reads one copy's new rows, cheap
 const HIDDEN_POLL_MS = 10000; // a page in the background still keeps up, slowly
+const REREAD = 3; // lines read again at each poll (their words may have grown since)
 const AFTER_SEND_MS = 300; // a line just sent: read it back (and the text tutor's answer) soon
 
 export class TextRoom {
@@ -46,7 +47,10 @@ export class TextRoom {
     let body = null;
     let status = 0;
     try {
-      const url = `${this.config.linesUrl}?after=${this.after}&c=${this.corrections}&u=${this.upgrades}`;
+      // The last few lines are read again: a spoken line's stored words can still grow after
+      // it was first read (late transcription amends it), and the page shows the final ones.
+      const from = Math.max(-1, this.after - REREAD);
+      const url = `${this.config.linesUrl}?after=${from}&c=${this.corrections}&u=${this.upgrades}`;
       const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
       status = response.status;
       body = await response.json();
